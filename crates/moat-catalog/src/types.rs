@@ -1,0 +1,191 @@
+//! The catalog's data types, as written in `catalog/**/*.yaml` (see docs/catalog.md).
+
+use moat_model::{ElementKind, Location};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Stride {
+    Spoofing,
+    Tampering,
+    Repudiation,
+    InformationDisclosure,
+    DenialOfService,
+    ElevationOfPrivilege,
+}
+
+impl Stride {
+    pub const ALL: [Stride; 6] = [
+        Stride::Spoofing,
+        Stride::Tampering,
+        Stride::Repudiation,
+        Stride::InformationDisclosure,
+        Stride::DenialOfService,
+        Stride::ElevationOfPrivilege,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stride::Spoofing => "spoofing",
+            Stride::Tampering => "tampering",
+            Stride::Repudiation => "repudiation",
+            Stride::InformationDisclosure => "information_disclosure",
+            Stride::DenialOfService => "denial_of_service",
+            Stride::ElevationOfPrivilege => "elevation_of_privilege",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Stride::Spoofing => "Spoofing",
+            Stride::Tampering => "Tampering",
+            Stride::Repudiation => "Repudiation",
+            Stride::InformationDisclosure => "Information Disclosure",
+            Stride::DenialOfService => "Denial of Service",
+            Stride::ElevationOfPrivilege => "Elevation of Privilege",
+        }
+    }
+}
+
+/// Severity, lowest first so `>=` means "at least as severe".
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 5] = [
+        Severity::Info,
+        Severity::Low,
+        Severity::Medium,
+        Severity::High,
+        Severity::Critical,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        let lower = text.trim().to_ascii_lowercase();
+        Self::ALL.into_iter().find(|s| s.as_str() == lower)
+    }
+
+    /// Severity from likelihood and impact (each 1-5), documented in docs/catalog.md:
+    /// the product 1..25 falls in bands 1-2 info, 3-5 low, 6-11 medium, 12-19 high, 20-25 critical.
+    pub fn from_risk(likelihood: u8, impact: u8) -> Self {
+        match u16::from(likelihood) * u16::from(impact) {
+            0..=2 => Severity::Info,
+            3..=5 => Severity::Low,
+            6..=11 => Severity::Medium,
+            12..=19 => Severity::High,
+            _ => Severity::Critical,
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a threat can land on: an element kind, a data flow, or a boundary.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case", untagged)]
+pub enum TargetKind {
+    Element(ElementKind),
+    Other(OtherTarget),
+}
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum OtherTarget {
+    Dataflow,
+    Boundary,
+}
+
+impl TargetKind {
+    pub const DATAFLOW: TargetKind = TargetKind::Other(OtherTarget::Dataflow);
+    pub const BOUNDARY: TargetKind = TargetKind::Other(OtherTarget::Boundary);
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TargetKind::Element(kind) => kind.as_str(),
+            TargetKind::Other(OtherTarget::Dataflow) => "dataflow",
+            TargetKind::Other(OtherTarget::Boundary) => "boundary",
+        }
+    }
+}
+
+/// How far a control reduces a threat.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum MitigationImpact {
+    Low,
+    Medium,
+    High,
+    Full,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ControlRef {
+    pub control: String,
+    pub impact: MitigationImpact,
+}
+
+/// One threat of the catalog.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Threat {
+    pub id: String,
+    pub name: String,
+    pub stride: Stride,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feature_class: Option<String>,
+    pub description: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub example: String,
+    /// 1 (rare) to 5 (almost certain).
+    pub likelihood: u8,
+    /// 1 (negligible) to 5 (severe).
+    pub impact: u8,
+    /// Derived from likelihood and impact unless the source states it (pytm libraries do).
+    pub severity: Severity,
+    pub applies_to: Vec<TargetKind>,
+    /// A CEL expression over `target` (and `source`, `sink`, `boundary`); absent means always.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applies_when: Option<String>,
+    /// Mitigation advice in prose.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mitigations: Vec<String>,
+    /// Catalog controls that mitigate the threat.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub controls: Vec<ControlRef>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
+    /// Where the threat is defined.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+}

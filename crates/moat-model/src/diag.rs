@@ -1,0 +1,147 @@
+//! Diagnostics: errors, warnings and notes about inputs, each with a location.
+//! Library code collects them; only the CLI decides how they end a run.
+
+use crate::span::{Location, SourceFile, Span};
+use serde::{Deserialize, Serialize};
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Note,
+}
+
+impl std::fmt::Display for Level {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Note => "note",
+        })
+    }
+}
+
+/// One message about an input. Messages are lowercase, without a final period,
+/// with user input in backticks.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Diagnostic {
+    pub level: Level,
+    /// A stable short code, e.g. `pytm::unknown-attribute`.
+    pub code: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// The source and span, kept for snippet rendering; not serialized.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub source: Option<(SourceFile, Span)>,
+}
+
+impl Diagnostic {
+    pub fn new(level: Level, code: &str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            level,
+            code: code.to_string(),
+            message: message.into(),
+            help: None,
+            location: None,
+            source: None,
+        }
+    }
+
+    pub fn error(code: &str, message: impl Into<String>) -> Self {
+        Self::new(Level::Error, code, message)
+    }
+
+    pub fn warning(code: &str, message: impl Into<String>) -> Self {
+        Self::new(Level::Warning, code, message)
+    }
+
+    pub fn note(code: &str, message: impl Into<String>) -> Self {
+        Self::new(Level::Note, code, message)
+    }
+
+    /// Points the diagnostic at `span` of `file`.
+    pub fn at(mut self, file: &SourceFile, span: Span) -> Self {
+        self.location = Some(file.location(span));
+        self.source = Some((file.clone(), span));
+        self
+    }
+
+    /// Points the diagnostic at a file without a position inside it.
+    pub fn in_file(mut self, file: &str) -> Self {
+        self.location = Some(Location {
+            file: file.to_string(),
+            line: 1,
+            col: 1,
+            end_line: 1,
+            end_col: 1,
+        });
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.level == Level::Error
+    }
+}
+
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(loc) = &self.location {
+            write!(f, "{loc}: ")?;
+        }
+        write!(f, "{}: {}", self.level, self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// "did you mean `x`?" for the known name closest to `name`, if one is close enough.
+pub fn did_you_mean<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let lower = name.to_ascii_lowercase();
+    known
+        .into_iter()
+        .map(|k| (strsim::jaro_winkler(&lower, &k.to_ascii_lowercase()), k))
+        .filter(|(score, _)| *score >= 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, k)| format!("did you mean `{k}`?"))
+}
+
+/// The diagnostics of one load, plus whether it produced a usable result.
+pub type Diagnostics = Vec<Diagnostic>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        assert_eq!(
+            did_you_mean("isSql", ["isSQL", "isShared"]).as_deref(),
+            Some("did you mean `isSQL`?")
+        );
+        assert_eq!(did_you_mean("zzz", ["isSQL", "isShared"]), None);
+    }
+}
