@@ -1,6 +1,38 @@
 //! Moat's threat engine: applies catalog threats to a system model and
 //! produces the [`Assessment`] every renderer reads.
 
+pub mod apply;
 pub mod assessment;
+pub mod need;
+pub mod view;
 
 pub use assessment::*;
+
+use moat_catalog::Catalog;
+use moat_model::{Diagnostic, Model, SourceFile};
+
+/// Builds the assessment of `model` against `catalog`. `diagnostics` are the
+/// load-time messages to carry into the report; evaluation adds its own.
+pub fn assess(
+    model: Model,
+    source: Option<&SourceFile>,
+    catalog: &Catalog,
+    mut diagnostics: Vec<Diagnostic>,
+) -> Assessment {
+    let (threats, eval_diagnostics) = apply::apply(catalog, &model, source);
+    diagnostics.extend(eval_diagnostics);
+    Assessment {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "moat".to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        },
+        model,
+        catalog: CatalogSummary {
+            sources: catalog.sources.clone(),
+            threat_count: catalog.threats.len(),
+        },
+        threats,
+        diagnostics,
+    }
+}
