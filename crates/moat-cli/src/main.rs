@@ -1,1 +1,54 @@
-fn main() {}
+//! `moat`: threat modeling as code for Amazon S3 deployments.
+//! The only place that decides exit codes: 0 ok, 1 threats at or above
+//! `--fail-on`, 2 usage or input error.
+
+mod commands;
+mod diagnostics;
+mod inputs;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "moat", version, about = "Threat modeling as code for Amazon S3 deployments")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List the threats that apply to each element and data flow of a model
+    Threats(commands::threats::Args),
+    /// Draw a model's data flow diagram (DOT, Mermaid) or sequence diagram (PlantUML)
+    Diagram(commands::diagram::Args),
+    /// Check models (and catalogs) without evaluating threats
+    Validate(commands::validate::Args),
+}
+
+/// How a command ended, mapped to the exit code by `main`.
+pub enum Outcome {
+    Ok,
+    ThreatsAtOrAboveThreshold,
+    InputError,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return ExitCode::from(if err.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let outcome = match cli.command {
+        Command::Threats(args) => commands::threats::run(args),
+        Command::Diagram(args) => commands::diagram::run(args),
+        Command::Validate(args) => commands::validate::run(args),
+    };
+    ExitCode::from(match outcome {
+        Outcome::Ok => 0,
+        Outcome::ThreatsAtOrAboveThreshold => 1,
+        Outcome::InputError => 2,
+    })
+}

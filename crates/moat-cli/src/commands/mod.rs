@@ -1,0 +1,20 @@
+pub mod diagram;
+pub mod threats;
+pub mod validate;
+
+use crate::Outcome;
+use std::path::Path;
+
+/// Writes `text` to `output`, or stdout when none; a write failure is an input/output error.
+pub fn emit(text: &str, output: Option<&Path>) -> Result<(), Outcome> {
+    use std::io::Write;
+    let result = match output {
+        Some(path) => std::fs::write(path, text),
+        None => std::io::stdout().lock().write_all(text.as_bytes()),
+    };
+    result.map_err(|e| {
+        let target = output.map(|p| p.display().to_string()).unwrap_or_else(|| "stdout".into());
+        eprintln!("error: cannot write `{target}`: {e}");
+        Outcome::InputError
+    })
+}

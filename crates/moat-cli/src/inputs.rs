@@ -1,0 +1,67 @@
+//! Reading models and catalogs from disk, collecting diagnostics as it goes.
+
+use moat_catalog::Catalog;
+use moat_model::{Diagnostic, Loaded, SourceFile};
+use std::io::IsTerminal;
+use std::path::Path;
+
+/// Largest input Moat reads: beyond this a file is an error, not a slow run.
+const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+
+pub fn stderr_color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+pub fn stdout_color() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// A file's text, or a diagnostic saying why it could not be read.
+pub fn read(path: &Path) -> Result<String, Diagnostic> {
+    let name = path.display().to_string();
+    let fail = |msg: String| Diagnostic::error("io::read", msg).in_file(&name);
+    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read `{name}`: {e}")))?;
+    if meta.len() > MAX_INPUT_BYTES {
+        return Err(fail(format!("`{name}` is {} bytes, more than the {MAX_INPUT_BYTES} moat reads", meta.len())));
+    }
+    let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read `{name}`: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        let file = SourceFile::new(name.as_str(), text);
+        Diagnostic::error("io::utf8", format!("`{name}` is not valid UTF-8"))
+            .at(&file, moat_model::Span::new(offset, offset + 1))
+    })
+}
+
+/// Loads a model file (pytm script or YAML) with its source, for locating threats.
+pub fn load_model(path: &Path) -> (Loaded, Option<SourceFile>) {
+    let name = path.display().to_string();
+    match read(path) {
+        Ok(text) => {
+            let file = SourceFile::new(name.as_str(), text.as_str());
+            (moat_model::load(&name, &text), Some(file))
+        }
+        Err(d) => (Loaded { model: None, diagnostics: vec![d] }, None),
+    }
+}
+
+/// The built-in catalog (unless `no_builtin`) merged with every `--catalog` file
+/// that loads; a file that fails reports its errors and the others still count.
+pub fn load_catalog(paths: &[std::path::PathBuf], no_builtin: bool) -> (Catalog, Vec<Diagnostic>) {
+    let (mut catalog, mut diags) = if no_builtin { (Catalog::default(), Vec::new()) } else { moat_catalog::builtin() };
+    for path in paths {
+        let name = path.display().to_string();
+        match read(path) {
+            Ok(text) => {
+                let (loaded, d) = moat_catalog::load_str(&name, &text);
+                diags.extend(d);
+                if let Some(c) = loaded {
+                    diags.extend(catalog.merge(c));
+                }
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    (catalog, diags)
+}
