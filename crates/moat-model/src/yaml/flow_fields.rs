@@ -1,0 +1,150 @@
+//! A flow's convenience keys (`protocol`, `port`, `encrypted`, `tls_version`,
+//! `authentication`, `authorization`): each sets pytm attributes or controls,
+//! and setting the same one explicitly as well is a conflict.
+
+use super::doc::FlowDoc;
+use super::loc::Loc;
+use super::report::{Reporter, list, quoted};
+use crate::diag::{Diagnostic, did_you_mean};
+use crate::model::Attributes;
+use crate::schema::EnumKind;
+use crate::span::Span;
+use serde_json::Value;
+
+/// Where a value goes: `attributes.<name>` or `controls.<name>`.
+#[derive(Clone, Copy)]
+enum Slot {
+    Attribute(&'static str),
+    Control(&'static str),
+}
+
+impl Slot {
+    fn path(self) -> String {
+        match self {
+            Slot::Attribute(name) => format!("attributes.{name}"),
+            Slot::Control(name) => format!("controls.{name}"),
+        }
+    }
+}
+
+/// Adds the values of `flow`'s convenience keys to `attributes` (already checked).
+pub(crate) fn apply(reporter: &Reporter, flow: &FlowDoc, attributes: &mut Attributes) {
+    let mut sets: Vec<(&'static str, Span, Slot, Value)> = Vec::new();
+    if let Some(protocol) = &flow.protocol {
+        let value = Value::from(protocol.value.clone());
+        sets.push((
+            "protocol",
+            protocol.span,
+            Slot::Attribute("protocol"),
+            value,
+        ));
+    }
+    if let Some(port) = &flow.port {
+        let value = Value::from(i64::from(port.value));
+        sets.push(("port", port.span, Slot::Attribute("dstPort"), value));
+    }
+    if let Some(version) = &flow.tls_version
+        && tls_member(reporter, version)
+    {
+        let value = Value::from(version.value.clone());
+        sets.push((
+            "tls_version",
+            version.span,
+            Slot::Attribute("tlsVersion"),
+            value,
+        ));
+    }
+    if let Some(encrypted) = &flow.encrypted {
+        let value = Value::from(encrypted.value);
+        sets.push((
+            "encrypted",
+            encrypted.span,
+            Slot::Control("isEncrypted"),
+            value,
+        ));
+    }
+    if let Some(scheme) = &flow.authentication {
+        let authenticates = !scheme.value.eq_ignore_ascii_case("none");
+        sets.push((
+            "authentication",
+            scheme.span,
+            Slot::Control("authenticationScheme"),
+            Value::from(scheme.value.clone()),
+        ));
+        sets.push((
+            "authentication",
+            scheme.span,
+            Slot::Control("authenticatesSource"),
+            Value::from(authenticates),
+        ));
+    }
+    if let Some(authorization) = &flow.authorization {
+        let value = Value::from(authorization.value);
+        sets.push((
+            "authorization",
+            authorization.span,
+            Slot::Control("authorizesSource"),
+            value,
+        ));
+    }
+    for (key, span, slot, value) in sets {
+        if let Some(explicit) = explicit_key(flow, slot) {
+            reporter.report(
+                Diagnostic::error(
+                    "yaml::conflict",
+                    format!("`{key}` conflicts with `{}`", slot.path()),
+                )
+                .with_help(format!(
+                    "`{key}` sets `{}`, which is also set at {}; keep one of them",
+                    slot.path(),
+                    reporter.place_of(explicit)
+                )),
+                span,
+            );
+            continue;
+        }
+        match slot {
+            Slot::Attribute(name) => {
+                attributes.insert(name.to_string(), value);
+            }
+            Slot::Control(name) => {
+                let controls = attributes
+                    .entry("controls".to_string())
+                    .or_insert_with(|| Value::Object(serde_json::Map::new()));
+                if let Value::Object(map) = controls {
+                    map.insert(name.to_string(), value);
+                }
+            }
+        }
+    }
+}
+
+/// The span of the key that sets `slot` explicitly, if one does.
+fn explicit_key(flow: &FlowDoc, slot: Slot) -> Option<Span> {
+    let (map, name) = match slot {
+        Slot::Attribute(name) => (&flow.attributes, name),
+        Slot::Control(name) => (&flow.controls, name),
+    };
+    map.keys().find(|k| k.value == name).map(|k| k.span)
+}
+
+fn tls_member(reporter: &Reporter, version: &Loc<String>) -> bool {
+    let members = EnumKind::TlsVersion.members();
+    if members.contains(&version.value.as_str()) {
+        return true;
+    }
+    let help = did_you_mean(&version.value, members.iter().copied())
+        .unwrap_or_else(|| format!("expected one of {}", list(members.iter().copied())));
+    reporter.report(
+        Diagnostic::error(
+            "yaml::invalid-value",
+            format!(
+                "unknown `TLSVersion` member {} for `tls_version`",
+                quoted(&version.value)
+            ),
+        )
+        .with_help(help),
+        version.span,
+    );
+    false
+}
