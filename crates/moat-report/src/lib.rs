@@ -1,1 +1,70 @@
-//! stub
+//! Moat's renderers. Reports (text, JSON, Markdown, user templates) read only
+//! the [`Assessment`]; diagrams (DOT, Mermaid, PlantUML) read only the [`Model`].
+//! Every output is deterministic and linear in the size of its input.
+
+mod context;
+mod diagram;
+mod dot;
+mod error;
+mod json;
+mod markdown;
+mod markdown_escape;
+mod mermaid;
+mod plantuml;
+mod schema_defaults;
+mod template;
+mod text;
+mod wrap;
+
+pub use error::ReportError;
+
+use moat_engine::Assessment;
+use moat_model::Model;
+
+/// The default terminal report: a header, a table of threats, a summary by
+/// severity. ANSI colours only when `color` is true (the CLI passes true on a TTY).
+pub fn text(a: &Assessment, color: bool) -> String {
+    text::render(a, color)
+}
+
+/// The Assessment as pretty-printed JSON with a trailing newline
+/// (shape documented in docs/json-output.md).
+pub fn json(a: &Assessment) -> String {
+    json::render(a)
+}
+
+/// The JSON Schema of [`json`]'s output, generated from the Assessment type.
+pub fn assessment_json_schema() -> serde_json::Value {
+    json::schema()
+}
+
+/// A GitHub-flavoured Markdown report, rendered from the embedded default template.
+pub fn markdown(a: &Assessment) -> Result<String, ReportError> {
+    markdown::render(a)
+}
+
+/// Renders a user's minijinja template, named `name` in error messages, with the
+/// same context as [`markdown`] (documented in docs/templates.md).
+pub fn template(a: &Assessment, name: &str, template_source: &str) -> Result<String, ReportError> {
+    template::render(a, name, template_source)
+}
+
+/// The data-flow diagram in Graphviz DOT.
+pub fn dot(m: &Model) -> String {
+    dot::render(m)
+}
+
+/// The data-flow diagram as a Mermaid flowchart.
+pub fn mermaid(m: &Model) -> String {
+    mermaid::render(m)
+}
+
+/// The flows as a PlantUML sequence diagram, like pytm's `--seq`.
+pub fn plantuml_sequence(m: &Model) -> String {
+    plantuml::render(m)
+}
+
+/// The embedded default Markdown template: a starting point for users' own.
+pub fn default_markdown_template() -> &'static str {
+    markdown::DEFAULT_TEMPLATE
+}

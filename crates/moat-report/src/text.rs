@@ -1,0 +1,172 @@
+//! The terminal report: a header line, an aligned table of threats (most severe
+//! first), and a summary line by severity.
+
+use crate::wrap::{clean, pad, truncate, width};
+use moat_catalog::Severity;
+use moat_engine::{Assessment, ThreatResult};
+use std::fmt::Write as _;
+
+/// Widest a THREAT cell may be before the name is cut (ids are never cut).
+const THREAT_MAX: usize = 56;
+/// Widest a TARGET cell may be before the target name is cut.
+const TARGET_MAX: usize = 36;
+const GAP: &str = "  ";
+const HEADINGS: [&str; 4] = ["SEVERITY", "STRIDE", "THREAT", "TARGET"];
+
+pub(crate) fn render(a: &Assessment, color: bool) -> String {
+    let mut out = String::new();
+    out.push_str(&header(a));
+    out.push('\n');
+    if a.threats.is_empty() {
+        out.push_str("no threats found\n");
+        return out;
+    }
+    out.push('\n');
+    let rows = rows(a);
+    let widths = column_widths(&rows);
+    push_row(&mut out, &HEADINGS.map(str::to_string), &widths, None);
+    for row in &rows {
+        push_row(&mut out, &row.cells, &widths, color.then_some(row.severity));
+    }
+    out.push('\n');
+    out.push_str(&summary(a, color));
+    out.push('\n');
+    out
+}
+
+struct Row {
+    severity: Severity,
+    cells: [String; 4],
+}
+
+fn rows(a: &Assessment) -> Vec<Row> {
+    let mut threats: Vec<&ThreatResult> = a.threats.iter().collect();
+    threats.sort_by(|x, y| {
+        y.severity
+            .cmp(&x.severity)
+            .then(x.stride.cmp(&y.stride))
+            .then_with(|| x.target.name.cmp(&y.target.name))
+            .then_with(|| x.target.id.cmp(&y.target.id))
+            .then_with(|| x.id.cmp(&y.id))
+    });
+    threats
+        .into_iter()
+        .map(|t| {
+            let threat_id = clean(&t.threat_id);
+            let kind = clean(&t.target.kind);
+            let name_room = THREAT_MAX.saturating_sub(width(&threat_id) + 1).max(12);
+            let target_room = TARGET_MAX.saturating_sub(width(&kind) + 1).max(12);
+            Row {
+                severity: t.severity,
+                cells: [
+                    t.severity.as_str().to_string(),
+                    t.stride.label().to_string(),
+                    format!("{threat_id} {}", truncate(&clean(&t.name), name_room)),
+                    format!("{kind} {}", truncate(&clean(&t.target.name), target_room)),
+                ],
+            }
+        })
+        .collect()
+}
+
+fn column_widths(rows: &[Row]) -> [usize; 4] {
+    let mut widths = HEADINGS.map(width);
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(&row.cells) {
+            *w = (*w).max(width(cell));
+        }
+    }
+    widths
+}
+
+/// One table line; the last column is not padded so lines carry no trailing spaces.
+fn push_row(out: &mut String, cells: &[String; 4], widths: &[usize; 4], color: Option<Severity>) {
+    let [severity, stride, threat, target] = cells;
+    // Colour codes take no columns, so pad after painting, not before.
+    match color {
+        Some(level) => out.push_str(&paint(severity, level)),
+        None => out.push_str(severity),
+    }
+    out.push_str(&" ".repeat(widths[0].saturating_sub(width(severity))));
+    out.push_str(GAP);
+    out.push_str(&pad(stride, widths[1]));
+    out.push_str(GAP);
+    out.push_str(&pad(threat, widths[2]));
+    out.push_str(GAP);
+    out.push_str(target);
+    out.push('\n');
+}
+
+fn header(a: &Assessment) -> String {
+    let name = clean(&a.model.name);
+    let name = if name.trim().is_empty() {
+        "threat model".to_string()
+    } else {
+        name
+    };
+    format!(
+        "{name}: {}, {}, {}",
+        count(a.model.elements.len(), "element"),
+        count(a.model.flows.len(), "flow"),
+        count(a.model.boundaries.len(), "boundary"),
+    )
+}
+
+fn distinct_targets(a: &Assessment) -> usize {
+    let mut targets: Vec<(moat_engine::TargetType, &str)> = a
+        .threats
+        .iter()
+        .map(|t| (t.target.target_type, t.target.id.as_str()))
+        .collect();
+    targets.sort_unstable();
+    targets.dedup();
+    targets.len()
+}
+
+fn summary(a: &Assessment, color: bool) -> String {
+    let mut counts = [0usize; Severity::ALL.len()];
+    for t in &a.threats {
+        if let Some(slot) = counts.get_mut(t.severity as usize) {
+            *slot += 1;
+        }
+    }
+    let mut parts = Vec::new();
+    for level in Severity::ALL.into_iter().rev() {
+        let n = counts.get(level as usize).copied().unwrap_or(0);
+        if n > 0 {
+            let word = if color {
+                paint(level.as_str(), level)
+            } else {
+                level.as_str().to_string()
+            };
+            parts.push(format!("{n} {word}"));
+        }
+    }
+    let mut line = count(a.threats.len(), "threat");
+    let _ = write!(
+        line,
+        " on {}: {}",
+        count(distinct_targets(a), "target"),
+        parts.join(", ")
+    );
+    line
+}
+
+fn count(n: usize, noun: &str) -> String {
+    match (n, noun) {
+        (1, _) => format!("1 {noun}"),
+        (_, "boundary") => format!("{n} boundaries"),
+        _ => format!("{n} {noun}s"),
+    }
+}
+
+fn paint(text: &str, level: Severity) -> String {
+    let code = match level {
+        Severity::Critical => "1;31",
+        Severity::High => "31",
+        Severity::Medium => "33",
+        Severity::Low => "36",
+        Severity::Info => "2",
+    };
+    format!("\u{1b}[{code}m{text}\u{1b}[0m")
+}

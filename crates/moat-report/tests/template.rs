@@ -1,0 +1,130 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! User templates: the context, the filters, and errors that point at a line.
+
+mod common;
+
+use common::{fixture_path, nested, s3};
+use moat_report::{ReportError, template};
+
+fn render(source: &str) -> Result<String, ReportError> {
+    template(&s3(), "custom.md.j2", source)
+}
+
+#[test]
+fn user_template_renders_with_the_markdown_context() {
+    let source = std::fs::read_to_string(fixture_path("user-template.md.j2")).unwrap();
+    insta::assert_snapshot!(template(&s3(), "user-template.md.j2", &source).unwrap());
+}
+
+#[test]
+fn the_default_template_is_a_valid_user_template() {
+    let a = nested();
+    let copy = template(&a, "copy.md.j2", moat_report::default_markdown_template()).unwrap();
+    assert_eq!(
+        copy.trim_end(),
+        moat_report::markdown(&a).unwrap().trim_end()
+    );
+}
+
+#[test]
+fn fields_json_leaves_out_are_present_but_empty() {
+    // Most fixture threats have no `example`, `condition` or `references`;
+    // strict undefined behaviour must not trip over them.
+    let out = render(
+        "{% for t in threats %}[{{ t.example }}|{{ t.condition }}|{{ t.references | length }}|{{ t.target.location }}]\n{% endfor %}",
+    )
+    .unwrap();
+    assert!(out.contains("\n[||0|]\n"), "{out}");
+    let out =
+        render("{% for e in model.elements %}{{ e.description }}{{ e.tags | length }}{% endfor %}");
+    assert_eq!(out.unwrap(), "000000");
+}
+
+#[test]
+fn misspelt_variables_are_errors_with_a_suggestion() {
+    let err = render("# Report\n\n{{ treats | length }}\n").unwrap_err();
+    assert_eq!(err.line, Some(3));
+    insta::assert_snapshot!(err.to_string(), @"line 3: undefined variable `treats`, did you mean `threats`?");
+}
+
+#[test]
+fn misspelt_attributes_are_errors_with_a_suggestion() {
+    let err = render("{{ report.titel }}").unwrap_err();
+    assert_eq!(err.line, Some(1));
+    insta::assert_snapshot!(err.message, @"undefined variable `report.titel`, did you mean `title`?");
+}
+
+#[test]
+fn misspelt_names_piped_through_filters_are_errors() {
+    for source in [
+        "{{ report.titel | md_escape }}",
+        "{{ report.titel | md_text }}",
+        "{{ report.titel | md_code }}",
+        "{{ report.titel | md_link }}",
+        "{{ report.titel | severity_badge }}",
+        "{{ report.titel | severity_label }}",
+        "{{ report.titel | stride_label }}",
+        "{{ report.titel | kind_label }}",
+    ] {
+        let err = render(source).unwrap_err();
+        assert_eq!(
+            err.message, "undefined variable `report.titel`, did you mean `title`?",
+            "{source}"
+        );
+    }
+}
+
+#[test]
+fn misspelt_attributes_of_loop_variables_are_errors() {
+    let err = render("{% for t in threats %}\n  {{ t.severty }}\n{% endfor %}").unwrap_err();
+    assert_eq!(err.line, Some(2));
+    insta::assert_snapshot!(err.message, @"undefined value in `t.severty`");
+}
+
+#[test]
+fn syntax_errors_carry_the_line() {
+    let err = render("ok\n{% for t in threats %}\n{{ t.name }}\n").unwrap_err();
+    assert_eq!(err.line, Some(3));
+    insta::assert_snapshot!(err.to_string(), @"line 3: syntax error: unexpected end of input, expected end of block");
+}
+
+#[test]
+fn unknown_filters_carry_the_line() {
+    let err = render("a\nb\n{{ report.title | md_escap }}").unwrap_err();
+    assert_eq!(err.line, Some(3));
+    insta::assert_snapshot!(err.to_string(), @"line 3: unknown filter `md_escap`, did you mean `md_escape`?");
+}
+
+#[test]
+fn errors_become_located_diagnostics() {
+    let err = render("\n\n\n{{ nope }}").unwrap_err();
+    let diagnostic = err.diagnostic("templates/team.md.j2");
+    insta::assert_snapshot!(diagnostic.to_string(), @"templates/team.md.j2:4:1: error: undefined variable `nope`");
+}
+
+#[test]
+fn filters() {
+    let out = render(concat!(
+        "{{ 'critical' | severity_badge }}|{{ 'info' | severity_label }}|",
+        "{{ 'elevation_of_privilege' | stride_label }}|{{ 'set_of_processes' | kind_label }}|",
+        "{{ 'dataflow' | kind_label }}|{{ 'a|b_c' | md_escape }}|{{ 'x`y' | md_code }}|",
+        "{{ 'a|b' | md_code(table=true) }}|{{ 'use `s3:*`' | md_text }}|",
+        "{{ 'https://aws.amazon.com/s3/' | md_link }}|{{ none | md_escape }}",
+    ))
+    .unwrap();
+    insta::assert_snapshot!(out, @"🔴 Critical|Info|Elevation of Privilege|set of processes|data flow|a\\|b\\_c|``x`y``|`a\\|b`|use `s3:*`|<https://aws.amazon.com/s3/>|");
+}
+
+#[test]
+fn md_code_rejects_unknown_arguments() {
+    let err = render("{{ 'x' | md_code(tabel=true) }}").unwrap_err();
+    assert_eq!(err.line, Some(1));
+}
+
+#[test]
+fn html_templates_escape_html() {
+    let mut a = s3();
+    a.model.name = "<script>alert(1)</script>".into();
+    let out = template(&a, "report.html", "<h1>{{ report.title }}</h1>").unwrap();
+    assert_eq!(out, "<h1>&lt;script&gt;alert(1)&lt;&#x2f;script&gt;</h1>");
+}
