@@ -17,19 +17,16 @@ impl fmt::Debug for Shown<'_> {
     }
 }
 
+// The message is already on the grep-able first line; miette's header shows the code.
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diag.message)
+        f.write_str(&self.diag.code)
     }
 }
 
 impl std::error::Error for Shown<'_> {}
 
 impl miette::Diagnostic for Shown<'_> {
-    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(&self.diag.code))
-    }
-
     fn severity(&self) -> Option<Severity> {
         Some(match self.diag.level {
             Level::Error => Severity::Error,
@@ -39,7 +36,10 @@ impl miette::Diagnostic for Shown<'_> {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.diag.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.diag
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -49,7 +49,11 @@ impl miette::Diagnostic for Shown<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let (_, span) = self.diag.source.as_ref()?;
         let len = (span.end.saturating_sub(span.start)) as usize;
-        Some(Box::new(std::iter::once(LabeledSpan::new(None, span.start as usize, len))))
+        Some(Box::new(std::iter::once(LabeledSpan::new(
+            None,
+            span.start as usize,
+            len,
+        ))))
     }
 }
 
@@ -62,9 +66,15 @@ pub fn render(diag: &Diagnostic, color: bool) -> String {
     let source = diag
         .source
         .as_ref()
-        .map(|(file, _)| NamedSource::new(file.name.to_string(), file.text.to_string()));
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1).with_width(100);
+        .map(|(file, _)| NamedSource::new(&file.name, file.text.to_string()));
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_context_lines(1)
+        .with_width(100);
     let shown = Shown { diag, source };
     let mut rendered = String::new();
     if handler.render_report(&mut rendered, &shown).is_ok() {

@@ -17,20 +17,25 @@ pub fn stdout_color() -> bool {
 }
 
 /// A file's text, or a diagnostic saying why it could not be read.
-pub fn read(path: &Path) -> Result<String, Diagnostic> {
+pub fn read(path: &Path) -> Result<String, Box<Diagnostic>> {
     let name = path.display().to_string();
-    let fail = |msg: String| Diagnostic::error("io::read", msg).in_file(&name);
+    let fail = |msg: String| Box::new(Diagnostic::error("io::read", msg).in_file(&name));
     let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read `{name}`: {e}")))?;
     if meta.len() > MAX_INPUT_BYTES {
-        return Err(fail(format!("`{name}` is {} bytes, more than the {MAX_INPUT_BYTES} moat reads", meta.len())));
+        return Err(fail(format!(
+            "`{name}` is {} bytes, more than the {MAX_INPUT_BYTES} moat reads",
+            meta.len()
+        )));
     }
     let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read `{name}`: {e}")))?;
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
         let file = SourceFile::new(name.as_str(), text);
-        Diagnostic::error("io::utf8", format!("`{name}` is not valid UTF-8"))
-            .at(&file, moat_model::Span::new(offset, offset + 1))
+        Box::new(
+            Diagnostic::error("io::utf8", format!("`{name}` is not valid UTF-8"))
+                .at(&file, moat_model::Span::new(offset, offset + 1)),
+        )
     })
 }
 
@@ -42,14 +47,24 @@ pub fn load_model(path: &Path) -> (Loaded, Option<SourceFile>) {
             let file = SourceFile::new(name.as_str(), text.as_str());
             (moat_model::load(&name, &text), Some(file))
         }
-        Err(d) => (Loaded { model: None, diagnostics: vec![d] }, None),
+        Err(d) => (
+            Loaded {
+                model: None,
+                diagnostics: vec![*d],
+            },
+            None,
+        ),
     }
 }
 
 /// The built-in catalog (unless `no_builtin`) merged with every `--catalog` file
 /// that loads; a file that fails reports its errors and the others still count.
 pub fn load_catalog(paths: &[std::path::PathBuf], no_builtin: bool) -> (Catalog, Vec<Diagnostic>) {
-    let (mut catalog, mut diags) = if no_builtin { (Catalog::default(), Vec::new()) } else { moat_catalog::builtin() };
+    let (mut catalog, mut diags) = if no_builtin {
+        (Catalog::default(), Vec::new())
+    } else {
+        moat_catalog::builtin()
+    };
     for path in paths {
         let name = path.display().to_string();
         match read(path) {
@@ -60,7 +75,7 @@ pub fn load_catalog(paths: &[std::path::PathBuf], no_builtin: bool) -> (Catalog,
                     diags.extend(catalog.merge(c));
                 }
             }
-            Err(d) => diags.push(d),
+            Err(d) => diags.push(*d),
         }
     }
     (catalog, diags)

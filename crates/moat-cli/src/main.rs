@@ -10,7 +10,11 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "moat", version, about = "Threat modeling as code for Amazon S3 deployments")]
+#[command(
+    name = "moat",
+    version,
+    about = "Threat modeling as code for Amazon S3 deployments"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -40,5 +40,9 @@ pub fn run(args: Args) -> Outcome {
     if let Err(outcome) = emit(&text, args.output.as_deref()) {
         return outcome;
     }
-    if loaded.diagnostics.iter().any(|d| d.is_error()) { Outcome::InputError } else { Outcome::Ok }
+    if loaded.diagnostics.iter().any(|d| d.is_error()) {
+        Outcome::InputError
+    } else {
+        Outcome::Ok
+    }
 }

@@ -13,7 +13,9 @@ pub fn emit(text: &str, output: Option<&Path>) -> Result<(), Outcome> {
         None => std::io::stdout().lock().write_all(text.as_bytes()),
     };
     result.map_err(|e| {
-        let target = output.map(|p| p.display().to_string()).unwrap_or_else(|| "stdout".into());
+        let target = output
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "stdout".into());
         eprintln!("error: cannot write `{target}`: {e}");
         Outcome::InputError
     })

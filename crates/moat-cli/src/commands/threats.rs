@@ -74,24 +74,35 @@ pub fn run(args: Args) -> Outcome {
     };
     let mut assessment = moat_engine::assess(model, source.as_ref(), &catalog, diags.clone());
     // evaluation diagnostics are new; show them too
-    diagnostics::print_all(assessment.diagnostics.get(diags.len()..).unwrap_or(&[]), color);
+    diagnostics::print_all(
+        assessment.diagnostics.get(diags.len()..).unwrap_or(&[]),
+        color,
+    );
     if let Some(min) = args.min_severity {
         assessment.threats.retain(|t| t.severity >= min.severity());
     }
     let rendered = match (&args.template, args.format) {
-        (Some(path), _) => match inputs::read(path) {
-            Ok(text) => moat_report::template(&assessment, &path.display().to_string(), &text)
-                .map_err(|e| format!("{}: {e}", path.display())),
-            Err(d) => Err(d.to_string()),
-        },
-        (None, Format::Text) => Ok(moat_report::text(&assessment, args.output.is_none() && inputs::stdout_color())),
+        (Some(path), _) => inputs::read(path).and_then(|text| {
+            let name = path.display().to_string();
+            moat_report::template(&assessment, &name, &text)
+                .map_err(|e| Box::new(e.diagnostic(&name)))
+        }),
+        (None, Format::Text) => Ok(moat_report::text(
+            &assessment,
+            args.output.is_none() && inputs::stdout_color(),
+        )),
         (None, Format::Json) => Ok(moat_report::json(&assessment)),
-        (None, Format::Md) => moat_report::markdown(&assessment).map_err(|e| e.to_string()),
+        (None, Format::Md) => moat_report::markdown(&assessment).map_err(|e| {
+            Box::new(moat_model::Diagnostic::error(
+                "report::markdown",
+                e.to_string(),
+            ))
+        }),
     };
     let text = match rendered {
         Ok(text) => text,
-        Err(message) => {
-            eprintln!("error: {message}");
+        Err(diag) => {
+            diagnostics::print_all(&[*diag], color);
             return Outcome::InputError;
         }
     };
@@ -102,7 +113,11 @@ pub fn run(args: Args) -> Outcome {
         return Outcome::InputError;
     }
     match args.fail_on {
-        Some(threshold) if assessment.max_severity().is_some_and(|s| s >= threshold.severity()) => {
+        Some(threshold)
+            if assessment
+                .max_severity()
+                .is_some_and(|s| s >= threshold.severity()) =>
+        {
             Outcome::ThreatsAtOrAboveThreshold
         }
         _ => Outcome::Ok,

@@ -43,7 +43,15 @@ pub fn run(args: Args) -> Outcome {
         failed = true;
     }
     if !args.catalogs.is_empty() {
-        println!("catalog: {} threats from {}", catalog.threats.len(), catalog.sources.join(", "));
+        println!(
+            "catalog: {} threats from {}",
+            catalog.threats.len(),
+            catalog.sources.join(", ")
+        );
     }
-    if failed { Outcome::InputError } else { Outcome::Ok }
+    if failed {
+        Outcome::InputError
+    } else {
+        Outcome::Ok
+    }
 }

@@ -1,0 +1,168 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! End-to-end: the `moat` binary on the bundled examples and on bad inputs.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn moat(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_moat"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("moat runs")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8(out.stderr.clone()).unwrap()
+}
+
+fn temp_file(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("moat-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn seed_script_yields_threats_on_every_element_and_flow() {
+    for model in ["examples/s3/tm.py", "examples/s3/model.yaml"] {
+        let out = moat(&["threats", model, "-f", "json"]);
+        assert_eq!(out.status.code(), Some(0), "{model}: {}", stderr(&out));
+        let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        let hit: std::collections::BTreeSet<&str> = json["threats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["target"]["id"].as_str().unwrap())
+            .collect();
+        let model_json = &json["model"];
+        let elements = model_json["elements"].as_array().unwrap();
+        let flows = model_json["flows"].as_array().unwrap();
+        assert_eq!((elements.len(), flows.len()), (6, 6), "{model}");
+        for target in elements.iter().chain(flows) {
+            let id = target["id"].as_str().unwrap();
+            assert!(hit.contains(id), "{model}: no threat on `{id}`");
+        }
+        assert_eq!(json["schema_version"], 1);
+    }
+}
+
+#[test]
+fn text_report_of_the_seed_is_stable() {
+    let first = moat(&["threats", "examples/s3/tm.py"]);
+    let second = moat(&["threats", "examples/s3/tm.py"]);
+    assert_eq!(first.status.code(), Some(0));
+    assert_eq!(
+        first.stdout, second.stdout,
+        "same input, byte-identical report"
+    );
+    insta::assert_snapshot!("seed_text", stdout(&first));
+    insta::assert_snapshot!("seed_notes", stderr(&first));
+}
+
+#[test]
+fn every_format_renders_the_seed() {
+    for args in [
+        &["threats", "examples/s3/tm.py", "-f", "md"][..],
+        &["threats", "examples/s3/model.yaml", "-f", "md"],
+        &["diagram", "examples/s3/tm.py", "-f", "dot"],
+        &["diagram", "examples/s3/tm.py", "-f", "mermaid"],
+        &["diagram", "examples/s3/tm.py", "-f", "plantuml-seq"],
+        &["validate", "examples/s3/tm.py", "examples/s3/model.yaml"],
+    ] {
+        let out = moat(args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert!(!stdout(&out).is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn fail_on_sets_exit_code_one() {
+    let out = moat(&["threats", "examples/s3/tm.py", "--fail-on", "low"]);
+    assert_eq!(out.status.code(), Some(1));
+    let none = moat(&[
+        "threats",
+        "examples/s3/tm.py",
+        "--fail-on",
+        "critical",
+        "--min-severity",
+        "critical",
+    ]);
+    let json = moat(&[
+        "threats",
+        "examples/s3/tm.py",
+        "-f",
+        "json",
+        "--min-severity",
+        "critical",
+    ]);
+    let count = serde_json::from_str::<serde_json::Value>(&stdout(&json)).unwrap()["threats"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(none.status.code(), Some(if count > 0 { 1 } else { 0 }));
+}
+
+#[test]
+fn malformed_script_is_a_located_error_with_exit_two() {
+    let path = temp_file(
+        "broken.py",
+        "from pytm import TM\ntm = TM(\"x\"\nweb = Server(\"Web\")\n",
+    );
+    let out = moat(&["threats", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains(&format!("{}:", path.display())), "{err}");
+    assert!(
+        err.lines()
+            .any(|l| l.contains("broken.py:") && l.contains(": error:")),
+        "{err}"
+    );
+}
+
+#[test]
+fn malformed_yaml_is_a_located_error_with_exit_two() {
+    let path = temp_file(
+        "broken.yaml",
+        "name: x\nelements:\n  - id: a\n    name: A\n    kind: server\n    colour: red\n",
+    );
+    let out = moat(&["threats", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("broken.yaml:6:"), "{err}");
+}
+
+#[test]
+fn validate_goes_on_after_a_bad_file() {
+    let bad = temp_file("bad.yaml", "name: [\n");
+    let out = moat(&["validate", bad.to_str().unwrap(), "examples/s3/tm.py"]);
+    assert_eq!(out.status.code(), Some(2));
+    let text = stdout(&out);
+    assert!(text.contains("bad.yaml: "), "{text}");
+    assert!(text.contains("examples/s3/tm.py: ok"), "{text}");
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    assert_eq!(moat(&["threats"]).status.code(), Some(2));
+    assert_eq!(
+        moat(&["threats", "examples/s3/tm.py", "-f", "pdf"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        moat(&["threats", "does/not/exist.py"]).status.code(),
+        Some(2)
+    );
+}
