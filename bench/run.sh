@@ -31,7 +31,8 @@ measure() {
   local best="" rss=""
   for _ in $(seq "$RUNS"); do
     local line
-    line=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1 )
+    /usr/bin/time -o "$OUT/.time" -f '%e %M' "$@" >/dev/null 2>&1 || true
+    line=$(tail -n 1 "$OUT/.time")
     local t=${line% *} m=${line#* }
     if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; rss=$m; fi
   done

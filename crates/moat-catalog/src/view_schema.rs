@@ -95,7 +95,7 @@ pub fn data_fields() -> Vec<Field> {
         field("tags", FieldType::List(Box::new(FieldType::String))),
         field("properties", FieldType::OpenMap),
     ];
-    fields.extend(attr_fields(&schema::attributes(Target::Data)));
+    fields.extend(attr_fields(schema::attributes(Target::Data)));
     fields
 }
 
@@ -114,7 +114,7 @@ pub fn flow_summary_fields() -> Vec<Field> {
 /// The fields of an element of `kind`, without its flows (as `source` and `sink` show it).
 pub fn element_fields(kind: moat_model::ElementKind) -> Vec<Field> {
     let mut fields = common();
-    fields.extend(attr_fields(&schema::attributes(Target::Element(kind))));
+    fields.extend(attr_fields(schema::attributes(Target::Element(kind))));
     fields.push(controls());
     fields.push(field(
         "data",
@@ -135,7 +135,7 @@ pub fn target_fields(kind: TargetKind) -> Vec<Field> {
         }
         TargetKind::Other(OtherTarget::Dataflow) => {
             let mut fields = common();
-            fields.extend(attr_fields(&schema::attributes(Target::Dataflow)));
+            fields.extend(attr_fields(schema::attributes(Target::Dataflow)));
             fields.push(controls());
             fields.push(field(
                 "data",
@@ -152,7 +152,7 @@ pub fn target_fields(kind: TargetKind) -> Vec<Field> {
         }
         TargetKind::Other(OtherTarget::Boundary) => {
             let mut fields = common();
-            fields.extend(attr_fields(&schema::attributes(Target::Boundary)));
+            fields.extend(attr_fields(schema::attributes(Target::Boundary)));
             fields.push(controls());
             // ids of elements directly inside the boundary
             fields.push(field(

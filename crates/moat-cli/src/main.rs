@@ -28,6 +28,8 @@ enum Command {
     Diagram(commands::diagram::Args),
     /// Check models (and catalogs) without evaluating threats
     Validate(commands::validate::Args),
+    /// Write a model (e.g. a pytm script) as Moat YAML or JSON
+    Convert(commands::convert::Args),
 }
 
 /// How a command ended, mapped to the exit code by `main`.
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
         Command::Threats(args) => commands::threats::run(args),
         Command::Diagram(args) => commands::diagram::run(args),
         Command::Validate(args) => commands::validate::run(args),
+        Command::Convert(args) => commands::convert::run(args),
     };
     ExitCode::from(match outcome {
         Outcome::Ok => 0,

@@ -43,7 +43,7 @@ fn seed_script_yields_threats_on_every_element_and_flow() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|t| t["target"]["id"].as_str().unwrap())
+            .map(|t| t["target_id"].as_str().unwrap())
             .collect();
         let model_json = &json["model"];
         let elements = model_json["elements"].as_array().unwrap();
@@ -164,5 +164,23 @@ fn usage_errors_exit_two() {
     assert_eq!(
         moat(&["threats", "does/not/exist.py"]).status.code(),
         Some(2)
+    );
+}
+
+#[test]
+fn converted_pytm_script_loads_as_the_same_yaml_model() {
+    let out = moat(&["convert", "examples/s3/tm.py"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let yaml = temp_file("converted.yaml", &stdout(&out));
+    let from_py = moat(&["convert", "examples/s3/tm.py", "-f", "json"]);
+    let from_yaml = moat(&["convert", yaml.to_str().unwrap(), "-f", "json"]);
+    let strip_source = |text: String| {
+        let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        v.as_object_mut().unwrap().remove("source");
+        v
+    };
+    assert_eq!(
+        strip_source(stdout(&from_py)),
+        strip_source(stdout(&from_yaml))
     );
 }

@@ -9,14 +9,21 @@ use serde::{Deserialize, Serialize};
 /// Bumped whenever the JSON shape changes incompatibly (docs/json-output.md).
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// Results are normalized so large models stay small: each result names a
+/// threat and a target by id; `definitions` holds each threat's text once and
+/// `targets` each target's name and location once.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Assessment {
     pub schema_version: u32,
     pub tool: Tool,
     pub model: Model,
     pub catalog: CatalogSummary,
-    /// Sorted by STRIDE category, then target, then threat id.
+    /// Sorted by STRIDE category, then target id, then threat id.
     pub threats: Vec<ThreatResult>,
+    /// The catalog threats that apply somewhere, sorted by id.
+    pub definitions: Vec<ThreatDefinition>,
+    /// The model's elements, flows and boundaries that threats land on, sorted by id.
+    pub targets: Vec<TargetRef>,
     /// Warnings and notes from loading the model and catalogs.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -62,13 +69,23 @@ pub struct TargetRef {
 pub struct ThreatResult {
     /// `THREAT_ID@target_id`: stable across runs, so risk decisions can refer to it.
     pub id: String,
+    /// The threat, described in `definitions`.
     pub threat_id: String,
+    /// The element, flow or boundary, described in `targets`.
+    pub target_id: String,
+    pub stride: Stride,
+    pub severity: Severity,
+}
+
+/// A catalog threat, as results refer to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ThreatDefinition {
+    pub id: String,
     pub name: String,
     pub stride: Stride,
     pub severity: Severity,
     pub likelihood: u8,
     pub impact: u8,
-    pub target: TargetRef,
     pub description: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub example: String,
@@ -76,14 +93,61 @@ pub struct ThreatResult {
     pub mitigations: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<String>,
-    /// The condition that held, if the threat has one.
+    /// The condition that must hold on a target, if the threat has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
+    /// Where the threat is defined (catalog file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
 }
 
 impl Assessment {
     /// The highest severity among the threats, if any.
     pub fn max_severity(&self) -> Option<Severity> {
         self.threats.iter().map(|t| t.severity).max()
+    }
+
+    /// Keeps the results `keep` accepts, and the definitions and targets they use.
+    pub fn retain(&mut self, keep: impl Fn(&ThreatResult) -> bool) {
+        self.threats.retain(keep);
+        let threats: std::collections::HashSet<&str> =
+            self.threats.iter().map(|t| t.threat_id.as_str()).collect();
+        let targets: std::collections::HashSet<&str> =
+            self.threats.iter().map(|t| t.target_id.as_str()).collect();
+        self.definitions.retain(|d| threats.contains(d.id.as_str()));
+        self.targets.retain(|t| targets.contains(t.id.as_str()));
+    }
+
+    /// How many distinct elements, flows and boundaries the threats land on.
+    pub fn target_count(&self) -> usize {
+        self.targets.len()
+    }
+
+    /// Lookup tables for joining results with their definitions and targets,
+    /// built once per rendering (linear in the assessment's size).
+    pub fn index(&self) -> AssessmentIndex<'_> {
+        AssessmentIndex {
+            definitions: self
+                .definitions
+                .iter()
+                .map(|d| (d.id.as_str(), d))
+                .collect(),
+            targets: self.targets.iter().map(|t| (t.id.as_str(), t)).collect(),
+        }
+    }
+}
+
+pub struct AssessmentIndex<'a> {
+    definitions: std::collections::HashMap<&'a str, &'a ThreatDefinition>,
+    targets: std::collections::HashMap<&'a str, &'a TargetRef>,
+}
+
+impl<'a> AssessmentIndex<'a> {
+    pub fn definition(&self, threat_id: &str) -> Option<&'a ThreatDefinition> {
+        self.definitions.get(threat_id).copied()
+    }
+
+    pub fn target(&self, target_id: &str) -> Option<&'a TargetRef> {
+        self.targets.get(target_id).copied()
     }
 }

@@ -19,8 +19,8 @@ pub fn assess(
     catalog: &Catalog,
     mut diagnostics: Vec<Diagnostic>,
 ) -> Assessment {
-    let (threats, eval_diagnostics) = apply::apply(catalog, &model, source);
-    diagnostics.extend(eval_diagnostics);
+    let applied = apply::apply(catalog, &model, source);
+    diagnostics.extend(applied.diagnostics);
     Assessment {
         schema_version: SCHEMA_VERSION,
         tool: Tool {
@@ -32,7 +32,9 @@ pub fn assess(
             sources: catalog.sources.clone(),
             threat_count: catalog.threats.len(),
         },
-        threats,
+        threats: applied.threats,
+        definitions: applied.definitions,
+        targets: applied.targets,
         diagnostics,
     }
 }

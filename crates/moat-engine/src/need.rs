@@ -17,11 +17,12 @@ pub enum Need {
 
 impl Need {
     /// The need of field `name`: what a view must hold below it.
-    pub fn field(&self, name: &str) -> Need {
+    pub fn field(&self, name: &str) -> &Need {
+        static NONE: Need = Need::None;
         match self {
-            Need::All => Need::All,
-            Need::Fields(fields) => fields.get(name).cloned().unwrap_or(Need::None),
-            Need::None => Need::None,
+            Need::All => self,
+            Need::Fields(fields) => fields.get(name).unwrap_or(&NONE),
+            Need::None => &NONE,
         }
     }
 
@@ -163,7 +164,7 @@ mod tests {
         let target = n.of("target");
         assert!(target.field("controls").wants("isEncrypted"));
         assert!(!target.field("controls").wants("isHardened"));
-        assert_eq!(target.field("data"), Need::All);
+        assert_eq!(target.field("data"), &Need::All);
         assert!(n.of("source").wants("kind"));
         assert_eq!(n.of("d"), Need::None);
         assert_eq!(n.of("sink"), Need::None);

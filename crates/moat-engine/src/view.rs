@@ -1,14 +1,17 @@
 //! What a threat condition sees of a model: CEL values shaped exactly as
 //! `moat_catalog::view_schema` describes, with pytm defaults filled in and
-//! ordered enumerations as numbers. Only the fields in a [`Need`] are built.
+//! ordered enumerations as numbers. Only the fields in a [`Need`] are built,
+//! straight as CEL values that borrow the model's strings: on a model of
+//! 60,000 elements and flows this is most of the engine's work.
 
 use crate::need::Need;
-use cel::Value;
-use cel::objects::{Key, Map};
-use moat_model::schema::{self, AttrSpec, AttrType, Target};
+use cel::common::types::{
+    CelBool, CelDouble, CelInt, CelList, CelMap, CelMapKey, CelNull, CelString, CelUInt,
+};
+use cel::common::value::Val;
+use moat_model::schema::{self, AttrSpec, AttrType, Default, Target};
 use moat_model::{Boundary, DataAsset, Dataflow, Element, ElementKind, Model};
 use std::collections::HashMap;
-use std::sync::Arc;
 
 /// Indexes over a model so views are built in time linear in its size.
 pub struct ModelIndex<'m> {
@@ -72,25 +75,36 @@ impl<'m> ModelIndex<'m> {
     }
 }
 
-fn string(s: &str) -> Value {
-    Value::String(Arc::new(s.to_string()))
+/// A CEL value borrowing from the model.
+pub type View<'m> = Box<dyn Val + 'm>;
+
+fn string(s: &str) -> View<'_> {
+    Box::new(CelString::from(s))
 }
 
-fn list(items: Vec<Value>) -> Value {
-    Value::List(Arc::new(items))
+fn int(i: i64) -> View<'static> {
+    Box::new(CelInt::from(i))
 }
 
-fn strings<'a>(items: impl IntoIterator<Item = &'a str>) -> Value {
+fn boolean(b: bool) -> View<'static> {
+    Box::new(CelBool::from(b))
+}
+
+fn list(items: Vec<View<'_>>) -> View<'_> {
+    Box::new(CelList::from(items))
+}
+
+fn strings<'m>(items: impl IntoIterator<Item = &'m str>) -> View<'m> {
     list(items.into_iter().map(string).collect())
 }
 
 /// A map under construction that skips fields nobody reads.
-struct ViewMap<'n> {
+struct ViewMap<'n, 'm> {
     need: &'n Need,
-    entries: HashMap<Key, Value>,
+    entries: HashMap<CelMapKey<'m>, View<'m>>,
 }
 
-impl<'n> ViewMap<'n> {
+impl<'n, 'm> ViewMap<'n, 'm> {
     fn new(need: &'n Need) -> Self {
         ViewMap {
             need,
@@ -98,135 +112,146 @@ impl<'n> ViewMap<'n> {
         }
     }
 
-    fn put(&mut self, name: &str, value: impl FnOnce(&Need) -> Value) {
+    fn put(&mut self, name: &'static str, value: impl FnOnce(&Need) -> View<'m>) {
         if self.need.wants(name) {
             let field_need = self.need.field(name);
             self.entries
-                .insert(Key::String(Arc::new(name.to_string())), value(&field_need));
+                .insert(CelMapKey::String(CelString::from(name)), value(field_need));
         }
     }
 
-    fn finish(self) -> Value {
-        Value::Map(Map {
-            map: Arc::new(self.entries),
-        })
+    fn finish(self) -> View<'m> {
+        Box::new(CelMap::from(self.entries))
     }
 }
 
-/// A JSON attribute value as CEL sees it: ordered enum members become their ordinal.
-fn attr_value(spec: &AttrSpec, value: &serde_json::Value) -> Value {
-    if let (AttrType::Enum(kind), Some(member)) = (spec.ty, value.as_str())
-        && let Some(v) = kind.condition_value(member)
-    {
-        return json_value(&v);
-    }
-    json_value(value)
-}
-
-pub fn json_value(value: &serde_json::Value) -> Value {
+/// A JSON value as CEL sees it, borrowing its strings.
+pub fn json_value(value: &serde_json::Value) -> View<'_> {
     match value {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(b) => Value::Bool(*b),
-        serde_json::Value::Number(n) => match n.as_i64() {
-            Some(i) => Value::Int(i),
-            None => n
-                .as_u64()
-                .map(Value::UInt)
-                .unwrap_or(Value::Float(n.as_f64().unwrap_or(0.0))),
+        serde_json::Value::Null => Box::new(CelNull),
+        serde_json::Value::Bool(b) => boolean(*b),
+        serde_json::Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => int(i),
+            (None, Some(u)) => Box::new(CelUInt::from(u)),
+            _ => Box::new(CelDouble::from(n.as_f64().unwrap_or(0.0))),
         },
         serde_json::Value::String(s) => string(s),
         serde_json::Value::Array(items) => list(items.iter().map(json_value).collect()),
         serde_json::Value::Object(map) => {
-            let entries = map
-                .iter()
-                .map(|(k, v)| (Key::String(Arc::new(k.clone())), json_value(v)))
-                .collect();
-            Value::Map(Map {
-                map: Arc::new(entries),
-            })
+            let entries = map.iter().map(|(k, v)| {
+                (
+                    CelMapKey::String(CelString::from(k.as_str())),
+                    json_value(v),
+                )
+            });
+            Box::new(CelMap::from(entries.collect::<HashMap<_, _>>()))
         }
     }
 }
 
-/// Puts every attribute in `specs`: the model's value, or the default.
-fn put_attributes(view: &mut ViewMap<'_>, specs: &[&AttrSpec], attrs: &moat_model::Attributes) {
-    for spec in specs {
-        view.put(spec.name, |_| match attrs.get(spec.name) {
-            Some(v) => attr_value(spec, v),
-            None => attr_value(spec, &spec.default.to_value()),
-        });
+/// An enumeration member as conditions see it: ordered ones as their ordinal.
+fn member<'m>(spec: &AttrSpec, name: &'m str) -> View<'m> {
+    match spec.ty {
+        AttrType::Enum(kind) if kind.is_ordered() => int(kind
+            .members()
+            .iter()
+            .position(|m| *m == name)
+            .map(|p| p as i64)
+            .unwrap_or(0)),
+        _ => string(name),
     }
 }
 
-fn put_controls(view: &mut ViewMap<'_>, attrs: &moat_model::Attributes) {
+fn attr_value<'m>(spec: &AttrSpec, value: Option<&'m serde_json::Value>) -> View<'m> {
+    match value {
+        Some(serde_json::Value::String(s)) => member(spec, s),
+        Some(v) => json_value(v),
+        None => match spec.default {
+            Default::Bool(b) => boolean(b),
+            Default::Int(i) => int(i),
+            Default::Str(s) => member(spec, s),
+            Default::EmptyList => list(Vec::new()),
+            Default::IntList(items) => list(items.iter().map(|i| int(*i)).collect()),
+            Default::Null => Box::new(CelNull),
+        },
+    }
+}
+
+/// Puts every attribute in `specs`: the model's value, or the default.
+fn put_attributes<'m>(
+    view: &mut ViewMap<'_, 'm>,
+    specs: &[&'static AttrSpec],
+    attrs: &'m moat_model::Attributes,
+) {
+    for spec in specs {
+        view.put(spec.name, |_| attr_value(spec, attrs.get(spec.name)));
+    }
+}
+
+fn put_controls<'m>(view: &mut ViewMap<'_, 'm>, attrs: &'m moat_model::Attributes) {
     view.put("controls", |need| {
         let set = attrs.get("controls").and_then(serde_json::Value::as_object);
         let mut controls = ViewMap::new(need);
         for spec in schema::CONTROLS {
-            controls.put(spec.name, |_| match set.and_then(|c| c.get(spec.name)) {
-                Some(v) => attr_value(spec, v),
-                None => attr_value(spec, &spec.default.to_value()),
+            controls.put(spec.name, |_| {
+                attr_value(spec, set.and_then(|c| c.get(spec.name)))
             });
         }
         controls.finish()
     });
 }
 
-#[allow(clippy::too_many_arguments)]
-fn put_common(
-    view: &mut ViewMap<'_>,
-    index: &ModelIndex<'_>,
-    id: &str,
-    name: &str,
-    description: &str,
-    kind: &str,
-    classes: &[&str],
-    tags: &[String],
-    properties: &moat_model::Properties,
-    boundary: Option<&str>,
-) {
-    view.put("id", |_| string(id));
-    view.put("name", |_| string(name));
-    view.put("description", |_| string(description));
-    view.put("kind", |_| string(kind));
-    view.put("classes", |_| strings(classes.iter().copied()));
-    view.put("tags", |_| strings(tags.iter().map(String::as_str)));
-    view.put("properties", |_| {
-        let entries = properties
-            .iter()
-            .map(|(k, v)| (Key::String(Arc::new(k.clone())), json_value(v)))
-            .collect();
-        Value::Map(Map {
-            map: Arc::new(entries),
-        })
-    });
-    view.put("boundary", |_| string(boundary.unwrap_or("")));
-    view.put("boundaries", |_| strings(index.boundary_chain(boundary)));
+/// The identity fields every target has.
+struct Common<'m> {
+    id: &'m str,
+    name: &'m str,
+    description: &'m str,
+    kind: &'static str,
+    classes: &'static [&'static str],
+    tags: &'m [String],
+    properties: &'m moat_model::Properties,
+    boundary: Option<&'m str>,
 }
 
-fn data_view(asset: &DataAsset, need: &Need) -> Value {
+fn put_common<'m>(view: &mut ViewMap<'_, 'm>, index: &ModelIndex<'m>, c: Common<'m>) {
+    view.put("id", |_| string(c.id));
+    view.put("name", |_| string(c.name));
+    view.put("description", |_| string(c.description));
+    view.put("kind", |_| string(c.kind));
+    view.put("classes", |_| strings(c.classes.iter().copied()));
+    view.put("tags", |_| strings(c.tags.iter().map(String::as_str)));
+    view.put("properties", |_| properties(c.properties));
+    view.put("boundary", |_| string(c.boundary.unwrap_or("")));
+    view.put("boundaries", |_| strings(index.boundary_chain(c.boundary)));
+}
+
+fn properties(props: &moat_model::Properties) -> View<'_> {
+    let entries = props.iter().map(|(k, v)| {
+        (
+            CelMapKey::String(CelString::from(k.as_str())),
+            json_value(v),
+        )
+    });
+    Box::new(CelMap::from(entries.collect::<HashMap<_, _>>()))
+}
+
+fn data_view<'m>(asset: &'m DataAsset, need: &Need) -> View<'m> {
     let mut view = ViewMap::new(need);
     view.put("id", |_| string(&asset.id));
     view.put("name", |_| string(&asset.name));
     view.put("description", |_| string(&asset.description));
-    view.put("classification", |_| {
-        Value::Int(asset.classification.rank())
-    });
+    view.put("classification", |_| int(asset.classification.rank()));
     view.put("tags", |_| strings(asset.tags.iter().map(String::as_str)));
-    view.put("properties", |_| {
-        json_value(&serde_json::Value::Object(
-            asset.properties.clone().into_iter().collect(),
-        ))
-    });
+    view.put("properties", |_| properties(&asset.properties));
     put_attributes(
         &mut view,
-        &schema::attributes(Target::Data),
+        schema::attributes(Target::Data),
         &asset.attributes,
     );
     view.finish()
 }
 
-fn data_list(index: &ModelIndex<'_>, ids: &[String], need: &Need) -> Value {
+fn data_list<'m>(index: &ModelIndex<'m>, ids: &'m [String], need: &Need) -> View<'m> {
     list(
         ids.iter()
             .filter_map(|id| index.data.get(id.as_str()))
@@ -235,21 +260,13 @@ fn data_list(index: &ModelIndex<'_>, ids: &[String], need: &Need) -> Value {
     )
 }
 
-fn flow_summary(flow: &Dataflow, need: &Need) -> Value {
+fn flow_summary<'m>(flow: &'m Dataflow, need: &Need) -> View<'m> {
     let mut view = ViewMap::new(need);
-    let attr = |name: &str| schema::attribute(Target::Dataflow, name);
     view.put("id", |_| string(&flow.id));
     view.put("name", |_| string(&flow.name));
     for name in ["protocol", "dstPort", "tlsVersion"] {
-        if let Some(spec) = attr(name) {
-            view.put(name, |_| {
-                attr_value(
-                    spec,
-                    flow.attributes
-                        .get(name)
-                        .unwrap_or(&spec.default.to_value()),
-                )
-            });
+        if let Some(spec) = schema::attribute(Target::Dataflow, name) {
+            view.put(spec.name, |_| attr_value(spec, flow.attributes.get(name)));
         }
     }
     view.put("isEncrypted", |_| {
@@ -257,57 +274,83 @@ fn flow_summary(flow: &Dataflow, need: &Need) -> Value {
             .attributes
             .get("controls")
             .and_then(|c| c.get("isEncrypted"));
-        Value::Bool(set.and_then(serde_json::Value::as_bool).unwrap_or(false))
+        boolean(set.and_then(serde_json::Value::as_bool).unwrap_or(false))
     });
     view.finish()
 }
 
+/// Attributes other kinds have and `kind` lacks, each once: endpoints show
+/// them at their defaults.
+fn foreign_attributes(kind: ElementKind) -> &'static [&'static AttrSpec] {
+    static CACHE: std::sync::OnceLock<Vec<Vec<&'static AttrSpec>>> = std::sync::OnceLock::new();
+    let cache = CACHE.get_or_init(|| {
+        ElementKind::ALL
+            .iter()
+            .map(|&own_kind| {
+                let own = schema::attributes(Target::Element(own_kind));
+                let mut foreign: Vec<&'static AttrSpec> = Vec::new();
+                for other in ElementKind::ALL {
+                    for &spec in schema::attributes(Target::Element(other)) {
+                        if !own
+                            .iter()
+                            .chain(foreign.iter())
+                            .any(|o| o.name == spec.name)
+                        {
+                            foreign.push(spec);
+                        }
+                    }
+                }
+                foreign
+            })
+            .collect()
+    });
+    let position = ElementKind::ALL
+        .iter()
+        .position(|k| *k == kind)
+        .unwrap_or(0);
+    cache.get(position).map(Vec::as_slice).unwrap_or(&[])
+}
+
 /// An element as a flow's `source`/`sink` sees it: every attribute any kind has,
 /// so conditions can read endpoints of any kind.
-pub fn endpoint_view(index: &ModelIndex<'_>, element: &Element, need: &Need) -> Value {
+pub fn endpoint_view<'m>(index: &ModelIndex<'m>, element: &'m Element, need: &Need) -> View<'m> {
     let mut view = ViewMap::new(need);
     put_element_fields(&mut view, index, element);
-    let own = schema::attributes(Target::Element(element.kind));
-    for kind in ElementKind::ALL {
-        for spec in schema::attributes(Target::Element(kind)) {
-            if !own.iter().any(|o| o.name == spec.name)
-                && !view
-                    .entries
-                    .contains_key(&Key::String(Arc::new(spec.name.to_string())))
-            {
-                view.put(spec.name, |_| attr_value(spec, &spec.default.to_value()));
-            }
-        }
+    for spec in foreign_attributes(element.kind) {
+        view.put(spec.name, |_| attr_value(spec, None));
     }
     view.finish()
 }
 
-fn put_element_fields(view: &mut ViewMap<'_>, index: &ModelIndex<'_>, element: &Element) {
-    put_common(
-        view,
-        index,
-        &element.id,
-        &element.name,
-        &element.description,
-        element.kind.as_str(),
-        element.kind.pytm_classes(),
-        &element.tags,
-        &element.properties,
-        element.boundary.as_deref(),
-    );
+fn put_element_fields<'m>(
+    view: &mut ViewMap<'_, 'm>,
+    index: &ModelIndex<'m>,
+    element: &'m Element,
+) {
+    let common = Common {
+        id: &element.id,
+        name: &element.name,
+        description: &element.description,
+        kind: element.kind.as_str(),
+        classes: element.kind.pytm_classes(),
+        tags: &element.tags,
+        properties: &element.properties,
+        boundary: element.boundary.as_deref(),
+    };
+    put_common(view, index, common);
     put_attributes(
         view,
-        &schema::attributes(Target::Element(element.kind)),
+        schema::attributes(Target::Element(element.kind)),
         &element.attributes,
     );
     put_controls(view, &element.attributes);
     view.put("data", |need| data_list(index, &element.data, need));
 }
 
-pub fn element_view(index: &ModelIndex<'_>, element: &Element, need: &Need) -> Value {
+pub fn element_view<'m>(index: &ModelIndex<'m>, element: &'m Element, need: &Need) -> View<'m> {
     let mut view = ViewMap::new(need);
     put_element_fields(&mut view, index, element);
-    let flows = |map: &HashMap<&str, Vec<&Dataflow>>, need: &Need| {
+    let flows = |map: &HashMap<&'m str, Vec<&'m Dataflow>>, need: &Need| {
         let flows = map
             .get(element.id.as_str())
             .map(Vec::as_slice)
@@ -319,66 +362,60 @@ pub fn element_view(index: &ModelIndex<'_>, element: &Element, need: &Need) -> V
     view.finish()
 }
 
-/// A flow's view; `source_need`/`sink_need` combine `target.source` and the `source` variable.
-pub fn flow_view(index: &ModelIndex<'_>, flow: &Dataflow, need: &Need) -> Value {
+pub fn flow_view<'m>(index: &ModelIndex<'m>, flow: &'m Dataflow, need: &Need) -> View<'m> {
     let source = index.element(&flow.source);
     let sink = index.element(&flow.sink);
     let mut view = ViewMap::new(need);
-    put_common(
-        &mut view,
-        index,
-        &flow.id,
-        &flow.name,
-        &flow.description,
-        "dataflow",
-        &["Element", "Dataflow"],
-        &flow.tags,
-        &flow.properties,
+    let common = Common {
+        id: &flow.id,
+        name: &flow.name,
+        description: &flow.description,
+        kind: "dataflow",
+        classes: &["Element", "Dataflow"],
+        tags: &flow.tags,
+        properties: &flow.properties,
         // a flow sits in no boundary: it connects elements that do
-        None,
-    );
+        boundary: None,
+    };
+    put_common(&mut view, index, common);
     put_attributes(
         &mut view,
-        &schema::attributes(Target::Dataflow),
+        schema::attributes(Target::Dataflow),
         &flow.attributes,
     );
     put_controls(&mut view, &flow.attributes);
     view.put("data", |need| data_list(index, &flow.data, need));
-    view.put("source", |need| {
-        source
-            .map(|e| endpoint_view(index, e, need))
-            .unwrap_or(Value::Null)
-    });
-    view.put("sink", |need| {
-        sink.map(|e| endpoint_view(index, e, need))
-            .unwrap_or(Value::Null)
-    });
+    let endpoint = |element: Option<&'m Element>, need: &Need| match element {
+        Some(e) => endpoint_view(index, e, need),
+        None => Box::new(CelNull) as View<'m>,
+    };
+    view.put("source", |need| endpoint(source, need));
+    view.put("sink", |need| endpoint(sink, need));
     view.put("crossesBoundary", |_| {
-        Value::Bool(
+        boolean(
             source.and_then(|s| s.boundary.as_deref()) != sink.and_then(|s| s.boundary.as_deref()),
         )
     });
-    view.put("isSelfFlow", |_| Value::Bool(flow.source == flow.sink));
+    view.put("isSelfFlow", |_| boolean(flow.source == flow.sink));
     view.finish()
 }
 
-pub fn boundary_view(index: &ModelIndex<'_>, boundary: &Boundary, need: &Need) -> Value {
+pub fn boundary_view<'m>(index: &ModelIndex<'m>, boundary: &'m Boundary, need: &Need) -> View<'m> {
     let mut view = ViewMap::new(need);
-    put_common(
-        &mut view,
-        index,
-        &boundary.id,
-        &boundary.name,
-        &boundary.description,
-        "boundary",
-        &["Element", "Boundary"],
-        &boundary.tags,
-        &boundary.properties,
-        boundary.parent.as_deref(),
-    );
+    let common = Common {
+        id: &boundary.id,
+        name: &boundary.name,
+        description: &boundary.description,
+        kind: "boundary",
+        classes: &["Element", "Boundary"],
+        tags: &boundary.tags,
+        properties: &boundary.properties,
+        boundary: boundary.parent.as_deref(),
+    };
+    put_common(&mut view, index, common);
     put_attributes(
         &mut view,
-        &schema::attributes(Target::Boundary),
+        schema::attributes(Target::Boundary),
         &boundary.attributes,
     );
     put_controls(&mut view, &boundary.attributes);

@@ -108,8 +108,12 @@ fn conforms_object(path: &str, map: &cel::objects::Map, fields: &[Field]) {
     }
 }
 
-fn check(value: Value, fields: Vec<Field>, path: &str) {
-    let Value::Map(map) = value else {
+fn value(view: moat_engine::view::View<'_>) -> Value {
+    Value::try_from(view.as_ref()).unwrap()
+}
+
+fn check(view: moat_engine::view::View<'_>, fields: Vec<Field>, path: &str) {
+    let Value::Map(map) = value(view) else {
         panic!("`{path}` is not a map")
     };
     conforms_object(path, &map, &fields);
@@ -151,7 +155,7 @@ fn flow_and_boundary_views_match_the_schema() {
 fn values_follow_pytm_semantics() {
     let model = model();
     let index = ModelIndex::new(&model);
-    let Value::Map(flow) = view::flow_view(&index, &model.flows[0], &Need::All) else {
+    let Value::Map(flow) = value(view::flow_view(&index, &model.flows[0], &Need::All)) else {
         panic!()
     };
     let get = |m: &cel::objects::Map, k: &str| {
@@ -171,7 +175,8 @@ fn values_follow_pytm_semantics() {
         panic!()
     };
     assert_eq!(get(first, "classification"), Value::Int(4));
-    let Value::Map(actor) = view::element_view(&index, &model.elements[0], &Need::All) else {
+    let Value::Map(actor) = value(view::element_view(&index, &model.elements[0], &Need::All))
+    else {
         panic!()
     };
     let Value::Map(controls) = get(&actor, "controls") else {

@@ -361,7 +361,26 @@ pub enum Target {
 
 /// Every attribute of `target` (excluding `controls`), most specific last:
 /// where a subclass overrides a default (Lambda's `onAWS`), the later entry wins.
-pub fn attributes(target: Target) -> Vec<&'static AttrSpec> {
+/// Computed once per target: readers and the engine ask for every object.
+pub fn attributes(target: Target) -> &'static [&'static AttrSpec] {
+    static CACHE: std::sync::OnceLock<Vec<(Target, Vec<&'static AttrSpec>)>> =
+        std::sync::OnceLock::new();
+    let cache = CACHE.get_or_init(|| {
+        let mut targets: Vec<Target> = ElementKind::ALL.into_iter().map(Target::Element).collect();
+        targets.extend([Target::Dataflow, Target::Boundary, Target::Data, Target::Tm]);
+        targets
+            .into_iter()
+            .map(|t| (t, layered_attributes(t)))
+            .collect()
+    });
+    cache
+        .iter()
+        .find(|(t, _)| *t == target)
+        .map(|(_, specs)| specs.as_slice())
+        .unwrap_or(&[])
+}
+
+fn layered_attributes(target: Target) -> Vec<&'static AttrSpec> {
     let layers: &[&[AttrSpec]] = match target {
         Target::Element(kind) => match kind {
             ElementKind::Actor => &[ELEMENT, ACTOR],
@@ -392,7 +411,7 @@ pub fn attributes(target: Target) -> Vec<&'static AttrSpec> {
 
 /// The spec of attribute `name` of `target`, if it has one.
 pub fn attribute(target: Target, name: &str) -> Option<&'static AttrSpec> {
-    attributes(target).into_iter().find(|s| s.name == name)
+    attributes(target).iter().find(|s| s.name == name).copied()
 }
 
 pub fn control(name: &str) -> Option<&'static AttrSpec> {
@@ -410,7 +429,7 @@ pub fn has_controls(target: Target) -> bool {
 /// `attrs` with every missing attribute (and control) of `target` set to its default.
 pub fn with_defaults(target: Target, attrs: &crate::Attributes) -> crate::Attributes {
     let mut out = attrs.clone();
-    for spec in attributes(target) {
+    for spec in attributes(target).iter() {
         out.entry(spec.name.to_string())
             .or_insert_with(|| spec.default.to_value());
     }

@@ -74,7 +74,7 @@ fn attribute_value(ty: AttrType) -> BoxedStrategy<Value> {
 fn attributes(target: Target) -> impl Strategy<Value = Attributes> {
     // Flow references need flow ids; the loader's reference checks have their own tests.
     let specs: Vec<_> = schema::attributes(target)
-        .into_iter()
+        .iter()
         .filter(|s| s.ty != AttrType::FlowRef)
         .collect();
     let count = specs.len().min(4);

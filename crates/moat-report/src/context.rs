@@ -1,20 +1,22 @@
 //! The context templates render with (documented in docs/templates.md): the
-//! Assessment as in JSON output but with every field present, plus `report`,
-//! views computed once here so templates stay linear (no lookups by scanning).
+//! Assessment as in JSON output but with every field present and each threat
+//! result joined with its definition and target, plus `report`: views computed
+//! once here, through id lookups built once, so templates stay linear.
 
 use crate::diagram::{Step, boundary_walk, flow_order, ordered_flows};
 use crate::error::ReportError;
+use crate::join::{JoinedResult, UNKNOWN_KIND, stand_in_definition, stand_in_target};
 use crate::schema_defaults::complete;
+use minijinja::Value;
 use moat_catalog::{Severity, Stride};
-use moat_engine::{Assessment, TargetType, ThreatResult};
-use moat_model::{Dataflow, Element, Model};
+use moat_engine::{Assessment, TargetRef, TargetType, ThreatResult};
+use moat_model::{Dataflow, Element, Location, Model};
 use serde::Serialize;
-use serde_json::Value;
 use std::collections::HashMap;
 
 /// Views over the assessment a report needs, in report order.
 #[derive(Debug, Serialize)]
-pub(crate) struct ReportView {
+struct ReportView {
     title: String,
     counts: Counts,
     max_severity: Option<Severity>,
@@ -95,38 +97,97 @@ struct TargetGroup {
     id: String,
     name: String,
     #[serde(rename = "type")]
-    target_type: TargetType,
+    target_type: Option<TargetType>,
     kind: String,
     kind_label: String,
+    location: Option<Location>,
     /// Threat results as in `threats`, most severe first.
     threats: Vec<Value>,
 }
 
-/// The whole template context as JSON.
+/// The whole template context.
 pub(crate) fn build(a: &Assessment) -> Result<Value, ReportError> {
+    let schema = crate::json::schema();
     let mut root = serde_json::to_value(a).map_err(|e| ReportError {
         message: format!("cannot serialize the assessment: {e}"),
         line: None,
     })?;
-    complete(&mut root, &crate::json::schema());
-    let completed_threats = root
-        .get("threats")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let report = report_view(a, &completed_threats);
-    let report = serde_json::to_value(report).map_err(|e| ReportError {
-        message: format!("cannot serialize the report context: {e}"),
-        line: None,
-    })?;
-    if let Value::Object(map) = &mut root {
-        map.insert("report".to_string(), report);
-    }
-    Ok(root)
+    complete(&mut root, &schema);
+    let serde_json::Value::Object(mut root) = root else {
+        return Err(ReportError {
+            message: "the assessment did not serialize as an object".to_string(),
+            line: None,
+        });
+    };
+    let mut take = |key: &str| match root.remove(key) {
+        Some(serde_json::Value::Array(items)) => items,
+        _ => Vec::new(),
+    };
+    let results = take("threats");
+    let definitions: Vec<Value> = take("definitions")
+        .iter()
+        .map(Value::from_serialize)
+        .collect();
+    let targets: Vec<Value> = take("targets").iter().map(Value::from_serialize).collect();
+
+    // Lookups by id to the completed values, built once (`Assessment::index`
+    // finds the structs, but templates need these values). The JSON arrays
+    // hold the Assessment's entries in the same order.
+    let definition_of: HashMap<&str, &Value> = a
+        .definitions
+        .iter()
+        .map(|d| d.id.as_str())
+        .zip(&definitions)
+        .collect();
+    let target_of: HashMap<&str, (&TargetRef, &Value)> = a
+        .targets
+        .iter()
+        .map(|t| (t.id.as_str(), t))
+        .zip(&targets)
+        .map(|((id, t), v)| (id, (t, v)))
+        .collect();
+    let joined: Vec<Joined<'_>> = a
+        .threats
+        .iter()
+        .zip(&results)
+        .map(|(r, result)| {
+            let definition = match definition_of.get(r.threat_id.as_str()) {
+                Some(d) => (*d).clone(),
+                None => stand_in_definition(r, &schema),
+            };
+            let (target, target_value) = match target_of.get(r.target_id.as_str()) {
+                Some((t, v)) => (Some(*t), (*v).clone()),
+                None => (None, stand_in_target(r, &schema)),
+            };
+            Joined {
+                result: r,
+                target,
+                view: JoinedResult::value(Value::from_serialize(result), definition, target_value),
+            }
+        })
+        .collect();
+
+    let report = Value::from_serialize(report_view(a, &joined));
+    let threats: Vec<Value> = joined.into_iter().map(|j| j.view).collect();
+    let mut context: Vec<(String, Value)> = root
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::from_serialize(v)))
+        .collect();
+    context.push(("threats".to_string(), Value::from(threats)));
+    context.push(("definitions".to_string(), Value::from(definitions)));
+    context.push(("targets".to_string(), Value::from(targets)));
+    context.push(("report".to_string(), report));
+    Ok(context.into_iter().collect())
 }
 
-/// `threats` are the Assessment's threat results as completed JSON, by index.
-pub(crate) fn report_view(a: &Assessment, threats: &[Value]) -> ReportView {
+/// A threat result with its target (when `targets` has it) and its joined view.
+struct Joined<'a> {
+    result: &'a ThreatResult,
+    target: Option<&'a TargetRef>,
+    view: Value,
+}
+
+fn report_view(a: &Assessment, joined: &[Joined<'_>]) -> ReportView {
     let model = &a.model;
     let boundary_names: HashMap<&str, &str> = model
         .boundaries
@@ -197,7 +258,7 @@ pub(crate) fn report_view(a: &Assessment, threats: &[Value]) -> ReportView {
             flows: model.flows.len(),
             data: model.data.len(),
             threats: a.threats.len(),
-            targets: distinct_targets(&a.threats),
+            targets: a.target_count(),
             diagnostics: a.diagnostics.len(),
         },
         max_severity: a.max_severity(),
@@ -206,7 +267,7 @@ pub(crate) fn report_view(a: &Assessment, threats: &[Value]) -> ReportView {
         unbounded_elements,
         elements: model.elements.iter().map(element_view).collect(),
         flows,
-        stride: stride_groups(&a.threats, threats),
+        stride: stride_groups(joined),
     }
 }
 
@@ -232,31 +293,21 @@ fn flow_view(f: &Dataflow, element_names: &HashMap<&str, &str>) -> FlowView {
         protocol: f
             .attributes
             .get("protocol")
-            .and_then(Value::as_str)
+            .and_then(serde_json::Value::as_str)
             .filter(|p| !p.is_empty())
             .map(str::to_string),
         port: f
             .attributes
             .get("dstPort")
-            .and_then(Value::as_i64)
+            .and_then(serde_json::Value::as_i64)
             .filter(|p| *p >= 0),
         encrypted: f
             .attributes
             .get("controls")
             .and_then(|c| c.get("isEncrypted"))
-            .and_then(Value::as_bool),
+            .and_then(serde_json::Value::as_bool),
         order: flow_order(f),
     }
-}
-
-fn distinct_targets(threats: &[ThreatResult]) -> usize {
-    let mut targets: Vec<(TargetType, &str)> = threats
-        .iter()
-        .map(|t| (t.target.target_type, t.target.id.as_str()))
-        .collect();
-    targets.sort_unstable();
-    targets.dedup();
-    targets.len()
 }
 
 fn severity_counts(threats: &[ThreatResult]) -> Vec<SeverityCount> {
@@ -300,30 +351,28 @@ pub(crate) fn kind_label(kind: &str) -> String {
 
 /// Threats grouped by STRIDE category (in STRIDE order, empty ones left out),
 /// then by target (by type, name, id), most severe first within a target.
-fn stride_groups(results: &[ThreatResult], completed: &[Value]) -> Vec<StrideGroup> {
-    let mut order: Vec<usize> = (0..results.len()).collect();
-    order.sort_by(|&i, &j| match (results.get(i), results.get(j)) {
-        (Some(x), Some(y)) => x
-            .stride
-            .cmp(&y.stride)
-            .then(x.target.target_type.cmp(&y.target.target_type))
-            .then_with(|| x.target.name.cmp(&y.target.name))
-            .then_with(|| x.target.id.cmp(&y.target.id))
-            .then(y.severity.cmp(&x.severity))
-            .then_with(|| x.threat_id.cmp(&y.threat_id))
-            .then_with(|| x.id.cmp(&y.id)),
-        _ => std::cmp::Ordering::Equal,
+fn stride_groups(joined: &[Joined<'_>]) -> Vec<StrideGroup> {
+    let mut order: Vec<&Joined<'_>> = joined.iter().collect();
+    order.sort_by_cached_key(|j| {
+        let r = j.result;
+        (
+            r.stride,
+            j.target.map(|t| t.target_type),
+            j.target.map_or(r.target_id.as_str(), |t| t.name.as_str()),
+            r.target_id.as_str(),
+            std::cmp::Reverse(r.severity),
+            r.threat_id.as_str(),
+            r.id.as_str(),
+        )
     });
 
     let mut groups: Vec<StrideGroup> = Vec::new();
-    for i in order {
-        let (Some(t), Some(value)) = (results.get(i), completed.get(i)) else {
-            continue;
-        };
-        if groups.last().is_none_or(|g| g.stride != t.stride) {
+    for j in order {
+        let r = j.result;
+        if groups.last().is_none_or(|g| g.stride != r.stride) {
             groups.push(StrideGroup {
-                stride: t.stride,
-                label: t.stride.label(),
+                stride: r.stride,
+                label: r.stride.label(),
                 count: 0,
                 targets: Vec::new(),
             });
@@ -332,23 +381,29 @@ fn stride_groups(results: &[ThreatResult], completed: &[Value]) -> Vec<StrideGro
             continue;
         };
         group.count += 1;
-        let same_target = group
-            .targets
-            .last()
-            .is_some_and(|g| g.target_type == t.target.target_type && g.id == t.target.id);
-        if !same_target {
-            group.targets.push(TargetGroup {
-                id: t.target.id.clone(),
-                name: t.target.name.clone(),
-                target_type: t.target.target_type,
-                kind: t.target.kind.clone(),
-                kind_label: kind_label(&t.target.kind),
-                threats: Vec::new(),
-            });
+        if group.targets.last().is_none_or(|g| g.id != r.target_id) {
+            group.targets.push(target_group(j));
         }
         if let Some(target) = group.targets.last_mut() {
-            target.threats.push(value.clone());
+            target.threats.push(j.view.clone());
         }
     }
     groups
+}
+
+fn target_group(j: &Joined<'_>) -> TargetGroup {
+    let kind = j
+        .target
+        .map_or_else(|| UNKNOWN_KIND.to_string(), |t| t.kind.clone());
+    TargetGroup {
+        id: j.result.target_id.clone(),
+        name: j
+            .target
+            .map_or_else(|| j.result.target_id.clone(), |t| t.name.clone()),
+        target_type: j.target.map(|t| t.target_type),
+        kind_label: kind_label(&kind),
+        kind,
+        location: j.target.and_then(|t| t.location.clone()),
+        threats: Vec::new(),
+    }
 }

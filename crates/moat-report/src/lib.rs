@@ -6,6 +6,7 @@ mod context;
 mod diagram;
 mod dot;
 mod error;
+mod join;
 mod json;
 mod markdown;
 mod markdown_escape;
@@ -27,8 +28,9 @@ pub fn text(a: &Assessment, color: bool) -> String {
     text::render(a, color)
 }
 
-/// The Assessment as pretty-printed JSON with a trailing newline
-/// (shape documented in docs/json-output.md).
+/// The Assessment as JSON with a trailing newline (shape documented in
+/// docs/json-output.md): indented when the assessment has at most 10,000
+/// threat results and model parts together, on one line above that.
 pub fn json(a: &Assessment) -> String {
     json::render(a)
 }

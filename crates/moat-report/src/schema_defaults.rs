@@ -13,6 +13,19 @@ pub(crate) fn complete(value: &mut Value, schema: &Value) {
     complete_with(value, schema, defs.unwrap_or(&empty));
 }
 
+/// Like [`complete`], for a value of the type `schema` defines as `definition`
+/// (a name under `$defs`, such as `TargetRef`).
+pub(crate) fn complete_as(value: &mut Value, schema: &Value, definition: &str) {
+    let empty = Map::new();
+    let defs = schema
+        .get("$defs")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    if let Some(type_schema) = defs.get(definition) {
+        complete_with(value, type_schema, defs);
+    }
+}
+
 fn complete_with(value: &mut Value, schema: &Value, defs: &Map<String, Value>) {
     let schema = resolve(schema, defs);
     match value {

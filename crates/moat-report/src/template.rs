@@ -5,7 +5,7 @@
 use crate::context::{self, kind_label, severity_label};
 use crate::error::ReportError;
 use crate::markdown_escape::{md_code, md_escape, md_link, md_text};
-use minijinja::value::{Kwargs, Value};
+use minijinja::value::{Kwargs, Value, ValueKind};
 use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior};
 use moat_catalog::{Severity, Stride};
 use moat_engine::Assessment;
@@ -16,13 +16,11 @@ pub(crate) fn render(a: &Assessment, name: &str, source: &str) -> Result<String,
     let template = env
         .template_from_named_str(name, source)
         .map_err(|e| report_error(&e, source, &[]))?;
-    template
-        .render(Value::from_serialize(&context))
-        .map_err(|e| {
-            let globals: Vec<&str> = env.globals().map(|(name, _)| name).collect();
-            let unknown = unknown_variables(&template, &context, &globals);
-            report_error(&e, source, &unknown)
-        })
+    template.render(&context).map_err(|e| {
+        let globals: Vec<&str> = env.globals().map(|(name, _)| name).collect();
+        let unknown = unknown_variables(&template, &context, &globals);
+        report_error(&e, source, &unknown)
+    })
 }
 
 fn environment() -> Environment<'static> {
@@ -167,7 +165,7 @@ struct UnknownVariable {
 /// or its own `set`s) that do not resolve, each with the closest existing name.
 fn unknown_variables(
     template: &minijinja::Template<'_, '_>,
-    context: &serde_json::Value,
+    context: &Value,
     globals: &[&str],
 ) -> Vec<UnknownVariable> {
     let mut paths: Vec<String> = template.undeclared_variables(true).into_iter().collect();
@@ -179,14 +177,23 @@ fn unknown_variables(
             !globals.contains(&head)
         })
         .filter_map(|path| {
-            let mut scope = context;
+            let mut scope = context.clone();
             for part in path.split('.') {
-                let map = scope.as_object()?;
-                match map.get(part) {
-                    Some(next) => scope = next,
-                    None => {
+                if scope.kind() != ValueKind::Map {
+                    return None;
+                }
+                match scope.get_attr(part) {
+                    Ok(next) if !next.is_undefined() => scope = next,
+                    _ => {
+                        let names: Vec<String> = scope
+                            .try_iter()
+                            .map(|keys| {
+                                keys.filter_map(|k| k.as_str().map(str::to_string))
+                                    .collect()
+                            })
+                            .unwrap_or_default();
                         let hint =
-                            moat_model::diag::did_you_mean(part, map.keys().map(String::as_str));
+                            moat_model::diag::did_you_mean(part, names.iter().map(String::as_str));
                         return Some(UnknownVariable { path, hint });
                     }
                 }

@@ -3,7 +3,7 @@
 
 use crate::wrap::{clean, pad, truncate, width};
 use moat_catalog::Severity;
-use moat_engine::{Assessment, ThreatResult};
+use moat_engine::{Assessment, TargetRef, ThreatDefinition, ThreatResult};
 use std::fmt::Write as _;
 
 /// Widest a THREAT cell may be before the name is cut (ids are never cut).
@@ -40,33 +40,70 @@ struct Row {
 }
 
 fn rows(a: &Assessment) -> Vec<Row> {
-    let mut threats: Vec<&ThreatResult> = a.threats.iter().collect();
-    threats.sort_by(|x, y| {
-        y.severity
-            .cmp(&x.severity)
-            .then(x.stride.cmp(&y.stride))
-            .then_with(|| x.target.name.cmp(&y.target.name))
-            .then_with(|| x.target.id.cmp(&y.target.id))
-            .then_with(|| x.id.cmp(&y.id))
-    });
-    threats
-        .into_iter()
-        .map(|t| {
-            let threat_id = clean(&t.threat_id);
-            let kind = clean(&t.target.kind);
-            let name_room = THREAT_MAX.saturating_sub(width(&threat_id) + 1).max(12);
-            let target_room = TARGET_MAX.saturating_sub(width(&kind) + 1).max(12);
-            Row {
-                severity: t.severity,
-                cells: [
-                    t.severity.as_str().to_string(),
-                    t.stride.label().to_string(),
-                    format!("{threat_id} {}", truncate(&clean(&t.name), name_room)),
-                    format!("{kind} {}", truncate(&clean(&t.target.name), target_room)),
-                ],
-            }
+    let index = a.index();
+    let mut threats: Vec<Joined<'_>> = a
+        .threats
+        .iter()
+        .map(|t| Joined {
+            result: t,
+            definition: index.definition(&t.threat_id),
+            target: index.target(&t.target_id),
         })
-        .collect()
+        .collect();
+    threats.sort_by(|x, y| {
+        y.result
+            .severity
+            .cmp(&x.result.severity)
+            .then(x.result.stride.cmp(&y.result.stride))
+            .then_with(|| x.target_name().cmp(y.target_name()))
+            .then_with(|| x.result.target_id.cmp(&y.result.target_id))
+            .then_with(|| x.result.id.cmp(&y.result.id))
+    });
+    threats.iter().map(Joined::row).collect()
+}
+
+/// A result with what `definitions` and `targets` say about it; an
+/// assessment that lacks either still gets a row, named by ids.
+struct Joined<'a> {
+    result: &'a ThreatResult,
+    definition: Option<&'a ThreatDefinition>,
+    target: Option<&'a TargetRef>,
+}
+
+impl Joined<'_> {
+    fn target_name(&self) -> &str {
+        self.target
+            .map_or(self.result.target_id.as_str(), |t| t.name.as_str())
+    }
+
+    fn row(&self) -> Row {
+        let t = self.result;
+        let threat_id = clean(&t.threat_id);
+        let threat = match self.definition {
+            Some(d) => {
+                let room = THREAT_MAX.saturating_sub(width(&threat_id) + 1).max(12);
+                format!("{threat_id} {}", truncate(&clean(&d.name), room))
+            }
+            None => threat_id,
+        };
+        let target = match self.target {
+            Some(target) => {
+                let kind = clean(&target.kind);
+                let room = TARGET_MAX.saturating_sub(width(&kind) + 1).max(12);
+                format!("{kind} {}", truncate(&clean(&target.name), room))
+            }
+            None => truncate(&clean(&t.target_id), TARGET_MAX),
+        };
+        Row {
+            severity: t.severity,
+            cells: [
+                t.severity.as_str().to_string(),
+                t.stride.label().to_string(),
+                threat,
+                target,
+            ],
+        }
+    }
 }
 
 fn column_widths(rows: &[Row]) -> [usize; 4] {
@@ -112,17 +149,6 @@ fn header(a: &Assessment) -> String {
     )
 }
 
-fn distinct_targets(a: &Assessment) -> usize {
-    let mut targets: Vec<(moat_engine::TargetType, &str)> = a
-        .threats
-        .iter()
-        .map(|t| (t.target.target_type, t.target.id.as_str()))
-        .collect();
-    targets.sort_unstable();
-    targets.dedup();
-    targets.len()
-}
-
 fn summary(a: &Assessment, color: bool) -> String {
     let mut counts = [0usize; Severity::ALL.len()];
     for t in &a.threats {
@@ -146,7 +172,7 @@ fn summary(a: &Assessment, color: bool) -> String {
     let _ = write!(
         line,
         " on {}: {}",
-        count(distinct_targets(a), "target"),
+        count(a.target_count(), "target"),
         parts.join(", ")
     );
     line

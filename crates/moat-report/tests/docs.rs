@@ -142,6 +142,15 @@ fn json_output_doc_example_is_an_assessment() {
     assert_eq!(blocks.len(), 1);
     let example: moat_engine::Assessment = serde_json::from_str(&blocks[0]).unwrap();
     assert_eq!(example.schema_version, moat_engine::SCHEMA_VERSION);
+    let index = example.index();
+    for r in &example.threats {
+        assert!(index.definition(&r.threat_id).is_some(), "{}", r.id);
+        assert!(index.target(&r.target_id).is_some(), "{}", r.id);
+    }
+    let mut used = example.clone();
+    used.retain(|_| true);
+    assert_eq!(used.definitions, example.definitions, "unused definitions");
+    assert_eq!(used.targets, example.targets, "unused targets");
 }
 
 #[test]

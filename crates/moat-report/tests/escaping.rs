@@ -5,7 +5,7 @@
 mod common;
 
 use common::{assert_tidy_markdown, s3};
-use moat_engine::Assessment;
+use moat_engine::{Assessment, ThreatDefinition};
 
 const NAUGHTY: &str = "Say \"hi\" | `rm -rf` \\ <b>bold</b> #1\n- second line";
 
@@ -27,11 +27,26 @@ fn hostile() -> Assessment {
     a.model.flows[1]
         .attributes
         .insert("note".into(), format!("Note {NAUGHTY}").into());
-    a.threats[0].name = format!("Threat {NAUGHTY}");
-    a.threats[0].target.name = a.model.elements[0].name.clone();
-    a.threats[0].target.id = a.model.elements[0].id.clone();
-    a.threats[0].mitigations = vec![format!("Mitigation {NAUGHTY}")];
+    let first = a.threats[0].clone();
+    let definition = definition_mut(&mut a, &first.threat_id);
+    definition.name = format!("Threat {NAUGHTY}");
+    definition.mitigations = vec![format!("Mitigation {NAUGHTY}")];
+    let target = a
+        .targets
+        .iter_mut()
+        .find(|t| t.id == first.target_id)
+        .unwrap();
+    target.name = a.model.elements[0].name.clone();
+    target.id = a.model.elements[0].id.clone();
+    a.threats[0].target_id = a.model.elements[0].id.clone();
     a
+}
+
+fn definition_mut<'a>(a: &'a mut Assessment, threat_id: &str) -> &'a mut ThreatDefinition {
+    a.definitions
+        .iter_mut()
+        .find(|d| d.id == threat_id)
+        .unwrap()
 }
 
 #[test]
@@ -83,7 +98,8 @@ fn markdown_tables_keep_their_columns() {
 #[test]
 fn text_carries_no_control_characters() {
     let mut a = hostile();
-    a.threats[1].name = "Bell \u{7} and \u{1b}[2J clear screen".into();
+    let second = a.threats[1].threat_id.clone();
+    definition_mut(&mut a, &second).name = "Bell \u{7} and \u{1b}[2J clear screen".into();
     let out = moat_report::text(&a, false);
     assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out}");
     // Header, blank, column headings, 8 rows, blank, summary: no name adds a line.

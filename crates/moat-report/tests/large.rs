@@ -9,6 +9,7 @@ use serde_json::json;
 
 const ELEMENTS: usize = 2_000;
 const BOUNDARIES: usize = 50;
+const THREATS: usize = 40;
 const STRIDE: [&str; 6] = [
     "spoofing",
     "tampering",
@@ -62,28 +63,48 @@ fn large() -> Assessment {
             })
         })
         .collect();
+    // Every element gets one of 40 catalog threats; results only name them.
     let threats: Vec<_> = (0..ELEMENTS)
         .map(|e| {
+            let threat = e % THREATS;
             json!({
-                "id": format!("T-S3-{:03}@e{e}", e % 40),
-                "threat_id": format!("T-S3-{:03}", e % 40),
-                "name": format!("Threat {}", e % 40),
-                "stride": STRIDE[e % STRIDE.len()],
-                "severity": SEVERITIES[e % SEVERITIES.len()],
-                "likelihood": 3,
-                "impact": 3,
-                "target": {"id": format!("e{e}"), "name": format!("Element number {e} with a long name"),
-                           "type": "element", "kind": kinds[e % kinds.len()]},
-                "description": "Something bad.",
+                "id": format!("T-S3-{threat:03}@e{e}"),
+                "threat_id": format!("T-S3-{threat:03}"),
+                "target_id": format!("e{e}"),
+                "stride": STRIDE[threat % STRIDE.len()],
+                "severity": SEVERITIES[threat % SEVERITIES.len()],
             })
         })
         .collect();
+    let definitions: Vec<_> = (0..THREATS)
+        .map(|threat| {
+            json!({
+                "id": format!("T-S3-{threat:03}"),
+                "name": format!("Threat {threat}"),
+                "stride": STRIDE[threat % STRIDE.len()],
+                "severity": SEVERITIES[threat % SEVERITIES.len()],
+                "likelihood": 3,
+                "impact": 3,
+                "description": "Something bad.",
+                "mitigations": ["Do the right thing."],
+            })
+        })
+        .collect();
+    let mut targets: Vec<_> = (0..ELEMENTS)
+        .map(|e| {
+            json!({"id": format!("e{e}"), "name": format!("Element number {e} with a long name"),
+                   "type": "element", "kind": kinds[e % kinds.len()]})
+        })
+        .collect();
+    targets.sort_by(|x, y| x["id"].as_str().cmp(&y["id"].as_str()));
     serde_json::from_value(json!({
         "schema_version": 1,
         "tool": {"name": "moat", "version": "0.1.0"},
         "model": {"name": "Large", "boundaries": boundaries, "elements": elements, "flows": flows},
-        "catalog": {"sources": [], "threat_count": 40},
+        "catalog": {"sources": [], "threat_count": THREATS},
         "threats": threats,
+        "definitions": definitions,
+        "targets": targets,
         "diagnostics": [],
     }))
     .unwrap()
@@ -103,6 +124,11 @@ fn every_format_renders_a_large_model() {
     let markdown = moat_report::markdown(&a).unwrap();
     common::assert_tidy_markdown(&markdown);
     assert_eq!(markdown.matches("\n##### ").count(), ELEMENTS);
+    // Each result shows its definition's text, though the assessment holds it once.
+    assert_eq!(
+        markdown.matches("- Do the right thing.\n").count(),
+        ELEMENTS
+    );
 
     let dot = moat_report::dot(&a.model);
     assert_eq!(dot.matches(" -> ").count(), ELEMENTS);
@@ -120,6 +146,33 @@ fn every_format_renders_a_large_model() {
 
     let plantuml = moat_report::plantuml_sequence(&a.model);
     assert_eq!(plantuml.matches(" -> ").count(), ELEMENTS);
+}
+
+#[test]
+fn json_of_a_very_large_assessment_is_compact() {
+    let mut a = large();
+    let more: Vec<_> = a
+        .threats
+        .iter()
+        .flat_map(|t| {
+            (1..5).map(move |k| {
+                let threat = (t.threat_id[5..].parse::<usize>().unwrap() + k) % THREATS;
+                let mut extra = t.clone();
+                extra.threat_id = format!("T-S3-{threat:03}");
+                extra.id = format!("{}@{}", extra.threat_id, extra.target_id);
+                extra
+            })
+        })
+        .collect();
+    a.threats.extend(more);
+    let json = moat_report::json(&a);
+    assert_eq!(json.lines().count(), 1);
+    assert!(json.ends_with("}\n"));
+    let back: Assessment = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.threats.len(), 5 * ELEMENTS);
+
+    let small = moat_report::json(&large());
+    assert!(small.lines().count() > ELEMENTS, "indented below the limit");
 }
 
 #[test]

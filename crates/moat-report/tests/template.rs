@@ -128,3 +128,111 @@ fn html_templates_escape_html() {
     let out = template(&a, "report.html", "<h1>{{ report.title }}</h1>").unwrap();
     assert_eq!(out, "<h1>&lt;script&gt;alert(1)&lt;&#x2f;script&gt;</h1>");
 }
+
+/// The S3 fixture with `T-S3-010` on a second flow and a catalog location.
+fn shared_definition() -> moat_engine::Assessment {
+    let mut a = s3();
+    let mut second = a
+        .threats
+        .iter()
+        .find(|t| t.threat_id == "T-S3-010")
+        .unwrap()
+        .clone();
+    second.target_id = "cross-region-replication".into();
+    second.id = "T-S3-010@cross-region-replication".into();
+    a.threats.push(second);
+    let definition = a
+        .definitions
+        .iter_mut()
+        .find(|d| d.id == "T-S3-010")
+        .unwrap();
+    definition.location = Some(moat_model::Location {
+        file: "catalog/transit.yaml".into(),
+        line: 12,
+        col: 3,
+        end_line: 12,
+        end_col: 9,
+    });
+    a
+}
+
+#[test]
+fn results_are_joined_with_their_definition_and_target() {
+    let source = concat!(
+        "{% for t in threats if t.threat_id == 'T-S3-010' %}",
+        "{{ t.id }} | {{ t.name }} | {{ t.target.name }} ({{ t.target.type }}) | {{ t.condition }}",
+        " | {{ t.definition.location.file }}:{{ t.definition.location.line }}\n",
+        "{% endfor %}",
+    );
+    let out = template(&shared_definition(), "join.j2", source).unwrap();
+    insta::assert_snapshot!(out, @r"
+    T-S3-010@store-retrieve-object-data-metadata | Object data is modified in transit | Store/Retrieve Object Data & Metadata (dataflow) | !target.controls.isEncrypted | catalog/transit.yaml:12
+    T-S3-010@cross-region-replication | Object data is modified in transit | Cross‑Region Replication (dataflow) | !target.controls.isEncrypted | catalog/transit.yaml:12
+    ");
+}
+
+#[test]
+fn the_markdown_report_shows_a_shared_definition_under_each_target() {
+    let out = moat_report::markdown(&shared_definition()).unwrap();
+    let description =
+        "A flow that is not encrypted lets an attacker on the path alter object data.";
+    assert_eq!(out.matches(description).count(), 2, "{out}");
+    assert!(out.contains("### Tampering (2)"), "{out}");
+}
+
+#[test]
+fn a_joined_result_lists_its_fields() {
+    let out = render("{{ threats[1] | tojson }}").unwrap();
+    let value: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let keys: Vec<&str> = value
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    insta::assert_snapshot!(keys.join(" "), @"condition definition description example id impact likelihood mitigations name references severity stride target target_id threat_id");
+    assert_eq!(value["target"]["id"], "store-retrieve-object-data-metadata");
+    assert_eq!(value["definition"]["id"], "T-S3-010");
+}
+
+#[test]
+fn a_result_has_no_location_of_its_own() {
+    // The definition's location is in the catalog; lifting it would read as
+    // the target's.
+    let err = render("{% for t in threats %}{{ t.location }}{% endfor %}").unwrap_err();
+    insta::assert_snapshot!(err.message, @"undefined value in `t.location`");
+}
+
+#[test]
+fn results_missing_their_definition_or_target_still_render() {
+    let mut a = s3();
+    a.definitions.retain(|d| d.id != "T-S3-001");
+    a.targets.retain(|t| t.id != "kms");
+
+    let text = moat_report::text(&a, false);
+    let row = |id: &str| text.lines().find(|l| l.contains(id)).unwrap().to_string();
+    insta::assert_snapshot!(format!("{}\n{}", row("T-S3-001"), row("T-S3-040")), @r"
+    high      Spoofing                T-S3-001                                                  actor User
+    high      Elevation of Privilege  T-S3-040 Key policy lets anyone in the account decrypt    kms
+    ");
+
+    let markdown = moat_report::markdown(&a).unwrap();
+    common::assert_tidy_markdown(&markdown);
+    let section = |heading: &str| {
+        let start = markdown.find(heading).unwrap();
+        let end = markdown[start..]
+            .find("\n\n#")
+            .map_or(markdown.len(), |e| start + e);
+        markdown[start..end].to_string()
+    };
+    insta::assert_snapshot!(section("##### 🟠 High T-S3-001"), @r"
+    ##### 🟠 High T-S3-001: T-S3-001
+
+    - **Id:** `T-S3-001@user`
+    - **Severity:** High
+    - **Defined at:** `s3_threat_model.py:10:1`
+
+    The assessment has no definition of this threat.
+    ");
+    insta::assert_snapshot!(section("#### kms"), @"#### kms (unknown `kms`)");
+}

@@ -1,3 +1,4 @@
+pub mod convert;
 pub mod diagram;
 pub mod threats;
 pub mod validate;

@@ -79,7 +79,7 @@ pub fn run(args: Args) -> Outcome {
         color,
     );
     if let Some(min) = args.min_severity {
-        assessment.threats.retain(|t| t.severity >= min.severity());
+        assessment.retain(|t| t.severity >= min.severity());
     }
     let rendered = match (&args.template, args.format) {
         (Some(path), _) => inputs::read(path).and_then(|text| {

@@ -458,7 +458,7 @@ fn suggest_attribute(kind: ObjKind, attr: &str) -> Option<String> {
     let known = fields(kind)
         .iter()
         .copied()
-        .chain(schema::attributes(target).into_iter().map(|s| s.name));
+        .chain(schema::attributes(target).iter().map(|s| s.name));
     if let Some(suggestion) = did_you_mean(attr, known) {
         return Some(suggestion);
     }

@@ -46,9 +46,7 @@ pub(crate) fn tls_version(_: &mut SchemaGenerator) -> Schema {
 }
 
 fn target(target: Target) -> impl Iterator<Item = (&'static AttrSpec, Option<String>)> {
-    schema::attributes(target)
-        .into_iter()
-        .map(|spec| (spec, None))
+    schema::attributes(target).iter().map(|&spec| (spec, None))
 }
 
 fn object(specs: impl Iterator<Item = (&'static AttrSpec, Option<String>)>) -> Schema {

@@ -1,0 +1,50 @@
+//! `moat convert MODEL`: write a model (for instance a pytm script) in Moat's
+//! YAML format or as JSON, so pytm users can move to YAML in one step.
+
+use crate::commands::emit;
+use crate::{Outcome, diagnostics, inputs};
+use clap::ValueEnum;
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    /// Moat's YAML model format (docs/model.md)
+    Yaml,
+    /// The model as JSON, as it appears in `moat threats -f json`
+    Json,
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// A pytm script (.py) or a Moat YAML model
+    pub model: PathBuf,
+    #[arg(long, short, value_enum, default_value = "yaml")]
+    pub format: Format,
+    /// Write to this file instead of stdout
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> Outcome {
+    let (loaded, _) = inputs::load_model(&args.model);
+    diagnostics::print_all(&loaded.diagnostics, inputs::stderr_color());
+    let Some(model) = loaded.model else {
+        return Outcome::InputError;
+    };
+    let text = match args.format {
+        Format::Yaml => moat_model::yaml::to_string(&model).map_err(|e| e.to_string()),
+        Format::Json => serde_json::to_string_pretty(&model)
+            .map(|t| t + "\n")
+            .map_err(|e| e.to_string()),
+    };
+    match text {
+        Ok(text) => match emit(&text, args.output.as_deref()) {
+            Ok(()) => Outcome::Ok,
+            Err(outcome) => outcome,
+        },
+        Err(message) => {
+            eprintln!("error: cannot write the model: {message}");
+            Outcome::InputError
+        }
+    }
+}
