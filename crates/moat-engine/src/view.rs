@@ -177,22 +177,38 @@ fn attr_value<'m>(spec: &AttrSpec, value: Option<&'m serde_json::Value>) -> View
     }
 }
 
+/// The specs among `specs` a view must hold. Walks the few needed names
+/// rather than testing every attribute against the need: views are built
+/// for every element and flow of large models.
+fn wanted<'s>(need: &Need, specs: &'s [&'static AttrSpec]) -> Vec<&'static AttrSpec> {
+    match need {
+        Need::All => specs.to_vec(),
+        Need::None => Vec::new(),
+        Need::Fields(fields) => fields
+            .keys()
+            .filter_map(|name| specs.iter().find(|s| s.name == name.as_str()).copied())
+            .collect(),
+    }
+}
+
 /// Puts every attribute in `specs`: the model's value, or the default.
 fn put_attributes<'m>(
     view: &mut ViewMap<'_, 'm>,
     specs: &[&'static AttrSpec],
     attrs: &'m moat_model::Attributes,
 ) {
-    for spec in specs {
+    for spec in wanted(view.need, specs) {
         view.put(spec.name, |_| attr_value(spec, attrs.get(spec.name)));
     }
 }
 
 fn put_controls<'m>(view: &mut ViewMap<'_, 'm>, attrs: &'m moat_model::Attributes) {
+    static CONTROLS: std::sync::OnceLock<Vec<&'static AttrSpec>> = std::sync::OnceLock::new();
+    let all = CONTROLS.get_or_init(|| schema::CONTROLS.iter().collect());
     view.put("controls", |need| {
         let set = attrs.get("controls").and_then(serde_json::Value::as_object);
         let mut controls = ViewMap::new(need);
-        for spec in schema::CONTROLS {
+        for spec in wanted(need, all) {
             controls.put(spec.name, |_| {
                 attr_value(spec, set.and_then(|c| c.get(spec.name)))
             });
@@ -316,7 +332,7 @@ fn foreign_attributes(kind: ElementKind) -> &'static [&'static AttrSpec] {
 pub fn endpoint_view<'m>(index: &ModelIndex<'m>, element: &'m Element, need: &Need) -> View<'m> {
     let mut view = ViewMap::new(need);
     put_element_fields(&mut view, index, element);
-    for spec in foreign_attributes(element.kind) {
+    for spec in wanted(need, foreign_attributes(element.kind)) {
         view.put(spec.name, |_| attr_value(spec, None));
     }
     view.finish()

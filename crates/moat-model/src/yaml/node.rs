@@ -17,7 +17,8 @@ use serde_saphyr::{Budget, DuplicateKeyPolicy, Location, MessageFormatter, Spann
 pub(crate) const MAX_DEPTH: usize = 48;
 /// Larger files are rejected before parsing.
 pub(crate) const MAX_BYTES: usize = 16 * 1024 * 1024;
-const MAX_NODES: usize = 500_000;
+/// Bounds alias expansion; a 16 MiB file written out holds fewer values than this.
+const MAX_NODES: usize = 10_000_000;
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Node {
@@ -96,6 +97,7 @@ pub(crate) fn parse(file: &SourceFile, reporter: &Reporter) -> Option<Node> {
     budget.max_depth = MAX_DEPTH;
     budget.flow_nesting_limit = MAX_DEPTH;
     budget.max_nodes = MAX_NODES;
+    budget.max_events = 2 * MAX_NODES;
     budget.max_documents = 1;
     let options = serde_saphyr::options! {
         budget: Some(budget),
