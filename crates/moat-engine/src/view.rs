@@ -180,7 +180,7 @@ fn attr_value<'m>(spec: &AttrSpec, value: Option<&'m serde_json::Value>) -> View
 /// The specs among `specs` a view must hold. Walks the few needed names
 /// rather than testing every attribute against the need: views are built
 /// for every element and flow of large models.
-fn wanted<'s>(need: &Need, specs: &'s [&'static AttrSpec]) -> Vec<&'static AttrSpec> {
+fn wanted(need: &Need, specs: &[&'static AttrSpec]) -> Vec<&'static AttrSpec> {
     match need {
         Need::All => specs.to_vec(),
         Need::None => Vec::new(),
