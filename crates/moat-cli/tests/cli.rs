@@ -184,3 +184,84 @@ fn converted_pytm_script_loads_as_the_same_yaml_model() {
         strip_source(stdout(&from_yaml))
     );
 }
+
+/// pytm's own threat library, as .ci/run installs it, and its Python.
+fn pytm_venv() -> Option<(PathBuf, PathBuf)> {
+    let venv = root().join("bench/.venv");
+    let python = venv.join("bin/python");
+    let lib = std::fs::read_dir(venv.join("lib"))
+        .ok()?
+        .filter_map(Result::ok)
+        .find_map(|e| {
+            let path = e.path().join("site-packages/pytm/threatlib/threats.json");
+            path.is_file().then_some(path)
+        })?;
+    python.is_file().then_some((python, lib))
+}
+
+#[test]
+fn with_pytm_library_moat_finds_what_pytm_finds_on_the_seed() {
+    let Some((python, library)) = pytm_venv() else {
+        eprintln!("skipped: pytm is not installed in bench/.venv (.ci/run installs it)");
+        return;
+    };
+    let pytm_json =
+        std::env::temp_dir().join(format!("moat-pytm-seed-{}.json", std::process::id()));
+    let ran = Command::new(python)
+        .arg(root().join("examples/s3/tm.py"))
+        .arg("--json")
+        .arg(&pytm_json)
+        .current_dir(std::env::temp_dir())
+        .output()
+        .unwrap();
+    assert!(
+        ran.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    let pytm: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&pytm_json).unwrap()).unwrap();
+    let expected: std::collections::BTreeSet<(String, String)> = pytm["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["threat_id"].as_str().unwrap().to_string(),
+                f["target"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+
+    let out = moat(&[
+        "threats",
+        "examples/s3/tm.py",
+        "--no-builtin",
+        "--catalog",
+        library.to_str().unwrap(),
+        "-f",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let names: std::collections::BTreeMap<&str, &str> = json["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["id"].as_str().unwrap(), t["name"].as_str().unwrap()))
+        .collect();
+    let found: std::collections::BTreeSet<(String, String)> = json["threats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            let target = t["target_id"].as_str().unwrap();
+            (
+                t["threat_id"].as_str().unwrap().to_string(),
+                names[target].to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(found.len(), 250);
+    assert_eq!(found, expected);
+}
