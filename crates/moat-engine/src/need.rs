@@ -11,6 +11,9 @@ use std::collections::BTreeMap;
 pub enum Need {
     #[default]
     None,
+    /// Only the length of a list is read (`size(target.inputs)`): its items
+    /// can be placeholders.
+    Count,
     Fields(BTreeMap<String, Need>),
     All,
 }
@@ -22,7 +25,7 @@ impl Need {
         match self {
             Need::All => self,
             Need::Fields(fields) => fields.get(name).unwrap_or(&NONE),
-            Need::None => &NONE,
+            Need::None | Need::Count => &NONE,
         }
     }
 
@@ -30,7 +33,28 @@ impl Need {
         match self {
             Need::All => true,
             Need::Fields(fields) => fields.contains_key(name),
-            Need::None => false,
+            Need::None | Need::Count => false,
+        }
+    }
+
+    /// Records that only the size of the list at `path` is read, unless more of it is.
+    fn insert_count(&mut self, path: &[&str]) {
+        let Some((first, rest)) = path.split_first() else {
+            if *self == Need::None {
+                *self = Need::Count;
+            }
+            return;
+        };
+        match self {
+            Need::All => {}
+            Need::None | Need::Count => {
+                *self = Need::Fields(BTreeMap::new());
+                self.insert_count(path);
+            }
+            Need::Fields(fields) => fields
+                .entry((*first).to_string())
+                .or_default()
+                .insert_count(rest),
         }
     }
 
@@ -41,7 +65,7 @@ impl Need {
         };
         match self {
             Need::All => {}
-            Need::None => {
+            Need::None | Need::Count => {
                 *self = Need::Fields(BTreeMap::new());
                 self.insert(path);
             }
@@ -86,6 +110,28 @@ impl Needs {
         }
         match expr {
             Expr::Select(select) => self.walk(&select.operand.expr, locals),
+            Expr::Call(call) if call.func_name == "size" => {
+                // size(x) and x.size() read only the length of x
+                let arg = match (&call.target, call.args.as_slice()) {
+                    (None, [arg]) => Some(&arg.expr),
+                    (Some(target), []) => Some(&target.expr),
+                    _ => None,
+                };
+                match arg.and_then(select_path) {
+                    Some(path) if !locals.iter().any(|l| l == path[0]) => {
+                        self.roots
+                            .entry(path[0].to_string())
+                            .or_default()
+                            .insert_count(&path[1..]);
+                    }
+                    _ => {
+                        if let Some(target) = &call.target {
+                            self.walk(&target.expr, locals);
+                        }
+                        call.args.iter().for_each(|a| self.walk(&a.expr, locals));
+                    }
+                }
+            }
             Expr::Call(call) => {
                 if let Some(target) = &call.target {
                     self.walk(&target.expr, locals);
@@ -168,5 +214,16 @@ mod tests {
         assert!(n.of("source").wants("kind"));
         assert_eq!(n.of("d"), Need::None);
         assert_eq!(n.of("sink"), Need::None);
+    }
+
+    #[test]
+    fn size_reads_only_the_length_unless_items_are_read_too() {
+        let n = needs("size(target.inputs) > 0 && target.outputs.size() == 0");
+        assert_eq!(n.of("target").field("inputs"), &Need::Count);
+        assert_eq!(n.of("target").field("outputs"), &Need::Count);
+        let both = needs("size(target.inputs) > 0 && target.inputs.exists(f, f.isEncrypted)");
+        assert_eq!(both.of("target").field("inputs"), &Need::All);
+        let reversed = needs("target.inputs.exists(f, f.isEncrypted) && size(target.inputs) > 0");
+        assert_eq!(reversed.of("target").field("inputs"), &Need::All);
     }
 }

@@ -183,7 +183,7 @@ fn attr_value<'m>(spec: &AttrSpec, value: Option<&'m serde_json::Value>) -> View
 fn wanted(need: &Need, specs: &[&'static AttrSpec]) -> Vec<&'static AttrSpec> {
     match need {
         Need::All => specs.to_vec(),
-        Need::None => Vec::new(),
+        Need::None | Need::Count => Vec::new(),
         Need::Fields(fields) => fields
             .keys()
             .filter_map(|name| specs.iter().find(|s| s.name == name.as_str()).copied())
@@ -268,6 +268,14 @@ fn data_view<'m>(asset: &'m DataAsset, need: &Need) -> View<'m> {
 }
 
 fn data_list<'m>(index: &ModelIndex<'m>, ids: &'m [String], need: &Need) -> View<'m> {
+    if *need == Need::Count {
+        return list(
+            ids.iter()
+                .filter(|id| index.data.contains_key(id.as_str()))
+                .map(|_| Box::new(CelNull) as View<'m>)
+                .collect(),
+        );
+    }
     list(
         ids.iter()
             .filter_map(|id| index.data.get(id.as_str()))
