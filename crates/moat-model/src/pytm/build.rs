@@ -3,7 +3,8 @@
 
 use super::objects::{ObjId, ObjKind};
 use super::reader::{MAX_WARNINGS, Reader, code};
-use crate::model::{Boundary, DataAsset, Dataflow, Element, IdAllocator, Model};
+use super::{convert, ids};
+use crate::model::Model;
 use crate::span::Span;
 use crate::{Diagnostic, Loaded};
 use serde_json::Value as Json;
@@ -172,106 +173,23 @@ impl Reader<'_> {
         }
     }
 
+    /// The model, made of the objects moved out of the reader.
     fn model(&mut self) -> Model {
-        let mut allocator = IdAllocator::default();
-        let ids: Vec<String> = self
-            .objects
-            .iter()
-            .map(|o| match o.kind {
-                ObjKind::Tm => String::new(),
-                _ => allocator.allocate(id_source(&o.name)),
-            })
-            .collect();
-        let id = |i: ObjId| ids.get(i).cloned().unwrap_or_default();
-        let id_list = |list: &[ObjId]| list.iter().map(|&i| id(i)).collect::<Vec<_>>();
-
+        let objects = std::mem::take(&mut self.objects);
+        let ids = ids::ids(&objects);
         let mut model = Model {
             source: Some(self.file.name.to_string()),
             ..Model::default()
         };
-        for (index, obj) in self.objects.iter().enumerate() {
-            match obj.kind {
-                ObjKind::Tm => {}
-                ObjKind::Boundary => model.boundaries.push(Boundary {
-                    id: id(index),
-                    name: obj.name.clone(),
-                    description: obj.description.clone(),
-                    parent: obj.in_boundary.map(|(b, _)| id(b)),
-                    attributes: obj.attributes.clone(),
-                    tags: Vec::new(),
-                    properties: Default::default(),
-                    span: Some(obj.span),
-                }),
-                ObjKind::Element(kind) => model.elements.push(Element {
-                    id: id(index),
-                    name: obj.name.clone(),
-                    kind,
-                    description: obj.description.clone(),
-                    boundary: obj.in_boundary.map(|(b, _)| id(b)),
-                    data: id_list(&obj.data),
-                    attributes: obj.attributes.clone(),
-                    tags: Vec::new(),
-                    properties: Default::default(),
-                    span: Some(obj.span),
-                }),
-                ObjKind::Dataflow => {
-                    let Some((source, sink)) = obj.endpoints else {
-                        continue;
-                    };
-                    let mut attributes = obj.attributes.clone();
-                    for (key, flow) in &obj.flow_refs {
-                        attributes.insert((*key).to_string(), Json::from(id(*flow)));
-                    }
-                    model.flows.push(Dataflow {
-                        id: id(index),
-                        name: obj.name.clone(),
-                        source: id(source),
-                        sink: id(sink),
-                        description: obj.description.clone(),
-                        data: id_list(&obj.data),
-                        attributes,
-                        tags: Vec::new(),
-                        properties: Default::default(),
-                        span: Some(obj.span),
-                    });
-                }
-                ObjKind::Data => model.data.push(DataAsset {
-                    id: id(index),
-                    name: obj.name.clone(),
-                    description: obj.description.clone(),
-                    classification: obj.classification.unwrap_or_default(),
-                    attributes: obj.attributes.clone(),
-                    tags: Vec::new(),
-                    properties: Default::default(),
-                    span: Some(obj.span),
-                }),
-            }
-        }
-        match self.tm.and_then(|tm| self.obj(tm)) {
-            Some(tm) => {
-                model.name = tm.name.clone();
-                model.description = tm.description.clone();
-            }
-            None => {
-                model.name = file_stem(&self.file.name).to_string();
-                self.warn(
-                    code::NO_TM,
-                    Span::new(0, 0),
-                    "no `TM(...)` in the script: the model is named after the file",
-                );
-            }
+        if convert::fill(&mut model, objects, &ids, self.tm).is_none() {
+            model.name = file_stem(&self.file.name).to_string();
+            self.warn(
+                code::NO_TM,
+                Span::new(0, 0),
+                "no `TM(...)` in the script: the model is named after the file",
+            );
         }
         model
-    }
-}
-
-/// The part of a name its id is made from: ids stay short, since every
-/// reference to an object repeats its id.
-fn id_source(name: &str) -> &str {
-    const MAX_CHARS: usize = 100;
-    match name.char_indices().nth(MAX_CHARS) {
-        Some((end, _)) => name.get(..end).unwrap_or(name),
-        None => name,
     }
 }
 

@@ -13,8 +13,8 @@ use rustpython_parser::ast::{Expr, ExprAttribute, ExprCall, Keyword};
 const QUIET_TM_METHODS: &[&str] = &["process", "resolve"];
 
 /// One argument of a constructor call, evaluated.
-struct Arg {
-    name: String,
+struct Arg<'c> {
+    name: &'c str,
     name_span: Span,
     value_span: Span,
     value: Option<Value>,
@@ -145,13 +145,13 @@ impl Reader<'_> {
             _ => &["name"],
         };
         for arg in args {
-            if consumed.contains(&arg.name.as_str()) {
+            if consumed.contains(&arg.name) {
                 continue;
             }
             if let Some(value) = arg.value {
                 self.set_attr(
                     id,
-                    &arg.name,
+                    arg.name,
                     arg.name_span,
                     value,
                     arg.value_span,
@@ -164,15 +164,15 @@ impl Reader<'_> {
 
     /// The arguments of a constructor call, positional ones named after their
     /// parameter, each evaluated once, in source order (as Python does).
-    fn constructor_args(
+    fn constructor_args<'c>(
         &mut self,
         kind: ObjKind,
-        call: &ExprCall,
+        call: &'c ExprCall,
         depth: usize,
-    ) -> Option<Vec<Arg>> {
+    ) -> Option<Vec<Arg<'c>>> {
         let class = kind.class_name();
         let params = kind.positional_params();
-        let mut args: Vec<Arg> = Vec::new();
+        let mut args: Vec<Arg> = Vec::with_capacity(call.args.len() + call.keywords.len());
         for (index, arg) in call.args.iter().enumerate() {
             let arg_span = span_of(arg);
             if matches!(arg, Expr::Starred(_)) {
@@ -200,7 +200,7 @@ impl Reader<'_> {
             };
             let value = self.eval(arg, depth);
             args.push(Arg {
-                name: (*param).to_string(),
+                name: param,
                 name_span: arg_span,
                 value_span: arg_span,
                 value,
@@ -228,7 +228,7 @@ impl Reader<'_> {
             }
             let value = self.eval(&keyword.value, depth);
             args.push(Arg {
-                name: name.to_string(),
+                name,
                 name_span: keyword_name_span(self.file, keyword, name),
                 value_span: span_of(&keyword.value),
                 value,
@@ -238,7 +238,13 @@ impl Reader<'_> {
     }
 
     /// A flow's source or sink: an element, or `None` with a warning.
-    fn endpoint(&mut self, flow: &str, role: &str, arg: Option<&Arg>, call: Span) -> Option<usize> {
+    fn endpoint(
+        &mut self,
+        flow: &str,
+        role: &str,
+        arg: Option<&Arg<'_>>,
+        call: Span,
+    ) -> Option<usize> {
         let Some(arg) = arg else {
             self.warn(
                 code::BAD_ARGUMENTS,

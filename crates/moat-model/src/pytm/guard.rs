@@ -2,7 +2,9 @@
 //! recursive (dropping a tree is too), so input nested deeply enough would
 //! overflow the stack: a cheap scan refuses it first. The scan over-estimates
 //! nesting (it counts every operator of an expression), which only matters
-//! for scripts no one writes by hand.
+//! for scripts no one writes by hand. Since it follows brackets and strings
+//! anyway, the scan also notes where unindented lines start: where a large
+//! script may be cut into pieces parsed on their own (see `pieces`).
 
 use super::reader::code;
 use crate::diag::Diagnostic;
@@ -11,20 +13,25 @@ use crate::span::{SourceFile, Span};
 pub const MAX_BYTES: usize = 16 * 1024 * 1024;
 pub const MAX_NESTING: usize = 200;
 
-/// An error if `file` is too large or too deeply nested to parse safely.
-pub(super) fn check(file: &SourceFile) -> Option<Diagnostic> {
+/// An error if `file` is too large or too deeply nested to parse safely;
+/// otherwise the offsets, in order, of its unindented lines outside brackets
+/// and strings that start with code (not a space, comment or line end).
+pub(super) fn check(file: &SourceFile) -> Result<Vec<usize>, Box<Diagnostic>> {
     let len = file.text.len();
     if len > MAX_BYTES {
         let message = format!(
             "file is {len} bytes; moat reads pytm scripts of up to {MAX_BYTES} bytes (16 MiB)"
         );
-        return Some(Diagnostic::error(code::TOO_LARGE, message).at(file, Span::new(0, 0)));
+        let error = Diagnostic::error(code::TOO_LARGE, message).at(file, Span::new(0, 0));
+        return Err(Box::new(error));
     }
-    let offset = Scanner::new(file.text.as_bytes()).run().err()?;
-    let message = format!(
-        "nesting deeper than {MAX_NESTING} levels (brackets, operators and indented blocks): moat refuses it before parsing"
-    );
-    Some(Diagnostic::error(code::TOO_DEEP, message).at(file, Span::new(offset, offset + 1)))
+    Scanner::new(file.text.as_bytes()).run().map_err(|offset| {
+        let message = format!(
+            "nesting deeper than {MAX_NESTING} levels (brackets, operators and indented blocks): moat refuses it before parsing"
+        );
+        let error = Diagnostic::error(code::TOO_DEEP, message);
+        Box::new(error.at(file, Span::new(offset, offset + 1)))
+    })
 }
 
 /// Words that nest expressions the way operators do.
@@ -42,6 +49,7 @@ struct Scanner<'a> {
     levels: Vec<usize>,
     operators: usize,
     indents: Vec<usize>,
+    unindented_lines: Vec<usize>,
 }
 
 type Scan = Result<(), usize>;
@@ -54,6 +62,7 @@ impl<'a> Scanner<'a> {
             levels: vec![0],
             operators: 0,
             indents: vec![0],
+            unindented_lines: Vec::new(),
         }
     }
 
@@ -95,7 +104,8 @@ impl<'a> Scanner<'a> {
         self.levels.len() > 1
     }
 
-    fn run(mut self) -> Scan {
+    /// The offsets of unindented lines, or where nesting first goes too deep.
+    fn run(mut self) -> Result<Vec<usize>, usize> {
         let mut line_start = true;
         while let Some(c) = self.byte(self.pos) {
             if line_start {
@@ -166,11 +176,12 @@ impl<'a> Scanner<'a> {
                 _ => self.pos += 1,
             }
         }
-        Ok(())
+        Ok(self.unindented_lines)
     }
 
     /// Leading whitespace of a line outside brackets: blocks opened and closed.
     fn indentation(&mut self) -> Scan {
+        let line = self.pos;
         let mut width = 0;
         while let Some(b) = self.byte(self.pos) {
             match b {
@@ -183,6 +194,9 @@ impl<'a> Scanner<'a> {
         }
         if matches!(self.byte(self.pos), None | Some(b'\n' | b'#')) {
             return Ok(());
+        }
+        if self.pos == line {
+            self.unindented_lines.push(line);
         }
         while self.indents.last().is_some_and(|&top| width < top) {
             self.indents.pop();

@@ -5,19 +5,36 @@
 //! bind values; attribute assignments set attributes, checked against
 //! [`crate::schema`]. Whatever would need Python to run (loops, functions,
 //! unknown calls) is skipped with a warning saying so, never silently.
+//!
+//! Large scripts are parsed in pieces on several threads while the pieces
+//! already parsed are read (`pieces`, `pipeline`); simple statements, most
+//! of a generated script, by a parser of their own (`quick`), the rest by
+//! rustpython. Whatever the way, the syntax tree is the one rustpython
+//! builds for the whole script (`equivalence` tests it), and a script that
+//! does not parse is parsed whole again, for rustpython's error.
 
 mod assign;
 mod bound_names;
 mod build;
 mod classes;
+mod convert;
 mod eval;
 mod guard;
+mod hash;
+mod ids;
 mod objects;
+mod parse;
+mod pieces;
+mod pipeline;
+mod quick;
 mod reader;
 mod scope;
 mod statements;
 mod syntax;
 mod values;
+
+#[cfg(test)]
+mod equivalence;
 
 pub use guard::{MAX_BYTES, MAX_NESTING};
 
@@ -25,15 +42,43 @@ use crate::{Loaded, SourceFile};
 use reader::Reader;
 use rustpython_parser::{Mode, ast::Mod};
 
+/// Scripts are cut into pieces of about this size to be parsed in parallel:
+/// small enough for the threads to share the work and for reading to start
+/// early, large enough that the pieces do not cost more than they save.
+const PIECE_BYTES: usize = 64 * 1024;
+
 /// Reads the pytm script `file` into a model. Errors (a syntax error, input
 /// too large or too deeply nested, a boundary inside itself) leave `model` empty.
 pub fn read(file: &SourceFile) -> Loaded {
-    if let Some(error) = guard::check(file) {
-        return Loaded {
-            model: None,
-            diagnostics: vec![error],
-        };
-    }
+    read_in_pieces(file, PIECE_BYTES, rayon::current_num_threads() > 1)
+}
+
+/// [`read`], parsing pieces of at least `piece_bytes` on several threads
+/// when `parallel` and the script has more than one piece.
+fn read_in_pieces(file: &SourceFile, piece_bytes: usize, parallel: bool) -> Loaded {
+    let cut_points = match guard::check(file) {
+        Ok(unindented_lines) => pieces::cut_points(&file.text, &unindented_lines),
+        Err(error) => return failed(*error),
+    };
+    let pieces = pieces::pieces(file.text.len(), &cut_points, piece_bytes);
+    let loaded = if parallel && pieces.len() > 1 {
+        pipeline::read(file, &pieces, &cut_points)
+    } else {
+        parse::piece(&file.text, &file.name, 0..file.text.len(), &cut_points).map(|body| {
+            let mut reader = Reader::new(file);
+            reader.expect_statements(cut_points.len());
+            reader.statements(&body, 0);
+            reader.finish()
+        })
+    };
+    // a syntax error is reported as rustpython finds it in the whole script
+    loaded.unwrap_or_else(|| read_whole(file))
+}
+
+/// Parses the whole script at once with rustpython, then reads it: for the
+/// error of a script that does not parse (and, in tests, as the reference
+/// the faster ways of reading must match).
+fn read_whole(file: &SourceFile) -> Loaded {
     let module = match rustpython_parser::parse(&file.text, Mode::Module, &file.name) {
         Ok(Mod::Module(module)) => module,
         Ok(_) => {
@@ -43,16 +88,18 @@ pub fn read(file: &SourceFile) -> Loaded {
                 diagnostics: Vec::new(),
             };
         }
-        Err(error) => {
-            return Loaded {
-                model: None,
-                diagnostics: vec![syntax::syntax_error(file, &error)],
-            };
-        }
+        Err(error) => return failed(syntax::syntax_error(file, &error)),
     };
     let mut reader = Reader::new(file);
     reader.statements(&module.body, 0);
     reader.finish()
+}
+
+fn failed(error: crate::Diagnostic) -> Loaded {
+    Loaded {
+        model: None,
+        diagnostics: vec![error],
+    }
 }
 
 /// [`read`] for a script held in memory, named `name` in diagnostics.

@@ -1,12 +1,12 @@
 //! The state of one script being read: the names it has bound, the objects
 //! it has made and what there is to tell the user.
 
+use super::hash::FastMap;
 use super::objects::{Obj, ObjId, Objects};
 use super::values::Value;
 use crate::diag::Diagnostic;
 use crate::span::{SourceFile, Span};
 use rustpython_parser::ast::Ranged;
-use std::collections::BTreeMap;
 
 /// Diagnostic codes of the pytm reader.
 pub(super) mod code {
@@ -74,7 +74,9 @@ pub(super) struct BoundaryKeyword {
 pub(super) struct Reader<'f> {
     pub file: &'f SourceFile,
     pub diagnostics: Vec<Diagnostic>,
-    pub scope: BTreeMap<String, Binding>,
+    /// Names bound so far. Never iterated in an order that shows: looking
+    /// names up is what large scripts do most.
+    pub scope: FastMap<String, Binding>,
     pub objects: Objects,
     /// The first `TM(...)`: the model's name and settings.
     pub tm: Option<ObjId>,
@@ -89,13 +91,19 @@ impl<'f> Reader<'f> {
         Reader {
             file,
             diagnostics: Vec::new(),
-            scope: BTreeMap::new(),
+            scope: FastMap::default(),
             objects: Vec::new(),
             tm: None,
             boundary_keyword: None,
             built_bytes: 0,
             warnings: 0,
         }
+    }
+
+    /// Makes room for the names a script of about `statements` top-level
+    /// statements binds (half of them, say), sparing the name table regrowing.
+    pub(super) fn expect_statements(&mut self, statements: usize) {
+        self.scope.reserve(statements / 2);
     }
 
     /// Whether another warning would be kept; callers skip costly help otherwise.

@@ -152,7 +152,12 @@ impl Reader<'_> {
 
     /// The value of `name`, or a warning saying why there is none.
     pub(super) fn lookup(&mut self, name: &str, span: Span) -> Option<Value> {
-        match self.scope.get(name).cloned() {
+        let binding = self.scope.get(name);
+        if let Some(Binding::Value(value)) = binding {
+            return Some(value.clone());
+        }
+        // the rest warns, which is rare: cloning for it costs nothing that matters
+        match binding.cloned() {
             Some(Binding::Value(value)) => Some(value),
             Some(Binding::Foreign { module }) => {
                 let message = if module == name {
