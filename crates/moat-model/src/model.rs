@@ -328,9 +328,11 @@ pub fn slug(name: &str) -> String {
 }
 
 /// Hands out unique ids: the slug of a name, then `-2`, `-3`... on collisions.
+/// Remembers the next suffix per slug, so many equal names stay linear.
 #[derive(Debug, Default)]
 pub struct IdAllocator {
     used: std::collections::HashSet<String>,
+    next_suffix: std::collections::HashMap<String, usize>,
 }
 
 impl IdAllocator {
@@ -343,10 +345,14 @@ impl IdAllocator {
         if self.used.insert(base.clone()) {
             return base;
         }
-        (2..)
-            .map(|n| format!("{base}-{n}"))
-            .find(|candidate| self.used.insert(candidate.clone()))
-            .unwrap_or(base)
+        let next = self.next_suffix.entry(base.clone()).or_insert(2);
+        loop {
+            let candidate = format!("{base}-{next}");
+            *next += 1;
+            if self.used.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
     }
 }
 
@@ -365,5 +371,7 @@ mod tests {
         let mut ids = IdAllocator::default();
         assert_eq!(ids.allocate("KMS"), "kms");
         assert_eq!(ids.allocate("kms"), "kms-2");
+        assert!(ids.reserve("kms-3"));
+        assert_eq!(ids.allocate("KMS"), "kms-4");
     }
 }
