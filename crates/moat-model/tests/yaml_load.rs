@@ -256,3 +256,44 @@ fn clear_spans(model: &mut Model) {
     model.flows.iter_mut().for_each(|f| f.span = None);
     model.data.iter_mut().for_each(|d| d.span = None);
 }
+
+#[test]
+fn long_runs_of_comments_are_fine() {
+    let comments = "# commented out\n".repeat(100);
+    let model = load_ok(&format!(
+        "name: Comments\n{comments}elements:\n{comments}- id: a\n{comments}  name: A\n  kind: actor\n{comments}"
+    ));
+    assert_eq!(model.elements[0].id, "a");
+}
+
+/// Large models take the fast paths (plain block YAML, lists checked on all
+/// cores); what they give must not depend on that.
+#[test]
+fn a_large_model_loads_with_every_object_in_place() {
+    let mut text = String::from("name: Large\nelements:\n");
+    for i in 0..3000 {
+        text.push_str(&format!(
+            "- id: e{i}\n  name: Element {i}\n  kind: server\n  description: >-\n    Element {i},\n    described at length\n"
+        ));
+    }
+    text.push_str("flows:\n");
+    for i in 0..4000 {
+        text.push_str(&format!(
+            "- name: Flow {i}\n  source: e{}\n  sink: e{}\n  port: 443\n  attributes:\n    protocol: HTTPS\n",
+            i % 3000,
+            (i * 7) % 3000
+        ));
+    }
+    let model = load_ok(&text);
+    assert_eq!((model.elements.len(), model.flows.len()), (3000, 4000));
+    let element = &model.elements[2999];
+    assert_eq!(element.description, "Element 2999, described at length");
+    let span = element.span.unwrap();
+    assert!(text[span.start as usize..].starts_with("id: e2999\n"));
+    let flow = &model.flows[3999];
+    assert_eq!(flow.id, "flow-3999");
+    assert_eq!(flow.attributes["dstPort"], json!(443));
+    let span = flow.span.unwrap();
+    assert!(text[span.start as usize..span.end as usize].starts_with("name: Flow 3999\n"));
+    assert!(text[..span.end as usize].ends_with("protocol: HTTPS"));
+}

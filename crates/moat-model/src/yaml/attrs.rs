@@ -37,37 +37,36 @@ pub(crate) fn describe(target: Target) -> String {
     }
 }
 
+/// Checks `attributes` and `controls`, keeping (moving) the values that are right.
 pub(crate) fn check(
     reporter: &Reporter,
     target: Target,
-    attributes: &AttrMap,
-    controls: Option<&AttrMap>,
+    attributes: AttrMap,
+    controls: Option<AttrMap>,
 ) -> Checked {
     let mut checked = Checked::default();
     for (name, value) in attributes {
         let Some(spec) = schema::attribute(target, &name.value) else {
-            unknown_attribute(reporter, target, name);
+            unknown_attribute(reporter, target, &name);
             continue;
         };
-        if check_value(reporter, spec, "attribute", value) {
+        if check_value(reporter, spec, "attribute", &value) {
             if spec.ty == AttrType::FlowRef
                 && let Some(id) = value.value.as_str()
             {
                 checked.flow_refs.push(Loc::new(id.to_string(), value.span));
             }
-            checked
-                .attributes
-                .insert(name.value.clone(), value.value.clone());
+            checked.attributes.insert(name.value, value.value);
         }
     }
     let mut flags = serde_json::Map::new();
     for (name, value) in controls.into_iter().flatten() {
         let Some(spec) = schema::control(&name.value) else {
-            unknown_control(reporter, target, name);
+            unknown_control(reporter, target, &name);
             continue;
         };
-        if check_value(reporter, spec, "control", value) {
-            flags.insert(name.value.clone(), value.value.clone());
+        if check_value(reporter, spec, "control", &value) {
+            flags.insert(name.value, value.value);
         }
     }
     if !flags.is_empty() {

@@ -13,8 +13,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// pytm attribute or control values by name, as written.
-pub type AttrMap = BTreeMap<Loc<String>, Loc<serde_json::Value>>;
+pub use super::attr_map::AttrMap;
 
 /// Free-form values: `service: s3`, `owner: team-a`.
 pub type PropertyMap = BTreeMap<String, serde_json::Value>;
@@ -58,11 +57,11 @@ pub struct BoundaryDoc {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub boundaries: Vec<Loc<BoundaryDoc>>,
     /// pytm `Boundary` attributes (`inScope`, `levels`...).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "AttrMap::is_empty")]
     #[schemars(schema_with = "attr_schema::boundary_attributes")]
     pub attributes: AttrMap,
     /// pytm `Controls` flags.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "AttrMap::is_empty")]
     #[schemars(schema_with = "attr_schema::controls")]
     pub controls: AttrMap,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -89,11 +88,11 @@ pub struct ElementDoc {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<Loc<String>>,
     /// pytm attributes of the element's kind (`isAdmin`, `onAWS`, `type`...).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "AttrMap::is_empty")]
     #[schemars(schema_with = "attr_schema::element_attributes")]
     pub attributes: AttrMap,
     /// pytm `Controls` flags (`isHardened`, `isEncryptedAtRest`...).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "AttrMap::is_empty")]
     #[schemars(schema_with = "attr_schema::controls")]
     pub controls: AttrMap,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -141,11 +140,11 @@ pub struct FlowDoc {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<Loc<String>>,
     /// pytm `Dataflow` attributes (`dstPort`, `tlsVersion`, `isResponse`...).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "AttrMap::is_empty")]
     #[schemars(schema_with = "attr_schema::flow_attributes")]
     pub attributes: AttrMap,
     /// pytm `Controls` flags.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "AttrMap::is_empty")]
     #[schemars(schema_with = "attr_schema::controls")]
     pub controls: AttrMap,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -168,7 +167,7 @@ pub struct DataDoc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub classification: Option<Loc<Classification>>,
     /// pytm `Data` attributes (`isPII`, `isCredentials`, `credentialsLife`, `format`...).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "AttrMap::is_empty")]
     #[schemars(schema_with = "attr_schema::data_attributes")]
     pub attributes: AttrMap,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -27,8 +27,12 @@ impl Slot {
     }
 }
 
-/// Adds the values of `flow`'s convenience keys to `attributes` (already checked).
-pub(crate) fn apply(reporter: &Reporter, flow: &FlowDoc, attributes: &mut Attributes) {
+/// What `flow`'s convenience keys set, less what conflicts with `attributes:`
+/// or `controls:` (reported), for [`Convenience::apply`].
+pub(crate) struct Convenience(Vec<(Slot, Value)>);
+
+/// Reads `flow`'s convenience keys, reporting wrong values and conflicts.
+pub(crate) fn read(reporter: &Reporter, flow: &FlowDoc) -> Convenience {
     let mut sets: Vec<(&'static str, Span, Slot, Value)> = Vec::new();
     if let Some(protocol) = &flow.protocol {
         let value = Value::from(protocol.value.clone());
@@ -87,6 +91,7 @@ pub(crate) fn apply(reporter: &Reporter, flow: &FlowDoc, attributes: &mut Attrib
             value,
         ));
     }
+    let mut set = Vec::with_capacity(sets.len());
     for (key, span, slot, value) in sets {
         if let Some(explicit) = explicit_key(flow, slot) {
             reporter.report(
@@ -103,16 +108,26 @@ pub(crate) fn apply(reporter: &Reporter, flow: &FlowDoc, attributes: &mut Attrib
             );
             continue;
         }
-        match slot {
-            Slot::Attribute(name) => {
-                attributes.insert(name.to_string(), value);
-            }
-            Slot::Control(name) => {
-                let controls = attributes
-                    .entry("controls".to_string())
-                    .or_insert_with(|| Value::Object(serde_json::Map::new()));
-                if let Value::Object(map) = controls {
-                    map.insert(name.to_string(), value);
+        set.push((slot, value));
+    }
+    Convenience(set)
+}
+
+impl Convenience {
+    /// Adds the values to a flow's checked attributes.
+    pub(crate) fn apply(self, attributes: &mut Attributes) {
+        for (slot, value) in self.0 {
+            match slot {
+                Slot::Attribute(name) => {
+                    attributes.insert(name.to_string(), value);
+                }
+                Slot::Control(name) => {
+                    let controls = attributes
+                        .entry("controls".to_string())
+                        .or_insert_with(|| Value::Object(serde_json::Map::new()));
+                    if let Value::Object(map) = controls {
+                        map.insert(name.to_string(), value);
+                    }
                 }
             }
         }

@@ -40,6 +40,13 @@ impl<T> Loc<T> {
     }
 }
 
+impl Loc<String> {
+    /// The same text and place, borrowed.
+    pub fn as_deref(&self) -> Loc<&str> {
+        Loc::new(self.value.as_str(), self.span)
+    }
+}
+
 impl<T> From<T> for Loc<T> {
     fn from(value: T) -> Self {
         Loc::detached(value)

@@ -5,39 +5,56 @@ use super::attrs::{self, Checked};
 use super::doc::{BoundaryDoc, DataDoc, ElementDoc, FlowDoc, ModelDoc};
 use super::flow_fields;
 use super::loc::Loc;
+use super::parallel;
 use super::refs::{self, Declaration, IdKind, Ids};
 use super::report::{Reporter, quoted};
 use crate::diag::Diagnostic;
 use crate::model::{Boundary, DataAsset, Dataflow, Element, Model, slug};
 use crate::schema::Target;
 
-pub(crate) fn lower(doc: &ModelDoc, reporter: &Reporter) -> Model {
-    check_name(reporter, &doc.name, "the model");
-    let boundaries = flatten(reporter, &doc.boundaries, None);
-    let flow_ids: Vec<Loc<String>> = doc.flows.iter().map(|f| flow_id(&f.value)).collect();
+pub(crate) fn lower(doc: ModelDoc, reporter: &Reporter) -> Model {
+    let ModelDoc {
+        name,
+        description,
+        boundaries,
+        mut elements,
+        mut flows,
+        data,
+    } = doc;
+    check_name(reporter, &name, || "the model".to_string());
+    let boundaries = flatten(reporter, &boundaries, None);
+    // Elements and flows are moved into the model, so their ids are taken out
+    // first: the id table borrows them while the rest moves.
+    let element_ids: Vec<Loc<String>> = elements
+        .iter_mut()
+        .map(|e| take_id(&mut e.value.id))
+        .collect();
+    let flow_ids: Vec<(Loc<String>, bool)> =
+        flows.iter_mut().map(|f| flow_id(&mut f.value)).collect();
 
-    let mut declarations: Vec<Declaration> = Vec::new();
+    let mut declarations: Vec<Declaration> =
+        Vec::with_capacity(boundaries.len() + element_ids.len() + data.len() + flow_ids.len());
     for (boundary, _) in &boundaries {
         declarations.push(declare(&boundary.value.id, IdKind::Boundary));
     }
-    for element in &doc.elements {
-        declarations.push(declare(&element.value.id, IdKind::Element));
+    for id in &element_ids {
+        declarations.push(declare(id, IdKind::Element));
     }
-    for data in &doc.data {
-        declarations.push(declare(&data.value.id, IdKind::Data));
+    for asset in &data {
+        declarations.push(declare(&asset.value.id, IdKind::Data));
     }
-    for (flow, id) in doc.flows.iter().zip(&flow_ids) {
+    for (id, derived) in &flow_ids {
         declarations.push(Declaration {
-            id,
+            id: id.as_deref(),
             kind: IdKind::Flow,
-            derived: flow.value.id.is_none(),
+            derived: *derived,
         });
     }
-    let mut ids = Ids::declare_all(reporter, declarations);
+    let ids = Ids::declare_all(reporter, declarations);
 
     let model_boundaries: Vec<Boundary> = boundaries
         .iter()
-        .map(|(b, parent)| boundary(reporter, &mut ids, b, parent.as_ref()))
+        .map(|(b, parent)| boundary(reporter, &ids, b, parent.as_ref()))
         .collect();
     let parents: Vec<(&str, &Loc<String>)> = boundaries
         .iter()
@@ -45,19 +62,18 @@ pub(crate) fn lower(doc: &ModelDoc, reporter: &Reporter) -> Model {
         .collect();
     refs::check_parent_cycles(reporter, &parents);
 
-    let elements = doc
-        .elements
-        .iter()
-        .map(|e| element(reporter, &mut ids, e))
-        .collect();
-    let flows = doc
-        .flows
-        .iter()
-        .zip(flow_ids)
-        .map(|(f, id)| flow(reporter, &mut ids, f, id))
-        .collect();
-    let data: Vec<DataAsset> = doc.data.iter().map(|d| data_asset(reporter, d)).collect();
-    for asset in &doc.data {
+    let elements = parallel::map(
+        reporter,
+        elements.into_iter().zip(&element_ids),
+        |reporter, (e, id)| element(reporter, &ids, e, id),
+    );
+    let flows = parallel::map(
+        reporter,
+        flows.into_iter().zip(&flow_ids),
+        |reporter, (f, (id, _))| flow(reporter, &ids, f, id),
+    );
+    let data_assets: Vec<DataAsset> = data.iter().map(|d| data_asset(reporter, d)).collect();
+    for asset in &data {
         let id = &asset.value.id;
         if ids.is_unused(&id.value, id.span) {
             reporter.report(
@@ -75,36 +91,43 @@ pub(crate) fn lower(doc: &ModelDoc, reporter: &Reporter) -> Model {
     }
 
     Model {
-        name: doc.name.value.clone(),
-        description: doc.description.clone().unwrap_or_default(),
+        name: name.value,
+        description: description.unwrap_or_default(),
         source: Some(reporter.file.name.to_string()),
         boundaries: model_boundaries,
         elements,
         flows,
-        data,
+        data: data_assets,
     }
+}
+
+/// The id, taken out of the document (its place kept).
+fn take_id(id: &mut Loc<String>) -> Loc<String> {
+    Loc::new(std::mem::take(&mut id.value), id.span)
 }
 
 fn declare(id: &Loc<String>, kind: IdKind) -> Declaration<'_> {
     Declaration {
-        id,
+        id: id.as_deref(),
         kind,
         derived: false,
     }
 }
 
-/// A flow's explicit id, or its name's slug (located at the name).
-fn flow_id(flow: &FlowDoc) -> Loc<String> {
-    match &flow.id {
-        Some(id) => id.clone(),
-        None => Loc::new(slug(&flow.name.value), flow.name.span),
+/// A flow's explicit id (taken out of the document), or its name's slug
+/// (located at the name); and whether it is the slug.
+fn flow_id(flow: &mut FlowDoc) -> (Loc<String>, bool) {
+    match flow.id.take() {
+        Some(id) => (id, false),
+        None => (Loc::new(slug(&flow.name.value), flow.name.span), true),
     }
 }
 
-fn check_name(reporter: &Reporter, name: &Loc<String>, owner: &str) {
+/// Reports an empty name; `owner` says whose ("element `x`"), worked out only then.
+fn check_name(reporter: &Reporter, name: &Loc<String>, owner: impl FnOnce() -> String) {
     if name.value.trim().is_empty() && !reporter.is_flagged(name.span) {
         reporter.report(
-            Diagnostic::error("yaml::empty-name", format!("{owner} has an empty name"))
+            Diagnostic::error("yaml::empty-name", format!("{} has an empty name", owner()))
                 .with_help("give it a `name:` people will recognise in reports"),
             name.span,
         );
@@ -153,25 +176,23 @@ fn flatten<'a>(
 
 fn boundary(
     reporter: &Reporter,
-    ids: &mut Ids,
+    ids: &Ids,
     boundary: &Loc<BoundaryDoc>,
     parent: Option<&Loc<String>>,
 ) -> Boundary {
     let doc = &boundary.value;
-    check_name(
-        reporter,
-        &doc.name,
-        &format!("boundary {}", quoted(&doc.id.value)),
-    );
+    check_name(reporter, &doc.name, || {
+        format!("boundary {}", quoted(&doc.id.value))
+    });
     // A nested boundary's parent is declared by construction; only `parent:` can dangle.
     if let Some(own) = &doc.parent {
-        ids.resolve(reporter, own, IdKind::Boundary);
+        ids.resolve(reporter, own.as_deref(), IdKind::Boundary);
     }
     let Checked { attributes, .. } = attrs::check(
         reporter,
         Target::Boundary,
-        &doc.attributes,
-        Some(&doc.controls),
+        doc.attributes.clone(),
+        Some(doc.controls.clone()),
     );
     Boundary {
         id: doc.id.value.clone(),
@@ -185,18 +206,16 @@ fn boundary(
     }
 }
 
-fn element(reporter: &Reporter, ids: &mut Ids, element: &Loc<ElementDoc>) -> Element {
-    let doc: &ElementDoc = &element.value;
-    check_name(
-        reporter,
-        &doc.name,
-        &format!("element {}", quoted(&doc.id.value)),
-    );
+fn element(reporter: &Reporter, ids: &Ids, element: Loc<ElementDoc>, id: &Loc<String>) -> Element {
+    let Loc { value: doc, span } = element;
+    check_name(reporter, &doc.name, || {
+        format!("element {}", quoted(&id.value))
+    });
     if let Some(boundary) = &doc.boundary {
-        ids.resolve(reporter, boundary, IdKind::Boundary);
+        ids.resolve(reporter, boundary.as_deref(), IdKind::Boundary);
     }
     for data in &doc.data {
-        ids.resolve(reporter, data, IdKind::Data);
+        ids.resolve(reporter, data.as_deref(), IdKind::Data);
     }
     let kind = doc.kind.value;
     // With an unknown kind there is no telling which attributes are right.
@@ -206,68 +225,72 @@ fn element(reporter: &Reporter, ids: &mut Ids, element: &Loc<ElementDoc>) -> Ele
         attrs::check(
             reporter,
             Target::Element(kind),
-            &doc.attributes,
-            Some(&doc.controls),
+            doc.attributes,
+            Some(doc.controls),
         )
         .attributes
     };
     Element {
-        id: doc.id.value.clone(),
-        name: doc.name.value.clone(),
+        id: id.value.clone(),
+        name: doc.name.value,
         kind,
-        description: doc.description.clone().unwrap_or_default(),
-        boundary: doc.boundary.as_ref().map(|b| b.value.clone()),
-        data: doc.data.iter().map(|d| d.value.clone()).collect(),
+        description: doc.description.unwrap_or_default(),
+        boundary: doc.boundary.map(|b| b.value),
+        data: doc.data.into_iter().map(|d| d.value).collect(),
         attributes,
-        tags: doc.tags.clone(),
-        properties: doc.properties.clone(),
-        span: Some(element.span),
+        tags: doc.tags,
+        properties: doc.properties,
+        span: Some(span),
     }
 }
 
-fn flow(reporter: &Reporter, ids: &mut Ids, flow: &Loc<FlowDoc>, id: Loc<String>) -> Dataflow {
-    let doc: &FlowDoc = &flow.value;
-    check_name(reporter, &doc.name, &format!("flow {}", quoted(&id.value)));
-    ids.resolve(reporter, &doc.source, IdKind::Element);
-    ids.resolve(reporter, &doc.sink, IdKind::Element);
+fn flow(reporter: &Reporter, ids: &Ids, flow: Loc<FlowDoc>, id: &Loc<String>) -> Dataflow {
+    let Loc { value: doc, span } = flow;
+    check_name(reporter, &doc.name, || {
+        format!("flow {}", quoted(&id.value))
+    });
+    ids.resolve(reporter, doc.source.as_deref(), IdKind::Element);
+    ids.resolve(reporter, doc.sink.as_deref(), IdKind::Element);
     for data in &doc.data {
-        ids.resolve(reporter, data, IdKind::Data);
+        ids.resolve(reporter, data.as_deref(), IdKind::Data);
     }
+    // Read before `attributes:` and `controls:` move; what it reports is
+    // elsewhere in the file, so the order of reports does not change.
+    let convenience = flow_fields::read(reporter, &doc);
     let Checked {
         mut attributes,
         flow_refs,
     } = attrs::check(
         reporter,
         Target::Dataflow,
-        &doc.attributes,
-        Some(&doc.controls),
+        doc.attributes,
+        Some(doc.controls),
     );
     for flow in &flow_refs {
-        ids.resolve(reporter, flow, IdKind::Flow);
+        ids.resolve(reporter, flow.as_deref(), IdKind::Flow);
     }
-    flow_fields::apply(reporter, doc, &mut attributes);
+    convenience.apply(&mut attributes);
     Dataflow {
-        id: id.value,
-        name: doc.name.value.clone(),
-        source: doc.source.value.clone(),
-        sink: doc.sink.value.clone(),
-        description: doc.description.clone().unwrap_or_default(),
-        data: doc.data.iter().map(|d| d.value.clone()).collect(),
+        id: id.value.clone(),
+        name: doc.name.value,
+        source: doc.source.value,
+        sink: doc.sink.value,
+        description: doc.description.unwrap_or_default(),
+        data: doc.data.into_iter().map(|d| d.value).collect(),
         attributes,
-        tags: doc.tags.clone(),
-        properties: doc.properties.clone(),
-        span: Some(flow.span),
+        tags: doc.tags,
+        properties: doc.properties,
+        span: Some(span),
     }
 }
 
 fn data_asset(reporter: &Reporter, data: &Loc<DataDoc>) -> DataAsset {
     let doc: &DataDoc = &data.value;
-    check_name(
-        reporter,
-        &doc.name,
-        &format!("data asset {}", quoted(&doc.id.value)),
-    );
-    let Checked { attributes, .. } = attrs::check(reporter, Target::Data, &doc.attributes, None);
+    check_name(reporter, &doc.name, || {
+        format!("data asset {}", quoted(&doc.id.value))
+    });
+    let Checked { attributes, .. } =
+        attrs::check(reporter, Target::Data, doc.attributes.clone(), None);
     DataAsset {
         id: doc.id.value.clone(),
         name: doc.name.value.clone(),

@@ -6,7 +6,8 @@ use super::loc::Loc;
 use super::report::{Reporter, list, quoted};
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::span::Span;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum IdKind {
@@ -38,32 +39,43 @@ impl IdKind {
 
 /// An id to declare: where it is written, and whether it was derived from a name.
 pub(crate) struct Declaration<'a> {
-    pub id: &'a Loc<String>,
+    pub id: Loc<&'a str>,
     pub kind: IdKind,
     pub derived: bool,
 }
 
+/// Declared ids, borrowed from the document, and whether each is referenced.
+/// Hashed for speed; nothing is emitted in their order (candidate lists are
+/// sorted). References may be resolved from several threads at once.
 #[derive(Debug, Default)]
-pub(crate) struct Ids {
-    declared: BTreeMap<String, (IdKind, Span)>,
-    used: BTreeSet<String>,
+pub(crate) struct Ids<'a> {
+    declared: HashMap<&'a str, Declared>,
+}
+
+#[derive(Debug)]
+struct Declared {
+    kind: IdKind,
+    span: Span,
+    used: AtomicBool,
 }
 
 /// At most this many ids are listed when none is close to a wrong reference.
 const LIST_LIMIT: usize = 8;
 
-impl Ids {
+impl<'a> Ids<'a> {
     /// Declares every id in file order, so a duplicate is reported where it repeats.
-    pub fn declare_all(reporter: &Reporter, mut declarations: Vec<Declaration>) -> Ids {
+    pub fn declare_all(reporter: &Reporter, mut declarations: Vec<Declaration<'a>>) -> Ids<'a> {
         declarations.sort_by_key(|d| d.id.span.start);
-        let mut ids = Ids::default();
+        let mut ids = Ids {
+            declared: HashMap::with_capacity(declarations.len()),
+        };
         for declaration in declarations {
             ids.declare(reporter, declaration);
         }
         ids
     }
 
-    fn declare(&mut self, reporter: &Reporter, declaration: Declaration) {
+    fn declare(&mut self, reporter: &Reporter, declaration: Declaration<'a>) {
         let Declaration { id, kind, derived } = declaration;
         if reporter.is_flagged(id.span) {
             return;
@@ -78,12 +90,12 @@ impl Ids {
             );
             return;
         }
-        if let Some((first_kind, first_span)) = self.declared.get(&id.value) {
+        if let Some(first) = self.declared.get(id.value) {
             let mut help = format!(
                 "{} is already the id of the {} at {}",
-                quoted(&id.value),
-                first_kind.noun(),
-                reporter.line_of(*first_span)
+                quoted(id.value),
+                first.kind.noun(),
+                reporter.line_of(first.span)
             );
             if derived {
                 help.push_str(
@@ -93,49 +105,61 @@ impl Ids {
             reporter.report(
                 Diagnostic::error(
                     "yaml::duplicate-id",
-                    format!("duplicate id {}", quoted(&id.value)),
+                    format!("duplicate id {}", quoted(id.value)),
                 )
                 .with_help(help),
                 id.span,
             );
             return;
         }
-        self.declared.insert(id.value.clone(), (kind, id.span));
+        let used = AtomicBool::new(false);
+        self.declared.insert(
+            id.value,
+            Declared {
+                kind,
+                span: id.span,
+                used,
+            },
+        );
     }
 
     /// Whether `reference` names a declared object of kind `want`; reports it if not.
-    pub fn resolve(&mut self, reporter: &Reporter, reference: &Loc<String>, want: IdKind) -> bool {
-        self.used.insert(reference.value.clone());
+    pub fn resolve(&self, reporter: &Reporter, reference: Loc<&str>, want: IdKind) -> bool {
+        let declared = self.declared.get(reference.value);
+        if let Some(declared) = declared {
+            declared.used.store(true, Ordering::Relaxed);
+        }
         if reporter.is_flagged(reference.span) {
             return false;
         }
-        match self.declared.get(&reference.value) {
-            Some((kind, _)) if *kind == want => true,
+        match declared.map(|d| (d.kind, d.span)) {
+            Some((kind, _)) if kind == want => true,
             Some((kind, span)) => {
                 reporter.report(
                     Diagnostic::error(
                         "yaml::wrong-reference",
                         format!(
                             "{} is {}, not {}",
-                            quoted(&reference.value),
+                            quoted(reference.value),
                             kind.with_article(),
                             want.with_article()
                         ),
                     )
-                    .with_help(format!("it is declared at {}", reporter.line_of(*span))),
+                    .with_help(format!("it is declared at {}", reporter.line_of(span))),
                     reference.span,
                 );
                 false
             }
             None => {
-                let candidates: Vec<&str> = self
+                let mut candidates: Vec<&str> = self
                     .declared
                     .iter()
-                    .filter(|(_, (kind, _))| *kind == want)
-                    .map(|(id, _)| id.as_str())
+                    .filter(|(_, declared)| declared.kind == want)
+                    .map(|(id, _)| *id)
                     .collect();
+                candidates.sort_unstable();
                 let help =
-                    did_you_mean(&reference.value, candidates.iter().copied()).or_else(|| {
+                    did_you_mean(reference.value, candidates.iter().copied()).or_else(|| {
                         match candidates.len() {
                             0 => Some(format!("the model declares no {}", want.noun())),
                             n if n <= LIST_LIMIT => {
@@ -146,7 +170,7 @@ impl Ids {
                     });
                 let mut diagnostic = Diagnostic::error(
                     "yaml::unknown-reference",
-                    format!("unknown {} {}", want.noun(), quoted(&reference.value)),
+                    format!("unknown {} {}", want.noun(), quoted(reference.value)),
                 );
                 if let Some(help) = help {
                     diagnostic = diagnostic.with_help(help);
@@ -159,8 +183,9 @@ impl Ids {
 
     /// Whether `id`, declared at `span`, is declared but never referenced.
     pub fn is_unused(&self, id: &str, span: Span) -> bool {
-        let declared_here = self.declared.get(id).is_some_and(|(_, at)| *at == span);
-        declared_here && !self.used.contains(id)
+        self.declared
+            .get(id)
+            .is_some_and(|d| d.span == span && !d.used.load(Ordering::Relaxed))
     }
 }
 

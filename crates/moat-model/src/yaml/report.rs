@@ -11,6 +11,14 @@ pub(crate) struct Reporter<'a> {
     /// Values already reported as wrong or missing. Checks after parsing
     /// skip them, so one mistake gives one error, not a cascade.
     flagged: RefCell<BTreeSet<Span>>,
+    /// Values flagged before this reporter was made for part of the work.
+    inherited: Option<&'a BTreeSet<Span>>,
+}
+
+/// What a reporter for part of the work collected, for [`Reporter::absorb`].
+pub(crate) struct Reports {
+    diagnostics: Diagnostics,
+    flagged: BTreeSet<Span>,
 }
 
 impl<'a> Reporter<'a> {
@@ -19,7 +27,37 @@ impl<'a> Reporter<'a> {
             file,
             diagnostics: RefCell::new(Vec::new()),
             flagged: RefCell::new(BTreeSet::new()),
+            inherited: None,
         }
+    }
+
+    /// A reporter for part of the work that knows the values `flagged` so far
+    /// (see [`Reporter::flags`]); its reports go back through [`Reporter::absorb`].
+    pub fn part(file: &'a SourceFile, flagged: &'a BTreeSet<Span>) -> Self {
+        Reporter {
+            inherited: Some(flagged),
+            ..Reporter::new(file)
+        }
+    }
+
+    /// The values flagged so far.
+    pub fn flags(&self) -> BTreeSet<Span> {
+        let mut flags = self.flagged.borrow().clone();
+        flags.extend(self.inherited.into_iter().flatten());
+        flags
+    }
+
+    pub fn into_reports(self) -> Reports {
+        Reports {
+            diagnostics: self.diagnostics.into_inner(),
+            flagged: self.flagged.into_inner(),
+        }
+    }
+
+    /// Takes in what a reporter for part of the work collected, after what this one has.
+    pub fn absorb(&self, reports: Reports) {
+        self.diagnostics.borrow_mut().extend(reports.diagnostics);
+        self.flagged.borrow_mut().extend(reports.flagged);
     }
 
     pub fn flag(&self, span: Span) {
@@ -28,6 +66,7 @@ impl<'a> Reporter<'a> {
 
     pub fn is_flagged(&self, span: Span) -> bool {
         self.flagged.borrow().contains(&span)
+            || self.inherited.is_some_and(|flags| flags.contains(&span))
     }
 
     pub fn report(&self, diagnostic: Diagnostic, span: Span) {

@@ -15,17 +15,26 @@ use std::collections::BTreeMap;
 
 /// Chooses the first entry for each key, reporting the others.
 fn distinct<'a>(
-    entries: &'a [(Node, Node)],
+    entries: &'a [(Node<'a>, Node<'a>)],
     reporter: &Reporter,
     report: bool,
-) -> Vec<(&'a str, &'a Node, &'a Node)> {
+) -> Vec<(&'a str, &'a Node<'a>, &'a Node<'a>)> {
+    // Document mappings have a handful of keys: scanning them beats a map.
+    const SCAN_LIMIT: usize = 16;
+    let scan = entries.len() <= SCAN_LIMIT;
     let mut first: BTreeMap<&str, &Node> = BTreeMap::new();
-    let mut out = Vec::with_capacity(entries.len());
+    let mut out: Vec<(&'a str, &'a Node<'a>, &'a Node<'a>)> = Vec::with_capacity(entries.len());
     for (key, value) in entries {
         let NodeValue::Str(name) = &key.value else {
             continue;
         };
-        if let Some(earlier) = first.get(name.as_str()) {
+        let name: &'a str = name;
+        let earlier = if scan {
+            out.iter().find(|(n, _, _)| *n == name).map(|(_, k, _)| *k)
+        } else {
+            first.get(name).copied()
+        };
+        if let Some(earlier) = earlier {
             if report {
                 reporter.report(
                     Diagnostic::error(
@@ -41,8 +50,10 @@ fn distinct<'a>(
             }
             continue;
         }
-        first.insert(name, key);
-        out.push((name.as_str(), key, value));
+        if !scan {
+            first.insert(name, key);
+        }
+        out.push((name, key, value));
     }
     out
 }
@@ -64,11 +75,11 @@ impl<'de> EnumAccess<'de> for UnitVariant {
 
 pub(super) struct SeqDe<'a> {
     parent: NodeDe<'a>,
-    items: std::slice::Iter<'a, Node>,
+    items: std::slice::Iter<'a, Node<'a>>,
 }
 
 impl<'a> SeqDe<'a> {
-    pub(super) fn new(parent: NodeDe<'a>, items: &'a [Node]) -> Self {
+    pub(super) fn new(parent: NodeDe<'a>, items: &'a [Node<'a>]) -> Self {
         SeqDe {
             parent,
             items: items.iter(),
@@ -100,12 +111,12 @@ impl<'de> SeqAccess<'de> for SeqDe<'_> {
 /// A free-form mapping (attributes, properties): any keys, duplicates reported.
 pub(super) struct MapDe<'a> {
     parent: NodeDe<'a>,
-    entries: std::vec::IntoIter<(&'a str, &'a Node, &'a Node)>,
-    value: Option<(&'a str, &'a Node)>,
+    entries: std::vec::IntoIter<(&'a str, &'a Node<'a>, &'a Node<'a>)>,
+    value: Option<(&'a str, &'a Node<'a>)>,
 }
 
 impl<'a> MapDe<'a> {
-    pub(super) fn new(parent: NodeDe<'a>, entries: &'a [(Node, Node)]) -> Self {
+    pub(super) fn new(parent: NodeDe<'a>, entries: &'a [(Node<'a>, Node<'a>)]) -> Self {
         let report = !matches!(parent.input, Input::Placeholder(_));
         MapDe {
             parent,
@@ -159,13 +170,19 @@ impl<'a> StructDe<'a> {
         owner: Span,
         noun: &'static str,
         fields: &'static [&'static str],
-        entries: &'a [(Node, Node)],
+        entries: &'a [(Node<'a>, Node<'a>)],
     ) -> Self {
         let report = !matches!(parent.input, Input::Placeholder(_));
         let mut present: Vec<(&'static str, Input<'a>)> = Vec::with_capacity(fields.len());
+        // Which fields are set, by index; document structs have far fewer than 64.
+        let mut set: u64 = 0;
+        let bit = |index: usize| 1_u64.checked_shl(u32::try_from(index).unwrap_or(u32::MAX));
         for (name, key, value) in distinct(entries, parent.reporter, report) {
-            match fields.iter().find(|f| **f == name) {
-                Some(field) => present.push((field, Input::Node(value))),
+            match fields.iter().enumerate().find(|(_, f)| **f == name) {
+                Some((index, field)) => {
+                    set |= bit(index).unwrap_or(0);
+                    present.push((field, Input::Node(value)));
+                }
                 None if report => {
                     let help = doc::unknown_key_help(name, fields);
                     parent.reporter.report(
@@ -180,12 +197,16 @@ impl<'a> StructDe<'a> {
                 None => {}
             }
         }
-        let missing: Vec<(&'static str, Input<'a>)> = fields
-            .iter()
-            .filter(|f| !present.iter().any(|(p, _)| p == *f))
-            .map(|f| (*f, Input::Missing { owner, noun }))
-            .collect();
-        present.extend(missing);
+        let given = present.len();
+        for (index, field) in fields.iter().enumerate() {
+            let is_set = match bit(index) {
+                Some(bit) => set & bit != 0,
+                None => present.iter().take(given).any(|(p, _)| p == field),
+            };
+            if !is_set {
+                present.push((field, Input::Missing { owner, noun }));
+            }
+        }
         StructDe {
             parent,
             fields: present.into_iter(),

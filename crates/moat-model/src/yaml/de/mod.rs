@@ -12,6 +12,7 @@
 //! A load with any error produces no model, so placeholders never escape.
 
 mod access;
+mod model;
 
 use super::doc;
 use super::loc;
@@ -20,17 +21,14 @@ use super::report::{Reporter, list, quoted};
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::span::Span;
 use access::{LocDe, MapDe, SeqDe, StructDe, UnitVariant};
+pub(crate) use model::check_model;
 use serde::de::{self, Deserializer, Visitor};
+use std::borrow::Cow;
 
 /// Deserializes `T` from `node`, reporting every problem to `reporter`.
 /// `None` only when the type itself gave up (already reported).
-pub(crate) fn check<T: de::DeserializeOwned>(node: &Node, reporter: &Reporter) -> Option<T> {
-    let de = NodeDe {
-        reporter,
-        input: Input::Node(node),
-        key: None,
-    };
-    match T::deserialize(de) {
+pub(crate) fn check<T: de::DeserializeOwned>(node: &Node<'_>, reporter: &Reporter) -> Option<T> {
+    match deserialize(node, reporter) {
         Ok(value) => Some(value),
         Err(error) => {
             reporter.report(
@@ -40,6 +38,18 @@ pub(crate) fn check<T: de::DeserializeOwned>(node: &Node, reporter: &Reporter) -
             None
         }
     }
+}
+
+/// Deserializes `T` from `node`, reporting every problem but an error that stops it.
+fn deserialize<T: de::DeserializeOwned>(
+    node: &Node<'_>,
+    reporter: &Reporter,
+) -> Result<T, DeError> {
+    T::deserialize(NodeDe {
+        reporter,
+        input: Input::Node(node),
+        key: None,
+    })
 }
 
 /// An error a visitor returned; the checker's own findings are reported, not returned.
@@ -75,7 +85,7 @@ impl de::Error for DeError {
 
 #[derive(Clone, Copy)]
 enum Input<'a> {
-    Node(&'a Node),
+    Node(&'a Node<'a>),
     /// A key the mapping at `owner` does not have.
     Missing {
         owner: Span,
@@ -154,7 +164,7 @@ impl<'a> NodeDe<'a> {
         }
     }
 
-    fn node_value(&self) -> Option<&'a NodeValue> {
+    fn node_value(&self) -> Option<&'a NodeValue<'a>> {
         match self.input {
             Input::Node(node) => Some(&node.value),
             _ => None,
@@ -294,7 +304,8 @@ impl<'de> Deserializer<'de> for NodeDe<'_> {
             _ => None,
         };
         match text {
-            Some(text) => visitor.visit_string(text),
+            Some(Cow::Borrowed(text)) => visitor.visit_str(text),
+            Some(Cow::Owned(text)) => visitor.visit_string(text),
             None => {
                 self.mismatch("a string");
                 visitor.visit_str("")
@@ -445,7 +456,7 @@ impl<'de> Deserializer<'de> for NodeDe<'_> {
             return Err(<DeError as de::Error>::custom("an enumeration without variants").at(span));
         };
         let named = match self.node_value() {
-            Some(NodeValue::Str(s)) => variants.iter().find(|v| **v == s.as_str()).copied(),
+            Some(NodeValue::Str(s)) => variants.iter().find(|v| **v == s.as_ref()).copied(),
             _ => None,
         };
         let chosen = match (named, self.input) {

@@ -1,113 +1,19 @@
-//! The YAML text as a tree of spanned nodes.
-//!
-//! serde-saphyr parses the text and enforces the [`Budget`] (nesting depth,
-//! node count, scalar bytes), so hostile files stop with a located error
-//! instead of exhausting the stack or memory. Reading into a plain tree first,
-//! rather than straight into the document types, is what lets the checker in
-//! [`super::de`] report every problem in a file instead of the first one.
+//! The general reader: serde-saphyr reads the text into [`RawValue`]s with
+//! spans on every node, resolving anchors, aliases, merge keys and tags, and
+//! reports syntax errors and budget breaches with their place.
 
-use super::report::Reporter;
+use super::{MAX_DEPTH, MAX_NODES, Node, NodeValue, options};
 use crate::diag::Diagnostic;
 use crate::span::{SourceFile, Span};
+use crate::yaml::report::Reporter;
 use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::{Budget, DuplicateKeyPolicy, Location, MessageFormatter, Spanned};
-
-/// Nesting deeper than this is rejected; a real model needs fewer than ten levels.
-pub(crate) const MAX_DEPTH: usize = 48;
-/// Larger files are rejected before parsing.
-pub(crate) const MAX_BYTES: usize = 16 * 1024 * 1024;
-/// Bounds alias expansion; a 16 MiB file written out holds fewer values than this.
-const MAX_NODES: usize = 10_000_000;
-
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Node {
-    /// Where the node is written (for an alias, the alias).
-    pub span: Span,
-    /// Where the node's text is (for an alias, the anchored node).
-    pub defined: Span,
-    pub value: NodeValue,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum NodeValue {
-    Null,
-    Bool(bool),
-    Int(i64),
-    UInt(u64),
-    Float(f64),
-    Str(String),
-    Seq(Vec<Node>),
-    /// Entries in document order, duplicates included; keys are `Str` nodes.
-    Map(Vec<(Node, Node)>),
-}
-
-impl Node {
-    /// "a list", "a string"...: what a user would call this node.
-    pub fn describe(&self) -> &'static str {
-        match self.value {
-            NodeValue::Null => "null",
-            NodeValue::Bool(_) => "a boolean",
-            NodeValue::Int(_) | NodeValue::UInt(_) => "an integer",
-            NodeValue::Float(_) => "a number",
-            NodeValue::Str(_) => "a string",
-            NodeValue::Seq(_) => "a list",
-            NodeValue::Map(_) => "a mapping",
-        }
-    }
-
-    /// A scalar's text as written (`1.10` stays `1.10`), for scalars used as strings.
-    pub fn scalar_text(&self, file: &SourceFile) -> Option<String> {
-        let written = || {
-            let start = self.defined.start as usize;
-            let end = self.defined.end as usize;
-            file.text
-                .get(start..end)
-                .filter(|t| !t.is_empty() && !t.starts_with(['*', '!', '&']))
-                .map(str::to_string)
-        };
-        match &self.value {
-            NodeValue::Str(s) => Some(s.clone()),
-            NodeValue::Bool(b) => Some(written().unwrap_or_else(|| b.to_string())),
-            NodeValue::Int(i) => Some(written().unwrap_or_else(|| i.to_string())),
-            NodeValue::UInt(u) => Some(written().unwrap_or_else(|| u.to_string())),
-            NodeValue::Float(f) => Some(written().unwrap_or_else(|| f.to_string())),
-            NodeValue::Null | NodeValue::Seq(_) | NodeValue::Map(_) => None,
-        }
-    }
-}
+use serde_saphyr::{Location, MessageFormatter, Spanned};
+use std::borrow::Cow;
 
 /// Parses `file` into a node tree, or reports why it cannot.
-pub(crate) fn parse(file: &SourceFile, reporter: &Reporter) -> Option<Node> {
-    if file.text.len() > MAX_BYTES {
-        reporter.report(
-            Diagnostic::error(
-                "yaml::too-large",
-                format!(
-                    "the file is too large ({} bytes; the limit is {} MiB)",
-                    file.text.len(),
-                    MAX_BYTES / (1024 * 1024)
-                ),
-            ),
-            Span::default(),
-        );
-        return None;
-    }
-    let mut budget = Budget::default();
-    budget.max_depth = MAX_DEPTH;
-    budget.flow_nesting_limit = MAX_DEPTH;
-    budget.max_nodes = MAX_NODES;
-    budget.max_events = 2 * MAX_NODES;
-    budget.max_documents = 1;
-    let options = serde_saphyr::options! {
-        budget: Some(budget),
-        // YAML 1.1's `yes`/`no`/`on`/`off` would turn ordinary words into booleans.
-        strict_booleans: true,
-        // Duplicates are reported by the checker, all of them, with both places.
-        duplicate_keys: DuplicateKeyPolicy::PassThrough,
-        with_snippet: false,
-    };
-    match serde_saphyr::from_str_with_options::<Spanned<RawValue>>(&file.text, options) {
+pub(super) fn parse<'t>(file: &SourceFile, reporter: &Reporter) -> Option<Node<'t>> {
+    match serde_saphyr::from_str_with_options::<Spanned<RawValue>>(&file.text, options()) {
         Ok(raw) => Some(resolve(raw, file)),
         Err(error) => {
             let (message, code) = describe_error(&error);
@@ -189,7 +95,7 @@ fn point(loc: &Location, file: &SourceFile) -> Span {
 }
 
 /// Converts serde-saphyr's tree to byte spans; a collection's span runs to its last child.
-fn resolve(raw: Spanned<RawValue>, file: &SourceFile) -> Node {
+fn resolve<'t>(raw: Spanned<RawValue>, file: &SourceFile) -> Node<'t> {
     let span = point(&raw.referenced, file);
     let defined = point(&raw.defined, file);
     let mut end = span.end;
@@ -199,21 +105,21 @@ fn resolve(raw: Spanned<RawValue>, file: &SourceFile) -> Node {
         RawValue::Int(i) => NodeValue::Int(i),
         RawValue::UInt(u) => NodeValue::UInt(u),
         RawValue::Float(f) => NodeValue::Float(f),
-        RawValue::Str(s) => NodeValue::Str(s),
+        RawValue::Str(s) => NodeValue::Str(Cow::Owned(s)),
         RawValue::Seq(items) => {
-            let items: Vec<Node> = items.into_iter().map(|i| resolve(i, file)).collect();
+            let items: Vec<Node<'t>> = items.into_iter().map(|i| resolve(i, file)).collect();
             end = items.iter().map(|i| i.span.end).fold(end, u32::max);
             NodeValue::Seq(items)
         }
         RawValue::Map(entries) => {
-            let entries: Vec<(Node, Node)> = entries
+            let entries: Vec<(Node<'t>, Node<'t>)> = entries
                 .into_iter()
                 .map(|(key, value)| {
                     let key_span = point(&key.referenced, file);
                     let key = Node {
                         span: key_span,
                         defined: key_span,
-                        value: NodeValue::Str(key.value),
+                        value: NodeValue::Str(Cow::Owned(key.value)),
                     };
                     (key, resolve(value, file))
                 })
@@ -233,6 +139,37 @@ fn resolve(raw: Spanned<RawValue>, file: &SourceFile) -> Node {
         defined,
         value,
     }
+}
+
+/// How serde-saphyr types `text` as a plain scalar (`443`, `1.5`, `~`):
+/// read as the value of a one-key mapping, since on its own `---` or `- x`
+/// would be YAML syntax. `None` unless `text` is read back as one scalar
+/// spanning exactly its own characters.
+pub(super) fn plain_scalar(text: &str) -> Option<NodeValue<'static>> {
+    const KEY: &str = "k: ";
+    let document = format!("{KEY}{text}");
+    let raw = serde_saphyr::from_str_with_options::<RawValue>(&document, options()).ok()?;
+    let RawValue::Map(mut entries) = raw else {
+        return None;
+    };
+    let (key, value) = entries.pop().filter(|_| entries.is_empty())?;
+    let span = value.referenced.span();
+    let whole = key.value == "k"
+        && span.byte_offset() == u64::try_from(KEY.len()).ok()
+        && span.byte_len() == u64::try_from(text.len()).ok();
+    if !whole {
+        return None;
+    }
+    let value = match value.value {
+        RawValue::Null => NodeValue::Null,
+        RawValue::Bool(b) => NodeValue::Bool(b),
+        RawValue::Int(i) => NodeValue::Int(i),
+        RawValue::UInt(u) => NodeValue::UInt(u),
+        RawValue::Float(f) => NodeValue::Float(f),
+        RawValue::Str(s) if s == text => NodeValue::Str(Cow::Owned(s)),
+        RawValue::Str(_) | RawValue::Seq(_) | RawValue::Map(_) => return None,
+    };
+    Some(value)
 }
 
 /// What serde-saphyr hands over: any YAML value, with spans on every node.
