@@ -57,6 +57,13 @@ pub fn load_model(path: &Path) -> (Loaded, Option<SourceFile>) {
     }
 }
 
+/// Loads a model and shows its diagnostics; `None` when it could not be built.
+pub fn load_and_report(path: &Path) -> Option<moat_model::Model> {
+    let (loaded, _) = load_model(path);
+    crate::diagnostics::print_all(&loaded.diagnostics, stderr_color());
+    loaded.model
+}
+
 /// The built-in catalog (unless `no_builtin`) merged with every `--catalog` file
 /// that loads; a file that fails reports its errors and the others still count.
 pub fn load_catalog(paths: &[std::path::PathBuf], no_builtin: bool) -> (Catalog, Vec<Diagnostic>) {

@@ -2,7 +2,7 @@
 //! YAML format or as JSON, so pytm users can move to YAML in one step.
 
 use crate::commands::emit;
-use crate::{Outcome, diagnostics, inputs};
+use crate::{Outcome, inputs};
 use clap::ValueEnum;
 use std::path::PathBuf;
 
@@ -26,9 +26,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Outcome {
-    let (loaded, _) = inputs::load_model(&args.model);
-    diagnostics::print_all(&loaded.diagnostics, inputs::stderr_color());
-    let Some(model) = loaded.model else {
+    let Some(model) = inputs::load_and_report(&args.model) else {
         return Outcome::InputError;
     };
     let text = match args.format {

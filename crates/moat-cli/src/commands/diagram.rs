@@ -1,7 +1,7 @@
 //! `moat diagram MODEL --format dot|mermaid|plantuml-seq`.
 
 use crate::commands::emit;
-use crate::{Outcome, diagnostics, inputs};
+use crate::{Outcome, inputs};
 use clap::ValueEnum;
 use std::path::PathBuf;
 
@@ -27,9 +27,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Outcome {
-    let (loaded, _) = inputs::load_model(&args.model);
-    diagnostics::print_all(&loaded.diagnostics, inputs::stderr_color());
-    let Some(model) = loaded.model else {
+    let Some(model) = inputs::load_and_report(&args.model) else {
         return Outcome::InputError;
     };
     let text = match args.format {
@@ -40,9 +38,6 @@ pub fn run(args: Args) -> Outcome {
     if let Err(outcome) = emit(&text, args.output.as_deref()) {
         return outcome;
     }
-    if loaded.diagnostics.iter().any(|d| d.is_error()) {
-        Outcome::InputError
-    } else {
-        Outcome::Ok
-    }
+    // loaders return no model when there are errors
+    Outcome::Ok
 }
