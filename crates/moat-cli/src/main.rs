@@ -9,6 +9,12 @@ mod inputs;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+// Large models allocate and free millions of small values; glibc's malloc
+// returned memory to the kernel and faulted fresh zeroed pages back in, which
+// cost a quarter of the run time at 10,000 elements (docs/performance.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "moat",
