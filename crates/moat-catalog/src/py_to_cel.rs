@@ -14,22 +14,7 @@ pub struct Untranslatable {
     pub offset: usize,
 }
 
-/// pytm's element classes, as `oneOf` and `isinstance` know them.
-pub const PYTM_CLASSES: &[&str] = &[
-    "Element",
-    "Asset",
-    "Actor",
-    "Server",
-    "Process",
-    "SetOfProcesses",
-    "Datastore",
-    "Lambda",
-    "ExternalEntity",
-    "Agent",
-    "LLM",
-    "Dataflow",
-    "Boundary",
-];
+pub use moat_model::PYTM_CLASSES;
 
 /// pytm's enumerations, reachable in CEL under the same names.
 const ENUMS: &[&str] = &["Classification", "TLSVersion", "Lifetime", "DatastoreType"];

@@ -44,8 +44,9 @@ pub fn load_model(path: &Path) -> (Loaded, Option<SourceFile>) {
     let name = path.display().to_string();
     match read(path) {
         Ok(text) => {
-            let file = SourceFile::new(name.as_str(), text.as_str());
-            (moat_model::load(&name, &text), Some(file))
+            // one SourceFile (text and line index) serves loading and locating threats
+            let file = SourceFile::new(name.as_str(), text);
+            (moat_model::load_file(&file), Some(file))
         }
         Err(d) => (
             Loaded {

@@ -29,10 +29,14 @@ impl Loaded {
 /// Loads a model from `text`, choosing the reader by the file name:
 /// `.py` is a pytm script, anything else Moat's YAML format.
 pub fn load(file_name: &str, text: &str) -> Loaded {
-    let file = SourceFile::new(file_name, text);
-    if file_name.ends_with(".py") {
-        pytm::read(&file)
+    load_file(&SourceFile::new(file_name, text))
+}
+
+/// Loads a model from a source the caller keeps (to locate threats in it later).
+pub fn load_file(file: &SourceFile) -> Loaded {
+    if file.name.ends_with(".py") {
+        pytm::read(file)
     } else {
-        yaml::load(&file)
+        yaml::load(file)
     }
 }

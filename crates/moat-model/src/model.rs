@@ -34,6 +34,24 @@ pub struct Model {
     pub data: Vec<DataAsset>,
 }
 
+/// pytm's model classes, as `oneOf` and `isinstance` know them: every class in
+/// [`ElementKind::pytm_classes`], plus flows and boundaries.
+pub const PYTM_CLASSES: &[&str] = &[
+    "Element",
+    "Asset",
+    "Actor",
+    "Server",
+    "Process",
+    "SetOfProcesses",
+    "Datastore",
+    "Lambda",
+    "ExternalEntity",
+    "Agent",
+    "LLM",
+    "Dataflow",
+    "Boundary",
+];
+
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
 )]
@@ -359,6 +377,15 @@ impl IdAllocator {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_kind_class_is_a_known_pytm_class() {
+        for kind in ElementKind::ALL {
+            for class in kind.pytm_classes() {
+                assert!(PYTM_CLASSES.contains(class), "{class}");
+            }
+        }
+    }
 
     #[test]
     fn slugs_are_stable_and_unique() {
