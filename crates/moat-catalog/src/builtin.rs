@@ -36,6 +36,7 @@ pub fn builtin() -> (Catalog, Vec<Diagnostic>) {
     let mut catalog = Catalog {
         threats: Vec::new(),
         sources: vec!["builtin:generic".to_string()],
+        ..Default::default()
     };
     let mut diagnostics = Vec::new();
     for (name, text) in GENERIC {

@@ -1,20 +1,31 @@
 //! Moat's threat catalog: the data types, the YAML loader with its
 //! validation (ids, CEL conditions, attributes), and the pytm threat library import.
 
+pub mod access;
 mod builtin;
 pub mod condition;
+pub mod control;
+pub mod cvss;
+pub mod feature_class;
+pub mod framework;
 pub mod iam_actions;
 pub mod py_to_cel;
 pub mod pytm_library;
 pub mod reference;
+mod sections;
 mod spanned_yaml;
 mod type_check;
 pub mod types;
+pub mod validate;
 pub mod view_schema;
 mod yaml_loader;
 
+pub use access::Access;
 pub use builtin::builtin;
 pub use condition::check_condition;
+pub use control::{Control, ControlType, Effort, Mitigation};
+pub use feature_class::FeatureClass;
+pub use framework::{Framework, Requirement};
 pub use types::*;
 
 use moat_model::{Diagnostic, SourceFile};
@@ -36,6 +47,9 @@ pub struct CatalogThreat {
 #[derive(Debug, Default)]
 pub struct Catalog {
     pub threats: Vec<CatalogThreat>,
+    pub feature_classes: Vec<FeatureClass>,
+    pub controls: Vec<Control>,
+    pub frameworks: Vec<Framework>,
     /// Where the threats came from (`builtin:generic`, file names).
     pub sources: Vec<String>,
 }
@@ -50,6 +64,27 @@ impl Catalog {
                 diagnostics.push(duplicate);
             }
         }
+        merge_unique(
+            &mut self.feature_classes,
+            other.feature_classes,
+            "feature class",
+            |f| (&f.id, f.location.as_ref()),
+            &mut diagnostics,
+        );
+        merge_unique(
+            &mut self.controls,
+            other.controls,
+            "control",
+            |c| (&c.id, c.location.as_ref()),
+            &mut diagnostics,
+        );
+        merge_unique(
+            &mut self.frameworks,
+            other.frameworks,
+            "framework",
+            |f| (&f.id, f.location.as_ref()),
+            &mut diagnostics,
+        );
         for source in other.sources {
             if !self.sources.contains(&source) {
                 self.sources.push(source);
@@ -84,6 +119,45 @@ impl Catalog {
 
     pub fn threat(&self, id: &str) -> Option<&CatalogThreat> {
         self.threats.iter().find(|t| t.threat.id == id)
+    }
+
+    pub fn feature_class(&self, id: &str) -> Option<&FeatureClass> {
+        self.feature_classes.iter().find(|f| f.id == id)
+    }
+
+    pub fn control(&self, id: &str) -> Option<&Control> {
+        self.controls.iter().find(|c| c.id == id)
+    }
+
+    pub fn framework(&self, id: &str) -> Option<&Framework> {
+        self.frameworks.iter().find(|f| f.id == id)
+    }
+}
+
+/// Appends `incoming` to `items`, leaving out (with an error) those whose id is taken.
+fn merge_unique<T>(
+    items: &mut Vec<T>,
+    incoming: Vec<T>,
+    what: &str,
+    key: impl Fn(&T) -> (&String, Option<&moat_model::Location>),
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for item in incoming {
+        let (id, location) = key(&item);
+        if let Some(first) = items.iter().find(|existing| key(existing).0 == id) {
+            let previous = key(first)
+                .1
+                .map(|l| format!(", first defined at {l}"))
+                .unwrap_or_default();
+            let mut diagnostic = Diagnostic::error(
+                "catalog::duplicate-id",
+                format!("duplicate {what} id `{id}`{previous}"),
+            );
+            diagnostic.location = location.cloned();
+            diagnostics.push(diagnostic);
+            continue;
+        }
+        items.push(item);
     }
 }
 

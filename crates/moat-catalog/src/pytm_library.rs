@@ -137,6 +137,7 @@ pub(crate) fn load(file: &SourceFile) -> (Option<Catalog>, Vec<Diagnostic>) {
     let mut catalog = Catalog {
         threats: Vec::new(),
         sources: vec![file.name.to_string()],
+        ..Default::default()
     };
     for (index, entry) in entries.iter().enumerate() {
         let mut reader = EntryReader {
@@ -328,6 +329,10 @@ impl EntryReader<'_> {
                     vec![mitigations]
                 },
                 controls: Vec::new(),
+                access: None,
+                mitre_attack: Vec::new(),
+                trustoncloud: Vec::new(),
+                cvss: None,
                 references,
                 location: Some(self.file.location(location_span)),
             },

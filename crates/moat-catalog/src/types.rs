@@ -138,16 +138,60 @@ impl TargetKind {
     }
 }
 
-/// How far a control reduces a threat.
+/// How far a control reduces a threat. Moat's catalog writes `low`..`full`;
+/// TrustOnCloud's files use `Very Low`..`Very High`.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum MitigationImpact {
+    VeryLow,
     Low,
     Medium,
     High,
+    VeryHigh,
     Full,
+}
+
+impl MitigationImpact {
+    pub const ALL: [MitigationImpact; 6] = [
+        MitigationImpact::VeryLow,
+        MitigationImpact::Low,
+        MitigationImpact::Medium,
+        MitigationImpact::High,
+        MitigationImpact::VeryHigh,
+        MitigationImpact::Full,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MitigationImpact::VeryLow => "very_low",
+            MitigationImpact::Low => "low",
+            MitigationImpact::Medium => "medium",
+            MitigationImpact::High => "high",
+            MitigationImpact::VeryHigh => "very_high",
+            MitigationImpact::Full => "full",
+        }
+    }
+
+    /// Reads `high`, `very_high`, `Very High`, `very high`.
+    pub fn parse(text: &str) -> Option<Self> {
+        let norm = text.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+        Self::ALL.into_iter().find(|i| i.as_str() == norm)
+    }
+
+    /// The share of a threat's risk the control removes, used by the priority formula
+    /// (docs/prioritization.md).
+    pub fn weight(self) -> f64 {
+        match self {
+            MitigationImpact::VeryLow => 0.1,
+            MitigationImpact::Low => 0.25,
+            MitigationImpact::Medium => 0.5,
+            MitigationImpact::High => 0.75,
+            MitigationImpact::VeryHigh => 0.9,
+            MitigationImpact::Full => 1.0,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -180,9 +224,20 @@ pub struct Threat {
     /// Mitigation advice in prose.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mitigations: Vec<String>,
-    /// Catalog controls that mitigate the threat.
+    /// Catalog controls that mitigate the threat (filled from the controls' `mitigates`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub controls: Vec<ControlRef>,
+    /// The IAM permissions an attacker needs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access: Option<crate::access::Access>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mitre_attack: Vec<String>,
+    /// Equivalent TrustOnCloud threat ids.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trustoncloud: Vec<String>,
+    /// A CVSS 3.1 vector, when the source gives one (TrustOnCloud).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cvss: Option<crate::cvss::Cvss>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<String>,
     /// Where the threat is defined.

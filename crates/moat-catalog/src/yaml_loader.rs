@@ -3,8 +3,10 @@
 
 use crate::condition::compile_checked;
 use crate::spanned_yaml::{self, Mapping, Node, offset_in_scalar, span_of};
-use crate::types::{OtherTarget, Severity, Stride, TargetKind, Threat};
-use crate::{Catalog, CatalogThreat, Condition};
+use crate::types::{
+    ControlRef, MitigationImpact, OtherTarget, Severity, Stride, TargetKind, Threat,
+};
+use crate::{Catalog, CatalogThreat, Condition, sections};
 use moat_model::diag::did_you_mean;
 use moat_model::{Diagnostic, ElementKind, SourceFile};
 use serde::Deserialize;
@@ -13,7 +15,7 @@ use serde_json::Value;
 use serde_saphyr::Spanned;
 use std::fmt;
 
-const TOP_LEVEL_KEYS: &[&str] = &["threats"];
+const TOP_LEVEL_KEYS: &[&str] = &["threats", "feature_classes", "controls", "framework"];
 
 const THREAT_KEYS: &[&str] = &[
     "id",
@@ -28,13 +30,21 @@ const THREAT_KEYS: &[&str] = &[
     "applies_when",
     "mitigations",
     "controls",
+    "access",
+    "mitre_attack",
+    "trustoncloud",
     "references",
 ];
 
 /// The top level of a catalog file.
+type Entries = Spanned<Vec<Spanned<Mapping>>>;
+
 #[derive(Default)]
 struct CatalogDoc {
-    threats: Option<Spanned<Vec<Spanned<Mapping>>>>,
+    threats: Option<Entries>,
+    feature_classes: Option<Entries>,
+    controls: Option<Entries>,
+    framework: Option<Spanned<Mapping>>,
     /// Keys other than the known ones, for located errors.
     unknown: Vec<Spanned<String>>,
 }
@@ -45,13 +55,19 @@ impl<'de> Deserialize<'de> for CatalogDoc {
         impl<'de> Visitor<'de> for DocVisitor {
             type Value = CatalogDoc;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a catalog mapping with `threats`")
+                f.write_str("a catalog mapping with `threats`, `feature_classes`, `controls` or `framework`")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<CatalogDoc, A::Error> {
                 let mut doc = CatalogDoc::default();
                 while let Some(key) = map.next_key::<Spanned<String>>()? {
                     if key.value == "threats" && doc.threats.is_none() {
                         doc.threats = Some(map.next_value()?);
+                    } else if key.value == "feature_classes" && doc.feature_classes.is_none() {
+                        doc.feature_classes = Some(map.next_value()?);
+                    } else if key.value == "controls" && doc.controls.is_none() {
+                        doc.controls = Some(map.next_value()?);
+                    } else if key.value == "framework" && doc.framework.is_none() {
+                        doc.framework = Some(map.next_value()?);
                     } else {
                         map.next_value::<IgnoredAny>()?;
                         doc.unknown.push(key);
@@ -79,8 +95,8 @@ pub fn load(file: &SourceFile) -> (Option<Catalog>, Vec<moat_model::Diagnostic>)
             }
         };
     for key in &doc.unknown {
-        let message = if key.value == "threats" {
-            "`threats` is given twice".to_string()
+        let message = if TOP_LEVEL_KEYS.contains(&key.value.as_str()) {
+            format!("`{}` is given twice", key.value)
         } else {
             let suggestion = did_you_mean(&key.value, TOP_LEVEL_KEYS.iter().copied())
                 .map(|text| format!(", {text}"))
@@ -89,22 +105,47 @@ pub fn load(file: &SourceFile) -> (Option<Catalog>, Vec<moat_model::Diagnostic>)
         };
         diagnostics.push(
             Diagnostic::error("catalog::unknown-key", message)
-                .with_help("a catalog file has one top-level key: `threats`")
+                .with_help(
+                    "a catalog file has `threats`, `feature_classes`, `controls` or `framework`",
+                )
                 .at(file, span_of(file, &key.referenced)),
         );
     }
     let mut catalog = Catalog {
         threats: Vec::new(),
         sources: vec![file.name.to_string()],
+        ..Default::default()
     };
-    let Some(threats) = doc.threats else {
+    if doc.threats.is_none()
+        && doc.feature_classes.is_none()
+        && doc.controls.is_none()
+        && doc.framework.is_none()
+    {
         diagnostics.push(
-            Diagnostic::error("catalog::missing-key", "the catalog has no `threats` list")
-                .in_file(&file.name),
+            Diagnostic::error(
+                "catalog::missing-key",
+                "the catalog has none of `threats`, `feature_classes`, `controls`, `framework`",
+            )
+            .in_file(&file.name),
         );
         return (Some(catalog), diagnostics);
-    };
-    for (index, entry) in threats.value.iter().enumerate() {
+    }
+    for entry in doc.feature_classes.iter().flat_map(|e| &e.value) {
+        if let Some(item) = sections::feature_class(file, entry, &mut diagnostics) {
+            catalog.feature_classes.push(item);
+        }
+    }
+    for entry in doc.controls.iter().flat_map(|e| &e.value) {
+        if let Some(item) = sections::control(file, entry, &mut diagnostics) {
+            catalog.controls.push(item);
+        }
+    }
+    if let Some(entry) = &doc.framework
+        && let Some(item) = sections::framework(file, entry, &mut diagnostics)
+    {
+        catalog.frameworks.push(item);
+    }
+    for (index, entry) in doc.threats.iter().flat_map(|t| t.value.iter()).enumerate() {
         let mut reader = ThreatReader {
             file,
             label: threat_label(&entry.value, index),
@@ -305,7 +346,7 @@ impl ThreatReader<'_> {
         ok.then_some(kinds)
     }
 
-    fn controls(&mut self, node: &Node) {
+    fn controls(&mut self, node: &Node) -> Vec<ControlRef> {
         let Value::Array(items) = &node.value else {
             self.error_at(
                 "catalog::invalid-value",
@@ -315,16 +356,33 @@ impl ThreatReader<'_> {
                     shown(&node.value)
                 ),
             );
-            return;
+            return Vec::new();
         };
-        // the catalog has no controls yet, so every reference dangles
+        let mut out = Vec::new();
         for item in items {
-            let message = match item.get("control").and_then(Value::as_str) {
-                Some(id) => format!("unknown control `{id}`"),
-                None => format!("unknown control `{}`", shown(item)),
-            };
-            self.error_at("catalog::unknown-control", &node.referenced, message);
+            let control = item.get("control").and_then(Value::as_str);
+            let impact = item
+                .get("impact")
+                .and_then(Value::as_str)
+                .and_then(MitigationImpact::parse);
+            match (control, impact) {
+                (Some(control), Some(impact)) if item.as_object().is_some_and(|o| o.len() == 2) => {
+                    out.push(ControlRef {
+                        control: control.to_string(),
+                        impact,
+                    })
+                }
+                _ => self.error_at(
+                    "catalog::invalid-value",
+                    &node.referenced,
+                    format!(
+                        "`controls` entries are `{{control: C-S3-NNN, impact: low|medium|high|full}}`, found `{}`",
+                        shown(item)
+                    ),
+                ),
+            }
         }
+        out
     }
 
     fn read(&mut self, entry: &Spanned<Mapping>) -> Option<CatalogThreat> {
@@ -402,9 +460,28 @@ impl ThreatReader<'_> {
                 }
             }
         }
-        if let Some(node) = mapping.get("controls") {
-            self.controls(node);
-        }
+        let controls = mapping
+            .get("controls")
+            .map(|node| self.controls(node))
+            .unwrap_or_default();
+        let access =
+            mapping.get("access").and_then(|node| {
+                match crate::access::Access::from_value(&node.value) {
+                    Ok(access) => access,
+                    Err(message) => {
+                        self.error_at("catalog::access", &node.referenced, message);
+                        None
+                    }
+                }
+            });
+        let mitre_attack = mapping
+            .get("mitre_attack")
+            .and_then(|n| self.strings("mitre_attack", n))
+            .unwrap_or_default();
+        let trustoncloud = mapping
+            .get("trustoncloud")
+            .and_then(|n| self.strings("trustoncloud", n))
+            .unwrap_or_default();
         if id.is_none() && mapping.get("id").is_none() {
             self.error_at(
                 "catalog::missing-key",
@@ -445,7 +522,11 @@ impl ThreatReader<'_> {
                 applies_to,
                 applies_when: condition.as_ref().map(|c| c.source.clone()),
                 mitigations,
-                controls: Vec::new(),
+                controls,
+                access,
+                mitre_attack,
+                trustoncloud,
+                cvss: None,
                 references,
                 location: Some(location),
             },
