@@ -13,6 +13,7 @@ pub mod py_to_cel;
 pub mod pytm_library;
 pub mod reference;
 mod sections;
+pub mod services;
 mod spanned_yaml;
 mod type_check;
 pub mod types;
@@ -21,7 +22,7 @@ pub mod view_schema;
 mod yaml_loader;
 
 pub use access::Access;
-pub use builtin::builtin;
+pub use builtin::{builtin, builtin_files};
 pub use condition::check_condition;
 pub use control::{Control, ControlType, Effort, Mitigation};
 pub use feature_class::FeatureClass;

@@ -82,6 +82,12 @@ fn common() -> Vec<Field> {
         field("boundary", FieldType::String),
         // enclosing boundary ids, innermost first
         field("boundaries", strings()),
+        // the AWS service prefix ("s3"), from the `service` property or inferred; "" when none
+        field("service", FieldType::String),
+        // the resource type within the service ("bucket"); "" for the service itself
+        field("resource", FieldType::String),
+        // feature-class ids the model declares in the `features` property
+        field("features", strings()),
     ]
 }
 

@@ -24,6 +24,10 @@ pub struct Assessment {
     pub definitions: Vec<ThreatDefinition>,
     /// The model's elements, flows and boundaries that threats land on, sorted by id.
     pub targets: Vec<TargetRef>,
+    /// The AWS services Moat inferred for elements that do not set a `service`
+    /// property, in model order, so a user can check and correct them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inferred_services: Vec<crate::service::Inference>,
     /// Warnings and notes from loading the model and catalogs.
     pub diagnostics: Vec<Diagnostic>,
 }

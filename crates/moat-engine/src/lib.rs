@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod assessment;
 pub mod need;
+pub mod service;
 pub mod view;
 
 pub use assessment::*;
@@ -20,6 +21,7 @@ pub fn assess(
     mut diagnostics: Vec<Diagnostic>,
 ) -> Assessment {
     let applied = apply::apply(catalog, &model, source);
+    let inferred_services = service::inferences(&model);
     diagnostics.extend(applied.diagnostics);
     Assessment {
         schema_version: SCHEMA_VERSION,
@@ -35,6 +37,7 @@ pub fn assess(
         threats: applied.threats,
         definitions: applied.definitions,
         targets: applied.targets,
+        inferred_services,
         diagnostics,
     }
 }

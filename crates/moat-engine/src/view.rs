@@ -22,6 +22,7 @@ pub struct ModelIndex<'m> {
     inputs: HashMap<&'m str, Vec<&'m Dataflow>>,
     outputs: HashMap<&'m str, Vec<&'m Dataflow>>,
     boundary_members: HashMap<&'m str, Vec<&'m str>>,
+    services: HashMap<&'m str, (&'m str, &'m str)>,
 }
 
 impl<'m> ModelIndex<'m> {
@@ -53,11 +54,21 @@ impl<'m> ModelIndex<'m> {
             inputs,
             outputs,
             boundary_members,
+            services: model
+                .elements
+                .iter()
+                .filter_map(|e| Some((e.id.as_str(), crate::service::service_ref(e)?)))
+                .collect(),
         }
     }
 
     pub fn element(&self, id: &str) -> Option<&'m Element> {
         self.elements.get(id).copied()
+    }
+
+    /// The element's service and resource, `("", "")` when it is none.
+    pub fn service(&self, id: &str) -> (&'m str, &'m str) {
+        self.services.get(id).copied().unwrap_or(("", ""))
     }
 
     /// `boundary` and its ancestors, innermost first (cycle-safe).
@@ -227,6 +238,8 @@ struct Common<'m> {
     tags: &'m [String],
     properties: &'m moat_model::Properties,
     boundary: Option<&'m str>,
+    /// `service`, `resource`.
+    service: (&'m str, &'m str),
 }
 
 fn put_common<'m>(view: &mut ViewMap<'_, 'm>, index: &ModelIndex<'m>, c: Common<'m>) {
@@ -239,6 +252,19 @@ fn put_common<'m>(view: &mut ViewMap<'_, 'm>, index: &ModelIndex<'m>, c: Common<
     view.put("properties", |_| properties(c.properties));
     view.put("boundary", |_| string(c.boundary.unwrap_or("")));
     view.put("boundaries", |_| strings(index.boundary_chain(c.boundary)));
+    view.put("service", |_| string(c.service.0));
+    view.put("resource", |_| string(c.service.1));
+    view.put("features", |_| {
+        strings(crate::service::declared_features(c.properties))
+    });
+}
+
+/// A flow's or boundary's service: only what its `service` property says.
+fn declared_service(properties: &moat_model::Properties) -> (&str, &str) {
+    properties
+        .get("service")
+        .and_then(serde_json::Value::as_str)
+        .map_or(("", ""), moat_catalog::services::split)
 }
 
 fn properties(props: &moat_model::Properties) -> View<'_> {
@@ -360,6 +386,7 @@ fn put_element_fields<'m>(
         tags: &element.tags,
         properties: &element.properties,
         boundary: element.boundary.as_deref(),
+        service: index.service(&element.id),
     };
     put_common(view, index, common);
     put_attributes(
@@ -400,6 +427,7 @@ pub fn flow_view<'m>(index: &ModelIndex<'m>, flow: &'m Dataflow, need: &Need) ->
         properties: &flow.properties,
         // a flow sits in no boundary: it connects elements that do
         boundary: None,
+        service: declared_service(&flow.properties),
     };
     put_common(&mut view, index, common);
     put_attributes(
@@ -435,6 +463,7 @@ pub fn boundary_view<'m>(index: &ModelIndex<'m>, boundary: &'m Boundary, need: &
         tags: &boundary.tags,
         properties: &boundary.properties,
         boundary: boundary.parent.as_deref(),
+        service: declared_service(&boundary.properties),
     };
     put_common(&mut view, index, common);
     put_attributes(

@@ -17,6 +17,7 @@ pub(crate) fn render(a: &Assessment, color: bool) -> String {
     let mut out = String::new();
     out.push_str(&header(a));
     out.push('\n');
+    out.push_str(&inferred_services(a));
     if a.threats.is_empty() {
         out.push_str("no threats found\n");
         return out;
@@ -31,6 +32,21 @@ pub(crate) fn render(a: &Assessment, color: bool) -> String {
     out.push('\n');
     out.push_str(&summary(a, color));
     out.push('\n');
+    out
+}
+
+/// One line per inferred service, so a wrong guess is seen and corrected.
+fn inferred_services(a: &Assessment) -> String {
+    let mut out = String::new();
+    for inference in &a.inferred_services {
+        let _ = writeln!(
+            out,
+            "note: `{}` is taken as {} {}; set its `service` property to correct this",
+            clean(&inference.element_name),
+            inference.label(),
+            inference.reason()
+        );
+    }
     out
 }
 

@@ -153,6 +153,38 @@ impl Reader<'_> {
                     obj.set_data(data);
                 }
             }
+            // Moat's own: which AWS service an element is, and the feature classes it uses
+            "service" if is_element || kind == ObjKind::Dataflow => {
+                if let Some(text) = self.expect_str(attr, value, value_span)
+                    && let Some(obj) = self.obj_mut(id)
+                {
+                    obj.properties
+                        .insert("service".to_string(), serde_json::Value::from(text));
+                }
+            }
+            "features" if is_element || kind == ObjKind::Dataflow => {
+                let features = match &value {
+                    Value::List(items) => items
+                        .iter()
+                        .map(|v| match v {
+                            Value::Str(s) => Some(serde_json::Value::from(s.to_string())),
+                            _ => None,
+                        })
+                        .collect::<Option<Vec<_>>>(),
+                    Value::Str(s) => Some(vec![serde_json::Value::from(s.to_string())]),
+                    _ => None,
+                };
+                match features {
+                    Some(list) if self.charge(list.len().saturating_mul(16), value_span) => {
+                        if let Some(obj) = self.obj_mut(id) {
+                            obj.properties
+                                .insert("features".to_string(), serde_json::Value::Array(list));
+                        }
+                    }
+                    Some(_) => {}
+                    None => self.mismatch(attr, "a list of feature-class ids", &value, value_span),
+                }
+            }
             "source" | "sink" if kind == ObjKind::Dataflow => {
                 self.set_endpoint(id, attr, value, value_span);
             }

@@ -74,6 +74,7 @@ fn convert(index: ObjId, obj: Obj, ids: &[String], tm: Option<ObjId>) -> Convert
         data,
         flow_refs,
         classification,
+        properties,
         ..
     } = obj;
     match kind {
@@ -98,7 +99,7 @@ fn convert(index: ObjId, obj: Obj, ids: &[String], tm: Option<ObjId>) -> Convert
             data: id_list(&data),
             attributes,
             tags: Vec::new(),
-            properties: Default::default(),
+            properties,
             span: Some(span),
         }),
         ObjKind::Dataflow => {
@@ -117,7 +118,7 @@ fn convert(index: ObjId, obj: Obj, ids: &[String], tm: Option<ObjId>) -> Convert
                 data: id_list(&data),
                 attributes,
                 tags: Vec::new(),
-                properties: Default::default(),
+                properties,
                 span: Some(span),
             })
         }

@@ -73,6 +73,8 @@ pub(super) struct Obj {
     pub flow_refs: BTreeMap<&'static str, ObjId>,
     /// A data asset's classification.
     pub classification: Option<Classification>,
+    /// Moat's own properties set from the script (`service`, `features`).
+    pub properties: crate::model::Properties,
 }
 
 impl Obj {
@@ -89,6 +91,7 @@ impl Obj {
             data_seen: BTreeSet::new(),
             flow_refs: BTreeMap::new(),
             classification: None,
+            properties: Default::default(),
         }
     }
 
