@@ -21,7 +21,9 @@ fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
     let root = manifest.join("../..");
-    let mut code = String::from("/// (name, text) of every built-in catalog file, sorted by name.\npub const FILES: &[(&str, &str)] = &[\n");
+    let mut code = String::from(
+        "/// (name, text) of every built-in catalog file, sorted by name.\npub const FILES: &[(&str, &str)] = &[\n",
+    );
     for set in ["generic", "s3"] {
         let dir = root.join("catalog").join(set);
         println!("cargo:rerun-if-changed={}", dir.display());
@@ -35,7 +37,11 @@ fn main() {
                 .unwrap_or(&file)
                 .to_string_lossy()
                 .replace('\\', "/");
-            let _ = writeln!(code, "    ({name:?}, include_str!({:?})),", file.display().to_string());
+            let _ = writeln!(
+                code,
+                "    ({name:?}, include_str!({:?})),",
+                file.display().to_string()
+            );
         }
     }
     code.push_str("];\n");

@@ -15,6 +15,7 @@ pub mod reference;
 mod sections;
 pub mod services;
 mod spanned_yaml;
+pub mod trustoncloud;
 mod type_check;
 pub mod types;
 pub mod validate;
@@ -163,7 +164,8 @@ fn merge_unique<T>(
 }
 
 /// Loads a catalog from `text`: pytm's `threats.json` shape when the text is a
-/// JSON array, Moat's YAML format otherwise. `name` is how diagnostics name the
+/// JSON array, a TrustOnCloud ThreatModel when it is a JSON object with that
+/// model's top-level keys, Moat's YAML format otherwise. `name` is how diagnostics name the
 /// file. The catalog holds every threat that passed validation; `None` means the
 /// text could not be read as a catalog at all.
 pub fn load_str(name: &str, text: &str) -> (Option<Catalog>, Vec<Diagnostic>) {
@@ -171,6 +173,8 @@ pub fn load_str(name: &str, text: &str) -> (Option<Catalog>, Vec<Diagnostic>) {
     let content = text.trim_start_matches('\u{feff}').trim_start();
     if content.starts_with('[') {
         pytm_library::load(&file)
+    } else if content.starts_with('{') && trustoncloud::looks_like(content) {
+        trustoncloud::load(&file)
     } else {
         yaml_loader::load(&file)
     }

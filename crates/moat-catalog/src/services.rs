@@ -119,7 +119,10 @@ mod tests {
         assert_eq!(id("CloudTrail"), Some("cloudtrail"));
         assert_eq!(id("User"), None);
         assert_eq!(id("Logs bucket (S3)"), Some("s3:bucket"));
-        assert_eq!(id("Multi-Region Access Point"), Some("s3:multi_region_access_point"));
+        assert_eq!(
+            id("Multi-Region Access Point"),
+            Some("s3:multi_region_access_point")
+        );
         assert_eq!(id("web frontend"), None);
         // a word inside another word does not count
         assert_eq!(id("Buckethead"), None);

@@ -30,7 +30,11 @@ fn builtin_threats_are_complete_and_numbered_in_order() {
     ids.sort_unstable();
     let expected: Vec<String> = (1..=ids.len()).map(|n| format!("T-GEN-{n:03}")).collect();
     assert_eq!(ids, expected);
-    for t in catalog.threats.iter().filter(|t| t.threat.id.starts_with("T-GEN-")) {
+    for t in catalog
+        .threats
+        .iter()
+        .filter(|t| t.threat.id.starts_with("T-GEN-"))
+    {
         let threat = &t.threat;
         assert!(t.condition.is_some(), "{} has no condition", threat.id);
         assert!(!threat.example.is_empty(), "{} has no example", threat.id);
@@ -283,7 +287,11 @@ fn every_condition_depends_on_attributes() {
     let risky = risky_model().targets();
     let safe = safe_model().targets();
     // the S3 threats test what service an element is, not its attributes (tests/s3_catalog.rs)
-    for t in catalog.threats.iter().filter(|t| t.threat.id.starts_with("T-GEN-")) {
+    for t in catalog
+        .threats
+        .iter()
+        .filter(|t| t.threat.id.starts_with("T-GEN-"))
+    {
         let id = &t.threat.id;
         let kinds = &t.threat.applies_to;
         let fires = risky

@@ -86,5 +86,9 @@ pub fn load_catalog(paths: &[std::path::PathBuf], no_builtin: bool) -> (Catalog,
             Err(d) => diags.push(*d),
         }
     }
+    if !paths.is_empty() {
+        // references may cross files: check and join them once all are in
+        diags.extend(catalog.link());
+    }
     (catalog, diags)
 }

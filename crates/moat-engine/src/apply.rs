@@ -2,6 +2,7 @@
 //! a target's kind and whose condition holds on it gives one result.
 
 use crate::assessment::{TargetRef, TargetType, ThreatDefinition, ThreatResult};
+use crate::fast::{self, Fast, Part};
 use crate::need::Needs;
 use crate::view::{self, ModelIndex, View};
 use cel::common::value::CowVal;
@@ -12,15 +13,8 @@ use moat_model::schema::EnumKind;
 use moat_model::{Diagnostic, Model, SourceFile, Span};
 use rayon::prelude::*;
 
-/// One thing threats can land on, with the variables its conditions see.
-struct Subject<'m> {
-    kind: TargetKind,
-    target: TargetRef,
-    vars: Vars<'m>,
-}
-
-/// The variables of one evaluation, converted to CEL values once and then
-/// lent to every condition evaluated on the subject.
+/// The variables of one CEL evaluation, converted to CEL values once and
+/// then lent to every slow-path condition evaluated on the subject.
 struct Vars<'m> {
     target: View<'m>,
     source: Option<View<'m>>,
@@ -65,72 +59,86 @@ fn location(source: Option<&SourceFile>, span: Option<Span>) -> Option<moat_mode
     Some(source?.location(span?))
 }
 
-fn subjects<'m>(
-    index: &ModelIndex<'m>,
-    needs: &Needs,
-    source: Option<&SourceFile>,
-) -> Vec<Subject<'m>> {
+/// Every element, flow and boundary of the model, in that order; a subject's
+/// index in this list identifies it.
+fn parts<'m>(index: &ModelIndex<'m>) -> Vec<Part<'m>> {
     let model = index.model;
-    let target_need = needs.of("target");
-    let source_need = needs.of("source");
-    let sink_need = needs.of("sink");
     let mut out =
         Vec::with_capacity(model.elements.len() + model.flows.len() + model.boundaries.len());
-    let elements = model.elements.par_iter().map(|e| Subject {
-        kind: TargetKind::Element(e.kind),
-        target: TargetRef {
-            id: e.id.clone(),
-            name: e.name.clone(),
-            target_type: TargetType::Element,
-            kind: e.kind.as_str().to_string(),
-            location: location(source, e.span),
-        },
-        vars: Vars {
-            target: view::element_view(index, e, &target_need),
-            source: None,
-            sink: None,
-        },
-    });
-    out.par_extend(elements);
-    let flows = model.flows.par_iter().map(|f| {
-        let endpoint = |id: &str, need: &crate::need::Need| {
-            index
-                .element(id)
-                .map(|e| view::endpoint_view(index, e, need))
-        };
-        Subject {
-            kind: TargetKind::DATAFLOW,
-            target: TargetRef {
-                id: f.id.clone(),
-                name: f.name.clone(),
-                target_type: TargetType::Dataflow,
-                kind: "dataflow".to_string(),
-                location: location(source, f.span),
-            },
-            vars: Vars {
-                target: view::flow_view(index, f, &target_need),
-                source: endpoint(&f.source, &source_need),
-                sink: endpoint(&f.sink, &sink_need),
-            },
-        }
-    });
-    out.par_extend(flows);
-    out.extend(model.boundaries.iter().map(|b| Subject {
-        kind: TargetKind::Other(OtherTarget::Boundary),
-        target: TargetRef {
-            id: b.id.clone(),
-            name: b.name.clone(),
-            target_type: TargetType::Boundary,
-            kind: "boundary".to_string(),
-            location: location(source, b.span),
-        },
-        vars: Vars {
-            target: view::boundary_view(index, b, &target_need),
-            source: None,
-            sink: None,
-        },
+    out.extend(model.elements.iter().map(Part::Element));
+    out.extend(model.flows.iter().map(|flow| Part::Flow {
+        flow,
+        source: index.element(&flow.source),
+        sink: index.element(&flow.sink),
     }));
+    out.extend(model.boundaries.iter().map(Part::Boundary));
     out
+}
+
+fn kind_of(part: &Part<'_>) -> TargetKind {
+    match part {
+        Part::Element(e) => TargetKind::Element(e.kind),
+        Part::Flow { .. } => TargetKind::DATAFLOW,
+        Part::Boundary(_) => TargetKind::Other(OtherTarget::Boundary),
+    }
+}
+
+fn id_of<'m>(part: &Part<'m>) -> &'m str {
+    match part {
+        Part::Element(e) => &e.id,
+        Part::Flow { flow, .. } => &flow.id,
+        Part::Boundary(b) => &b.id,
+    }
+}
+
+fn target_ref(part: &Part<'_>, source: Option<&SourceFile>) -> TargetRef {
+    let (id, name, target_type, kind, span) = match part {
+        Part::Element(e) => (&e.id, &e.name, TargetType::Element, e.kind.as_str(), e.span),
+        Part::Flow { flow, .. } => (
+            &flow.id,
+            &flow.name,
+            TargetType::Dataflow,
+            "dataflow",
+            flow.span,
+        ),
+        Part::Boundary(b) => (&b.id, &b.name, TargetType::Boundary, "boundary", b.span),
+    };
+    TargetRef {
+        id: id.clone(),
+        name: name.clone(),
+        target_type,
+        kind: kind.to_string(),
+        location: location(source, span),
+    }
+}
+
+/// The CEL variables of a subject, with the fields `needs` names.
+fn vars<'m>(index: &ModelIndex<'m>, part: &Part<'m>, needs: &Needs) -> Vars<'m> {
+    let target = needs.of("target");
+    match *part {
+        Part::Element(e) => Vars {
+            target: view::element_view(index, e, &target),
+            source: None,
+            sink: None,
+        },
+        Part::Flow { flow, source, sink } => Vars {
+            target: view::flow_view(index, flow, &target),
+            source: source.map(|e| view::endpoint_view(index, e, &needs.of("source"))),
+            sink: sink.map(|e| view::endpoint_view(index, e, &needs.of("sink"))),
+        },
+        Part::Boundary(b) => Vars {
+            target: view::boundary_view(index, b, &target),
+            source: None,
+            sink: None,
+        },
+    }
+}
+
+/// How a threat's condition is evaluated.
+enum Compiled<'c> {
+    Always,
+    Fast(Fast, &'c cel::Program),
+    Slow(&'c cel::Program),
 }
 
 fn definition(threat: &CatalogThreat) -> ThreatDefinition {
@@ -157,36 +165,115 @@ type Match = (usize, usize);
 /// What evaluating some subjects gave: matches, and conditions that failed to evaluate.
 type Outcome = (Vec<Match>, Vec<(usize, usize, String)>);
 
-fn evaluate(catalog: &Catalog, subjects: &[Subject], offset: usize) -> Outcome {
-    let mut ctx = base_context();
+/// The compiled conditions, and for each target kind the threats that apply to it.
+struct Plan<'c> {
+    compiled: Vec<Compiled<'c>>,
+    by_kind: std::collections::HashMap<TargetKind, Vec<usize>>,
+    /// Fields the CEL path reads, for subjects that need it.
+    needs: Needs,
+}
+
+impl<'c> Plan<'c> {
+    fn new(catalog: &'c Catalog) -> Self {
+        let mut needs = Needs::default();
+        let compiled = catalog
+            .threats
+            .iter()
+            .map(|threat| match &threat.condition {
+                None => Compiled::Always,
+                Some(condition) => {
+                    let expr = &condition.program.expression().expr;
+                    // the CEL path may have to take over any condition, fast or not
+                    needs.add(expr);
+                    match fast::compile(expr) {
+                        Some(fast) => Compiled::Fast(fast, &condition.program),
+                        None => Compiled::Slow(&condition.program),
+                    }
+                }
+            })
+            .collect();
+        let mut by_kind: std::collections::HashMap<TargetKind, Vec<usize>> = Default::default();
+        for (i, threat) in catalog.threats.iter().enumerate() {
+            for kind in &threat.threat.applies_to {
+                by_kind.entry(*kind).or_default().push(i);
+            }
+        }
+        Plan {
+            compiled,
+            by_kind,
+            needs,
+        }
+    }
+}
+
+/// A subject whose conditions the CEL interpreter evaluates: its index, the
+/// (threat, program) pairs, and its variables.
+type SlowJob<'p, 'm> = (usize, Vec<(usize, &'p cel::Program)>, Vars<'m>);
+
+fn evaluate(plan: &Plan<'_>, index: &ModelIndex<'_>, parts: &[Part<'_>], offset: usize) -> Outcome {
     let mut found = Vec::new();
     let mut failures = Vec::new();
-    for (n, subject) in subjects.iter().enumerate() {
-        ctx.set_variable_resolver(&subject.vars);
-        for (i, threat) in catalog.threats.iter().enumerate() {
-            if !threat.threat.applies_to.contains(&subject.kind) {
-                continue;
-            }
-            let holds = match &threat.condition {
-                None => true,
-                Some(condition) => match condition.program.execute(&ctx) {
-                    Ok(Value::Bool(b)) => b,
-                    Ok(other) => {
-                        failures.push((i, offset + n, format!("gave {other:?}, not a boolean")));
-                        false
-                    }
-                    Err(err) => {
-                        failures.push((i, offset + n, err.to_string()));
-                        false
-                    }
+    // subjects with conditions for the CEL interpreter, with their variables
+    let mut slow_jobs: Vec<SlowJob<'_, '_>> = Vec::new();
+    for (n, part) in parts.iter().enumerate() {
+        let Some(threats) = plan.by_kind.get(&kind_of(part)) else {
+            continue;
+        };
+        let mut slow: Vec<(usize, &cel::Program)> = Vec::new();
+        for &i in threats {
+            match plan.compiled.get(i) {
+                Some(Compiled::Always) => found.push((i, offset + n)),
+                Some(Compiled::Fast(fast, program)) => match fast::eval(fast, index, *part) {
+                    Some(true) => found.push((i, offset + n)),
+                    Some(false) => {}
+                    None => slow.push((i, program)),
                 },
-            };
-            if holds {
-                found.push((i, offset + n));
+                Some(Compiled::Slow(program)) => slow.push((i, program)),
+                None => {}
+            }
+        }
+        if !slow.is_empty() {
+            slow_jobs.push((offset + n, slow, vars(index, part, &plan.needs)));
+        }
+    }
+    let mut ctx = base_context();
+    for (subject, slow, vars) in &slow_jobs {
+        ctx.set_variable_resolver(vars);
+        for &(i, program) in slow {
+            match program.execute(&ctx) {
+                Ok(Value::Bool(true)) => found.push((i, *subject)),
+                Ok(Value::Bool(false)) => {}
+                Ok(other) => failures.push((i, *subject, format!("gave {other:?}, not a boolean"))),
+                Err(err) => failures.push((i, *subject, err.to_string())),
             }
         }
     }
     (found, failures)
+}
+
+/// Evaluates `threat`'s condition on `part` with the CEL interpreter alone, as
+/// the fast path's reference (tests compare the two).
+pub fn holds_by_cel(
+    threat: &CatalogThreat,
+    index: &ModelIndex<'_>,
+    part: Part<'_>,
+) -> Result<bool, String> {
+    let Some(condition) = &threat.condition else {
+        return Ok(true);
+    };
+    let vars = vars(index, &part, &Needs::everything());
+    let mut ctx = base_context();
+    ctx.set_variable_resolver(&vars);
+    match condition.program.execute(&ctx) {
+        Ok(Value::Bool(b)) => Ok(b),
+        Ok(other) => Err(format!("gave {other:?}")),
+        Err(err) => Err(err.to_string()),
+    }
+}
+
+/// Every part of `index`'s model with its kind, in evaluation order.
+pub fn model_parts<'m>(index: &ModelIndex<'m>) -> Vec<(TargetKind, Part<'m>)> {
+    parts(index).into_iter().map(|p| (kind_of(&p), p)).collect()
 }
 
 /// Position of each item in the order of `key`: sorting by ranks sorts by keys.
@@ -212,20 +299,15 @@ pub struct Applied {
 /// category, target and threat id; plus a warning for each threat whose
 /// condition could not be evaluated (once per threat, naming the first target).
 pub fn apply(catalog: &Catalog, model: &Model, source: Option<&SourceFile>) -> Applied {
-    let mut needs = Needs::default();
-    for threat in &catalog.threats {
-        if let Some(condition) = &threat.condition {
-            needs.add(&condition.program.expression().expr);
-        }
-    }
+    let plan = Plan::new(catalog);
     let index = ModelIndex::new(model);
-    let subjects = subjects(&index, &needs, source);
+    let parts = parts(&index);
     // Chunks amortize building a context per worker.
-    const CHUNK: usize = 512;
-    let outcomes: Vec<Outcome> = subjects
+    const CHUNK: usize = 1024;
+    let outcomes: Vec<Outcome> = parts
         .par_chunks(CHUNK)
         .enumerate()
-        .map(|(c, chunk)| evaluate(catalog, chunk, c * CHUNK))
+        .map(|(c, chunk)| evaluate(&plan, &index, chunk, c * CHUNK))
         .collect();
     let mut matches: Vec<Match> = Vec::new();
     let mut failed: std::collections::BTreeMap<usize, (usize, String, usize)> = Default::default();
@@ -235,24 +317,26 @@ pub fn apply(catalog: &Catalog, model: &Model, source: Option<&SourceFile>) -> A
             failed.entry(i).or_insert((subject, err, 0)).2 += 1;
         }
     }
-    let subject_rank = ranks(&subjects, |s| s.target.id.as_str());
+    let subject_rank = ranks(&parts, |p| id_of(p));
     let threat_rank = ranks(&catalog.threats, |t| t.threat.id.as_str());
     let stride = |i: usize| catalog.threats.get(i).map(|t| t.threat.stride);
-    matches.sort_unstable_by_key(|&(t, s)| (stride(t), subject_rank[s], threat_rank[t]));
+    matches.par_sort_unstable_by_key(|&(t, s)| (stride(t), subject_rank[s], threat_rank[t]));
 
     let mut used_threats = vec![false; catalog.threats.len()];
-    let mut used_subjects = vec![false; subjects.len()];
+    let mut used_subjects = vec![false; parts.len()];
+    for &(t, s) in &matches {
+        used_threats[t] = true;
+        used_subjects[s] = true;
+    }
     let threats = matches
-        .iter()
+        .par_iter()
         .filter_map(|&(t, s)| {
             let threat = &catalog.threats.get(t)?.threat;
-            let target = &subjects.get(s)?.target;
-            used_threats[t] = true;
-            used_subjects[s] = true;
+            let target_id = id_of(parts.get(s)?);
             Some(ThreatResult {
-                id: format!("{}@{}", threat.id, target.id),
+                id: format!("{}@{}", threat.id, target_id),
                 threat_id: threat.id.clone(),
-                target_id: target.id.clone(),
+                target_id: target_id.to_string(),
                 stride: threat.stride,
                 severity: threat.severity,
             })
@@ -266,21 +350,18 @@ pub fn apply(catalog: &Catalog, model: &Model, source: Option<&SourceFile>) -> A
         .map(|(t, _)| definition(t))
         .collect();
     definitions.sort_by(|a, b| a.id.cmp(&b.id));
-    let mut targets: Vec<TargetRef> = subjects
-        .iter()
+    let mut targets: Vec<TargetRef> = parts
+        .par_iter()
         .zip(&used_subjects)
         .filter(|(_, used)| **used)
-        .map(|(s, _)| s.target.clone())
+        .map(|(p, _)| target_ref(p, source))
         .collect();
-    targets.sort_by(|a, b| a.id.cmp(&b.id));
+    targets.par_sort_by(|a, b| a.id.cmp(&b.id));
     let diagnostics = failed
         .into_iter()
         .filter_map(|(i, (subject, err, count))| {
             let threat = catalog.threats.get(i)?;
-            let target = subjects
-                .get(subject)
-                .map(|s| s.target.id.as_str())
-                .unwrap_or("?");
+            let target = parts.get(subject).map(id_of).unwrap_or("?");
             let others = if count > 1 {
                 format!(" and {} other targets", count - 1)
             } else {

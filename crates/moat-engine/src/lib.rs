@@ -3,6 +3,7 @@
 
 pub mod apply;
 pub mod assessment;
+pub mod fast;
 pub mod need;
 pub mod service;
 pub mod view;

@@ -156,7 +156,10 @@ mod tests {
         assert_eq!(service_of(&e).unwrap().resource, "bucket");
         e.properties.insert("service".into(), "kms:key".into());
         let explicit = service_of(&e).unwrap();
-        assert_eq!((explicit.service.as_str(), explicit.resource.as_str()), ("kms", "key"));
+        assert_eq!(
+            (explicit.service.as_str(), explicit.resource.as_str()),
+            ("kms", "key")
+        );
         e.properties.insert("service".into(), "".into());
         assert_eq!(service_of(&e), None);
     }
@@ -165,6 +168,9 @@ mod tests {
     fn actors_are_people() {
         assert_eq!(service_of(&element("IAM admin", ElementKind::Actor)), None);
         let lambda = service_of(&element("resize", ElementKind::Lambda)).unwrap();
-        assert_eq!((lambda.service.as_str(), lambda.origin), ("lambda", Origin::Kind));
+        assert_eq!(
+            (lambda.service.as_str(), lambda.origin),
+            ("lambda", Origin::Kind)
+        );
     }
 }

@@ -66,6 +66,18 @@ impl<'m> ModelIndex<'m> {
         self.elements.get(id).copied()
     }
 
+    pub fn data_asset(&self, id: &str) -> Option<&'m DataAsset> {
+        self.data.get(id).copied()
+    }
+
+    pub fn input_count(&self, id: &str) -> usize {
+        self.inputs.get(id).map_or(0, Vec::len)
+    }
+
+    pub fn output_count(&self, id: &str) -> usize {
+        self.outputs.get(id).map_or(0, Vec::len)
+    }
+
     /// The element's service and resource, `("", "")` when it is none.
     pub fn service(&self, id: &str) -> (&'m str, &'m str) {
         self.services.get(id).copied().unwrap_or(("", ""))

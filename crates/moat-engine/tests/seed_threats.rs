@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! The 28 S3 threats the seed model's author expects (seed 000) are in the
 //! built-in catalog under their names, and each lands on the element or flow
 //! of `examples/s3/tm.py` (and of its YAML twin) that the seed implies.
@@ -15,7 +16,11 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("T-S3-006", "Bucket Policy/ACL Tampering", "S3 Bucket"),
     ("T-S3-007", "Object Metadata Tampering", "S3 Bucket"),
     ("T-S3-008", "Log Tampering", "CloudTrail"),
-    ("T-S3-009", "Replication Stream Interference", "Cross-Region Replication"),
+    (
+        "T-S3-009",
+        "Replication Stream Interference",
+        "Cross-Region Replication",
+    ),
     ("T-S3-010", "Action Denial", "S3 Service"),
     ("T-S3-011", "Incomplete Logging", "Log API Events"),
     ("T-S3-012", "Versioning Dispute", "S3 Bucket"),
@@ -27,14 +32,30 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("T-S3-018", "Logging Data Exposure", "CloudTrail"),
     ("T-S3-019", "API Request Flooding", "S3 Service"),
     ("T-S3-020", "Storage Exhaustion", "S3 Bucket"),
-    ("T-S3-021", "KMS Throttling DoS", "Server-Side Encryption/Decryption"),
-    ("T-S3-022", "Replication Loop Flood", "Cross-Region Replication"),
+    (
+        "T-S3-021",
+        "KMS Throttling DoS",
+        "Server-Side Encryption/Decryption",
+    ),
+    (
+        "T-S3-022",
+        "Replication Loop Flood",
+        "Cross-Region Replication",
+    ),
     ("T-S3-023", "Network Bandwidth Saturation", "S3 API Calls"),
     ("T-S3-024", "Over-Permissive IAM Policies", "IAM Service"),
     ("T-S3-025", "Cross-Account Trust Abuse", "S3 Bucket"),
     ("T-S3-026", "KMS Key Policy Misconfiguration", "KMS"),
-    ("T-S3-027", "Service Role Compromise", "Cross-Region Replication"),
-    ("T-S3-028", "Metadata-Driven Escalation", "Store/Retrieve Object Data & Metadata"),
+    (
+        "T-S3-027",
+        "Service Role Compromise",
+        "Cross-Region Replication",
+    ),
+    (
+        "T-S3-028",
+        "Metadata-Driven Escalation",
+        "Store/Retrieve Object Data & Metadata",
+    ),
 ];
 
 /// The seed writes non-breaking hyphens (U+2011); compare with ASCII ones.
@@ -43,7 +64,9 @@ fn plain(text: &str) -> String {
 }
 
 fn assess(path: &str) -> moat_engine::Assessment {
-    let full = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(path);
+    let full = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(path);
     let text = std::fs::read_to_string(&full).unwrap();
     let file = SourceFile::new(path, text.as_str());
     let loaded = load_file(&file);
