@@ -36,6 +36,14 @@ enum Command {
     Validate(commands::validate::Args),
     /// Write a model (e.g. a pytm script) as Moat YAML or JSON
     Convert(commands::convert::Args),
+    /// Every control by computed priority, with implementation and testing
+    Plan(commands::plan::Args),
+    /// Threats, controls and a diagram per feature class
+    Review(commands::review::Args),
+    /// A framework's requirements, the controls that meet them, gaps and an action plan
+    Compliance(commands::compliance::Args),
+    /// Browse the catalog: list, show, search, or export it as HTML
+    Catalog(commands::catalog::Args),
 }
 
 /// How a command ended, mapped to the exit code by `main`.
@@ -58,6 +66,10 @@ fn main() -> ExitCode {
         Command::Diagram(args) => commands::diagram::run(args),
         Command::Validate(args) => commands::validate::run(args),
         Command::Convert(args) => commands::convert::run(args),
+        Command::Plan(args) => commands::plan::run(args),
+        Command::Review(args) => commands::review::run(args),
+        Command::Compliance(args) => commands::compliance::run(args),
+        Command::Catalog(args) => commands::catalog::run(args),
     };
     ExitCode::from(match outcome {
         Outcome::Ok => 0,

@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod assessment;
 pub mod fast;
+pub mod features;
 pub mod need;
 pub mod service;
 pub mod view;

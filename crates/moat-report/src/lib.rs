@@ -2,6 +2,7 @@
 //! the [`Assessment`]; diagrams (DOT, Mermaid, PlantUML) read only the [`Model`].
 //! Every output is deterministic and linear in the size of its input.
 
+pub mod catalog_views;
 mod context;
 mod diagram;
 mod dot;

@@ -1,5 +1,10 @@
+pub mod catalog;
+pub mod compliance;
 pub mod convert;
 pub mod diagram;
+pub mod plan;
+pub mod review;
+pub mod source;
 pub mod threats;
 pub mod validate;
 

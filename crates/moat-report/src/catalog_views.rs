@@ -1,0 +1,696 @@
+//! Text, Markdown and CSV renderings of the catalog commands' results: the
+//! plan, compliance reports, feature-class reviews and catalog listings.
+//! (Their JSON is the serde form of the same values.)
+
+use crate::markdown_escape::{md_code, md_escape, md_text};
+use crate::wrap::{clean, pad, truncate, width};
+use moat_catalog::compliance::ComplianceReport;
+use moat_catalog::plan::Plan;
+use moat_catalog::review::Review;
+use moat_catalog::search::Entry;
+use std::fmt::Write as _;
+
+/// One CSV field, quoted when it must be (RFC 4180).
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+fn csv_row(out: &mut String, fields: &[String]) {
+    let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+    out.push_str(&line.join(","));
+    out.push_str("\r\n");
+}
+
+/// An aligned table: every column as wide as its widest cell (cells cut at `max`).
+fn table(out: &mut String, head: &[&str], rows: &[Vec<String>], max: usize) {
+    let mut widths: Vec<usize> = head.iter().map(|h| width(h)).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            if let Some(w) = widths.get_mut(i) {
+                *w = (*w).max(width(&truncate(cell, max)));
+            }
+        }
+    }
+    let line = |out: &mut String, cells: Vec<String>| {
+        let last = cells.len().saturating_sub(1);
+        let mut text = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            let cell = truncate(cell, max);
+            if i == last {
+                text.push_str(&cell);
+            } else {
+                text.push_str(&pad(&cell, widths.get(i).copied().unwrap_or(0)));
+                text.push_str("  ");
+            }
+        }
+        out.push_str(text.trim_end());
+        out.push('\n');
+    };
+    line(out, head.iter().map(|h| h.to_string()).collect());
+    for row in rows {
+        line(out, row.iter().map(|c| clean(c)).collect());
+    }
+}
+
+/// The first sentence of a text, for one-line summaries.
+fn first_sentence(text: &str) -> String {
+    let text = clean(text);
+    match text.find(". ") {
+        Some(end) => text[..=end].to_string(),
+        None => text,
+    }
+}
+
+// ------------------------------------------------------------------ plan
+
+pub fn plan_text(plan: &Plan) -> String {
+    let mut out = String::new();
+    let stated = plan.stated_summary.is_some();
+    let _ = writeln!(
+        out,
+        "Plan: {} controls by priority ({})\n",
+        plan.rows.len(),
+        plan.sources.join(", ")
+    );
+    let mut head = vec![
+        "#", "PRIORITY", "SCORE", "CONTROL", "EFFORT", "TYPE", "STATUS",
+    ];
+    if stated {
+        head.push("STATED");
+    }
+    let rows: Vec<Vec<String>> = plan
+        .rows
+        .iter()
+        .map(|r| {
+            let mut row = vec![
+                r.rank.to_string(),
+                r.priority.band.label().to_string(),
+                format!("{:.2}", r.priority.score),
+                format!("{} {}", r.control.id, r.control.name),
+                r.control.effort.label().to_string(),
+                r.control.kind.as_str().to_string(),
+                r.status.label().to_string(),
+            ];
+            if let Some(s) = &r.stated {
+                row.push(format!("{}{}", s.stated, if s.agrees { "" } else { " *" }));
+            } else if stated {
+                row.push(String::new());
+            }
+            row
+        })
+        .collect();
+    table(&mut out, &head, &rows, 64);
+    out.push('\n');
+    let bands: Vec<String> = plan
+        .bands
+        .iter()
+        .map(|(b, n)| format!("{n} {}", b.label().to_lowercase()))
+        .collect();
+    let _ = writeln!(out, "{}", bands.join(", "));
+    if let Some(s) = &plan.stated_summary {
+        let _ = writeln!(
+            out,
+            "stated priorities: {} of {} reproduced by their own rule; ours agrees on {} (* = differs, see --format md)",
+            s.reproduced, s.controls, s.agreeing
+        );
+    }
+    out
+}
+
+pub fn plan_markdown(plan: &Plan) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# Control plan\n");
+    let _ = writeln!(
+        out,
+        "{} controls from {}, ordered by Moat's computed priority (docs/prioritization.md). Status is `not assessed` until a scan of the deployment exists.\n",
+        plan.rows.len(),
+        plan.sources
+            .iter()
+            .map(|s| md_code(s, false))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    if let Some(s) = &plan.stated_summary {
+        let _ = writeln!(
+            out,
+            "The source states its own priority per control: its rule reproduces {} of {}; Moat's band agrees on {}. Where they differ, the reason is given.\n",
+            s.reproduced, s.controls, s.agreeing
+        );
+    }
+    let _ = writeln!(
+        out,
+        "| # | Priority | Score | Control | Effort | Type | Status | Implementation | Testing |"
+    );
+    let _ = writeln!(
+        out,
+        "| ---: | --- | ---: | --- | --- | --- | --- | --- | --- |"
+    );
+    for r in &plan.rows {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {:.2} | [{}](#{}) {} | {} | {} | {} | {} | {} |",
+            r.rank,
+            r.priority.band.label(),
+            r.priority.score,
+            md_escape(&r.control.id),
+            r.control.id.to_lowercase().replace('.', ""),
+            md_escape(&r.control.name),
+            r.control.effort.label(),
+            r.control.kind.as_str(),
+            r.status.label(),
+            md_escape(&first_sentence(&r.control.implementation.description)),
+            md_escape(&first_sentence(&r.control.testing.description)),
+        );
+    }
+    out.push('\n');
+    for r in &plan.rows {
+        let c = &r.control;
+        let _ = writeln!(out, "## {}\n", md_escape(&format!("{} {}", c.id, c.name)));
+        let _ = writeln!(
+            out,
+            "**Priority:** {} ({:.2}{}) · **Effort:** {} · **Type:** {} · **Status:** {}\n",
+            r.priority.band.label(),
+            r.priority.score,
+            r.priority
+                .inherited_from
+                .as_ref()
+                .map(|f| format!(", inherited from {}", md_escape(f)))
+                .unwrap_or_default(),
+            c.effort.label(),
+            c.kind.as_str(),
+            r.status.label()
+        );
+        if let Some(s) = &r.stated {
+            let _ = writeln!(
+                out,
+                "**Stated priority:** {}{}{}\n",
+                md_escape(&s.stated),
+                s.reproduced
+                    .as_ref()
+                    .map(|p| format!(" (their rule gives {})", md_escape(p)))
+                    .unwrap_or_default(),
+                if s.agrees {
+                    String::new()
+                } else {
+                    format!(". Ours differs: {}", md_escape(&s.reason))
+                }
+            );
+        }
+        let _ = writeln!(out, "{}\n", md_text(&c.objective));
+        let _ = writeln!(
+            out,
+            "**Implementation.** {}\n",
+            md_text(&c.implementation.description)
+        );
+        for (label, lang, snippet) in [
+            ("CloudFormation", "yaml", &c.implementation.cloudformation),
+            ("Terraform", "hcl", &c.implementation.terraform),
+            ("CDK", "typescript", &c.implementation.cdk),
+        ] {
+            if let Some(code) = snippet {
+                let fence = if code.contains("```") { "~~~~" } else { "```" };
+                let _ = writeln!(
+                    out,
+                    "{label}:\n\n{fence}{lang}\n{}\n{fence}\n",
+                    code.trim_end()
+                );
+            }
+        }
+        let _ = writeln!(out, "**Testing.** {}\n", md_text(&c.testing.description));
+        for command in &c.testing.commands {
+            let _ = writeln!(out, "    {}", command.replace('\n', " "));
+        }
+        if !c.testing.commands.is_empty() {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+pub fn plan_csv(plan: &Plan) -> String {
+    let mut out = String::new();
+    csv_row(
+        &mut out,
+        &[
+            "rank",
+            "control",
+            "name",
+            "priority",
+            "score",
+            "effort",
+            "type",
+            "status",
+            "threats",
+            "max_severity",
+            "implementation",
+            "testing",
+            "stated_priority",
+            "reproduced",
+            "agrees",
+            "reason",
+        ]
+        .map(String::from),
+    );
+    for r in &plan.rows {
+        let s = r.stated.as_ref();
+        csv_row(
+            &mut out,
+            &[
+                r.rank.to_string(),
+                r.control.id.clone(),
+                r.control.name.clone(),
+                r.priority.band.label().to_string(),
+                format!("{:.2}", r.priority.score),
+                r.control.effort.label().to_string(),
+                r.control.kind.as_str().to_string(),
+                r.status.label().to_string(),
+                r.threat_count.to_string(),
+                r.max_severity
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
+                clean(&r.control.implementation.description),
+                clean(&r.control.testing.description),
+                s.map(|s| s.stated.clone()).unwrap_or_default(),
+                s.and_then(|s| s.reproduced.clone()).unwrap_or_default(),
+                s.map(|s| s.agrees.to_string()).unwrap_or_default(),
+                s.map(|s| s.reason.clone()).unwrap_or_default(),
+            ],
+        );
+    }
+    out
+}
+
+// ------------------------------------------------------------ compliance
+
+pub fn compliance_text(report: &ComplianceReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} ({}){}\n",
+        report.name,
+        report.framework,
+        if report.version.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", report.version)
+        }
+    );
+    let rows: Vec<Vec<String>> = report
+        .requirements
+        .iter()
+        .map(|r| {
+            vec![
+                r.id.clone(),
+                if r.retired {
+                    "retired".to_string()
+                } else {
+                    r.status.label().to_string()
+                },
+                r.controls.join(" "),
+                r.title.clone(),
+            ]
+        })
+        .collect();
+    table(
+        &mut out,
+        &["REQUIREMENT", "STATUS", "CONTROLS", "TITLE"],
+        &rows,
+        60,
+    );
+    out.push('\n');
+    let covered = report
+        .requirements
+        .iter()
+        .filter(|r| !r.controls.is_empty())
+        .count();
+    let _ = writeln!(
+        out,
+        "{covered} of {} requirements have controls; gaps: {}",
+        report.requirements.len(),
+        if report.gaps.is_empty() {
+            "none".to_string()
+        } else {
+            report.gaps.join(", ")
+        }
+    );
+    if !report.actions.is_empty() {
+        let _ = writeln!(out, "\naction plan (highest priority first):");
+        for (n, a) in report.actions.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "{:>3}. {} {} [{}] -> {}",
+                n + 1,
+                a.control,
+                a.name,
+                a.band.label(),
+                a.requirements.join(", ")
+            );
+        }
+    }
+    out
+}
+
+pub fn compliance_markdown(report: &ComplianceReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# {} ({})\n",
+        md_escape(&report.name),
+        md_code(&report.framework, false)
+    );
+    if !report.url.is_empty() {
+        let _ = writeln!(out, "Source: <{}>\n", report.url);
+    }
+    let _ = writeln!(
+        out,
+        "| Requirement | Title | Controls | Status |\n| --- | --- | --- | --- |"
+    );
+    for r in &report.requirements {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            md_escape(&r.id),
+            md_escape(&r.title),
+            r.controls
+                .iter()
+                .map(|c| md_code(c, true))
+                .collect::<Vec<_>>()
+                .join(" "),
+            if r.retired {
+                "retired"
+            } else {
+                r.status.label()
+            }
+        );
+    }
+    let _ = writeln!(out, "\n## Gaps\n");
+    if report.gaps.is_empty() {
+        let _ = writeln!(out, "Every requirement has at least one control.");
+    } else {
+        for gap in &report.gaps {
+            let title = report
+                .requirements
+                .iter()
+                .find(|r| r.id == *gap)
+                .map(|r| r.title.as_str())
+                .unwrap_or("");
+            let _ = writeln!(out, "- {}: {}", md_escape(gap), md_escape(title));
+        }
+    }
+    let _ = writeln!(out, "\n## Action plan\n");
+    for (n, a) in report.actions.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "{}. {} {} ({} priority): meets {}",
+            n + 1,
+            md_code(&a.control, false),
+            md_escape(&a.name),
+            a.band.label(),
+            a.requirements
+                .iter()
+                .map(|r| md_escape(r))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    out
+}
+
+pub fn compliance_csv(report: &ComplianceReport) -> String {
+    let mut out = String::new();
+    csv_row(
+        &mut out,
+        &["framework", "requirement", "title", "status", "controls"].map(String::from),
+    );
+    for r in &report.requirements {
+        csv_row(
+            &mut out,
+            &[
+                report.framework.clone(),
+                r.id.clone(),
+                r.title.clone(),
+                if r.retired {
+                    "retired".to_string()
+                } else {
+                    r.status.label().to_string()
+                },
+                r.controls.join(" "),
+            ],
+        );
+    }
+    out
+}
+
+// ---------------------------------------------------------------- review
+
+/// The diagram syntax a review embeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiagramSyntax {
+    Mermaid,
+    Dot,
+}
+
+fn draw(model: &moat_model::Model, syntax: DiagramSyntax) -> String {
+    match syntax {
+        DiagramSyntax::Mermaid => crate::mermaid(model),
+        DiagramSyntax::Dot => crate::dot(model),
+    }
+}
+
+pub fn review_text(review: &Review, syntax: DiagramSyntax) -> String {
+    let mut out = String::new();
+    for class in &review.classes {
+        let _ = writeln!(out, "{} {} ({})", class.id, class.name, class.service);
+        let _ = writeln!(
+            out,
+            "  {} threats at or above {}{}",
+            class.threats.len(),
+            review.min_severity,
+            if class.below > 0 {
+                format!(" ({} below left out)", class.below)
+            } else {
+                String::new()
+            }
+        );
+        for t in &class.threats {
+            let _ = writeln!(out, "  {:<8}  {} {}", t.severity.as_str(), t.id, t.name);
+            for c in &t.controls {
+                let _ = writeln!(
+                    out,
+                    "            {} {} ({} impact, {} priority)",
+                    c.id,
+                    c.name,
+                    c.impact.as_str().replace('_', " "),
+                    c.band.label().to_lowercase()
+                );
+            }
+            if t.controls.is_empty() {
+                let _ = writeln!(out, "            no mitigating control in this catalog");
+            }
+        }
+        out.push('\n');
+        out.push_str(&draw(&class.diagram, syntax));
+        out.push('\n');
+    }
+    out
+}
+
+pub fn review_markdown(review: &Review, syntax: DiagramSyntax) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# Feature class review (threats at or above {})\n",
+        review.min_severity
+    );
+    for class in &review.classes {
+        let _ = writeln!(
+            out,
+            "## {} {}\n",
+            md_escape(&class.id),
+            md_escape(&class.name)
+        );
+        let _ = writeln!(out, "{}\n", md_text(&class.description));
+        let fence = match syntax {
+            DiagramSyntax::Mermaid => "mermaid",
+            DiagramSyntax::Dot => "dot",
+        };
+        let _ = writeln!(out, "```{fence}\n{}```\n", draw(&class.diagram, syntax));
+        if class.threats.is_empty() {
+            let _ = writeln!(out, "_No threats at or above {}._\n", review.min_severity);
+        }
+        for t in &class.threats {
+            let _ = writeln!(
+                out,
+                "### {} {} ({}, {})\n",
+                md_escape(&t.id),
+                md_escape(&t.name),
+                t.severity,
+                t.stride.label()
+            );
+            if t.controls.is_empty() {
+                let _ = writeln!(out, "No mitigating control in this catalog.\n");
+                continue;
+            }
+            let _ = writeln!(out, "| Control | Impact | Priority |\n| --- | --- | --- |");
+            for c in &t.controls {
+                let _ = writeln!(
+                    out,
+                    "| {} {} | {} | {} |",
+                    md_code(&c.id, true),
+                    md_escape(&c.name),
+                    c.impact.as_str().replace('_', " "),
+                    c.band.label()
+                );
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+// ------------------------------------------------------------- listings
+
+pub fn entries_text(entries: &[Entry]) -> String {
+    let mut out = String::new();
+    let rows: Vec<Vec<String>> = entries
+        .iter()
+        .map(|e| {
+            vec![
+                e.kind.as_str().replace('_', " "),
+                e.id.clone(),
+                e.name.clone(),
+                e.detail.clone(),
+            ]
+        })
+        .collect();
+    table(&mut out, &["KIND", "ID", "NAME", "DETAIL"], &rows, 72);
+    let _ = writeln!(out, "\n{} entries", entries.len());
+    out
+}
+
+pub fn entries_markdown(entries: &[Entry]) -> String {
+    let mut out = String::from("| Kind | Id | Name | Detail |\n| --- | --- | --- | --- |\n");
+    for e in entries {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            e.kind.as_str().replace('_', " "),
+            md_code(&e.id, true),
+            md_escape(&e.name),
+            md_escape(&e.detail)
+        );
+    }
+    out
+}
+
+pub fn entries_csv(entries: &[Entry]) -> String {
+    let mut out = String::new();
+    csv_row(
+        &mut out,
+        &["kind", "id", "name", "detail"].map(String::from),
+    );
+    for e in entries {
+        csv_row(
+            &mut out,
+            &[
+                e.kind.as_str().to_string(),
+                e.id.clone(),
+                e.name.clone(),
+                e.detail.clone(),
+            ],
+        );
+    }
+    out
+}
+
+/// One catalog entry in full, as indented `key: value` lines.
+pub fn entry_text(value: &serde_json::Value) -> String {
+    let mut out = String::new();
+    value_text(&mut out, value, 0);
+    out
+}
+
+fn value_text(out: &mut String, value: &serde_json::Value, depth: usize) {
+    use serde_json::Value;
+    let indent = "  ".repeat(depth);
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                if key == "location" {
+                    continue;
+                }
+                match v {
+                    Value::Object(_) => {
+                        let _ = writeln!(out, "{indent}{key}:");
+                        value_text(out, v, depth + 1);
+                    }
+                    Value::Array(items)
+                        if items.iter().all(|i| !i.is_object() && !i.is_array()) =>
+                    {
+                        let items: Vec<String> = items.iter().map(scalar).collect();
+                        let _ = writeln!(out, "{indent}{key}: {}", items.join(", "));
+                    }
+                    Value::Array(items) => {
+                        let _ = writeln!(out, "{indent}{key}:");
+                        for item in items {
+                            let mut inner = String::new();
+                            value_text(&mut inner, item, depth + 2);
+                            let trimmed = inner.trim_start();
+                            let _ = write!(out, "{indent}  - {trimmed}");
+                        }
+                    }
+                    other => {
+                        let text = scalar(other);
+                        if text.contains('\n') {
+                            let _ = writeln!(out, "{indent}{key}: |");
+                            for line in text.lines() {
+                                let _ = writeln!(out, "{indent}  {line}");
+                            }
+                        } else {
+                            let _ = writeln!(out, "{indent}{key}: {text}");
+                        }
+                    }
+                }
+            }
+        }
+        other => {
+            let _ = writeln!(out, "{indent}{}", scalar(other));
+        }
+    }
+}
+
+fn scalar(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// One catalog entry in full, as Markdown: a heading, then one section per field.
+pub fn entry_markdown(value: &serde_json::Value) -> String {
+    let mut out = String::new();
+    let id = value.get("id").map(scalar).unwrap_or_default();
+    let name = value.get("name").map(scalar).unwrap_or_default();
+    let _ = writeln!(out, "# {}\n", md_escape(&format!("{id} {name}")));
+    let mut body = String::new();
+    value_text(&mut body, value, 0);
+    let _ = writeln!(out, "```yaml\n{body}```");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_only_when_needed() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
+    }
+}
