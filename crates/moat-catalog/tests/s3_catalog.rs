@@ -31,10 +31,22 @@ fn feature_classes_cover_every_trustoncloud_class_and_the_neighbours() {
         .flat_map(|f| f.trustoncloud.iter().cloned())
         .collect();
     for n in 1..=36 {
-        assert!(covered.contains(&format!("S3.FC{n}")), "S3.FC{n} is not covered");
+        assert!(
+            covered.contains(&format!("S3.FC{n}")),
+            "S3.FC{n} is not covered"
+        );
     }
-    for neighbour in ["FC-IAM", "FC-STS", "FC-KMS", "FC-CLOUDTRAIL", "FC-VPC-ENDPOINT", "FC-ORGANIZATIONS"] {
-        let class = catalog.feature_class(neighbour).unwrap_or_else(|| panic!("{neighbour} missing"));
+    for neighbour in [
+        "FC-IAM",
+        "FC-STS",
+        "FC-KMS",
+        "FC-CLOUDTRAIL",
+        "FC-VPC-ENDPOINT",
+        "FC-ORGANIZATIONS",
+    ] {
+        let class = catalog
+            .feature_class(neighbour)
+            .unwrap_or_else(|| panic!("{neighbour} missing"));
         assert!(!class.actions.is_empty(), "{neighbour} lists no actions");
     }
     for class in &catalog.feature_classes {
@@ -60,7 +72,9 @@ fn threats_are_complete() {
         assert!(!t.example.is_empty(), "{} has no example", t.id);
         assert!(!t.references.is_empty(), "{} has no reference", t.id);
         assert!(
-            t.references.iter().any(|r| r.starts_with("https://docs.aws.amazon.com/")),
+            t.references
+                .iter()
+                .any(|r| r.starts_with("https://docs.aws.amazon.com/")),
             "{} cites no AWS documentation",
             t.id
         );
@@ -69,10 +83,18 @@ fn threats_are_complete() {
             check_action(action).unwrap_or_else(|e| panic!("{}: {e}", t.id));
         }
         for id in &t.trustoncloud {
-            assert!(id.starts_with("S3.T"), "{}: `{id}` is not a TrustOnCloud threat id", t.id);
+            assert!(
+                id.starts_with("S3.T"),
+                "{}: `{id}` is not a TrustOnCloud threat id",
+                t.id
+            );
         }
         for id in &t.mitre_attack {
-            assert!(id.starts_with('T') || id.starts_with("TA"), "{}: `{id}`", t.id);
+            assert!(
+                id.starts_with('T') || id.starts_with("TA"),
+                "{}: `{id}`",
+                t.id
+            );
         }
     }
 }
@@ -80,18 +102,28 @@ fn threats_are_complete() {
 #[test]
 fn controls_are_complete() {
     let catalog = catalog();
-    assert!(catalog.controls.len() >= 100, "{} controls", catalog.controls.len());
+    assert!(
+        catalog.controls.len() >= 100,
+        "{} controls",
+        catalog.controls.len()
+    );
     for c in &catalog.controls {
         let id = &c.id;
         assert!(!c.feature_classes.is_empty(), "{id}: no feature class");
         assert!(!c.mitigates.is_empty(), "{id}: mitigates nothing");
         let i = &c.implementation;
-        assert!(i.cloudformation.is_some(), "{id}: no CloudFormation snippet");
+        assert!(
+            i.cloudformation.is_some(),
+            "{id}: no CloudFormation snippet"
+        );
         assert!(i.terraform.is_some(), "{id}: no Terraform snippet");
         assert!(i.cdk.is_some(), "{id}: no CDK snippet");
         assert!(!c.testing.commands.is_empty(), "{id}: no test commands");
         for command in &c.testing.commands {
-            assert!(command.trim_start().starts_with("aws "), "{id}: `{command}` is not an AWS CLI command");
+            assert!(
+                command.trim_start().starts_with("aws "),
+                "{id}: `{command}` is not an AWS CLI command"
+            );
         }
         assert!(!c.compliance.is_empty(), "{id}: no compliance ids");
         for action in &c.actions {
@@ -117,15 +149,29 @@ fn every_security_hub_s3_control_is_covered() {
         .filter(|r| !r.retired && !cited.contains(r.id.as_str()))
         .map(|r| r.id.as_str())
         .collect();
-    assert!(missing.is_empty(), "uncovered Security Hub controls: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "uncovered Security Hub controls: {missing:?}"
+    );
     for framework in ["cis-aws-v3", "cis-aws-v5", "pci-dss-v4", "nist-800-53-r5"] {
-        assert!(catalog.framework(framework).is_some(), "{framework} missing");
         assert!(
-            catalog.controls.iter().any(|c| c.compliance.contains_key(framework)),
+            catalog.framework(framework).is_some(),
+            "{framework} missing"
+        );
+        assert!(
+            catalog
+                .controls
+                .iter()
+                .any(|c| c.compliance.contains_key(framework)),
             "no control cites {framework}"
         );
     }
-    assert!(catalog.controls.iter().any(|c| c.compliance.contains_key("trustoncloud")));
+    assert!(
+        catalog
+            .controls
+            .iter()
+            .any(|c| c.compliance.contains_key("trustoncloud"))
+    );
 }
 
 /// The IAM actions a snippet lists: the items after an `Action`/`NotAction`
@@ -162,11 +208,18 @@ fn actions_in(text: &str) -> Vec<String> {
         } else {
             line.to_string()
         };
-        for token in region.split(|c: char| !(c.is_ascii_alphanumeric() || c == ':' || c == '-' || c == '*')) {
+        for token in
+            region.split(|c: char| !(c.is_ascii_alphanumeric() || c == ':' || c == '-' || c == '*'))
+        {
             if let Some((prefix, name)) = token.split_once(':')
                 && !prefix.is_empty()
-                && prefix.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-                && name.chars().next().is_some_and(|c| c.is_ascii_uppercase() || c == '*')
+                && prefix
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && name
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_uppercase() || c == '*')
             {
                 out.push(token.to_string());
             }
@@ -182,13 +235,26 @@ fn snippets_parse_and_name_real_actions() {
         let i = &c.implementation;
         if let Some(cfn) = &i.cloudformation {
             let parsed: Result<serde_json::Value, _> = serde_saphyr::from_str(cfn);
-            assert!(parsed.is_ok(), "{}: CloudFormation snippet: {:?}", c.id, parsed.err());
+            assert!(
+                parsed.is_ok(),
+                "{}: CloudFormation snippet: {:?}",
+                c.id,
+                parsed.err()
+            );
         }
         if let Some(tf) = &i.terraform {
             let parsed = hcl::parse(tf);
-            assert!(parsed.is_ok(), "{}: Terraform snippet: {:?}", c.id, parsed.err());
+            assert!(
+                parsed.is_ok(),
+                "{}: Terraform snippet: {:?}",
+                c.id,
+                parsed.err()
+            );
         }
-        for snippet in [&i.cloudformation, &i.terraform, &i.cdk].into_iter().flatten() {
+        for snippet in [&i.cloudformation, &i.terraform, &i.cdk]
+            .into_iter()
+            .flatten()
+        {
             for action in actions_in(snippet) {
                 check_action(&action).unwrap_or_else(|e| panic!("{}: snippet: {e}", c.id));
             }

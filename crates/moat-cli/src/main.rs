@@ -42,6 +42,8 @@ enum Command {
     Review(commands::review::Args),
     /// A framework's requirements, the controls that meet them, gaps and an action plan
     Compliance(commands::compliance::Args),
+    /// SCPs and CloudTrail alerts that forbid feature classes
+    Guardrails(commands::guardrails::Args),
     /// Browse the catalog: list, show, search, or export it as HTML
     Catalog(commands::catalog::Args),
 }
@@ -69,6 +71,7 @@ fn main() -> ExitCode {
         Command::Plan(args) => commands::plan::run(args),
         Command::Review(args) => commands::review::run(args),
         Command::Compliance(args) => commands::compliance::run(args),
+        Command::Guardrails(args) => commands::guardrails::run(args),
         Command::Catalog(args) => commands::catalog::run(args),
     };
     ExitCode::from(match outcome {

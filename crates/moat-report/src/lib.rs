@@ -2,6 +2,7 @@
 //! the [`Assessment`]; diagrams (DOT, Mermaid, PlantUML) read only the [`Model`].
 //! Every output is deterministic and linear in the size of its input.
 
+mod catalog_html;
 pub mod catalog_views;
 mod context;
 mod diagram;
@@ -18,6 +19,7 @@ mod template;
 mod text;
 mod wrap;
 
+pub use catalog_html::catalog_html;
 pub use error::ReportError;
 
 use moat_engine::Assessment;

@@ -29,6 +29,8 @@ pub enum Action {
     Show { id: String },
     /// Entries whose text contains every word of the query
     Search { query: String },
+    /// The whole catalog as one self-contained, searchable HTML file
+    Html,
 }
 
 pub fn run(args: Args) -> Outcome {
@@ -40,6 +42,7 @@ pub fn run(args: Args) -> Outcome {
         Action::List => listing(&search::entries(&catalog), args.format),
         Action::Search { query } => listing(&search::search(&catalog, query), args.format),
         Action::Show { id } => show(&catalog, id, args.format),
+        Action::Html => Ok(moat_report::catalog_html(&catalog, "Moat catalog")),
     };
     match text.and_then(|t| emit(&t, args.output.as_deref())) {
         Ok(()) => Outcome::Ok,

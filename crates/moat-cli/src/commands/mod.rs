@@ -2,6 +2,7 @@ pub mod catalog;
 pub mod compliance;
 pub mod convert;
 pub mod diagram;
+pub mod guardrails;
 pub mod plan;
 pub mod review;
 pub mod source;
