@@ -619,7 +619,13 @@ fn value_text(out: &mut String, value: &serde_json::Value, depth: usize) {
     let indent = "  ".repeat(depth);
     match value {
         Value::Object(map) => {
-            for (key, v) in map {
+            // who it is first, then the rest in key order
+            let first = ["id", "name"];
+            let ordered = first
+                .iter()
+                .filter_map(|k| map.get_key_value(*k))
+                .chain(map.iter().filter(|(k, _)| !first.contains(&k.as_str())));
+            for (key, v) in ordered {
                 if key == "location" {
                     continue;
                 }

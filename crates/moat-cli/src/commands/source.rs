@@ -10,10 +10,10 @@ use std::path::PathBuf;
 pub struct CatalogArgs {
     /// Use this catalog instead of the built-in one: a Moat YAML catalog, a
     /// TrustOnCloud ThreatModel JSON file or a pytm threats.json (repeatable)
-    #[arg(long = "catalog", value_name = "PATH")]
+    #[arg(long = "catalog", value_name = "PATH", global = true)]
     pub catalogs: Vec<PathBuf>,
     /// With --catalog, keep the built-in catalog as well
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub with_builtin: bool,
 }
 

@@ -1,0 +1,240 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! The catalog commands (plan, review, compliance, guardrails, catalog) on both
+//! kinds of catalog: Moat's built-in one and a TrustOnCloud ThreatModel file
+//! (a small invented fixture for snapshots; the real file, when present, for counts).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const MINI: &str = "crates/moat-catalog/tests/fixtures/trustoncloud/mini.json";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn moat(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_moat"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("moat runs")
+}
+
+/// Runs a command that must succeed and returns its stdout.
+fn ok(args: &[&str]) -> String {
+    let out = moat(args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn real_file() -> Option<String> {
+    let path = root().join("../shared/trustoncloud/threatmodel-aws-s3.json");
+    if path.exists() {
+        Some(path.display().to_string())
+    } else {
+        eprintln!("skipped: {} is absent", path.display());
+        None
+    }
+}
+
+#[test]
+fn builtin_plan() {
+    insta::assert_snapshot!("builtin_plan_text", ok(&["plan"]));
+    let csv = ok(&["plan", "-f", "csv"]);
+    assert!(csv.starts_with("rank,control,name,priority,score"));
+    assert_eq!(
+        csv.lines().count(),
+        1 + ok(&["catalog", "list", "-f", "json"])
+            .matches("\"control\"")
+            .count()
+    );
+    let json: serde_json::Value = serde_json::from_str(&ok(&["plan", "-f", "json"])).unwrap();
+    assert!(json["rows"].as_array().unwrap().len() >= 100);
+    let md = ok(&["plan", "-f", "md"]);
+    assert!(md.contains("## C-S3-001 ") && md.contains("```hcl"));
+}
+
+#[test]
+fn builtin_compliance() {
+    insta::assert_snapshot!(
+        "builtin_compliance_securityhub",
+        ok(&["compliance", "--framework", "aws-securityhub"])
+    );
+    insta::assert_snapshot!(
+        "builtin_compliance_cis_v5_csv",
+        ok(&["compliance", "--framework", "cis-aws-v5", "-f", "csv"])
+    );
+    for framework in ["cis-aws-v3", "pci-dss-v4", "nist-800-53-r5"] {
+        let md = ok(&["compliance", "--framework", framework, "-f", "md"]);
+        assert!(
+            md.contains("## Gaps") && md.contains("## Action plan"),
+            "{framework}"
+        );
+    }
+    let out = moat(&["compliance", "--framework", "cis-aws"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean"));
+}
+
+#[test]
+fn builtin_review() {
+    insta::assert_snapshot!(
+        "builtin_review_replication_md",
+        ok(&[
+            "review",
+            "--feature-class",
+            "FC-S3-REPLICATION",
+            "--min-severity",
+            "medium",
+            "-f",
+            "md"
+        ])
+    );
+    let dot = ok(&["review", "--feature-class", "S3.FC21", "--diagram", "dot"]);
+    assert!(dot.contains("FC-S3-TORRENT") && dot.contains("digraph"));
+    let from_model = ok(&[
+        "review",
+        "--features-from",
+        "examples/s3/tm.py",
+        "-f",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&from_model).unwrap();
+    let ids: Vec<&str> = json["classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    for expected in [
+        "FC-S3-BUCKET",
+        "FC-S3-BUCKET-POLICY",
+        "FC-KMS",
+        "FC-CLOUDTRAIL",
+        "FC-IAM",
+    ] {
+        assert!(ids.contains(&expected), "{expected} not in {ids:?}");
+    }
+}
+
+#[test]
+fn builtin_guardrails() {
+    insta::assert_snapshot!(
+        "builtin_guardrails_torrent_website_replication",
+        ok(&[
+            "guardrails",
+            "--block",
+            "FC-S3-TORRENT",
+            "--block",
+            "static website hosting",
+            "--block",
+            "FC-S3-REPLICATION"
+        ])
+    );
+    let json: serde_json::Value = serde_json::from_str(&ok(&[
+        "guardrails",
+        "--block",
+        "FC-S3-WEBSITE",
+        "-f",
+        "json",
+    ]))
+    .unwrap();
+    for policy in json["policies"].as_array().unwrap() {
+        assert!(serde_json::to_string(policy).unwrap().len() <= 5120);
+    }
+    let out = moat(&["guardrails", "--block", "FC-S3-WEBSITES"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn builtin_catalog_browsing() {
+    insta::assert_snapshot!(
+        "builtin_search_presigned",
+        ok(&["catalog", "search", "presigned url"])
+    );
+    insta::assert_snapshot!("builtin_show_control", ok(&["catalog", "show", "C-S3-010"]));
+    let list = ok(&["catalog", "list", "-f", "csv"]);
+    assert!(list.lines().count() > 200);
+    let html = ok(&["catalog", "html"]);
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("id=\"C-S3-116\""));
+    let out = moat(&["catalog", "show", "C-S3-9999"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn trustoncloud_fixture_through_every_command() {
+    let c = ["--catalog", MINI];
+    let with = |args: &[&str]| {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(c);
+        ok(&all)
+    };
+    insta::assert_snapshot!("toc_plan_text", with(&["plan"]));
+    insta::assert_snapshot!("toc_plan_csv", with(&["plan", "-f", "csv"]));
+    insta::assert_snapshot!(
+        "toc_compliance_scf",
+        with(&["compliance", "--framework", "scf"])
+    );
+    insta::assert_snapshot!("toc_list", with(&["catalog", "list"]));
+    let review = with(&["review", "--feature-class", "S3.FC1", "-f", "md"]);
+    insta::assert_snapshot!("toc_review", review);
+    let guard: serde_json::Value =
+        serde_json::from_str(&with(&["guardrails", "--block", "S3.FC2", "-f", "json"])).unwrap();
+    assert!(!guard["policies"].as_array().unwrap().is_empty());
+    assert!(with(&["catalog", "html"]).contains("<!DOCTYPE html>"));
+}
+
+#[test]
+fn trustoncloud_real_file_counts() {
+    let Some(path) = real_file() else { return };
+    let c = ["--catalog", path.as_str()];
+    let with = |args: &[&str]| {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(c);
+        ok(&all)
+    };
+    let plan: serde_json::Value = serde_json::from_str(&with(&["plan", "-f", "json"])).unwrap();
+    assert_eq!(plan["rows"].as_array().unwrap().len(), 173);
+    assert_eq!(plan["stated_summary"]["reproduced"], 173);
+    let guard: serde_json::Value = serde_json::from_str(&with(&[
+        "guardrails",
+        "--block",
+        "S3.FC21",
+        "--block",
+        "S3.FC16",
+        "-f",
+        "json",
+    ]))
+    .unwrap();
+    assert!(
+        guard["event_names"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e == "PutBucketWebsite")
+    );
+    let scf: serde_json::Value =
+        serde_json::from_str(&with(&["compliance", "--framework", "scf", "-f", "json"])).unwrap();
+    assert!(!scf["requirements"].as_array().unwrap().is_empty());
+    let review: serde_json::Value = serde_json::from_str(&with(&[
+        "review",
+        "--features-from",
+        "examples/s3/tm.py",
+        "-f",
+        "json",
+    ]))
+    .unwrap();
+    assert!(
+        review["classes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == "S3.FC5")
+    );
+}
