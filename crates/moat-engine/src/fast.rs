@@ -282,23 +282,9 @@ fn root_of<'p>(path: &'p [&'p str], local: Option<&str>) -> Option<(Root, &'p [&
     }
 }
 
+/// A field path, never a `has()` test.
 fn select_path(expr: &Expr) -> Option<Vec<&str>> {
-    let mut segments = Vec::new();
-    let mut current = expr;
-    loop {
-        match current {
-            Expr::Ident(name) => {
-                segments.push(name.as_str());
-                segments.reverse();
-                return Some(segments);
-            }
-            Expr::Select(select) if !select.test => {
-                segments.push(select.field.as_str());
-                current = &select.operand.expr;
-            }
-            _ => return None,
-        }
-    }
+    crate::need::field_path(expr, false)
 }
 
 // ---------------------------------------------------------------- evaluate

@@ -173,6 +173,11 @@ impl Needs {
 /// `a.b.c` as `["a", "b", "c"]` when `expr` is an identifier with field
 /// selections (a `has()` test included: it reads the same path).
 fn select_path(expr: &Expr) -> Option<Vec<&str>> {
+    field_path(expr, true)
+}
+
+/// The same, optionally refusing `has()` tests (which are not reads of a value).
+pub(crate) fn field_path(expr: &Expr, with_tests: bool) -> Option<Vec<&str>> {
     let mut segments = Vec::new();
     let mut current = expr;
     loop {
@@ -182,7 +187,7 @@ fn select_path(expr: &Expr) -> Option<Vec<&str>> {
                 segments.reverse();
                 return Some(segments);
             }
-            Expr::Select(select) => {
+            Expr::Select(select) if with_tests || !select.test => {
                 segments.push(select.field.as_str());
                 current = &select.operand.expr;
             }

@@ -1,7 +1,7 @@
 //! `moat catalog list|show ID|search TEXT|html`: browse a catalog.
 
 use crate::Outcome;
-use crate::commands::emit;
+use crate::commands::finish;
 use crate::commands::source::{CatalogArgs, Format, to_json};
 use moat_catalog::Catalog;
 use moat_catalog::search::{self, EntryKind};
@@ -44,10 +44,7 @@ pub fn run(args: Args) -> Outcome {
         Action::Show { id } => show(&catalog, id, args.format),
         Action::Html => Ok(moat_report::catalog_html(&catalog, "Moat catalog")),
     };
-    match text.and_then(|t| emit(&t, args.output.as_deref())) {
-        Ok(()) => Outcome::Ok,
-        Err(o) => o,
-    }
+    finish(text, args.output.as_deref())
 }
 
 fn listing(entries: &[search::Entry], format: Format) -> Result<String, Outcome> {

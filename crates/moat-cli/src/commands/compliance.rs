@@ -1,7 +1,7 @@
 //! `moat compliance --framework ID`: requirement -> controls -> status, gaps, action plan.
 
 use crate::Outcome;
-use crate::commands::emit;
+use crate::commands::finish;
 use crate::commands::source::{CatalogArgs, Format, to_json};
 use moat_report::catalog_views as views;
 use std::path::PathBuf;
@@ -34,16 +34,10 @@ pub fn run(args: Args) -> Outcome {
         }
     };
     let text = match args.format {
-        Format::Text => views::compliance_text(&report),
-        Format::Md => views::compliance_markdown(&report),
-        Format::Csv => views::compliance_csv(&report),
-        Format::Json => match to_json(&report) {
-            Ok(t) => t,
-            Err(o) => return o,
-        },
+        Format::Text => Ok(views::compliance_text(&report)),
+        Format::Md => Ok(views::compliance_markdown(&report)),
+        Format::Csv => Ok(views::compliance_csv(&report)),
+        Format::Json => to_json(&report),
     };
-    match emit(&text, args.output.as_deref()) {
-        Ok(()) => Outcome::Ok,
-        Err(o) => o,
-    }
+    finish(text, args.output.as_deref())
 }

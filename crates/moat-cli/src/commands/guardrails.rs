@@ -2,7 +2,7 @@
 //! feature classes' IAM actions, and EventBridge patterns alerting on their use.
 
 use crate::Outcome;
-use crate::commands::emit;
+use crate::commands::finish;
 use crate::commands::source::{CatalogArgs, to_json};
 use clap::ValueEnum;
 use moat_catalog::guardrails::{GuardrailOptions, Guardrails, guardrails_with};
@@ -61,17 +61,11 @@ pub fn run(args: Args) -> Outcome {
         return outcome;
     }
     let text = match args.format {
-        Format::Json => match to_json(&result) {
-            Ok(t) => t,
-            Err(o) => return o,
-        },
-        Format::Text => render(&result, false),
-        Format::Md => render(&result, true),
+        Format::Json => to_json(&result),
+        Format::Text => Ok(render(&result, false)),
+        Format::Md => Ok(render(&result, true)),
     };
-    match emit(&text, args.output.as_deref()) {
-        Ok(()) => Outcome::Ok,
-        Err(o) => o,
-    }
+    finish(text, args.output.as_deref())
 }
 
 fn pretty(value: &serde_json::Value) -> String {

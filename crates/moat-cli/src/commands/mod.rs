@@ -27,3 +27,11 @@ pub fn emit(text: &str, output: Option<&Path>) -> Result<(), Outcome> {
         Outcome::InputError
     })
 }
+
+/// Writes a rendered result, or ends with the outcome that stopped it.
+pub fn finish(text: Result<String, Outcome>, output: Option<&Path>) -> Outcome {
+    match text.and_then(|t| emit(&t, output)) {
+        Ok(()) => Outcome::Ok,
+        Err(outcome) => outcome,
+    }
+}

@@ -1,7 +1,7 @@
 //! `moat plan`: every control by computed priority, with implementation and testing.
 
 use crate::Outcome;
-use crate::commands::emit;
+use crate::commands::finish;
 use crate::commands::source::{CatalogArgs, Format, to_json};
 use moat_report::catalog_views as views;
 use std::path::PathBuf;
@@ -24,16 +24,10 @@ pub fn run(args: Args) -> Outcome {
     };
     let plan = moat_catalog::plan::plan(&catalog);
     let text = match args.format {
-        Format::Text => views::plan_text(&plan),
-        Format::Md => views::plan_markdown(&plan),
-        Format::Csv => views::plan_csv(&plan),
-        Format::Json => match to_json(&plan) {
-            Ok(t) => t,
-            Err(o) => return o,
-        },
+        Format::Text => Ok(views::plan_text(&plan)),
+        Format::Md => Ok(views::plan_markdown(&plan)),
+        Format::Csv => Ok(views::plan_csv(&plan)),
+        Format::Json => to_json(&plan),
     };
-    match emit(&text, args.output.as_deref()) {
-        Ok(()) => Outcome::Ok,
-        Err(o) => o,
-    }
+    finish(text, args.output.as_deref())
 }

@@ -1,7 +1,7 @@
 //! `moat review --feature-class ID...`: per feature class, its threats at or
 //! above a severity, their controls, and the feature's data flow diagram.
 
-use crate::commands::emit;
+use crate::commands::finish;
 use crate::commands::source::{CatalogArgs, to_json};
 use crate::commands::threats::SeverityArg;
 use crate::{Outcome, inputs};
@@ -82,15 +82,9 @@ pub fn run(args: Args) -> Outcome {
         Diagram::Dot => DiagramSyntax::Dot,
     };
     let text = match args.format {
-        Format::Text => views::review_text(&review, syntax),
-        Format::Md => views::review_markdown(&review, syntax),
-        Format::Json => match to_json(&review) {
-            Ok(t) => t,
-            Err(o) => return o,
-        },
+        Format::Text => Ok(views::review_text(&review, syntax)),
+        Format::Md => Ok(views::review_markdown(&review, syntax)),
+        Format::Json => to_json(&review),
     };
-    match emit(&text, args.output.as_deref()) {
-        Ok(()) => Outcome::Ok,
-        Err(o) => o,
-    }
+    finish(text, args.output.as_deref())
 }
