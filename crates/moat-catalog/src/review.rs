@@ -211,14 +211,16 @@ fn diagram(catalog: &Catalog, class: &FeatureClass) -> Model {
         flow("calls", calls, "principal", "api"),
         flow("acts", "configures and uses".to_string(), "api", "feature"),
     ];
-    let mut neighbours: Vec<&FeatureClass> = class
-        .uses
-        .iter()
-        .chain(&class.parents)
-        .filter_map(|id| catalog.feature_class(id))
-        .filter(|f| f.id != class.id)
-        .collect();
-    neighbours.dedup_by(|a, b| a.id == b.id);
+    let mut neighbours: Vec<&FeatureClass> = Vec::new();
+    for id in class.uses.iter().chain(&class.parents) {
+        // a class may be both used and built on: draw it once
+        if let Some(found) = catalog.feature_class(id)
+            && found.id != class.id
+            && !neighbours.iter().any(|n| n.id == found.id)
+        {
+            neighbours.push(found);
+        }
+    }
     for (n, neighbour) in neighbours.iter().enumerate() {
         let id = format!("n{}", n + 1);
         elements.push(element(&id, &neighbour.name, ElementKind::Server, "aws"));

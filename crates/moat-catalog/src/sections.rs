@@ -108,7 +108,22 @@ struct Required<'a> {
     ok: bool,
 }
 
-impl Required<'_> {
+impl<'a> Required<'a> {
+    fn new(
+        file: &'a SourceFile,
+        entry: &'a Spanned<Mapping>,
+        label: &'a str,
+        diagnostics: &'a mut Vec<Diagnostic>,
+    ) -> Self {
+        Required {
+            file,
+            entry: &entry.referenced,
+            label,
+            diagnostics,
+            ok: true,
+        }
+    }
+
     fn take<T>(&mut self, key: &str, value: Option<T>) -> Option<T> {
         if value.is_none() {
             self.ok = false;
@@ -185,13 +200,7 @@ pub fn feature_class(
         FEATURE_CLASS_KEYS,
         diagnostics,
     )?;
-    let mut req = Required {
-        file,
-        entry: &entry.referenced,
-        label: &label,
-        diagnostics,
-        ok: true,
-    };
+    let mut req = Required::new(file, entry, &label, diagnostics);
     let id = req.take("id", non_empty(raw.id));
     if let Some(id) = &id
         && !is_feature_class_id(id)
@@ -317,13 +326,7 @@ pub fn control(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Control> {
     let (raw, label) = read_entry::<RawControl>(file, "control", entry, CONTROL_KEYS, diagnostics)?;
-    let mut req = Required {
-        file,
-        entry: &entry.referenced,
-        label: &label,
-        diagnostics,
-        ok: true,
-    };
+    let mut req = Required::new(file, entry, &label, diagnostics);
     let id = req.take("id", non_empty(raw.id));
     if let Some(id) = &id
         && !is_control_id(id)
@@ -434,13 +437,7 @@ pub fn framework(
 ) -> Option<Framework> {
     let (raw, label) =
         read_entry::<RawFramework>(file, "framework", entry, FRAMEWORK_KEYS, diagnostics)?;
-    let mut req = Required {
-        file,
-        entry: &entry.referenced,
-        label: &label,
-        diagnostics,
-        ok: true,
-    };
+    let mut req = Required::new(file, entry, &label, diagnostics);
     let id = req.take("id", non_empty(raw.id));
     let name = req.take("name", non_empty(raw.name));
     let requirements = req.take("requirements", raw.requirements);

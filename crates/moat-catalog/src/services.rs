@@ -22,7 +22,7 @@ struct Entry {
 /// A phrase, as words, and the `service[:resource]` it names.
 struct Phrase {
     words: Vec<String>,
-    id: &'static str,
+    id: String,
 }
 
 /// The result of matching a name.
@@ -43,11 +43,10 @@ fn table() -> &'static [Phrase] {
         });
         let mut phrases = Vec::new();
         for entry in document.services {
-            let id: &'static str = Box::leak(entry.id.into_boxed_str());
             for name in entry.names {
                 phrases.push(Phrase {
                     words: words(&name),
-                    id,
+                    id: entry.id.clone(),
                 });
             }
         }
@@ -78,7 +77,7 @@ pub fn infer_from_name(name: &str) -> Option<NameMatch> {
         }
     }
     best.map(|p| NameMatch {
-        id: p.id,
+        id: &p.id,
         phrase: p.words.join(" "),
     })
 }
@@ -92,8 +91,8 @@ pub fn split(id: &str) -> (&str, &str) {
 pub fn ids() -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();
     for phrase in table() {
-        if !out.contains(&phrase.id) {
-            out.push(phrase.id);
+        if !out.contains(&phrase.id.as_str()) {
+            out.push(&phrase.id);
         }
     }
     out

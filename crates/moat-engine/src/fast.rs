@@ -473,7 +473,7 @@ impl<'m> Scope<'_, 'm> {
         match access.field {
             Field::Tags => Some(tags.iter().any(|t| t == wanted)),
             Field::Features => {
-                Some(crate::service::declared_features(properties).contains(&wanted))
+                Some(crate::service::declared_features(properties).any(|f| f == wanted))
             }
             _ => None,
         }
@@ -515,10 +515,7 @@ impl<'m> Scope<'_, 'm> {
             Field::Service | Field::Resource => {
                 let (service, resource) = match self.element_of(access.root) {
                     Some(e) => self.index.service(&e.id),
-                    None => properties
-                        .get("service")
-                        .and_then(serde_json::Value::as_str)
-                        .map_or(("", ""), moat_catalog::services::split),
+                    None => crate::service::declared_service(properties),
                 };
                 Some(V::Str(if access.field == Field::Service {
                     service

@@ -14,11 +14,7 @@ use std::collections::BTreeSet;
 pub fn features_in_use(model: &Model, catalog: &Catalog, reference: &Catalog) -> Vec<String> {
     let mut ours: BTreeSet<String> = BTreeSet::new();
     for element in &model.elements {
-        ours.extend(
-            declared_features(&element.properties)
-                .into_iter()
-                .map(String::from),
-        );
+        ours.extend(declared_features(&element.properties).map(String::from));
         if let Some((service, resource)) = service_ref(element) {
             let full = format!("{service}:{resource}");
             for class in &reference.feature_classes {
@@ -33,11 +29,7 @@ pub fn features_in_use(model: &Model, catalog: &Catalog, reference: &Catalog) ->
         }
     }
     for flow in &model.flows {
-        ours.extend(
-            declared_features(&flow.properties)
-                .into_iter()
-                .map(String::from),
-        );
+        ours.extend(declared_features(&flow.properties).map(String::from));
     }
     let mut out: BTreeSet<String> = BTreeSet::new();
     for id in ours {
@@ -54,7 +46,7 @@ pub fn features_in_use(model: &Model, catalog: &Catalog, reference: &Catalog) ->
                     .filter(|t| catalog.feature_class(t).is_some())
                     .cloned(),
             );
-        } else if catalog.feature_class(&id).is_none() {
+        } else {
             // a declared id neither catalog knows is kept, so the caller can report it
             out.insert(id);
         }

@@ -120,13 +120,23 @@ pub fn inferences(model: &Model) -> Vec<Inference> {
         .collect()
 }
 
-/// The feature classes a target declares in its `features` property.
-pub fn declared_features(properties: &moat_model::Properties) -> Vec<&str> {
-    match properties.get("features") {
-        Some(serde_json::Value::Array(items)) => items.iter().filter_map(|v| v.as_str()).collect(),
-        Some(serde_json::Value::String(one)) => vec![one.as_str()],
-        _ => Vec::new(),
-    }
+/// The feature classes a target declares in its `features` property (a list,
+/// or one id as a string), without allocating: the fast path asks per condition.
+pub fn declared_features(properties: &moat_model::Properties) -> impl Iterator<Item = &str> {
+    let (list, one) = match properties.get("features") {
+        Some(serde_json::Value::Array(items)) => (items.as_slice(), None),
+        Some(serde_json::Value::String(one)) => (&[][..], Some(one.as_str())),
+        _ => (&[][..], None),
+    };
+    list.iter().filter_map(serde_json::Value::as_str).chain(one)
+}
+
+/// A flow's or boundary's service: only what its `service` property says.
+pub fn declared_service(properties: &moat_model::Properties) -> (&str, &str) {
+    properties
+        .get("service")
+        .and_then(serde_json::Value::as_str)
+        .map_or(("", ""), services::split)
 }
 
 #[cfg(test)]

@@ -271,14 +271,6 @@ fn put_common<'m>(view: &mut ViewMap<'_, 'm>, index: &ModelIndex<'m>, c: Common<
     });
 }
 
-/// A flow's or boundary's service: only what its `service` property says.
-fn declared_service(properties: &moat_model::Properties) -> (&str, &str) {
-    properties
-        .get("service")
-        .and_then(serde_json::Value::as_str)
-        .map_or(("", ""), moat_catalog::services::split)
-}
-
 fn properties(props: &moat_model::Properties) -> View<'_> {
     let entries = props.iter().map(|(k, v)| {
         (
@@ -439,7 +431,7 @@ pub fn flow_view<'m>(index: &ModelIndex<'m>, flow: &'m Dataflow, need: &Need) ->
         properties: &flow.properties,
         // a flow sits in no boundary: it connects elements that do
         boundary: None,
-        service: declared_service(&flow.properties),
+        service: crate::service::declared_service(&flow.properties),
     };
     put_common(&mut view, index, common);
     put_attributes(
@@ -475,7 +467,7 @@ pub fn boundary_view<'m>(index: &ModelIndex<'m>, boundary: &'m Boundary, need: &
         tags: &boundary.tags,
         properties: &boundary.properties,
         boundary: boundary.parent.as_deref(),
-        service: declared_service(&boundary.properties),
+        service: crate::service::declared_service(&boundary.properties),
     };
     put_common(&mut view, index, common);
     put_attributes(

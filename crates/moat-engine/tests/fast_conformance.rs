@@ -270,3 +270,38 @@ fn every_builtin_condition_takes_the_fast_path() {
         .collect();
     assert_eq!(slow, Vec::<&str>::new());
 }
+
+/// The agreement test above would pass if the fast path never decided; on the
+/// bundled example it must decide every condition, and agree with CEL.
+#[test]
+fn fast_path_decides_every_condition_on_the_example() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/s3/model.yaml");
+    let text = std::fs::read_to_string(path).unwrap();
+    let model = moat_model::load("examples/s3/model.yaml", &text)
+        .model
+        .unwrap();
+    let catalog = &*CATALOG;
+    let index = ModelIndex::new(&model);
+    let mut decided = 0;
+    for (kind, part) in model_parts(&index) {
+        for threat in catalog
+            .threats
+            .iter()
+            .filter(|t| t.threat.applies_to.contains(&kind))
+        {
+            let Some(condition) = &threat.condition else {
+                continue;
+            };
+            let compiled = fast::compile(&condition.program.expression().expr).unwrap();
+            let fast = fast::eval(&compiled, &index, part);
+            assert!(fast.is_some(), "{} undecided on {kind:?}", threat.threat.id);
+            assert_eq!(
+                fast.ok_or(String::new()),
+                holds_by_cel(threat, &index, part)
+            );
+            decided += 1;
+        }
+    }
+    assert!(decided > 500, "{decided}");
+}
