@@ -161,6 +161,7 @@ fn element(id: &str, name: &str, kind: ElementKind, boundary: &str) -> Element {
         tags: Vec::new(),
         properties: Default::default(),
         span: None,
+        implements: Vec::new(),
     }
 }
 
@@ -176,6 +177,7 @@ fn flow(id: &str, name: String, source: &str, sink: &str) -> Dataflow {
         tags: Vec::new(),
         properties: Default::default(),
         span: None,
+        implements: Vec::new(),
     }
 }
 

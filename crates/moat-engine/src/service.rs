@@ -155,6 +155,7 @@ mod tests {
             tags: Vec::new(),
             properties: Default::default(),
             span: None,
+            implements: Vec::new(),
         }
     }
 

@@ -177,6 +177,7 @@ fn model() -> impl Strategy<Value = Model> {
                             tags: vec![],
                             properties,
                             span: None,
+                            implements: Vec::new(),
                         }
                     },
                 )
@@ -204,6 +205,7 @@ fn model() -> impl Strategy<Value = Model> {
                         tags: vec![],
                         properties,
                         span: None,
+                        implements: Vec::new(),
                     }
                 })
                 .collect();

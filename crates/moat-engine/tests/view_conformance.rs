@@ -23,6 +23,7 @@ fn model() -> Model {
         tags: vec![],
         properties: Properties::new(),
         span: None,
+        implements: Vec::new(),
     };
     let mut elements: Vec<Element> = ElementKind::ALL
         .iter()
@@ -56,6 +57,7 @@ fn model() -> Model {
             tags: vec![],
             properties: Properties::new(),
             span: None,
+            implements: Vec::new(),
         }],
         data: vec![DataAsset {
             id: "objects".into(),

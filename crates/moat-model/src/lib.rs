@@ -1,6 +1,7 @@
 //! Moat's system model: boundaries, elements, data flows and data assets,
 //! read from Moat's YAML format or from a pytm script (without Python).
 
+pub mod decision;
 pub mod diag;
 pub mod model;
 pub mod pytm;
@@ -8,6 +9,7 @@ pub mod schema;
 pub mod span;
 pub mod yaml;
 
+pub use decision::{Decision, DecisionStatus, Implementation, Incomplete};
 pub use diag::{Diagnostic, Diagnostics, Level};
 pub use model::*;
 pub use span::{Location, SourceFile, Span};

@@ -5,6 +5,7 @@
 //! whichever format a model came from. Only attributes a model sets are stored;
 //! [`crate::schema`] knows every attribute's type and default.
 
+use crate::decision::{Decision, Implementation, Incomplete};
 use crate::span::Span;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -32,6 +33,16 @@ pub struct Model {
     pub flows: Vec<Dataflow>,
     #[serde(default)]
     pub data: Vec<DataAsset>,
+    /// Controls implemented across the whole model.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub implements: Vec<Implementation>,
+    /// Recorded risk decisions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decisions: Vec<Decision>,
+    /// Why the model may be incomplete (parts of the source the reader skipped);
+    /// empty when everything was read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub incomplete: Vec<Incomplete>,
 }
 
 /// pytm's model classes, as `oneOf` and `isinstance` know them: every class in
@@ -173,6 +184,9 @@ pub struct Element {
     pub data: Vec<String>,
     #[serde(default, skip_serializing_if = "Attributes::is_empty")]
     pub attributes: Attributes,
+    /// Controls implemented on this element or flow.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub implements: Vec<Implementation>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
     #[serde(default, skip_serializing_if = "Properties::is_empty")]
@@ -197,6 +211,9 @@ pub struct Dataflow {
     pub data: Vec<String>,
     #[serde(default, skip_serializing_if = "Attributes::is_empty")]
     pub attributes: Attributes,
+    /// Controls implemented on this element or flow.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub implements: Vec<Implementation>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
     #[serde(default, skip_serializing_if = "Properties::is_empty")]

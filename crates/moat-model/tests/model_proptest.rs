@@ -248,6 +248,7 @@ fn model() -> impl Strategy<Value = Model> {
                             tags: tags.clone(),
                             properties: properties.clone(),
                             span: None,
+                            implements: Vec::new(),
                         }
                     },
                 )
@@ -277,6 +278,7 @@ fn model() -> impl Strategy<Value = Model> {
                             tags: tags.clone(),
                             properties: properties.clone(),
                             span: None,
+                            implements: Vec::new(),
                         }
                     },
                 )
@@ -310,6 +312,9 @@ fn model() -> impl Strategy<Value = Model> {
                 elements,
                 flows,
                 data,
+                implements: Vec::new(),
+                decisions: Vec::new(),
+                incomplete: Vec::new(),
             }
         })
 }

@@ -237,6 +237,7 @@ mod tests {
             tags: vec![],
             properties: Default::default(),
             span: None,
+            implements: Vec::new(),
         }
     }
 
@@ -349,6 +350,7 @@ mod tests {
                 tags: vec![],
                 properties: Default::default(),
                 span: None,
+                implements: Vec::new(),
             };
             if let Some(order) = order {
                 flow.attributes.insert("order".into(), order.into());

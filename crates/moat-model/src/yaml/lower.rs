@@ -98,6 +98,9 @@ pub(crate) fn lower(doc: ModelDoc, reporter: &Reporter) -> Model {
         elements,
         flows,
         data: data_assets,
+        implements: Vec::new(),
+        decisions: Vec::new(),
+        incomplete: Vec::new(),
     }
 }
 
@@ -238,6 +241,7 @@ fn element(reporter: &Reporter, ids: &Ids, element: Loc<ElementDoc>, id: &Loc<St
         boundary: doc.boundary.map(|b| b.value),
         data: doc.data.into_iter().map(|d| d.value).collect(),
         attributes,
+        implements: Vec::new(),
         tags: doc.tags,
         properties: doc.properties,
         span: Some(span),
@@ -278,6 +282,7 @@ fn flow(reporter: &Reporter, ids: &Ids, flow: Loc<FlowDoc>, id: &Loc<String>) ->
         description: doc.description.unwrap_or_default(),
         data: doc.data.into_iter().map(|d| d.value).collect(),
         attributes,
+        implements: Vec::new(),
         tags: doc.tags,
         properties: doc.properties,
         span: Some(span),
