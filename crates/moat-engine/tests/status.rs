@@ -243,7 +243,11 @@ fn the_most_specific_decision_wins() {
         .find(|t| t.id == "T-S3-015@bucket-a")
         .unwrap();
     assert_eq!(a_result.decision.as_ref().unwrap().index, 0);
-    assert_eq!(a_result.status, ThreatStatus::Open, "in-progress leaves it open");
+    assert_eq!(
+        a_result.status,
+        ThreatStatus::Open,
+        "in-progress leaves it open"
+    );
     assert_eq!(status(&a, "T-S3-015@bucket-b"), ThreatStatus::Accepted);
 }
 
