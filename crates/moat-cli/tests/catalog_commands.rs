@@ -56,7 +56,7 @@ fn builtin_plan() {
     );
     let json: serde_json::Value = serde_json::from_str(&ok(&["plan", "-f", "json"])).unwrap();
     assert!(json["rows"].as_array().unwrap().len() >= 100);
-    let md = ok(&["plan", "-f", "md"]);
+    let md = ok(&["plan", "-f", "md", "--details"]);
     assert!(md.contains("## C-S3-001 ") && md.contains("```hcl"));
 }
 

@@ -263,3 +263,23 @@ tm.process()
     assert!(origins.contains(&"datastore_type"), "{origins:?}");
     assert!(origins.contains(&"name"), "{origins:?}");
 }
+
+#[test]
+fn the_plan_in_markdown_fits_a_pull_request_comment() {
+    let out = moat(&["plan", "-f", "md"]);
+    assert_eq!(out.status.code(), Some(0));
+    let md = stdout(&out);
+    assert!(md.len() < 65_536, "{} bytes", md.len());
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&moat(&["plan", "-f", "json"]))).unwrap();
+    let rows = json["rows"].as_array().unwrap();
+    assert!(rows.len() > 100);
+    for row in rows {
+        let id = row["control"]["id"].as_str().unwrap();
+        assert!(md.contains(&format!("`{id}`")), "{id} is in the table");
+    }
+    // --details keeps every snippet
+    let full = stdout(&moat(&["plan", "-f", "md", "--details"]));
+    assert!(full.len() > md.len() * 5);
+    assert!(full.contains("```hcl"));
+}
