@@ -9,6 +9,8 @@
 //! Every problem is collected and reported at once, so one run lists all the
 //! fixtures to fix.
 
+use moat_catalog::{Catalog, CatalogThreat, TargetKind};
+use moat_engine::Assessment;
 use moat_model::{Level, SourceFile, load_file};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -21,12 +23,16 @@ fn fixtures_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/threats")
 }
 
-/// Where `threat_id` lands in the model at `path`, or why that cannot be told.
-fn landed(
-    path: &Path,
-    threat_id: &str,
-    catalog: &moat_catalog::Catalog,
-) -> Result<BTreeSet<String>, String> {
+fn lines(diagnostics: &[moat_model::Diagnostic]) -> Vec<String> {
+    diagnostics
+        .iter()
+        .filter(|d| d.level <= Level::Warning)
+        .map(ToString::to_string)
+        .collect()
+}
+
+/// The assessment of the model at `path`, or why it cannot be trusted.
+fn assess(path: &Path, catalog: &Catalog) -> Result<Assessment, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
     let name = path
         .strip_prefix(env!("CARGO_MANIFEST_DIR"))
@@ -37,12 +43,7 @@ fn landed(
     let loaded = load_file(&file);
     // a warning in a fixture is a mistake in the fixture (an unused data asset,
     // a misspelt service): it would test something other than what it says
-    let noisy: Vec<String> = loaded
-        .diagnostics
-        .iter()
-        .filter(|d| d.level <= Level::Warning)
-        .map(ToString::to_string)
-        .collect();
+    let noisy = lines(&loaded.diagnostics);
     if !noisy.is_empty() {
         return Err(format!(
             "does not load cleanly:\n      {}",
@@ -52,24 +53,36 @@ fn landed(
     let model = loaded.model.ok_or("loads no model")?;
     let assessment = moat_engine::assess(model, Some(&file), catalog, Vec::new());
     // a condition that cannot be evaluated must not pass for "does not apply"
-    let failed: Vec<String> = assessment
-        .diagnostics
-        .iter()
-        .filter(|d| d.level <= Level::Warning)
-        .map(ToString::to_string)
-        .collect();
+    let failed = lines(&assessment.diagnostics);
     if !failed.is_empty() {
         return Err(format!(
             "assessment reports:\n      {}",
             failed.join("\n      ")
         ));
     }
-    Ok(assessment
+    Ok(assessment)
+}
+
+fn landed(assessment: &Assessment, threat_id: &str) -> BTreeSet<String> {
+    assessment
         .threats
         .iter()
         .filter(|r| r.threat_id == threat_id)
         .map(|r| r.target_id.clone())
-        .collect())
+        .collect()
+}
+
+/// Whether the model has any part the threat's condition is tested on; a quiet
+/// model without one would stay quiet whatever the condition said.
+fn has_candidate(assessment: &Assessment, threat: &CatalogThreat) -> bool {
+    let model = &assessment.model;
+    let kinds = &threat.threat.applies_to;
+    model
+        .elements
+        .iter()
+        .any(|e| kinds.contains(&TargetKind::Element(e.kind)))
+        || (!model.flows.is_empty() && kinds.contains(&TargetKind::DATAFLOW))
+        || (!model.boundaries.is_empty() && kinds.contains(&TargetKind::BOUNDARY))
 }
 
 /// The target ids of the `# fires on: a, b` first line.
@@ -100,39 +113,55 @@ fn listed(ids: &BTreeSet<String>) -> String {
         .join(", ")
 }
 
-fn check_threat(dir: &Path, id: &str, catalog: &moat_catalog::Catalog, problems: &mut Vec<String>) {
+fn check_fires(path: &Path, threat: &CatalogThreat, catalog: &Catalog) -> Result<(), String> {
+    let want = expected_targets(path)?;
+    let got = landed(&assess(path, catalog)?, &threat.threat.id);
+    if want != got {
+        return Err(format!(
+            "should land on {}, landed on {}",
+            listed(&want),
+            listed(&got)
+        ));
+    }
+    Ok(())
+}
+
+fn check_quiet(path: &Path, threat: &CatalogThreat, catalog: &Catalog) -> Result<(), String> {
+    let assessment = assess(path, catalog)?;
+    let got = landed(&assessment, &threat.threat.id);
+    if !got.is_empty() {
+        return Err(format!("should land nowhere, landed on {}", listed(&got)));
+    }
+    if !has_candidate(&assessment, threat) {
+        let kinds: Vec<&str> = threat
+            .threat
+            .applies_to
+            .iter()
+            .map(|k| k.as_str())
+            .collect();
+        return Err(format!(
+            "has no {} for the condition to reject, so it proves nothing",
+            kinds.join(" or ")
+        ));
+    }
+    Ok(())
+}
+
+fn check_threat(dir: &Path, threat: &CatalogThreat, catalog: &Catalog, problems: &mut Vec<String>) {
+    let id = &threat.threat.id;
     if !dir.is_dir() {
         problems.push(format!(
             "{id}: no fixture directory (want {FIRES} and {QUIET})"
         ));
         return;
     }
-    for wanted in [FIRES, QUIET] {
-        if !dir.join(wanted).is_file() {
-            problems.push(format!("{id}: {wanted} is missing"));
-        }
-    }
-    let fires = dir.join(FIRES);
-    if fires.is_file() {
-        match expected_targets(&fires).and_then(|want| Ok((want, landed(&fires, id, catalog)?))) {
-            Err(e) => problems.push(format!("{id}/{FIRES}: {e}")),
-            Ok((want, got)) if want != got => problems.push(format!(
-                "{id}/{FIRES}: should land on {}, landed on {}",
-                listed(&want),
-                listed(&got)
-            )),
-            Ok(_) => {}
-        }
-    }
-    let quiet = dir.join(QUIET);
-    if quiet.is_file() {
-        match landed(&quiet, id, catalog) {
-            Err(e) => problems.push(format!("{id}/{QUIET}: {e}")),
-            Ok(got) if !got.is_empty() => problems.push(format!(
-                "{id}/{QUIET}: should land nowhere, landed on {}",
-                listed(&got)
-            )),
-            Ok(_) => {}
+    type Check = fn(&Path, &CatalogThreat, &Catalog) -> Result<(), String>;
+    for (file, check) in [(FIRES, check_fires as Check), (QUIET, check_quiet)] {
+        let path = dir.join(file);
+        if !path.is_file() {
+            problems.push(format!("{id}: {file} is missing"));
+        } else if let Err(e) = check(&path, threat, catalog) {
+            problems.push(format!("{id}/{file}: {e}"));
         }
     }
 }
@@ -174,20 +203,22 @@ fn check_orphans(threats: &BTreeSet<&str>, problems: &mut Vec<String>) {
 fn every_s3_threat_fires_on_its_fixture_and_stays_quiet_on_its_twin() {
     let (catalog, diagnostics) = moat_catalog::builtin();
     assert!(diagnostics.is_empty(), "{diagnostics:#?}");
-    let threats: BTreeSet<&str> = catalog
+    let mut threats: Vec<&CatalogThreat> = catalog
         .threats
         .iter()
-        .map(|t| t.threat.id.as_str())
-        .filter(|id| id.starts_with("T-S3-"))
+        .filter(|t| t.threat.id.starts_with("T-S3-"))
         .collect();
+    threats.sort_by(|a, b| a.threat.id.cmp(&b.threat.id));
     // the catalog has ~90 S3 threats; an empty set would make this test pass vacuously
     assert!(threats.len() >= 70, "only {} S3 threats", threats.len());
 
     let mut problems = Vec::new();
-    for id in &threats {
-        check_threat(&fixtures_dir().join(id), id, &catalog, &mut problems);
+    for threat in &threats {
+        let dir = fixtures_dir().join(&threat.threat.id);
+        check_threat(&dir, threat, &catalog, &mut problems);
     }
-    check_orphans(&threats, &mut problems);
+    let ids: BTreeSet<&str> = threats.iter().map(|t| t.threat.id.as_str()).collect();
+    check_orphans(&ids, &mut problems);
     assert!(
         problems.is_empty(),
         "{} problem{} with the threat fixtures in {}:\n  - {}",
