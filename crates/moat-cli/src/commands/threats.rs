@@ -109,6 +109,13 @@ pub fn run(args: Args) -> Outcome {
         assessment.diagnostics.get(loaded_count..).unwrap_or(&[]),
         color,
     );
+    if !assessment.model.incomplete.is_empty() {
+        eprintln!(
+            "moat: `{}` is incomplete: {} of the source could not be interpreted, so threats may be missing (see the warnings above; `--strict` fails the run)",
+            args.model.display(),
+            plural(assessment.model.incomplete.len(), "part")
+        );
+    }
     // --fail-on looks at every applicable threat, before --min-severity hides any
     let failing = args.fail_on.and_then(|t| {
         let open = assessment.open_at_or_above(t.severity());
