@@ -147,7 +147,10 @@ mod tests {
         assert_eq!(category("s3:PutBucketPolicy"), Category::Enable);
         assert_eq!(category("kms:DisableKey"), Category::Remediate);
         assert_eq!(category("kms:ScheduleKeyDeletion"), Category::Enable);
-        assert_eq!(category("organizations:LeaveOrganization"), Category::Enable);
+        assert_eq!(
+            category("organizations:LeaveOrganization"),
+            Category::Enable
+        );
         assert_eq!(category("iam:UntagRole"), Category::Remediate);
     }
 
@@ -173,7 +176,10 @@ mod tests {
         assert_eq!(category("s3:GetObjectTorrent"), Category::Use);
         assert_eq!(category("s3:DeleteObjectVersion"), Category::Use);
         assert_eq!(category("s3:DeleteBucket"), Category::Enable);
-        assert_eq!(category("iam:DeleteRolePermissionsBoundary"), Category::Enable);
+        assert_eq!(
+            category("iam:DeleteRolePermissionsBoundary"),
+            Category::Enable
+        );
         assert_eq!(category("sts:GetSessionToken"), Category::Use);
         assert_eq!(category("sts:DecodeAuthorizationMessage"), Category::Read);
         let (_, reason) = classify(table().unwrap(), "s3:PutBucketVersioning");

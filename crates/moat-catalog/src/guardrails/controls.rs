@@ -9,10 +9,12 @@
 //! - it only watches the action: a snippet holds an EventBridge pattern on
 //!   CloudTrail API calls, and the control names the action's API operation.
 //!   CloudTrail records calls an SCP denies too, so the alert keeps working.
+//!
+//! Directive controls give guidance and apply nothing, so they need nothing.
 
 use super::DETAIL_TYPE;
 use super::events::operations_of;
-use crate::{Catalog, Control, iam_actions};
+use crate::{Catalog, Control, ControlType, iam_actions};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// `action -> ids of the controls that need it`, for the `denied` actions
@@ -23,6 +25,9 @@ pub fn controls_needing(
 ) -> BTreeMap<&'static str, Vec<String>> {
     let mut out: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
     for control in &catalog.controls {
+        if control.kind == ControlType::Directive {
+            continue;
+        }
         let snippets = snippets(control);
         let alerts = snippets
             .iter()
@@ -94,7 +99,11 @@ fn watches(control: &Control, snippets: &[String], action: &str) -> bool {
         snippets
             .iter()
             .chain(std::iter::once(&description))
-            .any(|text| mentions(text, &word, |c| c.is_ascii_alphanumeric()).next().is_some())
+            .any(|text| {
+                mentions(text, &word, |c| c.is_ascii_alphanumeric())
+                    .next()
+                    .is_some()
+            })
     })
 }
 
@@ -149,10 +158,12 @@ mod tests {
 
     #[test]
     fn deny_statements_are_told_from_allow_statements() {
-        let scp = "statement:\n  - effect: deny\n    action:\n      - s3:putbucketwebsite\n".to_string();
+        let scp =
+            "statement:\n  - effect: deny\n    action:\n      - s3:putbucketwebsite\n".to_string();
         assert!(denies(std::slice::from_ref(&scp), "s3:PutBucketWebsite"));
-        let mixed = "- effect: allow\n  action: kms:decrypt\n- effect: deny\n  action: kms:decrypt\n"
-            .to_string();
+        let mixed =
+            "- effect: allow\n  action: kms:decrypt\n- effect: deny\n  action: kms:decrypt\n"
+                .to_string();
         assert!(!denies(std::slice::from_ref(&mixed), "kms:Decrypt"));
         // Declared before the statement (CDK): the Effect after it counts.
         let cdk = "const actions = ['s3:putbucketabac'];\nnew iam.policystatement({ effect: iam.effect.deny, actions })".to_string();

@@ -329,7 +329,7 @@ pub fn guardrails_with(
         }
     }
     let mut denied: Vec<&'static str> = Vec::new();
-    for (&action, _) in &wanted {
+    for &action in wanted.keys() {
         if let Some(users) = needed_by.get(action) {
             out.shared.push((
                 action.to_string(),
@@ -372,10 +372,8 @@ pub fn guardrails_with(
             return Err(GuardrailError::Lockout(lockouts));
         }
         for item in &lockouts {
-            out.warnings.push(format!(
-                "forced: {}: {}",
-                item.subject, item.consequence
-            ));
+            out.warnings
+                .push(format!("forced: {}: {}", item.subject, item.consequence));
         }
     }
     if denied.is_empty() && !wanted.is_empty() {
@@ -445,21 +443,36 @@ pub fn guardrails_with(
     let dual = out.denied(Category::Dual);
     if !dual.is_empty() {
         out.notes.push(format!(
-            "{} also switch{} their feature off, so the SCPs block that remediation too; exempt a role to remediate",
-            dual.join(", "),
-            if dual.len() == 1 { "es" } else { "" }
+            "{}: the same permission also switches the feature off, so the SCPs block that remediation too; exempt a role to remediate",
+            dual.join(", ")
         ));
     }
 
     // Catalog controls that need a denied action.
     let denied_set: BTreeSet<&'static str> = denied.iter().copied().collect();
-    for (action, controls) in controls::controls_needing(catalog, &denied_set) {
-        out.warnings.push(format!(
-            "`{action}` is denied but catalog controls need it: {} (apply them before attaching the SCPs, or exempt the role that applies them)",
-            controls.join(", ")
-        ));
-        out.needed_by_controls.push((action.to_string(), controls));
+    let needing = controls::controls_needing(catalog, &denied_set);
+    // One warning per set of controls, naming every action they need.
+    let mut by_controls: BTreeMap<&[String], Vec<&str>> = BTreeMap::new();
+    for (action, controls) in &needing {
+        by_controls.entry(controls).or_default().push(action);
     }
+    let mut grouped: Vec<(&[String], Vec<&str>)> = by_controls.into_iter().collect();
+    grouped.sort_by_key(|(_, actions)| actions.first().map(|a| sort_key(a)));
+    for (controls, actions) in grouped {
+        let actions: Vec<String> = actions.iter().map(|a| format!("`{a}`")).collect();
+        out.warnings.push(format!(
+            "catalog control{} {} need{} {}, which the SCPs deny: exempt the role that applies or runs {}, or leave the feature allowed",
+            if controls.len() == 1 { "" } else { "s" },
+            controls.join(", "),
+            if controls.len() == 1 { "s" } else { "" },
+            actions.join(", "),
+            if controls.len() == 1 { "it" } else { "them" },
+        ));
+    }
+    out.needed_by_controls = needing
+        .into_iter()
+        .map(|(action, controls)| (action.to_string(), controls))
+        .collect();
 
     // Events: those of denied actions, minus those an allowed class also causes.
     let mut blocked_events: BTreeMap<events::EventKey, events::EventInfo> = BTreeMap::new();
@@ -653,4 +666,3 @@ fn sort_key(entry: &str) -> (String, String) {
     let (prefix, name) = entry.split_once(':').unwrap_or((entry, ""));
     (prefix.to_string(), name.to_ascii_lowercase())
 }
-

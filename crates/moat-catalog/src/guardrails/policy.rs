@@ -333,7 +333,10 @@ mod tests {
         assert_eq!(service_label("s3-object-lambda"), "S3ObjectLambda");
         assert_eq!(service_label("access-analyzer"), "AccessAnalyzer");
         assert_eq!(class_label("FC-S3-WEBSITE", "s3"), "Website");
-        assert_eq!(class_label("FC-S3-OBJECT-LAMBDA", "s3-object-lambda"), "ObjectLambda");
+        assert_eq!(
+            class_label("FC-S3-OBJECT-LAMBDA", "s3-object-lambda"),
+            "ObjectLambda"
+        );
         assert_eq!(class_label("FC-STS", "sts"), "");
         assert_eq!(class_label("FC-VPC-ENDPOINT", "ec2"), "VpcEndpoint");
         assert_eq!(class_label("S3.FC16", "s3"), "FC16");
