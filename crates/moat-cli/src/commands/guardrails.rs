@@ -146,8 +146,10 @@ fn render(g: &Guardrails, markdown: bool) -> String {
     let blocked: Vec<String> = g
         .blocked
         .iter()
-        .map(|(id, name)| format!("{id} ({name})"))
+        .map(|(id, name)| format!("{} ({})", clean(id, markdown), clean(name, markdown)))
         .collect();
+    // One remark a line; a list item in Markdown so that lines stay apart.
+    let item = if markdown { "- " } else { "" };
     let _ = writeln!(
         out,
         "Blocking {}: {} denied by {}, {} alerted on.",
@@ -182,7 +184,7 @@ fn render(g: &Guardrails, markdown: bool) -> String {
         }
     );
     for warning in &g.warnings {
-        let _ = writeln!(out, "warning: {warning}");
+        let _ = writeln!(out, "{item}warning: {}", clean(warning, false));
     }
     if !g.warnings.is_empty() {
         out.push('\n');
@@ -217,7 +219,7 @@ fn render(g: &Guardrails, markdown: bool) -> String {
     if !kept_reads.is_empty() {
         let _ = writeln!(
             out,
-            "Kept, they only read settings (--include-reads denies them): {}",
+            "{item}Kept, they only read settings (--include-reads denies them): {}",
             kept_reads.join(", ")
         );
     }
@@ -225,7 +227,7 @@ fn render(g: &Guardrails, markdown: bool) -> String {
     if !kept_remediation.is_empty() {
         let _ = writeln!(
             out,
-            "Kept, they switch the feature off (--include-remediation denies them): {}",
+            "{item}Kept, they switch the feature off (--include-remediation denies them): {}",
             kept_remediation.join(", ")
         );
     }
@@ -247,17 +249,40 @@ fn render(g: &Guardrails, markdown: bool) -> String {
         );
     }
     for (action, reason) in &g.skipped {
-        let _ = writeln!(out, "skipped `{action}`: {reason}");
+        let _ = writeln!(
+            out,
+            "{item}skipped `{}`: {}",
+            clean(action, false),
+            clean(reason, false)
+        );
     }
     for (action, classes) in &g.shared {
         let _ = writeln!(
             out,
-            "not denied (also used by allowed {}): {action}",
-            classes.join(", ")
+            "{item}not denied (also used by allowed {}): {action}",
+            clean(&classes.join(", "), markdown)
         );
     }
     for note in &g.notes {
-        let _ = writeln!(out, "note: {note}");
+        let _ = writeln!(out, "{item}note: {}", clean(note, false));
+    }
+    out
+}
+
+/// Catalog text made safe to print: control characters escaped (no terminal
+/// escape sequence gets through) and, for Markdown, the characters that would
+/// start markup backslash-escaped.
+fn clean(text: &str, markdown: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else if markdown && "\\`*_[]<>|#".contains(c) {
+            out.push('\\');
+            out.push(c);
+        } else {
+            out.push(c);
+        }
     }
     out
 }
@@ -280,4 +305,22 @@ fn thousands(n: usize) -> String {
         out.push(c);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalog_text_is_cleaned() {
+        assert_eq!(clean("a\u{1b}]0;x\u{7}b", false), "a\\u{1b}]0;x\\u{7}b");
+        assert_eq!(clean("*bold* `x` | y", true), "\\*bold\\* \\`x\\` \\| y");
+        assert_eq!(clean("*bold*", false), "*bold*");
+        assert_eq!(thousands(5120), "5,120");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(
+            join_words(&["enable", "use", "read"]),
+            "enable, use or read"
+        );
+    }
 }
