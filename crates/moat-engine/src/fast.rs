@@ -84,6 +84,7 @@ pub enum Field {
     Boundary,
     Service,
     Resource,
+    Managed,
     Features,
     Tags,
     IsSelfFlow,
@@ -259,6 +260,7 @@ fn access(expr: &Expr, local: Option<&str>) -> Option<Access> {
         ["boundary"] if root != Root::Item => Field::Boundary,
         ["service"] if root != Root::Item => Field::Service,
         ["resource"] if root != Root::Item => Field::Resource,
+        ["managed"] if root != Root::Item => Field::Managed,
         ["features"] if root != Root::Item => Field::Features,
         ["tags"] => Field::Tags,
         ["isSelfFlow"] if root == Root::Target => Field::IsSelfFlow,
@@ -523,6 +525,13 @@ impl<'m> Scope<'_, 'm> {
                     resource
                 }))
             }
+            Field::Managed => Some(V::Bool(match (access.root, self.part) {
+                (Root::Target, Part::Flow { flow, .. }) => self.index.flow_managed(flow),
+                (Root::Target, Part::Boundary(b)) => {
+                    crate::service::declares_managed(&b.properties)
+                }
+                _ => self.index.is_managed(&self.element_of(access.root)?.id),
+            })),
             Field::IsSelfFlow => match self.part {
                 Part::Flow { flow, .. } => Some(V::Bool(flow.source == flow.sink)),
                 _ => None,

@@ -5,6 +5,7 @@ pub mod apply;
 pub mod assessment;
 pub mod fast;
 pub mod features;
+pub mod gate;
 pub mod need;
 pub mod service;
 pub mod view;
