@@ -9,6 +9,7 @@ pub mod gate;
 pub mod need;
 pub mod service;
 pub mod view;
+pub mod vocabulary;
 
 pub use assessment::*;
 
@@ -16,13 +17,16 @@ use moat_catalog::Catalog;
 use moat_model::{Diagnostic, Model, SourceFile};
 
 /// Builds the assessment of `model` against `catalog`. `diagnostics` are the
-/// load-time messages to carry into the report; evaluation adds its own.
+/// load-time messages to carry into the report; evaluation adds its own,
+/// starting with the check of `service` and `features` values ([`vocabulary`]).
 pub fn assess(
-    model: Model,
+    mut model: Model,
     source: Option<&SourceFile>,
     catalog: &Catalog,
     mut diagnostics: Vec<Diagnostic>,
 ) -> Assessment {
+    // before anything reads them: case variants become the known ids
+    diagnostics.extend(vocabulary::check(&mut model, source, catalog));
     let applied = apply::apply(catalog, &model, source);
     let inferred_services = service::inferences(&model);
     diagnostics.extend(applied.diagnostics);

@@ -17,8 +17,14 @@ pub struct Args {
 pub fn run(args: Args) -> Outcome {
     let color = inputs::stderr_color();
     let mut failed = false;
+    // `service` and `features` values are checked against the catalogs
+    let (catalog, catalog_diags) = inputs::load_catalog(&args.catalogs, false);
     for path in &args.models {
-        let (loaded, _) = inputs::load_model(path);
+        let (mut loaded, source) = inputs::load_model(path);
+        if let Some(model) = loaded.model.as_mut() {
+            let found = moat_engine::vocabulary::check(model, source.as_ref(), &catalog);
+            loaded.diagnostics.extend(found);
+        }
         diagnostics::print_all(&loaded.diagnostics, color);
         let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
         let warnings = loaded.diagnostics.len() - errors;
@@ -37,7 +43,7 @@ pub fn run(args: Args) -> Outcome {
             }
         }
     }
-    let (catalog, diags) = inputs::load_catalog(&args.catalogs, false);
+    let diags = catalog_diags;
     diagnostics::print_all(&diags, color);
     if diags.iter().any(|d| d.is_error()) {
         failed = true;
