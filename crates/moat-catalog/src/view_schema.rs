@@ -117,6 +117,8 @@ pub fn flow_summary_fields() -> Vec<Field> {
         field("dstPort", FieldType::Int),
         field("tlsVersion", FieldType::Int),
         field("isEncrypted", FieldType::Bool),
+        // the flow's `controls.authenticatesSource` (`authentication:` in YAML)
+        field("authenticatesSource", FieldType::Bool),
     ]
 }
 

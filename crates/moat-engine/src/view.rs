@@ -85,6 +85,16 @@ impl<'m> ModelIndex<'m> {
         self.outputs.get(id).map_or(0, Vec::len)
     }
 
+    /// The flows into the element.
+    pub fn inputs(&self, id: &str) -> &[&'m Dataflow] {
+        self.inputs.get(id).map_or(&[], Vec::as_slice)
+    }
+
+    /// The flows out of the element.
+    pub fn outputs(&self, id: &str) -> &[&'m Dataflow] {
+        self.outputs.get(id).map_or(&[], Vec::as_slice)
+    }
+
     /// The element's service and resource, `("", "")` when it is none.
     pub fn service(&self, id: &str) -> (&'m str, &'m str) {
         self.services.get(id).copied().unwrap_or(("", ""))
@@ -342,13 +352,12 @@ fn flow_summary<'m>(flow: &'m Dataflow, need: &Need) -> View<'m> {
             view.put(spec.name, |_| attr_value(spec, flow.attributes.get(name)));
         }
     }
-    view.put("isEncrypted", |_| {
-        let set = flow
-            .attributes
-            .get("controls")
-            .and_then(|c| c.get("isEncrypted"));
-        boolean(set.and_then(serde_json::Value::as_bool).unwrap_or(false))
-    });
+    for name in ["isEncrypted", "authenticatesSource"] {
+        view.put(name, |_| {
+            let set = flow.attributes.get("controls").and_then(|c| c.get(name));
+            boolean(set.and_then(serde_json::Value::as_bool).unwrap_or(false))
+        });
+    }
     view.finish()
 }
 

@@ -122,6 +122,25 @@ fn authorization_on_the_flow_counts_for_the_sink() {
 }
 
 #[test]
+fn authentication_on_every_flow_in_counts_for_the_element() {
+    let plain = assess(SERVICES);
+    assert!(ids_on(&plain, "web").contains("T-GEN-004"));
+    assert!(ids_on(&plain, "web").contains("T-GEN-016"));
+    let signed = assess(&SERVICES.replace(
+        "{name: browse, source: user, sink: web}",
+        "{name: browse, source: user, sink: web, authentication: oidc}",
+    ));
+    assert!(!ids_on(&signed, "web").contains("T-GEN-004"));
+    assert!(!ids_on(&signed, "web").contains("T-GEN-016"));
+    // one more caller that is not authenticated brings them back
+    let mixed = assess(&SERVICES.replace(
+        "{name: browse, source: user, sink: web}",
+        "{name: browse, source: user, sink: web, authentication: oidc}\n  - {name: scrape, source: odd, sink: web}",
+    ));
+    assert!(ids_on(&mixed, "web").contains("T-GEN-004"));
+}
+
+#[test]
 fn tls_12_flows_are_not_spoofed_eavesdropped_or_altered() {
     let plain = assess(SERVICES);
     let tls = assess(&SERVICES.replace(
