@@ -190,7 +190,7 @@ fn a_joined_result_lists_its_fields() {
         .keys()
         .map(String::as_str)
         .collect();
-    insta::assert_snapshot!(keys.join(" "), @"condition definition description example id impact likelihood mitigations name references severity stride target target_id threat_id");
+    insta::assert_snapshot!(keys.join(" "), @"condition definition description example feature_assumed id impact likelihood mitigations name references severity stride target target_id threat_id");
     assert_eq!(value["target"]["id"], "store-retrieve-object-data-metadata");
     assert_eq!(value["definition"]["id"], "T-S3-010");
 }
