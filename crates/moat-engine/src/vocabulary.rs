@@ -99,18 +99,22 @@ impl<'c> Vocabulary<'c> {
             return;
         };
         let Some(text) = value.as_str() else {
-            out.push(owner.locate(
-                Diagnostic::warning(
-                    "model::service",
-                    format!(
-                        "`service` of {} `{}` must be a string such as `s3:bucket`, found `{value}`",
-                        owner.what, owner.id
-                    ),
-                )
-                .with_help(UNKNOWN_SERVICE_EFFECT),
-                "service",
-                None,
-            ));
+            out.push(
+                owner.locate(
+                    Diagnostic::warning(
+                        "model::service",
+                        format!(
+                            "`service` of {} `{}` must be a string such as `s3:bucket`, found `{}`",
+                            owner.what,
+                            owner.id,
+                            shown(&value.to_string())
+                        ),
+                    )
+                    .with_help(UNKNOWN_SERVICE_EFFECT),
+                    "service",
+                    None,
+                ),
+            );
             return;
         };
         let text = text.to_string();
@@ -147,8 +151,10 @@ impl<'c> Vocabulary<'c> {
                 Diagnostic::warning(
                     "model::unknown-service",
                     format!(
-                        "unknown service `{text}` on {} `{}`{suggestion}",
-                        owner.what, owner.id
+                        "unknown service `{}` on {} `{}`{suggestion}",
+                        shown(&text),
+                        owner.what,
+                        owner.id
                     ),
                 )
                 .with_help(UNKNOWN_SERVICE_EFFECT),
@@ -166,13 +172,15 @@ impl<'c> Vocabulary<'c> {
             serde_json::Value::Array(items) => items.iter_mut().collect(),
             one @ serde_json::Value::String(_) => vec![one],
             other => {
-                let shown = other.to_string();
+                let rendered = other.to_string();
                 out.push(owner.locate(
                     Diagnostic::warning(
                         "model::features",
                         format!(
-                            "`features` of {} `{}` must be a list of feature-class ids, found `{shown}`",
-                            owner.what, owner.id
+                            "`features` of {} `{}` must be a list of feature-class ids, found `{}`",
+                            owner.what,
+                            owner.id,
+                            shown(&rendered)
                         ),
                     )
                     .with_help(UNKNOWN_FEATURE_EFFECT),
@@ -184,19 +192,23 @@ impl<'c> Vocabulary<'c> {
         };
         for item in items {
             let Some(text) = item.as_str().map(str::to_string) else {
-                let shown = item.to_string();
-                out.push(owner.locate(
-                    Diagnostic::warning(
-                        "model::features",
-                        format!(
-                            "`features` of {} `{}` lists `{shown}`, which is not a feature-class id",
-                            owner.what, owner.id
-                        ),
-                    )
-                    .with_help(UNKNOWN_FEATURE_EFFECT),
-                    "features",
-                    None,
-                ));
+                let rendered = item.to_string();
+                out.push(
+                    owner.locate(
+                        Diagnostic::warning(
+                            "model::features",
+                            format!(
+                                "`features` of {} `{}` lists `{}`, which is not a feature-class id",
+                                owner.what,
+                                owner.id,
+                                shown(&rendered)
+                            ),
+                        )
+                        .with_help(UNKNOWN_FEATURE_EFFECT),
+                        "features",
+                        None,
+                    ),
+                );
                 continue;
             };
             if self.gates.is_known(&text) {
@@ -232,8 +244,10 @@ impl<'c> Vocabulary<'c> {
                     Diagnostic::warning(
                         "model::unknown-feature",
                         format!(
-                            "unknown feature class `{text}` on {} `{}`{suggestion}",
-                            owner.what, owner.id
+                            "unknown feature class `{}` on {} `{}`{suggestion}",
+                            shown(&text),
+                            owner.what,
+                            owner.id
                         ),
                     )
                     .with_help(UNKNOWN_FEATURE_EFFECT),
@@ -245,6 +259,15 @@ impl<'c> Vocabulary<'c> {
     }
 }
 
+/// A value as messages quote it: at most 80 characters.
+fn shown(value: &str) -> String {
+    const MAX: usize = 80;
+    match value.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &value[..cut]),
+        None => value.to_string(),
+    }
+}
+
 const UNKNOWN_SERVICE_EFFECT: &str = "until it names a known service the element is treated as of unknown service: threats of AWS services do not recognise it and generic threats apply to it; the known ids are listed in catalog/aws/services.yaml";
 
 const UNKNOWN_FEATURE_EFFECT: &str = "until every id is known the element is treated as declaring no features: threats of optional features are reported on it as assumed in use; `moat catalog list` shows the feature classes";
@@ -253,6 +276,10 @@ const UNKNOWN_FEATURE_EFFECT: &str = "until every id is known the element is tre
 /// letters swapped counting once), if within a quarter of the shorter length
 /// (at least 1): `s4` -> `s3`, `s3:bukket` -> `s3:bucket`, never `s3` -> `sts`.
 pub fn suggest<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    // no id is this long; comparing a huge value would only cost time
+    if name.len() > 128 {
+        return None;
+    }
     let lower = name.trim().to_lowercase();
     let mut best: Option<(usize, &str)> = None;
     for candidate in known {
@@ -267,21 +294,28 @@ pub fn suggest<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Opti
     best.map(|(_, name)| name)
 }
 
+/// How far past its owner's start a property is looked for: pytm scripts set
+/// properties after the constructor, usually right after. Bounded so that a
+/// model with thousands of unknown values is not searched end to end for each.
+const SEARCH_WINDOW: usize = 64 * 1024;
+
 /// Where `value` of `key` is written, searching the owner's own text first,
-/// then what follows it (pytm scripts set properties after the constructor),
-/// then the whole file; the key itself when the value is not found after it.
+/// then what follows it; the key itself when the value is not found after it.
 pub fn locate(text: &str, owner: Option<Span>, key: &str, value: Option<&str>) -> Option<Span> {
+    let start = owner.map_or(0, |s| s.start as usize);
+    let window = (start, start.saturating_add(SEARCH_WINDOW).min(text.len()));
     let regions = match owner {
-        Some(span) => vec![
-            (span.start as usize, span.end as usize),
-            (span.start as usize, text.len()),
-            (0, text.len()),
-        ],
-        None => vec![(0, text.len())],
+        Some(span) => vec![(span.start as usize, span.end as usize), window],
+        None => vec![window],
     };
     let mut key_only = None;
     for (start, end) in regions {
-        let Some(region) = text.get(start..end.min(text.len())) else {
+        // a window may end inside a character: step back to its start
+        let mut end = end.min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let Some(region) = text.get(start..end) else {
             continue;
         };
         for key_at in key_positions(region, key) {
@@ -356,6 +390,14 @@ mod tests {
             Some("FC-S3-REPLICATION")
         );
         assert_eq!(suggest("FC-S3-TORRENT", features), None);
+    }
+
+    #[test]
+    fn long_values_are_cut_and_not_compared() {
+        let long = "s".repeat(10_000);
+        assert_eq!(suggest(&long, ["s3"]), None);
+        assert_eq!(shown(&long).chars().count(), 81);
+        assert_eq!(shown("s3:bukket"), "s3:bukket");
     }
 
     #[test]
