@@ -26,12 +26,6 @@ pub struct Gate {
     pub feature: Option<Vec<String>>,
 }
 
-impl Gate {
-    pub fn is_open(&self) -> bool {
-        !self.skips_managed && self.feature.is_none()
-    }
-}
-
 /// What the gate says about one threat on one target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
