@@ -409,42 +409,51 @@ impl<'m> Scope<'_, 'm> {
                 };
                 self.contains(access, wanted)
             }
-            Fast::Quantified { exists, over, body } => {
-                let items: Vec<Item<'m>> = match *over {
-                    Over::Data(root) => self
-                        .element_like(root)?
-                        .2
+            Fast::Quantified { exists, over, body } => match *over {
+                Over::Data(root) => {
+                    let ids = self.element_like(root)?.2;
+                    let items = ids
                         .iter()
-                        .filter_map(|id| self.index.data_asset(id).map(Item::Data))
-                        .collect(),
-                    Over::Flows(direction) => {
-                        let Part::Element(e) = self.part else {
-                            return None;
-                        };
-                        let flows = match direction {
-                            Counted::Inputs => self.index.inputs(&e.id),
-                            Counted::Outputs => self.index.outputs(&e.id),
-                            Counted::Data => return None,
-                        };
-                        flows.iter().map(|f| Item::Flow(f)).collect()
-                    }
-                };
-                let mut undecided = false;
-                for item in items {
-                    let scope = Scope {
-                        index: self.index,
-                        part: self.part,
-                        item: Some(item),
-                    };
-                    match scope.eval(body) {
-                        Some(b) if b == *exists => return Some(*exists),
-                        Some(_) => {}
-                        None => undecided = true,
-                    }
+                        .filter_map(|id| self.index.data_asset(id).map(Item::Data));
+                    self.quantify(*exists, body, items)
                 }
-                (!undecided).then_some(!*exists)
+                Over::Flows(direction) => {
+                    let Part::Element(e) = self.part else {
+                        return None;
+                    };
+                    let flows = match direction {
+                        Counted::Inputs => self.index.inputs(&e.id),
+                        Counted::Outputs => self.index.outputs(&e.id),
+                        Counted::Data => return None,
+                    };
+                    self.quantify(*exists, body, flows.iter().map(|f| Item::Flow(f)))
+                }
+            },
+        }
+    }
+
+    /// `exists` (or `all`) of `body` over `items`, deciding like CEL: a true
+    /// (false) item decides even when others cannot be decided.
+    fn quantify(
+        &self,
+        exists: bool,
+        body: &Fast,
+        items: impl Iterator<Item = Item<'m>>,
+    ) -> Option<bool> {
+        let mut undecided = false;
+        for item in items {
+            let scope = Scope {
+                index: self.index,
+                part: self.part,
+                item: Some(item),
+            };
+            match scope.eval(body) {
+                Some(b) if b == exists => return Some(exists),
+                Some(_) => {}
+                None => undecided = true,
             }
         }
+        (!undecided).then_some(!exists)
     }
 
     fn operand<'s>(&'s self, operand: &'s Operand) -> Option<V<'s>> {

@@ -26,12 +26,6 @@ pub struct Gate {
     pub feature: Option<Vec<String>>,
 }
 
-impl Gate {
-    pub fn is_open(&self) -> bool {
-        !self.skips_managed && self.feature.is_none()
-    }
-}
-
 /// What the gate says about one threat on one target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
@@ -216,30 +210,31 @@ impl<'c> Gates<'c> {
     /// The scope of a target: whether it is AWS-managed, and the features
     /// declared on it (a flow: on itself and on both ends).
     pub fn scope<'a>(&'a self, index: &ModelIndex<'a>, part: Part<'a>) -> Scope<'a> {
-        let (managed, holders): (bool, Vec<&'a moat_model::Properties>) = match part {
-            Part::Element(e) => (index.is_managed(&e.id), vec![&e.properties]),
+        let (managed, holders): (bool, [Option<&'a moat_model::Properties>; 3]) = match part {
+            Part::Element(e) => (index.is_managed(&e.id), [Some(&e.properties), None, None]),
             Part::Flow { flow, source, sink } => (
                 index.flow_managed(flow),
-                std::iter::once(&flow.properties)
-                    .chain(source.map(|e| &e.properties))
-                    .chain(sink.map(|e| &e.properties))
-                    .collect(),
+                [
+                    Some(&flow.properties),
+                    source.map(|e| &e.properties),
+                    sink.map(|e| &e.properties),
+                ],
             ),
             Part::Boundary(b) => (
                 crate::service::declares_managed(&b.properties),
-                vec![&b.properties],
+                [Some(&b.properties), None, None],
             ),
         };
-        let declaring: Vec<_> = holders
+        let mut declaring = holders
             .into_iter()
+            .flatten()
             .filter(|p| p.contains_key("features"))
-            .collect();
-        let declared = if declaring.is_empty() {
+            .peekable();
+        let declared = if declaring.peek().is_none() {
             None
         } else {
             let mut set = HashSet::new();
             declaring
-                .into_iter()
                 .try_for_each(|p| self.declared_in(p, &mut set))
                 .map(|()| set)
         };
