@@ -107,12 +107,13 @@ impl Diagnostic {
 
 impl std::fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // shown on terminals: user text inside is escaped
         if let Some(loc) = &self.location {
-            write!(f, "{loc}: ")?;
+            write!(f, "{}: ", escape_controls(&loc.to_string()))?;
         }
-        write!(f, "{}: {}", self.level, self.message)?;
+        write!(f, "{}: {}", self.level, escape_controls(&self.message))?;
         if let Some(help) = &self.help {
-            write!(f, "\n  help: {help}")?;
+            write!(f, "\n  help: {}", escape_controls(help))?;
         }
         Ok(())
     }
@@ -129,6 +130,36 @@ pub fn did_you_mean<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, k)| format!("did you mean `{k}`?"))
 }
 
+/// `text` safe to show on a terminal: C0 controls other than tab, DEL, C1
+/// controls and the bidirectional overrides (which reorder what a reader sees,
+/// "Trojan Source") become `\u{..}` escapes; an escape sequence in a model
+/// could otherwise retitle or clear the user's terminal.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        push_escaped(&mut out, c);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Whether `c` is shown as an escape rather than sent to the terminal.
+pub fn needs_escape(c: char) -> bool {
+    (c.is_control() && c != '\t') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Appends `c`, escaped when [`needs_escape`] says so.
+pub fn push_escaped(out: &mut String, c: char) {
+    if needs_escape(c) {
+        use std::fmt::Write as _;
+        let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+    } else {
+        out.push(c);
+    }
+}
+
 /// The diagnostics of one load, plus whether it produced a usable result.
 pub type Diagnostics = Vec<Diagnostic>;
 
@@ -143,5 +174,21 @@ mod tests {
             Some("did you mean `isSQL`?")
         );
         assert_eq!(did_you_mean("zzz", ["isSQL", "isShared"]), None);
+    }
+
+    #[test]
+    fn terminal_controls_are_escaped_and_text_kept() {
+        assert_eq!(
+            escape_controls("a\u{1b}]0;owned\u{7}b\tc\u{9b}d\u{7f}"),
+            "a\\u{1b}]0;owned\\u{7}b\tc\\u{9b}d\\u{7f}"
+        );
+        assert_eq!(
+            escape_controls("x\u{202e}y\u{2066}z\n"),
+            "x\\u{202e}y\\u{2066}z\\u{a}"
+        );
+        assert!(matches!(
+            escape_controls("caf\u{e9} `id`"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }

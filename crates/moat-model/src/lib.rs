@@ -3,6 +3,7 @@
 
 pub mod decision;
 pub mod diag;
+pub mod input;
 pub mod model;
 pub mod pytm;
 pub mod schema;
