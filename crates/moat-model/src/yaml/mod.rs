@@ -17,6 +17,7 @@ mod attr_schema;
 mod attrs;
 mod de;
 mod doc;
+mod errors;
 mod export;
 mod flow_fields;
 mod loc;
@@ -27,6 +28,7 @@ mod refs;
 mod report;
 
 pub use doc::{AttrMap, BoundaryDoc, DataDoc, ElementDoc, FlowDoc, ModelDoc, PropertyMap};
+pub use errors::describe_error;
 pub use export::document;
 pub use loc::Loc;
 
