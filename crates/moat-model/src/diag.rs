@@ -121,13 +121,32 @@ impl std::fmt::Display for Diagnostic {
 
 /// "did you mean `x`?" for the known name closest to `name`, if one is close enough.
 pub fn did_you_mean<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    let lower = name.to_ascii_lowercase();
+    closest(name, known).map(|k| format!("did you mean `{k}`?"))
+}
+
+/// The known name closest to `name`, when it is close enough to be what the
+/// user meant: at most one edit (insertion, deletion, substitution or swap of
+/// neighbours, ignoring case) per three characters of `name`, and at least one.
+/// Every "did you mean" in Moat comes from here. A relative bound and not a
+/// similarity score: scores reward a shared prefix, which made `s3:HeadBucket`
+/// suggest `s3:GetBucketAbac`.
+pub fn closest<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = name.to_lowercase();
+    let limit = (lower.chars().count() / 3).max(1);
     known
         .into_iter()
-        .map(|k| (strsim::jaro_winkler(&lower, &k.to_ascii_lowercase()), k))
-        .filter(|(score, _)| *score >= 0.85)
-        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
-        .map(|(_, k)| format!("did you mean `{k}`?"))
+        .filter_map(|k| {
+            let candidate = k.to_lowercase();
+            let distance = strsim::damerau_levenshtein(&lower, &candidate);
+            (distance <= limit).then(|| (distance, strsim::jaro_winkler(&lower, &candidate), k))
+        })
+        // fewest edits, then the most similar, then the first in sorted order
+        .min_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| b.1.total_cmp(&a.1))
+                .then_with(|| a.2.cmp(b.2))
+        })
+        .map(|(_, _, k)| k)
 }
 
 /// `text` safe to show on a terminal: C0 controls other than tab, DEL, C1
@@ -174,6 +193,22 @@ mod tests {
             Some("did you mean `isSQL`?")
         );
         assert_eq!(did_you_mean("zzz", ["isSQL", "isShared"]), None);
+    }
+
+    #[test]
+    fn suggestions_stay_within_one_edit_per_three_characters() {
+        // a typo and a case variant are suggested
+        assert_eq!(
+            closest("FC-S3-REPLICATON", ["FC-S3-REPLICATION", "FC-S3-REPLICA"]),
+            Some("FC-S3-REPLICATION")
+        );
+        assert_eq!(closest("kms", ["KMS", "IAM"]), Some("KMS"));
+        assert_eq!(closest("s4", ["s3", "sqs"]), Some("s3"));
+        // a shared prefix alone is not a reason: jaro-winkler rated this 0.87
+        assert_eq!(closest("HeadBucket", ["GetBucketAbac", "ListBucket"]), None);
+        assert_eq!(closest("s3:HeadBucket", ["s3:GetBucketAbac"]), None);
+        // ties go to the closest by similarity, then the name sorted first
+        assert_eq!(closest("ab", ["ax", "ay"]), Some("ax"));
     }
 
     #[test]
