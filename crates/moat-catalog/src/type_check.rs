@@ -681,9 +681,8 @@ impl<'s> Checker<'s> {
                 error(
                     expr,
                     format!(
-                        "`{name}` takes {} argument{}, found {}",
-                        n,
-                        if n == 1 { "" } else { "s" },
+                        "`{name}` takes {}, found {}",
+                        moat_model::diag::count(n, "argument"),
                         all.len()
                     ),
                 )

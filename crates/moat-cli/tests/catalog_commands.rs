@@ -77,9 +77,17 @@ fn builtin_compliance() {
             "{framework}"
         );
     }
-    let out = moat(&["compliance", "--framework", "cis-aws"]);
+    let out = moat(&["compliance", "--framework", "cis-aws-v6"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `cis-aws-v"));
+    // too far from any one id to guess: the ids are listed instead
+    let out = moat(&["compliance", "--framework", "cis"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !err.contains("did you mean") && err.contains("cis-aws-v5"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -149,6 +149,34 @@ pub fn closest<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Opti
         .map(|(_, _, k)| k)
 }
 
+/// "1 warning", "2 warnings", "3 boundaries": every count Moat writes in
+/// words goes through here, so none says "1 warnings".
+pub fn count(n: usize, noun: &str) -> String {
+    format!("{n} {}", plural(n, noun))
+}
+
+/// `noun` as it goes after the number `n`: English plural rules for the nouns
+/// Moat counts (words ending in a consonant and `y`, in `s`/`x`/`ch`/`sh`),
+/// uncountables kept, a noun of several words pluralized at its last word.
+pub fn plural(n: usize, noun: &str) -> std::borrow::Cow<'_, str> {
+    const UNCOUNTABLE: [&str; 3] = ["data", "information", "guidance"];
+    let last = noun.rsplit(' ').next().unwrap_or(noun);
+    if n == 1 || UNCOUNTABLE.contains(&last) || last.is_empty() {
+        return std::borrow::Cow::Borrowed(noun);
+    }
+    let before_y = last
+        .len()
+        .checked_sub(2)
+        .and_then(|i| last.as_bytes().get(i));
+    if last.ends_with('y') && before_y.is_some_and(|c| !b"aeiou".contains(c)) {
+        return std::borrow::Cow::Owned(format!("{}ies", &noun[..noun.len() - 1]));
+    }
+    if ["s", "x", "ch", "sh"].iter().any(|e| last.ends_with(e)) {
+        return std::borrow::Cow::Owned(format!("{noun}es"));
+    }
+    std::borrow::Cow::Owned(format!("{noun}s"))
+}
+
 /// `text` safe to show on a terminal: C0 controls other than tab, DEL, C1
 /// controls and the bidirectional overrides (which reorder what a reader sees,
 /// "Trojan Source") become `\u{..}` escapes; an escape sequence in a model
@@ -209,6 +237,21 @@ mod tests {
         assert_eq!(closest("s3:HeadBucket", ["s3:GetBucketAbac"]), None);
         // ties go to the closest by similarity, then the name sorted first
         assert_eq!(closest("ab", ["ax", "ay"]), Some("ax"));
+    }
+
+    #[test]
+    fn counts_agree_with_their_number() {
+        assert_eq!(count(1, "warning"), "1 warning");
+        assert_eq!(count(0, "warning"), "0 warnings");
+        assert_eq!(count(2, "boundary"), "2 boundaries");
+        assert_eq!(count(1, "boundary"), "1 boundary");
+        assert_eq!(count(3, "entry"), "3 entries");
+        assert_eq!(count(2, "policy"), "2 policies");
+        assert_eq!(count(2, "key"), "2 keys");
+        assert_eq!(count(2, "data"), "2 data");
+        assert_eq!(count(4, "match"), "4 matches");
+        assert_eq!(count(2, "IAM action"), "2 IAM actions");
+        assert_eq!(count(2, "CloudTrail event"), "2 CloudTrail events");
     }
 
     #[test]

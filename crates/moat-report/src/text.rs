@@ -4,6 +4,7 @@
 use crate::wrap::{clean, pad, truncate, width};
 use moat_catalog::Severity;
 use moat_engine::{Assessment, TargetRef, ThreatDefinition, ThreatResult};
+use moat_model::diag::count;
 use std::fmt::Write as _;
 
 /// Widest a THREAT cell may be before the name is cut (ids are never cut).
@@ -192,14 +193,6 @@ fn summary(a: &Assessment, color: bool) -> String {
         parts.join(", ")
     );
     line
-}
-
-fn count(n: usize, noun: &str) -> String {
-    match (n, noun) {
-        (1, _) => format!("1 {noun}"),
-        (_, "boundary") => format!("{n} boundaries"),
-        _ => format!("{n} {noun}s"),
-    }
 }
 
 fn paint(text: &str, level: Severity) -> String {

@@ -6,6 +6,7 @@ use crate::commands::finish;
 use crate::commands::source::{CatalogArgs, to_json};
 use clap::ValueEnum;
 use moat_catalog::guardrails::{GuardrailOptions, Guardrails, guardrails_with};
+use moat_model::diag::count;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -116,12 +117,11 @@ fn render(g: &Guardrails, markdown: bool) -> String {
         .collect();
     let _ = writeln!(
         out,
-        "Blocking {}: {} IAM actions denied by {} SCP{}, {} CloudTrail events alerted on.\n",
+        "Blocking {}: {} denied by {}, {} alerted on.\n",
         blocked.join(", "),
-        g.actions.len(),
-        g.policies.len(),
-        if g.policies.len() == 1 { "" } else { "s" },
-        g.event_names.len()
+        count(g.actions.len(), "IAM action"),
+        count(g.policies.len(), "SCP"),
+        count(g.event_names.len(), "CloudTrail event")
     );
     for (n, policy) in g.policies.iter().enumerate() {
         let minified = serde_json::to_string(policy).unwrap_or_default();

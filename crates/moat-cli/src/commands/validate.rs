@@ -2,6 +2,8 @@
 //! Every file is checked, whatever the earlier ones gave.
 
 use crate::{Outcome, diagnostics, inputs};
+use moat_model::Level;
+use moat_model::diag::{count, escape_controls};
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -20,20 +22,28 @@ pub fn run(args: Args) -> Outcome {
     for path in &args.models {
         let (loaded, _) = inputs::load_model(path);
         diagnostics::print_all(&loaded.diagnostics, color);
-        let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
-        let warnings = loaded.diagnostics.len() - errors;
+        let of_level = |level| {
+            loaded
+                .diagnostics
+                .iter()
+                .filter(|d| d.level == level)
+                .count()
+        };
+        let errors = of_level(Level::Error);
+        let shown = escape_controls(&path.display().to_string()).into_owned();
         match &loaded.model {
             Some(m) if errors == 0 => println!(
-                "{}: ok ({} boundaries, {} elements, {} flows, {} data; {warnings} warnings/notes)",
-                path.display(),
-                m.boundaries.len(),
-                m.elements.len(),
-                m.flows.len(),
-                m.data.len()
+                "{shown}: ok ({}, {}, {}, {}; {}, {})",
+                count(m.boundaries.len(), "boundary"),
+                count(m.elements.len(), "element"),
+                count(m.flows.len(), "flow"),
+                count(m.data.len(), "data"),
+                count(of_level(Level::Warning), "warning"),
+                count(of_level(Level::Note), "note"),
             ),
             _ => {
                 failed = true;
-                println!("{}: {errors} errors", path.display());
+                println!("{shown}: {}", count(errors, "error"));
             }
         }
     }
@@ -44,8 +54,8 @@ pub fn run(args: Args) -> Outcome {
     }
     if !args.catalogs.is_empty() {
         println!(
-            "catalog: {} threats from {}",
-            catalog.threats.len(),
+            "catalog: {} from {}",
+            count(catalog.threats.len(), "threat"),
             catalog.sources.join(", ")
         );
     }
