@@ -177,7 +177,7 @@ fn builtin_catalog_browsing() {
 
 #[test]
 fn trustoncloud_fixture_through_every_command() {
-    let c = ["--catalog", MINI];
+    let c = ["--catalog", MINI, "--no-builtin"];
     let with = |args: &[&str]| {
         let mut all: Vec<&str> = args.to_vec();
         all.extend(c);
@@ -201,7 +201,7 @@ fn trustoncloud_fixture_through_every_command() {
 #[test]
 fn trustoncloud_real_file_counts() {
     let Some(path) = real_file() else { return };
-    let c = ["--catalog", path.as_str()];
+    let c = ["--catalog", path.as_str(), "--no-builtin"];
     let with = |args: &[&str]| {
         let mut all: Vec<&str> = args.to_vec();
         all.extend(c);

@@ -1,6 +1,7 @@
 //! `moat threats MODEL`: the threats that apply to each element and data flow.
 
 use crate::commands::emit;
+use crate::commands::source::CatalogArgs;
 use crate::{Outcome, diagnostics, inputs};
 use clap::ValueEnum;
 use moat_catalog::Severity;
@@ -44,12 +45,8 @@ pub struct Args {
     /// Render with your own minijinja template instead (see docs/templates.md)
     #[arg(long, conflicts_with = "format")]
     pub template: Option<PathBuf>,
-    /// Extra catalog: a Moat catalog YAML file or a pytm threats.json (repeatable)
-    #[arg(long = "catalog", value_name = "PATH")]
-    pub catalogs: Vec<PathBuf>,
-    /// Leave out the built-in catalog
-    #[arg(long)]
-    pub no_builtin: bool,
+    #[command(flatten)]
+    pub catalog: CatalogArgs,
     /// Report only threats at or above this severity
     #[arg(long, value_enum)]
     pub min_severity: Option<SeverityArg>,
@@ -64,7 +61,8 @@ pub struct Args {
 pub fn run(args: Args) -> Outcome {
     let color = inputs::stderr_color();
     let (loaded, source) = inputs::load_model(&args.model);
-    let (catalog, catalog_diags) = inputs::load_catalog(&args.catalogs, args.no_builtin);
+    let (catalog, catalog_diags) =
+        inputs::load_catalog(&args.catalog.catalogs, args.catalog.no_builtin);
     let mut diags = loaded.diagnostics;
     diags.extend(catalog_diags);
     diagnostics::print_all(&diags, color);

@@ -1,6 +1,7 @@
 //! `moat validate MODEL...`: load and check without evaluating threats.
 //! Every file is checked, whatever the earlier ones gave.
 
+use crate::commands::source::CatalogArgs;
 use crate::{Outcome, diagnostics, inputs};
 use moat_model::Level;
 use moat_model::diag::{count, escape_controls};
@@ -11,9 +12,9 @@ pub struct Args {
     /// Pytm scripts (.py) or Moat YAML models
     #[arg(required = true)]
     pub models: Vec<PathBuf>,
-    /// Catalogs to check too: Moat catalog YAML or pytm threats.json (repeatable)
-    #[arg(long = "catalog", value_name = "PATH")]
-    pub catalogs: Vec<PathBuf>,
+    /// Catalogs to check too, with the built-in one unless --no-builtin
+    #[command(flatten)]
+    pub catalog: CatalogArgs,
 }
 
 pub fn run(args: Args) -> Outcome {
@@ -47,12 +48,12 @@ pub fn run(args: Args) -> Outcome {
             }
         }
     }
-    let (catalog, diags) = inputs::load_catalog(&args.catalogs, false);
+    let (catalog, diags) = inputs::load_catalog(&args.catalog.catalogs, args.catalog.no_builtin);
     diagnostics::print_all(&diags, color);
     if diags.iter().any(|d| d.is_error()) {
         failed = true;
     }
-    if !args.catalogs.is_empty() {
+    if !args.catalog.catalogs.is_empty() {
         println!(
             "catalog: {} from {}",
             count(catalog.threats.len(), "threat"),

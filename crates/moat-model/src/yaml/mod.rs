@@ -67,6 +67,12 @@ pub fn to_string(model: &Model) -> Result<String, serde_saphyr::SerializeError> 
     serde_saphyr::to_string(&document(model))
 }
 
+/// `model` as the same document in JSON: a `.json` model file that every
+/// command reads back (JSON is YAML, read and checked by [`load`]).
+pub fn to_json(model: &Model) -> Result<String, serde_json::Error> {
+    serde_json::to_string_pretty(&document(model)).map(|text| text + "\n")
+}
+
 /// The JSON Schema of the YAML format (`docs/model.schema.json`).
 pub fn json_schema() -> serde_json::Value {
     let schema = schemars::schema_for!(ModelDoc);
