@@ -273,6 +273,12 @@ pub fn render(diag: &Diagnostic, color: bool) -> String {
     out
 }
 
+/// Prints `error: message` to stderr, for errors without a place in a file;
+/// the message quotes user input, so it is escaped like any diagnostic.
+pub fn error(message: &str) {
+    eprintln!("error: {}", escape_controls(message));
+}
+
 /// Prints every diagnostic to stderr, in order.
 pub fn print_all(diags: &[Diagnostic], color: bool) {
     for d in diags {

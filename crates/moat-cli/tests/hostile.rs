@@ -116,3 +116,18 @@ fn escape_sequences_from_a_script_do_not_reach_the_terminal() {
         "{err}"
     );
 }
+
+#[test]
+fn errors_without_a_place_escape_what_they_quote() {
+    for args in [
+        &["catalog", "show", "x\u{1b}[2J"][..],
+        &["compliance", "--framework", "x\u{1b}[2J"],
+        &["review", "--feature-class", "x\u{1b}[2J"],
+    ] {
+        let out = moat(args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(!err.contains('\u{1b}'), "{args:?}: {err}");
+        assert!(err.contains("x\\u{1b}[2J"), "{args:?}: {err}");
+    }
+}

@@ -52,7 +52,7 @@ pub fn run(args: Args) -> Outcome {
     let result = match guardrails_with(&catalog, &args.block, &options) {
         Ok(g) => g,
         Err(error) => {
-            eprintln!("error: {error}");
+            crate::diagnostics::error(&error.to_string());
             return Outcome::InputError;
         }
     };
