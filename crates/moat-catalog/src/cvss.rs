@@ -231,6 +231,7 @@ mod tests {
             "CVSS:3.1/garbage",
         ] {
             assert!(Cvss::parse(bad).is_err(), "{bad}");
+            assert!(Metrics::parse(bad).is_err(), "{bad}");
         }
     }
 }

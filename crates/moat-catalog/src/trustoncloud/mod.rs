@@ -934,7 +934,6 @@ mod tests {
         assert_eq!(likelihood_and_impact(&none), (5, 1));
         let one_high = metrics("CVSS:3.1/AV:A/AC:L/PR:H/UI:N/S:U/C:H/I:N/A:N");
         assert_eq!(likelihood_and_impact(&one_high), (2, 3));
-        assert!(Metrics::parse("CVSS:3.1/garbage").is_err());
     }
 
     #[test]
