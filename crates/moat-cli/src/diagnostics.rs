@@ -365,6 +365,21 @@ mod tests {
     }
 
     #[test]
+    fn any_span_of_awkward_text_renders_escaped() {
+        // multi-byte characters, CRLF, controls, an empty line, no final newline
+        let text = "a\u{e9}\u{1b}b\r\n\n\t\u{202e}x\u{9b}\r\n\u{1f600}z";
+        let file = SourceFile::new("m.yaml", text);
+        for start in 0..=text.len() + 2 {
+            for end in start..=text.len() + 2 {
+                let diag = Diagnostic::error("t::test", "x").at(&file, Span::new(start, end));
+                let shown = render(&diag, false);
+                no_controls(&shown);
+                assert!(shown.starts_with("m.yaml:"), "{start}..{end}: {shown}");
+            }
+        }
+    }
+
+    #[test]
     fn controls_in_a_file_name_are_escaped() {
         let file = SourceFile::new("\u{1b}[2Jm.yaml", "k: v\n");
         let diag = Diagnostic::error("t::test", "x").at(&file, Span::new(0, 1));
