@@ -12,31 +12,58 @@ pub struct Cvss {
     pub rating: String,
 }
 
-/// The base metrics' numeric weights.
-struct Base {
-    av: f64,
-    ac: f64,
-    pr: f64,
-    ui: f64,
-    scope_changed: bool,
-    c: f64,
-    i: f64,
-    a: f64,
+/// A vector's base metrics: the impact levels the STRIDE rule reads and the
+/// two sub-scores the score and Moat's likelihood and impact come from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Metrics {
+    /// Confidentiality, integrity and availability impact: 0 none, 1 low, 2 high.
+    pub confidentiality: u8,
+    pub integrity: u8,
+    pub availability: u8,
+    pub scope_changed: bool,
+    /// The exploitability sub-score, 8.22 x AV x AC x PR x UI (0.12..3.89).
+    pub exploitability: f64,
+    /// The impact sub-score (0..6.05), 0 when the vector has no impact.
+    pub impact: f64,
 }
 
 impl Cvss {
     pub fn parse(vector: &str) -> Result<Cvss, String> {
-        let base = parse_base(vector.trim())?;
-        let score = base_score(&base);
-        Ok(Cvss {
+        Ok(Cvss::scored(vector, &Metrics::parse(vector)?))
+    }
+
+    /// The score of `vector`, whose metrics are `metrics`.
+    pub fn scored(vector: &str, metrics: &Metrics) -> Cvss {
+        let score = metrics.base_score();
+        Cvss {
             vector: vector.trim().to_string(),
             score,
             rating: rating(score).to_string(),
-        })
+        }
     }
 }
 
-fn parse_base(vector: &str) -> Result<Base, String> {
+impl Metrics {
+    /// Reads a CVSS 3.0 or 3.1 base vector: every base metric once, with a
+    /// value the specification defines.
+    pub fn parse(vector: &str) -> Result<Metrics, String> {
+        parse_base(vector.trim())
+    }
+
+    /// The base score (specification, section 7.1).
+    pub fn base_score(&self) -> f64 {
+        if self.impact <= 0.0 {
+            return 0.0;
+        }
+        if self.scope_changed {
+            round_up((1.08 * (self.impact + self.exploitability)).min(10.0))
+        } else {
+            round_up((self.impact + self.exploitability).min(10.0))
+        }
+    }
+}
+
+fn parse_base(vector: &str) -> Result<Metrics, String> {
     let rest = vector
         .strip_prefix("CVSS:3.1/")
         .or_else(|| vector.strip_prefix("CVSS:3.0/"))
@@ -91,42 +118,36 @@ fn parse_base(vector: &str) -> Result<Base, String> {
         "R" => 0.62,
         other => return Err(bad("UI", other)),
     };
-    let cia = |key: &str| -> Result<f64, String> {
+    let level = |key: &str| -> Result<u8, String> {
         match get(key)? {
-            "H" => Ok(0.56),
-            "L" => Ok(0.22),
-            "N" => Ok(0.0),
+            "N" => Ok(0),
+            "L" => Ok(1),
+            "H" => Ok(2),
             other => Err(bad(key, other)),
         }
     };
-    Ok(Base {
-        av,
-        ac,
-        pr,
-        ui,
-        scope_changed,
-        c: cia("C")?,
-        i: cia("I")?,
-        a: cia("A")?,
-    })
-}
-
-fn base_score(b: &Base) -> f64 {
-    let iss = 1.0 - (1.0 - b.c) * (1.0 - b.i) * (1.0 - b.a);
-    let impact = if b.scope_changed {
+    let (c, i, a) = (level("C")?, level("I")?, level("A")?);
+    let weight = |level: u8| -> f64 {
+        match level {
+            2 => 0.56,
+            1 => 0.22,
+            _ => 0.0,
+        }
+    };
+    let iss = 1.0 - (1.0 - weight(c)) * (1.0 - weight(i)) * (1.0 - weight(a));
+    let impact = if scope_changed {
         7.52 * (iss - 0.029) - 3.25 * (iss - 0.02).powi(15)
     } else {
         6.42 * iss
     };
-    let exploitability = 8.22 * b.av * b.ac * b.pr * b.ui;
-    if impact <= 0.0 {
-        return 0.0;
-    }
-    if b.scope_changed {
-        round_up((1.08 * (impact + exploitability)).min(10.0))
-    } else {
-        round_up((impact + exploitability).min(10.0))
-    }
+    Ok(Metrics {
+        confidentiality: c,
+        integrity: i,
+        availability: a,
+        scope_changed,
+        exploitability: 8.22 * av * ac * pr * ui,
+        impact: impact.max(0.0),
+    })
 }
 
 /// The specification's Roundup (Appendix A): the smallest one-decimal number at
@@ -183,6 +204,24 @@ mod tests {
     }
 
     #[test]
+    fn metrics_give_levels_and_sub_scores() {
+        let m = Metrics::parse("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:L/A:N").unwrap();
+        assert_eq!((m.confidentiality, m.integrity, m.availability), (2, 1, 0));
+        assert!(!m.scope_changed);
+        assert!(
+            (m.exploitability - 3.887).abs() < 0.001,
+            "{}",
+            m.exploitability
+        );
+        // 6.42 x (1 - 0.44 x 0.78)
+        assert!((m.impact - 4.2167).abs() < 0.0001, "{}", m.impact);
+        assert_eq!(m.base_score(), 8.2);
+        let none = Metrics::parse("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:N/I:N/A:N").unwrap();
+        assert_eq!(none.impact, 0.0);
+        assert_eq!(none.base_score(), 0.0);
+    }
+
+    #[test]
     fn rejects_bad_vectors() {
         for bad in [
             "AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
@@ -192,6 +231,7 @@ mod tests {
             "CVSS:3.1/garbage",
         ] {
             assert!(Cvss::parse(bad).is_err(), "{bad}");
+            assert!(Metrics::parse(bad).is_err(), "{bad}");
         }
     }
 }

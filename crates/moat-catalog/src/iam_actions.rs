@@ -10,7 +10,7 @@
 //! authorizes (from the Service Authorization Reference's documentation link),
 //! which is the `eventName` CloudTrail records for most calls: see [`operations`].
 
-use moat_model::diag::did_you_mean;
+use moat_model::diag::closest;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -177,8 +177,9 @@ pub fn expand(pattern: &str) -> Vec<&'static str> {
 }
 
 /// The closest known action to an unknown `action`, for "did you mean"
-/// messages; `None` when `action` is known or nothing is close. Candidates are
-/// the actions of its service when the prefix is known, all actions otherwise.
+/// messages; `None` when `action` is known or nothing is close. When the prefix
+/// is known only the names after it are compared (a shared `s3:` says nothing
+/// about closeness); otherwise the whole action with every known one.
 pub fn suggest(action: &str) -> Option<String> {
     let index = index();
     if index.action(action).is_some() {
@@ -186,15 +187,26 @@ pub fn suggest(action: &str) -> Option<String> {
     }
     let service = action
         .split_once(':')
-        .and_then(|(prefix, _)| index.services.get(prefix));
-    let phrase = match service {
-        Some(actions) => did_you_mean(action, actions.values().map(|a| a.qualified.as_str())),
-        None => did_you_mean(action, index.all_actions().map(|a| a.qualified.as_str())),
-    }?;
-    phrase
-        .strip_prefix("did you mean `")
-        .and_then(|rest| rest.strip_suffix("`?"))
-        .map(str::to_string)
+        .and_then(|(prefix, name)| Some((index.services.get(prefix)?, name)));
+    match service {
+        Some((actions, name)) => {
+            let names = actions.values().map(|a| unqualified(&a.qualified));
+            let close = closest(name, names)?;
+            actions
+                .values()
+                .find(|a| unqualified(&a.qualified) == close)
+                .map(|a| a.qualified.clone())
+        }
+        None => {
+            closest(action, index.all_actions().map(|a| a.qualified.as_str())).map(str::to_string)
+        }
+    }
+}
+
+fn unqualified(qualified: &str) -> &str {
+    qualified
+        .split_once(':')
+        .map_or(qualified, |(_, name)| name)
 }
 
 /// IAM's glob: `*` matches any run of characters, `?` any one character.

@@ -84,12 +84,8 @@ pub fn span_of(file: &SourceFile, location: &serde_saphyr::Location) -> Span {
 
 /// A parse error of the whole file, at the place the parser stopped.
 pub fn parse_error(file: &SourceFile, code: &str, error: &serde_saphyr::Error) -> Diagnostic {
-    let bare = error.without_snippet().to_string();
-    // the parser appends its own position; the diagnostic carries the location
-    let message = match bare.rfind(" at line ") {
-        Some(cut) if bare[cut..].contains(", column ") => bare[..cut].to_string(),
-        _ => bare,
-    };
+    let budget = options().budget.unwrap_or_default();
+    let (message, _) = moat_model::yaml::describe_error(error, &budget);
     // the parser speaks of events; users think in lists and mappings
     let message = match message.as_str() {
         "expected sequence start" => "expected a list".to_string(),
@@ -192,10 +188,37 @@ fn offset_by_word(raw: &str, value: &str, inner: usize) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::panic)]
     use super::*;
 
     fn locate(text: &str, start: usize, value: &str, inner: usize) -> usize {
         offset_in_scalar(&SourceFile::new("t", text), start, value, inner)
+    }
+
+    #[test]
+    fn a_yaml_bomb_is_refused_in_words_not_parser_types() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..9 {
+            let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+            text.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+        }
+        let file = SourceFile::new("bomb.yaml", text.as_str());
+        let Err(error) = serde_saphyr::from_str_with_options::<Mapping>(&file.text, options())
+        else {
+            panic!("the bomb was read");
+        };
+        let diagnostic = parse_error(&file, "catalog::yaml", &error);
+        assert!(
+            diagnostic.message.starts_with("the document"),
+            "{}",
+            diagnostic.message
+        );
+        assert!(
+            !diagnostic.message.contains('{') && !diagnostic.message.contains("Nodes"),
+            "{}",
+            diagnostic.message
+        );
+        assert!(diagnostic.location.is_some());
     }
 
     #[test]

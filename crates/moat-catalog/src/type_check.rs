@@ -8,7 +8,7 @@
 use crate::types::{OtherTarget, TargetKind};
 use crate::view_schema::{self, Field, FieldType};
 use cel::common::ast::{EntryExpr, Expr, IdedExpr, LiteralValue, operators};
-use moat_model::diag::did_you_mean;
+use moat_model::diag::{closest, did_you_mean};
 
 /// Why a condition was rejected, and the node of the expression at fault.
 #[derive(Debug, Clone, PartialEq)]
@@ -133,13 +133,8 @@ impl<'s> Obj<'s> {
     }
 
     fn unknown(&self, name: &str) -> String {
-        let suggestion = did_you_mean(name, self.fields.iter().map(|f| f.name.as_str()))
-            .and_then(|text| {
-                self.fields
-                    .iter()
-                    .find(|f| text == format!("did you mean `{}`?", f.name))
-            })
-            .map(|f| format!(", did you mean `{}`?", self.field_path(&f.name)))
+        let suggestion = closest(name, self.fields.iter().map(|f| f.name.as_str()))
+            .map(|f| format!(", did you mean `{}`?", self.field_path(f)))
             .unwrap_or_default();
         if self.members {
             format!(
@@ -686,9 +681,8 @@ impl<'s> Checker<'s> {
                 error(
                     expr,
                     format!(
-                        "`{name}` takes {} argument{}, found {}",
-                        n,
-                        if n == 1 { "" } else { "s" },
+                        "`{name}` takes {}, found {}",
+                        moat_model::diag::count(n, "argument"),
                         all.len()
                     ),
                 )

@@ -190,6 +190,10 @@ fn near_misses_get_the_closest_action() {
         // An unknown prefix is compared with every action.
         ("s3expres:CreateSession", Some("s3express:CreateSession")),
         ("kms:Zzzzzzzz", None),
+        // HeadBucket is an API operation, not an action: nothing is close
+        // enough to suggest (a similarity score once offered s3:GetBucketAbac)
+        ("s3:HeadBucket", None),
+        ("s3:GetBucketAbacus", Some("s3:GetBucketAbac")),
         ("zzz", None),
         ("", None),
     ];

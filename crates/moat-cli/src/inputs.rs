@@ -5,9 +5,6 @@ use moat_model::{Diagnostic, Loaded, SourceFile};
 use std::io::IsTerminal;
 use std::path::Path;
 
-/// Largest input Moat reads: beyond this a file is an error, not a slow run.
-const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
-
 pub fn stderr_color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
@@ -16,27 +13,10 @@ pub fn stdout_color() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
-/// A file's text, or a diagnostic saying why it could not be read.
+/// A file's text, or a diagnostic saying why it could not be read: every input
+/// (model, catalog, template) goes through the one bounded reader.
 pub fn read(path: &Path) -> Result<String, Box<Diagnostic>> {
-    let name = path.display().to_string();
-    let fail = |msg: String| Box::new(Diagnostic::error("io::read", msg).in_file(&name));
-    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read `{name}`: {e}")))?;
-    if meta.len() > MAX_INPUT_BYTES {
-        return Err(fail(format!(
-            "`{name}` is {} bytes, more than the {MAX_INPUT_BYTES} moat reads",
-            meta.len()
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read `{name}`: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-        let file = SourceFile::new(name.as_str(), text);
-        Box::new(
-            Diagnostic::error("io::utf8", format!("`{name}` is not valid UTF-8"))
-                .at(&file, moat_model::Span::new(offset, offset + 1)),
-        )
-    })
+    moat_model::input::read_text(path)
 }
 
 /// Loads a model file (pytm script or YAML) with its source, for locating threats.

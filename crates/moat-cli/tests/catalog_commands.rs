@@ -77,9 +77,17 @@ fn builtin_compliance() {
             "{framework}"
         );
     }
-    let out = moat(&["compliance", "--framework", "cis-aws"]);
+    let out = moat(&["compliance", "--framework", "cis-aws-v6"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `cis-aws-v"));
+    // too far from any one id to guess: the ids are listed instead
+    let out = moat(&["compliance", "--framework", "cis"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !err.contains("did you mean") && err.contains("cis-aws-v5"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -304,7 +312,7 @@ fn builtin_catalog_browsing() {
 
 #[test]
 fn trustoncloud_fixture_through_every_command() {
-    let c = ["--catalog", MINI];
+    let c = ["--catalog", MINI, "--no-builtin"];
     let with = |args: &[&str]| {
         let mut all: Vec<&str> = args.to_vec();
         all.extend(c);
@@ -341,7 +349,7 @@ fn trustoncloud_fixture_through_every_command() {
 #[test]
 fn trustoncloud_real_file_counts() {
     let Some(path) = real_file() else { return };
-    let c = ["--catalog", path.as_str()];
+    let c = ["--catalog", path.as_str(), "--no-builtin"];
     let with = |args: &[&str]| {
         let mut all: Vec<&str> = args.to_vec();
         all.extend(c);

@@ -3,6 +3,7 @@
 
 pub mod decision;
 pub mod diag;
+pub mod input;
 pub mod model;
 pub mod pytm;
 pub mod schema;
@@ -29,7 +30,8 @@ impl Loaded {
 }
 
 /// Loads a model from `text`, choosing the reader by the file name:
-/// `.py` is a pytm script, anything else Moat's YAML format.
+/// `.py` is a pytm script, anything else Moat's YAML format (`.json` files
+/// included: the same document in JSON, which is YAML, once checked to be JSON).
 pub fn load(file_name: &str, text: &str) -> Loaded {
     load_file(&SourceFile::new(file_name, text))
 }
@@ -38,7 +40,36 @@ pub fn load(file_name: &str, text: &str) -> Loaded {
 pub fn load_file(file: &SourceFile) -> Loaded {
     if file.name.ends_with(".py") {
         pytm::read(file)
+    } else if file.name.to_ascii_lowercase().ends_with(".json") {
+        match json_syntax(file) {
+            Some(error) => Loaded {
+                model: None,
+                diagnostics: vec![error],
+            },
+            None => yaml::load(file),
+        }
     } else {
         yaml::load(file)
     }
+}
+
+/// A JSON syntax error in `file`, at serde_json's line and column: a `.json`
+/// model is held to JSON, not to the laxer YAML that reads it.
+fn json_syntax(file: &SourceFile) -> Option<Diagnostic> {
+    if file.text.trim().is_empty() {
+        // the YAML reader says it plainly: the file holds no model
+        return None;
+    }
+    let error = serde_json::from_str::<serde::de::IgnoredAny>(&file.text).err()?;
+    let offset = file.offset(error.line(), error.column().max(1));
+    let message = error.to_string();
+    // serde_json appends the place; the diagnostic carries it
+    let message = match message.rfind(" at line ") {
+        Some(cut) => message[..cut].to_string(),
+        None => message,
+    };
+    Some(Diagnostic::error("json::syntax", message).at(
+        file,
+        Span::new(offset, offset.saturating_add(1).min(file.text.len())),
+    ))
 }

@@ -8,6 +8,7 @@ use moat_catalog::compliance::ComplianceReport;
 use moat_catalog::plan::Plan;
 use moat_catalog::review::Review;
 use moat_catalog::search::Entry;
+use moat_model::diag::count;
 use std::fmt::Write as _;
 
 /// One CSV field, quoted when it must be (RFC 4180).
@@ -87,8 +88,8 @@ pub fn plan_text(plan: &Plan) -> String {
     let stated = plan.stated_summary.is_some();
     let _ = writeln!(
         out,
-        "Plan: {} controls by priority ({})\n",
-        plan.rows.len(),
+        "Plan: {} by priority ({})\n",
+        count(plan.rows.len(), "control"),
         plan.sources.join(", ")
     );
     let mut head = vec![
@@ -144,8 +145,8 @@ pub fn plan_markdown(plan: &Plan, details: bool) -> String {
     let _ = writeln!(out, "# Control plan\n");
     let _ = writeln!(
         out,
-        "{} controls from {}, ordered by Moat's computed priority (docs/prioritization.md). Status is `not assessed` until a scan of the deployment exists.\n",
-        plan.rows.len(),
+        "{} from {}, ordered by Moat's computed priority (docs/prioritization.md). Status is `not assessed` until a scan of the deployment exists.\n",
+        count(plan.rows.len(), "control"),
         plan.sources
             .iter()
             .map(|s| md_code(s, false))
@@ -364,8 +365,9 @@ pub fn compliance_text(report: &ComplianceReport) -> String {
         .count();
     let _ = writeln!(
         out,
-        "{covered} of {} requirements have controls; gaps: {}",
-        report.requirements.len(),
+        "{covered} of {} {} controls; gaps: {}",
+        count(report.requirements.len(), "requirement"),
+        if covered == 1 { "has" } else { "have" },
         if report.gaps.is_empty() {
             "none".to_string()
         } else {
@@ -502,8 +504,8 @@ pub fn review_text(review: &Review, syntax: DiagramSyntax) -> String {
         let _ = writeln!(out, "{} {} ({})", class.id, class.name, class.service);
         let _ = writeln!(
             out,
-            "  {} threats at or above {}{}",
-            class.threats.len(),
+            "  {} at or above {}{}",
+            count(class.threats.len(), "threat"),
             review.min_severity,
             if class.below > 0 {
                 format!(" ({} below left out)", class.below)
@@ -603,7 +605,7 @@ pub fn entries_text(entries: &[Entry]) -> String {
         })
         .collect();
     table(&mut out, &["KIND", "ID", "NAME", "DETAIL"], &rows, 72);
-    let _ = writeln!(out, "\n{} entries", entries.len());
+    let _ = writeln!(out, "\n{}", count(entries.len(), "entry"));
     out
 }
 

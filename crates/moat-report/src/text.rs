@@ -7,6 +7,7 @@ use crate::threat_groups::{self, ThreatGroup};
 use crate::wrap::{clean, pad, truncate, width};
 use moat_catalog::Severity;
 use moat_engine::{Assessment, TargetRef, ThreatDefinition, ThreatResult, ThreatStatus};
+use moat_model::diag::count;
 use std::fmt::Write as _;
 
 /// Widest a THREAT cell may be before the name is cut (ids are never cut).
@@ -404,14 +405,6 @@ fn summary(a: &Assessment, color: bool) -> String {
         statuses.join(", ")
     );
     line
-}
-
-fn count(n: usize, noun: &str) -> String {
-    match (n, noun) {
-        (1, _) => format!("1 {noun}"),
-        (_, "boundary") => format!("{n} boundaries"),
-        _ => format!("{n} {noun}s"),
-    }
 }
 
 fn paint(text: &str, level: Severity) -> String {

@@ -175,7 +175,7 @@ fn assert_self_contained(html: &str) {
 
 /// Every tag the page opens is closed in order: catalog text, escaped, adds none.
 fn assert_balanced(html: &str) {
-    const VOID: [&str; 3] = ["meta", "input", "br"];
+    const VOID: [&str; 4] = ["meta", "input", "br", "hr"];
     let mut stack: Vec<&str> = Vec::new();
     for (at, _) in html.match_indices('<') {
         let tag = &html[at + 1..];
@@ -248,6 +248,11 @@ fn catalog_text_is_escaped_and_only_web_urls_link() {
         .compliance
         .insert("<fw>".to_string(), vec!["<req onclick=x>".to_string()]);
     catalog.threats[1].threat.mitre_attack = vec!["\"><u>x</u>".to_string()];
+    // Markdown that would fetch, run or inject something: shown as text
+    catalog.feature_classes[0].description = "<div onclick=x>\n\n![i](https://e.com/i.png) \
+        <https://e.com/ok> <javascript:alert(5)> [r][ref]\n\n[ref]: javascript:alert(6)\n\n***\n\n\
+        1. one\n2. `<two>`"
+        .to_string();
     // ids that are the page's own element ids get other anchors
     catalog.feature_classes[0].id = "status".to_string();
     catalog.threats[1].threat.id = "sec-controls".to_string();
@@ -278,6 +283,11 @@ fn catalog_text_is_escaped_and_only_web_urls_link() {
     assert!(html.contains("href=\"https://example.com/&quot;x\""));
     assert!(html.contains("<li>javascript:alert(3)</li>"));
     assert!(html.contains("&lt;req onclick=x&gt;"));
+    assert!(html.contains("&lt;div onclick=x&gt;"));
+    assert!(html.contains("![i](https://e.com/i.png)"));
+    assert!(html.contains("<a href=\"https://e.com/ok\" rel=\"noopener noreferrer\">"));
+    assert!(html.contains("&lt;javascript:alert(5)&gt; [r][ref]"));
+    assert!(html.contains("<ol>\n<li>one</li>\n<li><code>&lt;two&gt;</code></li>\n</ol>"));
     assert!(html.contains("id=\"feature-class-status\""));
     assert!(html.contains("id=\"threat-sec-controls\""));
 }

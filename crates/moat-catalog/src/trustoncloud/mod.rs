@@ -16,7 +16,7 @@ mod raw;
 
 use crate::condition::compile_checked;
 use crate::control::{Implementation, StatedPriority, Testing};
-use crate::cvss::Cvss;
+use crate::cvss::{Cvss, Metrics};
 use crate::feature_class::Operation;
 use crate::{
     Access, Catalog, CatalogThreat, Condition, Control, ControlType, Effort, FeatureClass,
@@ -387,8 +387,8 @@ impl Loader<'_> {
         condition: &str,
     ) -> Option<CatalogThreat> {
         let id = item.id;
-        let cvss = match Cvss::parse(&threat.cvss) {
-            Ok(cvss) => cvss,
+        let metrics = match Metrics::parse(&threat.cvss) {
+            Ok(metrics) => metrics,
             Err(message) => {
                 let span = self.field_span(item, "cvss");
                 self.error(
@@ -399,6 +399,7 @@ impl Loader<'_> {
                 return None;
             }
         };
+        let cvss = Cvss::scored(&threat.cvss, &metrics);
         if let Some(stated) = threat.cvss_score
             && (stated - cvss.score).abs() > 0.05
         {
@@ -439,11 +440,8 @@ impl Loader<'_> {
                 return None;
             }
         };
-        let metrics = Metrics::parse(&cvss.vector);
-        let stride = metrics
-            .as_ref()
-            .map_or(Stride::Tampering, |m| stride_for(&threat.hlgoal, m));
-        let (likelihood, impact) = metrics.as_ref().map_or((3, 3), likelihood_and_impact);
+        let stride = stride_for(&threat.hlgoal, &metrics);
+        let (likelihood, impact) = likelihood_and_impact(&metrics);
         let severity = if cvss.rating == "none" {
             Severity::Info
         } else {
@@ -754,90 +752,6 @@ fn normalize_access(value: &Value) -> Value {
     walk(value, 0)
 }
 
-/// The CVSS 3.1 base metrics as the specification weighs them.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Metrics {
-    /// Confidentiality, integrity and availability impact: 0 none, 1 low, 2 high.
-    pub confidentiality: u8,
-    pub integrity: u8,
-    pub availability: u8,
-    pub scope_changed: bool,
-    /// The exploitability sub-score, 8.22 x AV x AC x PR x UI (0.12..3.89).
-    pub exploitability: f64,
-    /// The impact sub-score (0..6.05), 0 when the vector has no impact.
-    pub impact: f64,
-}
-
-impl Metrics {
-    /// Reads a vector [`Cvss::parse`] accepted; `None` otherwise.
-    pub fn parse(vector: &str) -> Option<Metrics> {
-        let rest = vector
-            .trim()
-            .strip_prefix("CVSS:3.1/")
-            .or_else(|| vector.trim().strip_prefix("CVSS:3.0/"))?;
-        let get = |key: &str| {
-            rest.split('/')
-                .filter_map(|part| part.split_once(':'))
-                .find(|(k, _)| *k == key)
-                .map(|(_, v)| v)
-        };
-        let scope_changed = get("S")? == "C";
-        let av = match get("AV")? {
-            "N" => 0.85,
-            "A" => 0.62,
-            "L" => 0.55,
-            "P" => 0.2,
-            _ => return None,
-        };
-        let ac = match get("AC")? {
-            "L" => 0.77,
-            "H" => 0.44,
-            _ => return None,
-        };
-        let pr = match (get("PR")?, scope_changed) {
-            ("N", _) => 0.85,
-            ("L", false) => 0.62,
-            ("L", true) => 0.68,
-            ("H", false) => 0.27,
-            ("H", true) => 0.5,
-            _ => return None,
-        };
-        let ui = match get("UI")? {
-            "N" => 0.85,
-            "R" => 0.62,
-            _ => return None,
-        };
-        let level = |key: &str| match get(key)? {
-            "N" => Some(0u8),
-            "L" => Some(1),
-            "H" => Some(2),
-            _ => None,
-        };
-        let (c, i, a) = (level("C")?, level("I")?, level("A")?);
-        let weight = |l: u8| -> f64 {
-            match l {
-                2 => 0.56,
-                1 => 0.22,
-                _ => 0.0,
-            }
-        };
-        let iss = 1.0 - (1.0 - weight(c)) * (1.0 - weight(i)) * (1.0 - weight(a));
-        let impact = if scope_changed {
-            7.52 * (iss - 0.029) - 3.25 * (iss - 0.02).powi(15)
-        } else {
-            6.42 * iss
-        };
-        Some(Metrics {
-            confidentiality: c,
-            integrity: i,
-            availability: a,
-            scope_changed,
-            exploitability: 8.22 * av * ac * pr * ui,
-            impact: impact.max(0.0),
-        })
-    }
-}
-
 /// A STRIDE category for a TrustOnCloud threat, which states none. The rule
 /// reads the threat's goal (`hlgoal`) and its CVSS impact metrics, first match wins:
 ///
@@ -1022,7 +936,6 @@ mod tests {
         assert_eq!(likelihood_and_impact(&none), (5, 1));
         let one_high = metrics("CVSS:3.1/AV:A/AC:L/PR:H/UI:N/S:U/C:H/I:N/A:N");
         assert_eq!(likelihood_and_impact(&one_high), (2, 3));
-        assert_eq!(Metrics::parse("CVSS:3.1/garbage"), None);
     }
 
     #[test]

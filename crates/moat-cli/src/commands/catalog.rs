@@ -62,7 +62,7 @@ fn show(catalog: &Catalog, id: &str, format: Format) -> Result<String, Outcome> 
         let hint = moat_model::diag::did_you_mean(id, ids.iter().map(|e| e.id.as_str()))
             .map(|h| format!(", {h}"))
             .unwrap_or_default();
-        eprintln!("error: no catalog entry `{id}`{hint}");
+        crate::diagnostics::error(&format!("no catalog entry `{id}`{hint}"));
         return Err(Outcome::InputError);
     };
     let value = match entry.kind {

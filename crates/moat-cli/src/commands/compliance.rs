@@ -29,7 +29,7 @@ pub fn run(args: Args) -> Outcome {
     let report = match moat_catalog::compliance::compliance(&catalog, &args.framework) {
         Ok(r) => r,
         Err(message) => {
-            eprintln!("error: {message}");
+            crate::diagnostics::error(&message);
             return Outcome::InputError;
         }
     };

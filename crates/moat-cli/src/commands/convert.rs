@@ -1,5 +1,6 @@
 //! `moat convert MODEL`: write a model (for instance a pytm script) in Moat's
-//! YAML format or as JSON, so pytm users can move to YAML in one step.
+//! format, as YAML or as JSON, so pytm users can move off Python in one step.
+//! Both are model files every command reads back.
 
 use crate::commands::emit;
 use crate::{Outcome, inputs};
@@ -10,13 +11,13 @@ use std::path::PathBuf;
 pub enum Format {
     /// Moat's YAML model format (docs/model.md)
     Yaml,
-    /// The model as JSON, as it appears in `moat threats -f json`
+    /// The same model document as JSON: save it as a `.json` model file
     Json,
 }
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// A pytm script (.py) or a Moat YAML model
+    /// A pytm script (.py) or a Moat model (.yaml, .json)
     pub model: PathBuf,
     #[arg(long, short, value_enum, default_value = "yaml")]
     pub format: Format,
@@ -31,9 +32,7 @@ pub fn run(args: Args) -> Outcome {
     };
     let text = match args.format {
         Format::Yaml => moat_model::yaml::to_string(&model).map_err(|e| e.to_string()),
-        Format::Json => serde_json::to_string_pretty(&model)
-            .map(|t| t + "\n")
-            .map_err(|e| e.to_string()),
+        Format::Json => moat_model::yaml::to_json(&model).map_err(|e| e.to_string()),
     };
     match text {
         Ok(text) => match emit(&text, args.output.as_deref()) {

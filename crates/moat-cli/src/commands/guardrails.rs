@@ -9,6 +9,7 @@ use clap::ValueEnum;
 use moat_catalog::guardrails::{
     Category, EVENT_PATTERN_MAX_CHARS, GuardrailOptions, Guardrails, SCP_MAX_CHARS, guardrails_with,
 };
+use moat_model::diag::count;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -67,7 +68,7 @@ pub fn run(args: Args) -> Outcome {
     let result = match guardrails_with(&catalog, &args.block, &options) {
         Ok(g) => g,
         Err(error) => {
-            eprintln!("error: {error}");
+            crate::diagnostics::error(&error.to_string());
             return Outcome::InputError;
         }
     };
@@ -113,10 +114,6 @@ fn write_files(result: &Guardrails, dir: &std::path::Path) -> Result<(), Outcome
     Ok(())
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 fn render(g: &Guardrails, markdown: bool) -> String {
     let mut out = String::new();
     let heading = |out: &mut String, text: &str| {
@@ -154,9 +151,9 @@ fn render(g: &Guardrails, markdown: bool) -> String {
         out,
         "Blocking {}: {} denied by {}, {} alerted on.",
         blocked.join(", "),
-        plural(g.actions.len(), "IAM action", "IAM actions"),
-        plural(g.policies.len(), "SCP", "SCPs"),
-        plural(g.event_names.len(), "CloudTrail event", "CloudTrail events"),
+        count(g.actions.len(), "IAM action"),
+        count(g.policies.len(), "SCP"),
+        count(g.event_names.len(), "CloudTrail event")
     );
     let mut denied_kinds = vec!["enable", "use"];
     if g.options.include_remediation {

@@ -73,7 +73,7 @@ pub fn run(args: Args) -> Outcome {
         match moat_catalog::review::review(&catalog, &classes, args.min_severity.severity()) {
             Ok(r) => r,
             Err(message) => {
-                eprintln!("error: {message}");
+                crate::diagnostics::error(&message);
                 return Outcome::InputError;
             }
         };

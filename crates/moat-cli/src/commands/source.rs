@@ -1,5 +1,6 @@
-//! The catalog the catalog commands (plan, review, compliance, guardrails,
-//! catalog) work on: the built-in one, or the files given with `--catalog`.
+//! The catalog every command works on, chosen the same way everywhere: the
+//! built-in one plus each `--catalog` file, or, with `--no-builtin`, the
+//! `--catalog` files alone.
 
 use crate::{Outcome, diagnostics, inputs};
 use clap::ValueEnum;
@@ -8,20 +9,19 @@ use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct CatalogArgs {
-    /// Use this catalog instead of the built-in one: a Moat YAML catalog, a
-    /// TrustOnCloud ThreatModel JSON file or a pytm threats.json (repeatable)
+    /// Add a catalog to the built-in one: a Moat YAML catalog, a TrustOnCloud
+    /// ThreatModel JSON file or a pytm threats.json (repeatable)
     #[arg(long = "catalog", value_name = "PATH", global = true)]
     pub catalogs: Vec<PathBuf>,
-    /// With --catalog, keep the built-in catalog as well
-    #[arg(long, global = true)]
-    pub with_builtin: bool,
+    /// Leave out the built-in catalog: use the --catalog files alone
+    #[arg(long, global = true, requires = "catalogs")]
+    pub no_builtin: bool,
 }
 
 impl CatalogArgs {
     /// Loads the catalog and shows its diagnostics; errors end the command.
     pub fn load(&self) -> Result<Catalog, Outcome> {
-        let no_builtin = !self.catalogs.is_empty() && !self.with_builtin;
-        let (catalog, diags) = inputs::load_catalog(&self.catalogs, no_builtin);
+        let (catalog, diags) = inputs::load_catalog(&self.catalogs, self.no_builtin);
         diagnostics::print_all(&diags, inputs::stderr_color());
         if diags.iter().any(moat_model::Diagnostic::is_error) {
             return Err(Outcome::InputError);

@@ -2,10 +2,12 @@
 //! their status (from declared controls and recorded decisions), and what to do.
 
 use crate::commands::emit;
+use crate::commands::source::CatalogArgs;
 use crate::{Outcome, diagnostics, inputs};
 use clap::ValueEnum;
 use moat_catalog::Severity;
 use moat_engine::Assessment;
+use moat_model::diag::count;
 use std::path::PathBuf;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -46,12 +48,8 @@ pub struct Args {
     /// Render with your own minijinja template instead (see docs/templates.md)
     #[arg(long, conflicts_with = "format")]
     pub template: Option<PathBuf>,
-    /// Extra catalog: a Moat catalog YAML file or a pytm threats.json (repeatable)
-    #[arg(long = "catalog", value_name = "PATH")]
-    pub catalogs: Vec<PathBuf>,
-    /// Leave out the built-in catalog
-    #[arg(long)]
-    pub no_builtin: bool,
+    #[command(flatten)]
+    pub catalog: CatalogArgs,
     /// Report only threats at or above this severity (`--fail-on` still counts all)
     #[arg(long, value_enum)]
     pub min_severity: Option<SeverityArg>,
@@ -89,7 +87,8 @@ pub fn run(args: Args) -> Outcome {
         None => moat_engine::today(),
     };
     let (loaded, source) = inputs::load_model(&args.model);
-    let (catalog, catalog_diags) = inputs::load_catalog(&args.catalogs, args.no_builtin);
+    let (catalog, catalog_diags) =
+        inputs::load_catalog(&args.catalog.catalogs, args.catalog.no_builtin);
     let mut diags = loaded.diagnostics;
     diags.extend(catalog_diags);
     diagnostics::print_all(&diags, color);
@@ -113,7 +112,7 @@ pub fn run(args: Args) -> Outcome {
         eprintln!(
             "moat: `{}` is incomplete: {} of the source could not be interpreted, so threats may be missing (see the warnings above; `--strict` fails the run)",
             args.model.display(),
-            plural(assessment.model.incomplete.len(), "part")
+            count(assessment.model.incomplete.len(), "part")
         );
     }
     // --fail-on looks at every applicable threat, before --min-severity hides any
@@ -206,7 +205,7 @@ fn input_outcome(assessment: &Assessment, strict: bool) -> Option<Outcome> {
         if warnings > 0 || incomplete > 0 {
             eprintln!(
                 "moat: --strict: {}{}{}",
-                plural(warnings, "warning"),
+                count(warnings, "warning"),
                 if warnings > 0 && incomplete > 0 {
                     " and "
                 } else {
@@ -215,7 +214,7 @@ fn input_outcome(assessment: &Assessment, strict: bool) -> Option<Outcome> {
                 if incomplete > 0 {
                     format!(
                         "an incomplete model ({})",
-                        plural(incomplete, "skipped part")
+                        count(incomplete, "skipped part")
                     )
                 } else {
                     String::new()
@@ -247,15 +246,7 @@ fn fail_line(assessment: &Assessment, threshold: Severity, open: usize) -> Strin
     };
     format!(
         "moat: {} at or above {}{shown}; implement a control (`implements:`) or record a decision (`decisions:`, docs/model.md#decisions)",
-        plural(open, "open threat"),
+        count(open, "open threat"),
         threshold.as_str(),
     )
-}
-
-fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
 }

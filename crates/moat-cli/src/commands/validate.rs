@@ -1,7 +1,10 @@
 //! `moat validate MODEL...`: load and check without evaluating threats.
 //! Every file is checked, whatever the earlier ones gave.
 
+use crate::commands::source::CatalogArgs;
 use crate::{Outcome, diagnostics, inputs};
+use moat_model::Level;
+use moat_model::diag::{count, escape_controls};
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -9,15 +12,16 @@ pub struct Args {
     /// Pytm scripts (.py) or Moat YAML models
     #[arg(required = true)]
     pub models: Vec<PathBuf>,
-    /// Catalogs to check too: Moat catalog YAML or pytm threats.json (repeatable)
-    #[arg(long = "catalog", value_name = "PATH")]
-    pub catalogs: Vec<PathBuf>,
+    /// Catalogs to check too, with the built-in one unless --no-builtin
+    #[command(flatten)]
+    pub catalog: CatalogArgs,
 }
 
 pub fn run(args: Args) -> Outcome {
     let color = inputs::stderr_color();
     let mut failed = false;
-    let (catalog, catalog_diags) = inputs::load_catalog(&args.catalogs, false);
+    let (catalog, catalog_diags) =
+        inputs::load_catalog(&args.catalog.catalogs, args.catalog.no_builtin);
     for path in &args.models {
         let (mut loaded, source) = inputs::load_model(path);
         // What only the catalog can tell (`service` and `features` values,
@@ -29,20 +33,28 @@ pub fn run(args: Args) -> Outcome {
             loaded.diagnostics.extend(assessment.diagnostics);
         }
         diagnostics::print_all(&loaded.diagnostics, color);
-        let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
-        let warnings = loaded.diagnostics.len() - errors;
+        let of_level = |level| {
+            loaded
+                .diagnostics
+                .iter()
+                .filter(|d| d.level == level)
+                .count()
+        };
+        let errors = of_level(Level::Error);
+        let shown = escape_controls(&path.display().to_string()).into_owned();
         match &loaded.model {
             Some(m) if errors == 0 => println!(
-                "{}: ok ({} boundaries, {} elements, {} flows, {} data; {warnings} warnings/notes)",
-                path.display(),
-                m.boundaries.len(),
-                m.elements.len(),
-                m.flows.len(),
-                m.data.len()
+                "{shown}: ok ({}, {}, {}, {}; {}, {})",
+                count(m.boundaries.len(), "boundary"),
+                count(m.elements.len(), "element"),
+                count(m.flows.len(), "flow"),
+                count(m.data.len(), "data"),
+                count(of_level(Level::Warning), "warning"),
+                count(of_level(Level::Note), "note"),
             ),
             _ => {
                 failed = true;
-                println!("{}: {errors} errors", path.display());
+                println!("{shown}: {}", count(errors, "error"));
             }
         }
     }
@@ -51,10 +63,10 @@ pub fn run(args: Args) -> Outcome {
     if diags.iter().any(|d| d.is_error()) {
         failed = true;
     }
-    if !args.catalogs.is_empty() {
+    if !args.catalog.catalogs.is_empty() {
         println!(
-            "catalog: {} threats from {}",
-            catalog.threats.len(),
+            "catalog: {} from {}",
+            count(catalog.threats.len(), "threat"),
             catalog.sources.join(", ")
         );
     }

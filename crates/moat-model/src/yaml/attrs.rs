@@ -77,6 +77,46 @@ pub(crate) fn check(
     checked
 }
 
+/// Checks an element's `attributes` and `controls` when its kind is unknown,
+/// so that error does not hide the others: a name no element kind has, and a
+/// value no kind having that name accepts, are still reported.
+pub(crate) fn check_any_element(reporter: &Reporter, attributes: AttrMap, controls: AttrMap) {
+    let kinds = || ElementKind::ALL.into_iter().map(Target::Element);
+    for (name, value) in attributes {
+        let specs: Vec<&AttrSpec> = kinds()
+            .filter_map(|t| schema::attribute(t, &name.value))
+            .collect();
+        match specs.first() {
+            None => {
+                let mut known: Vec<&str> = kinds()
+                    .flat_map(|t| schema::attributes(t).iter().map(|s| s.name))
+                    .collect();
+                known.sort_unstable();
+                known.dedup();
+                let mut diagnostic = Diagnostic::error(
+                    "yaml::unknown-attribute",
+                    format!(
+                        "unknown attribute {} for any kind of element",
+                        quoted(&name.value)
+                    ),
+                );
+                if let Some(help) = did_you_mean(&name.value, known.iter().copied()) {
+                    diagnostic = diagnostic.with_help(help);
+                }
+                reporter.report(diagnostic, name.span);
+            }
+            Some(first) => {
+                if !specs.iter().any(|spec| spec.ty.accepts(&value.value)) {
+                    check_value(reporter, first, "attribute", &value);
+                }
+            }
+        }
+    }
+    // controls are the same for every kind of element
+    let any = Target::Element(ElementKind::Server);
+    check(reporter, any, AttrMap::default(), Some(controls));
+}
+
 /// Whether `value` has `spec`'s type; reports it if not.
 pub(crate) fn check_value(
     reporter: &Reporter,

@@ -224,8 +224,10 @@ fn element(reporter: &Reporter, ids: &Ids, element: Loc<ElementDoc>, id: &Loc<St
         ids.resolve(reporter, data.as_deref(), IdKind::Data);
     }
     let kind = doc.kind.value;
-    // With an unknown kind there is no telling which attributes are right.
+    // With an unknown kind there is no telling which attributes are right,
+    // only which no kind could have: those are reported, the rest dropped.
     let attributes = if reporter.is_flagged(doc.kind.span) {
+        attrs::check_any_element(reporter, doc.attributes, doc.controls);
         Default::default()
     } else {
         attrs::check(

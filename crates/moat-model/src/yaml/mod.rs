@@ -18,6 +18,7 @@ mod attrs;
 mod de;
 mod decisions;
 mod doc;
+mod errors;
 mod export;
 mod flow_fields;
 mod loc;
@@ -28,6 +29,7 @@ mod refs;
 mod report;
 
 pub use doc::{AttrMap, BoundaryDoc, DataDoc, ElementDoc, FlowDoc, ModelDoc, PropertyMap};
+pub use errors::describe_error;
 pub use export::document;
 pub use loc::Loc;
 
@@ -64,6 +66,12 @@ fn is_empty(node: &node::Node, reporter: &Reporter) -> bool {
 /// `model` in Moat's YAML format; [`load`] reads it back as the same model.
 pub fn to_string(model: &Model) -> Result<String, serde_saphyr::SerializeError> {
     serde_saphyr::to_string(&document(model))
+}
+
+/// `model` as the same document in JSON: a `.json` model file that every
+/// command reads back (JSON is YAML, read and checked by [`load`]).
+pub fn to_json(model: &Model) -> Result<String, serde_json::Error> {
+    serde_json::to_string_pretty(&document(model)).map(|text| text + "\n")
 }
 
 /// The JSON Schema of the YAML format (`docs/model.schema.json`).

@@ -2,13 +2,13 @@
 //! spans on every node, resolving anchors, aliases, merge keys and tags, and
 //! reports syntax errors and budget breaches with their place.
 
-use super::{MAX_DEPTH, MAX_NODES, Node, NodeValue, options};
+use super::{Node, NodeValue, options};
 use crate::diag::Diagnostic;
 use crate::span::{SourceFile, Span};
 use crate::yaml::report::Reporter;
 use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::{Location, MessageFormatter, Spanned};
+use serde_saphyr::{Location, Spanned};
 use std::borrow::Cow;
 
 /// Parses `file` into a node tree, or reports why it cannot.
@@ -16,7 +16,8 @@ pub(super) fn parse<'t>(file: &SourceFile, reporter: &Reporter) -> Option<Node<'
     match serde_saphyr::from_str_with_options::<Spanned<RawValue>>(&file.text, options()) {
         Ok(raw) => Some(resolve(raw, file)),
         Err(error) => {
-            let (message, code) = describe_error(&error);
+            let budget = options().budget.unwrap_or_default();
+            let (message, code) = crate::yaml::describe_error(&error, &budget);
             let span = error
                 .location()
                 .map(|loc| point(&loc, file))
@@ -24,51 +25,6 @@ pub(super) fn parse<'t>(file: &SourceFile, reporter: &Reporter) -> Option<Node<'
             reporter.report(Diagnostic::error(code, message), span);
             None
         }
-    }
-}
-
-fn describe_error(error: &serde_saphyr::Error) -> (String, &'static str) {
-    let error = error.without_snippet();
-    if let serde_saphyr::Error::Budget { breach, .. } = error {
-        use serde_saphyr::budget::BudgetBreach;
-        let message = match breach {
-            BudgetBreach::Depth { .. } => too_deep(),
-            BudgetBreach::Nodes { .. } => {
-                format!("the document has too many values (the limit is {MAX_NODES})")
-            }
-            BudgetBreach::Documents { .. } => {
-                "a model file holds one YAML document; found more than one".to_string()
-            }
-            other => format!("the document is too large or too complex ({other:?})"),
-        };
-        return (message, "yaml::limit");
-    }
-    if let serde_saphyr::Error::ExternalMessage { source, .. } = error
-        && let serde_saphyr::ExternalMessageSource::Parser(scan) = source.as_ref()
-        && matches!(
-            scan.kind(),
-            serde_saphyr::granit_parser::ErrorKind::RecursionLimitExceeded
-        )
-    {
-        return (too_deep(), "yaml::limit");
-    }
-    let text = serde_saphyr::UserMessageFormatter.format_message(error);
-    (style_message(&text), "yaml::syntax")
-}
-
-fn too_deep() -> String {
-    format!("the document is nested too deeply (the limit is {MAX_DEPTH} levels)")
-}
-
-/// Moat's message style: lowercase start (acronyms kept), no final period.
-fn style_message(text: &str) -> String {
-    let text = text.trim().trim_end_matches('.');
-    let mut chars = text.chars();
-    match (chars.next(), chars.next()) {
-        (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => {
-            first.to_lowercase().chain(text.chars().skip(1)).collect()
-        }
-        _ => text.to_string(),
     }
 }
 
