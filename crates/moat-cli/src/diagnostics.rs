@@ -274,9 +274,14 @@ pub fn render(diag: &Diagnostic, color: bool) -> String {
 }
 
 /// Prints `error: message` to stderr, for errors without a place in a file;
-/// the message quotes user input, so it is escaped like any diagnostic.
+/// the message quotes user input, so each of its lines is escaped like any
+/// diagnostic (the line breaks of a message of several lines are kept).
 pub fn error(message: &str) {
-    eprintln!("error: {}", escape_controls(message));
+    let lines: Vec<String> = message
+        .split('\n')
+        .map(|line| escape_controls(line).into_owned())
+        .collect();
+    eprintln!("error: {}", lines.join("\n"));
 }
 
 /// Prints every diagnostic to stderr, in order.

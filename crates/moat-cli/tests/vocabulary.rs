@@ -61,7 +61,7 @@ fn validate_reports_each_typo_at_its_value() {
     typos.yaml:16:27: warning: unknown service `s4` on element `other`, did you mean `s3`?
     ");
     let summary = String::from_utf8(out.stdout).unwrap();
-    assert!(summary.contains("4 warnings/notes"), "{summary}");
+    assert!(summary.contains("3 warnings, 1 note"), "{summary}");
 }
 
 #[test]
