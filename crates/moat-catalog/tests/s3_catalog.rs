@@ -83,7 +83,10 @@ fn threats_are_complete() {
         "S3 threat ids are numbered without gaps other than merged threats"
     );
     for (gone, into) in MERGED {
-        assert!(catalog.threat(into).is_some(), "{gone} was merged into missing {into}");
+        assert!(
+            catalog.threat(into).is_some(),
+            "{gone} was merged into missing {into}"
+        );
     }
     for t in threats {
         assert!(t.feature_class.is_some(), "{} has no feature class", t.id);
@@ -293,4 +296,29 @@ fn actions_are_found_in_every_snippet_style() {
     assert!(check_action("s3:GetObjekt").is_err());
     let json = r#"{"Effect":"Deny","NotAction":"sts:AssumeRole"}"#;
     assert_eq!(actions_in(json), ["sts:AssumeRole"]);
+}
+
+/// Whoever opens a catalog file learns where its format is described: the
+/// comment block at the top of every built-in file names docs/catalog.md, and
+/// no header points at a path outside the repository.
+#[test]
+fn every_catalog_file_header_points_at_the_format_documentation() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut checked = 0;
+    for name in moat_catalog::builtin_files() {
+        let text = std::fs::read_to_string(root.join(name)).unwrap();
+        let header: Vec<&str> = text.lines().take_while(|l| l.starts_with('#')).collect();
+        assert!(!header.is_empty(), "{name} has no header comment");
+        let header = header.join("\n");
+        assert!(
+            header.contains("docs/catalog.md"),
+            "{name}: the header does not point at docs/catalog.md"
+        );
+        assert!(
+            !header.contains("/tmp/") && !header.contains("/work/"),
+            "{name}: the header names a path outside the repository"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 20, "only {checked} catalog files");
 }
