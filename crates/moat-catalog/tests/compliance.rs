@@ -225,3 +225,15 @@ fn the_cis_files_say_they_are_subsets_of_the_benchmarks() {
         );
     }
 }
+
+#[test]
+fn catalog_search_finds_controls_by_the_requirements_they_support() {
+    let (catalog, _) = builtin();
+    let found: Vec<String> = moat_catalog::search::search(&catalog, "S3.8")
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
+    // C-S3-100 names S3.8 only under `supports`
+    assert!(found.iter().any(|id| id == "C-S3-100"), "{found:?}");
+    assert!(found.iter().any(|id| id == "C-S3-002"), "{found:?}");
+}
