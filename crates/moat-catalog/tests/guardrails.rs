@@ -1,15 +1,16 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-//! `moat guardrails` core: SCPs that deny blocked feature classes and
-//! EventBridge patterns for their CloudTrail events, for the built-in catalog
-//! and for TrustOnCloud's S3 ThreatModel when /work/shared holds it.
+//! `moat guardrails` core: SCPs that deny the enabling actions of blocked
+//! feature classes and EventBridge patterns for their CloudTrail events, for
+//! the built-in catalog and for TrustOnCloud's S3 ThreatModel when /work/shared
+//! holds it. Each default of docs/guardrails.md has a test here.
 
 use moat_catalog::guardrails::{
-    EVENT_PATTERN_MAX_CHARS, GuardrailError, GuardrailOptions, Guardrails, SCP_MAX_CHARS, SID,
-    guardrails, guardrails_with,
+    Category, EVENT_PATTERN_MAX_CHARS, GuardrailError, GuardrailOptions, Guardrails, SCP_MAX_CHARS,
+    SID_PREFIX, guardrails, guardrails_with,
 };
 use moat_catalog::{Catalog, builtin, iam_actions};
 use serde_json::Value;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
@@ -43,24 +44,58 @@ fn ids(list: &[&str]) -> Vec<String> {
 }
 
 fn block(catalog: &Catalog, list: &[&str]) -> Guardrails {
-    let result = guardrails(catalog, &ids(list));
-    match result {
+    block_with(catalog, list, &GuardrailOptions::default())
+}
+
+fn block_with(catalog: &Catalog, list: &[&str], options: &GuardrailOptions) -> Guardrails {
+    match guardrails_with(catalog, &ids(list), options) {
         Ok(g) => {
-            check(&g, None);
+            // The ARNs as written into the policies: trimmed, each once.
+            check(&g, &g.options.exempt_role_arns);
             g
         }
         Err(error) => panic!("{list:?}: {error}"),
     }
 }
 
-/// Every policy has the documented shape and size, the policies together deny
-/// exactly `actions` once their wildcards are expanded, and every event
-/// pattern has its shape and size.
-fn check(g: &Guardrails, exempt: Option<&str>) {
+/// Everything denied, core classes included.
+fn everything() -> GuardrailOptions {
+    GuardrailOptions {
+        include_reads: true,
+        include_remediation: true,
+        force: true,
+        ..GuardrailOptions::default()
+    }
+}
+
+fn forced() -> GuardrailOptions {
+    GuardrailOptions {
+        force: true,
+        ..GuardrailOptions::default()
+    }
+}
+
+/// Every policy has the documented shape and size, its statements one per
+/// service with valid, unique Sids, the policies together deny exactly
+/// `actions` once their wildcards are expanded, and every event pattern has its
+/// shape and size.
+fn check(g: &Guardrails, exempt: &[String]) {
     let deny: BTreeSet<&str> = g.actions.iter().map(String::as_str).collect();
     assert_eq!(deny.len(), g.actions.len(), "duplicates in {:?}", g.actions);
     for action in &g.actions {
         assert_eq!(iam_actions::canonical(action), Some(action.as_str()));
+    }
+    // The classification agrees with the deny list.
+    let denied_by_class: BTreeSet<&str> = g
+        .classified
+        .iter()
+        .filter(|c| c.denied)
+        .map(|c| c.action.as_str())
+        .collect();
+    assert_eq!(denied_by_class, deny);
+    for c in &g.classified {
+        assert_eq!(c.denied, g.options.denies(c.category), "{}", c.action);
+        assert!(!c.reason.is_empty());
     }
 
     let mut sids = BTreeSet::new();
@@ -74,35 +109,56 @@ fn check(g: &Guardrails, exempt: Option<&str>) {
         assert_eq!(object.len(), 2, "{text}");
         assert_eq!(object["Version"], "2012-10-17");
         let statements = object["Statement"].as_array().unwrap();
-        assert_eq!(statements.len(), 1);
-        let statement = statements[0].as_object().unwrap();
-        let sid = statement["Sid"].as_str().unwrap();
-        assert!(sid.starts_with(SID), "{sid}");
-        assert!(sid.chars().all(|c| c.is_ascii_alphanumeric()), "{sid}");
-        assert!(sids.insert(sid.to_string()), "duplicate Sid {sid}");
-        assert_eq!(statement["Effect"], "Deny");
-        assert_eq!(statement["Resource"], "*");
-        match exempt {
-            None => {
+        assert!(!statements.is_empty());
+        let mut services = BTreeSet::new();
+        for statement in statements {
+            let statement = statement.as_object().unwrap();
+            let sid = statement["Sid"].as_str().unwrap();
+            assert!(sid.starts_with(SID_PREFIX), "{sid}");
+            // IAM accepts ASCII letters and digits in a Sid.
+            assert!(
+                !sid.is_empty() && sid.chars().all(|c| c.is_ascii_alphanumeric()),
+                "{sid}"
+            );
+            assert!(sids.insert(sid.to_string()), "duplicate Sid {sid}");
+            assert_eq!(statement["Effect"], "Deny");
+            assert_eq!(statement["Resource"], "*");
+            if exempt.is_empty() {
                 assert_eq!(statement.len(), 4, "{text}");
                 assert!(!statement.contains_key("Condition"));
-            }
-            Some(arn) => {
+            } else {
                 assert_eq!(statement.len(), 5, "{text}");
-                assert_eq!(
-                    statement["Condition"],
-                    serde_json::json!({"ArnNotLike": {"aws:PrincipalArn": arn}})
+                let arns: Vec<String> = match &statement["Condition"]["ArnNotLike"]["aws:PrincipalArn"]
+                {
+                    Value::String(one) => vec![one.clone()],
+                    Value::Array(many) => {
+                        assert!(many.len() >= 2, "{text}");
+                        many.iter()
+                            .map(|v| v.as_str().unwrap().to_string())
+                            .collect()
+                    }
+                    other => panic!("{other}"),
+                };
+                let wanted: BTreeSet<&String> = exempt.iter().collect();
+                assert_eq!(arns.iter().collect::<BTreeSet<_>>(), wanted);
+            }
+            let actions = statement["Action"].as_array().unwrap();
+            assert!(!actions.is_empty());
+            // One statement per service in a policy.
+            let service = actions[0].as_str().unwrap().split(':').next().unwrap();
+            assert!(
+                services.insert(service.to_string()),
+                "{service} twice: {text}"
+            );
+            for action in actions {
+                let action = action.as_str().unwrap();
+                assert!(
+                    action.starts_with(&format!("{service}:")),
+                    "{action} in {sid}"
                 );
+                written.push(action.to_string());
             }
         }
-        let actions = statement["Action"].as_array().unwrap();
-        assert!(!actions.is_empty());
-        for action in actions {
-            written.push(action.as_str().unwrap().to_string());
-        }
-    }
-    if g.policies.len() == 1 {
-        assert_eq!(sids.iter().next().map(String::as_str), Some(SID));
     }
     assert_eq!(written, g.policy_actions);
 
@@ -132,8 +188,7 @@ fn check(g: &Guardrails, exempt: Option<&str>) {
 
     // Event patterns.
     let mut names = BTreeSet::new();
-    let mut services_of: std::collections::BTreeMap<String, BTreeSet<String>> =
-        std::collections::BTreeMap::new();
+    let mut services_of: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for pattern in &g.event_patterns {
         let text = serde_json::to_string(pattern).unwrap();
         assert!(text.len() <= EVENT_PATTERN_MAX_CHARS, "{text}");
@@ -186,10 +241,14 @@ fn check(g: &Guardrails, exempt: Option<&str>) {
         assert!(!deny.contains(action.as_str()), "{action}");
         assert!(!reason.is_empty());
     }
+    for (action, controls) in &g.needed_by_controls {
+        assert!(deny.contains(action.as_str()), "{action}");
+        assert!(!controls.is_empty());
+    }
 }
 
 #[test]
-fn website_alone() {
+fn website_denies_only_what_enables_it() {
     let g = block(ours(), &["FC-S3-WEBSITE"]);
     assert_eq!(
         g.blocked,
@@ -198,59 +257,148 @@ fn website_alone() {
             "Static website hosting".to_string()
         )]
     );
-    assert_eq!(
-        g.actions,
-        ids(&[
-            "s3:DeleteBucketWebsite",
-            "s3:GetBucketWebsite",
-            "s3:PutBucketWebsite"
-        ])
-    );
+    // Reading the setting (terraform plan) and removing a website stay allowed.
+    assert_eq!(g.actions, ids(&["s3:PutBucketWebsite"]));
+    assert_eq!(g.kept(Category::Read), vec!["s3:GetBucketWebsite"]);
+    assert_eq!(g.kept(Category::Remediate), vec!["s3:DeleteBucketWebsite"]);
     assert_eq!(g.policies.len(), 1);
-    for name in [
-        "PutBucketWebsite",
-        "DeleteBucketWebsite",
-        "GetBucketWebsite",
-    ] {
-        assert!(g.event_names.iter().any(|n| n == name), "{name}");
-    }
+    assert_eq!(
+        g.policies[0]["Statement"][0]["Sid"],
+        serde_json::json!("DenyS3WebsiteEnable")
+    );
+    // Alerts follow what is denied.
+    assert_eq!(g.event_names, ids(&["PutBucketWebsite"]));
     assert_eq!(g.event_patterns.len(), 1);
     assert_eq!(g.event_patterns[0]["source"], serde_json::json!(["aws.s3"]));
-    assert!(g.data_events.is_empty());
-    assert_eq!(g.read_only_events, ids(&["GetBucketWebsite"]));
+    assert!(g.data_events.is_empty() && g.read_only_events.is_empty());
     assert!(g.skipped.is_empty() && g.shared.is_empty());
+    // The controls naming s3:PutBucketWebsite deny it too (C-S3-026, C-S3-102).
+    assert!(
+        g.needed_by_controls.is_empty(),
+        "{:?}",
+        g.needed_by_controls
+    );
+    assert!(g.warnings.is_empty(), "{:?}", g.warnings);
 }
 
 #[test]
-fn torrent_alone() {
+fn reads_and_remediation_are_denied_only_when_asked() {
+    let reads = block_with(
+        ours(),
+        &["FC-S3-WEBSITE"],
+        &GuardrailOptions {
+            include_reads: true,
+            ..GuardrailOptions::default()
+        },
+    );
+    assert_eq!(
+        reads.actions,
+        ids(&["s3:GetBucketWebsite", "s3:PutBucketWebsite"])
+    );
+    assert_eq!(
+        reads.event_names,
+        ids(&["GetBucketWebsite", "PutBucketWebsite"])
+    );
+    assert_eq!(reads.read_only_events, ids(&["GetBucketWebsite"]));
+    assert_eq!(
+        reads.policies[0]["Statement"][0]["Sid"],
+        serde_json::json!("DenyS3WebsiteEnableRead")
+    );
+
+    let remediation = block_with(
+        ours(),
+        &["FC-S3-WEBSITE"],
+        &GuardrailOptions {
+            include_remediation: true,
+            ..GuardrailOptions::default()
+        },
+    );
+    assert_eq!(
+        remediation.actions,
+        ids(&["s3:DeleteBucketWebsite", "s3:PutBucketWebsite"])
+    );
+    assert_eq!(
+        remediation.policies[0]["Statement"][0]["Sid"],
+        serde_json::json!("DenyS3WebsiteEnableRemediate")
+    );
+
+    let all = block_with(
+        ours(),
+        &["FC-S3-WEBSITE"],
+        &GuardrailOptions {
+            include_reads: true,
+            include_remediation: true,
+            ..GuardrailOptions::default()
+        },
+    );
+    assert_eq!(all.actions.len(), 3);
+    assert!(all.kept(Category::Read).is_empty() && all.kept(Category::Remediate).is_empty());
+    assert_eq!(
+        all.policies[0]["Statement"][0]["Sid"],
+        serde_json::json!("DenyS3WebsiteEnableRemediateRead")
+    );
+}
+
+#[test]
+fn torrent_is_denied_although_its_actions_read() {
+    // Retrieving through BitTorrent is the feature itself (a reviewed exception
+    // to the Read access level).
     let g = block(ours(), &["FC-S3-TORRENT"]);
     assert_eq!(
         g.actions,
         ids(&["s3:GetObjectTorrent", "s3:GetObjectVersionTorrent"])
     );
+    assert_eq!(g.denied(Category::Use).len(), 2);
     // Both actions authorize the same call, an object-level one.
     assert_eq!(g.event_names, ids(&["GetObjectTorrent"]));
     assert_eq!(g.data_events, ids(&["GetObjectTorrent"]));
 }
 
 #[test]
-fn replication_alone() {
+fn replication_denies_its_dual_permission_and_says_so() {
     let g = block(ours(), &["FC-S3-REPLICATION"]);
-    assert_eq!(g.actions.len(), 7, "{:?}", g.actions);
-    assert!(
-        g.actions
-            .iter()
-            .any(|a| a == "s3:PutReplicationConfiguration")
+    assert_eq!(
+        g.actions,
+        ids(&[
+            "s3:GetObjectVersionForReplication",
+            "s3:ObjectOwnerOverrideToBucketOwner",
+            "s3:PutReplicationConfiguration",
+            "s3:ReplicateDelete",
+            "s3:ReplicateObject",
+            "s3:ReplicateTags",
+        ])
     );
-    for name in [
-        "PutBucketReplication",
-        "GetBucketReplication",
-        "DeleteBucketReplication",
-    ] {
+    assert_eq!(
+        g.kept(Category::Read),
+        vec!["s3:GetReplicationConfiguration"]
+    );
+    // PutReplicationConfiguration also authorizes DeleteBucketReplication.
+    assert_eq!(
+        g.denied(Category::Dual),
+        vec!["s3:PutReplicationConfiguration"]
+    );
+    assert!(
+        g.notes
+            .iter()
+            .any(|n| n.contains("s3:PutReplicationConfiguration")
+                && n.contains("switches the feature off")),
+        "{:?}",
+        g.notes
+    );
+    for name in ["PutBucketReplication", "DeleteBucketReplication"] {
         assert!(g.event_names.iter().any(|n| n == name), "{name}");
     }
+    assert!(!g.event_names.iter().any(|n| n == "GetBucketReplication"));
     // The actions S3 itself uses while replicating record no API call of their own.
     assert!(!g.event_names.iter().any(|n| n.starts_with("Replicate")));
+    // The catalog recommends replicating critical buckets (C-S3-048).
+    let users: BTreeMap<&str, &Vec<String>> = g
+        .needed_by_controls
+        .iter()
+        .map(|(a, c)| (a.as_str(), c))
+        .collect();
+    assert!(users["s3:PutReplicationConfiguration"].contains(&"C-S3-048".to_string()));
+    assert!(g.warnings.iter().any(|w| w.contains("C-S3-048")));
 }
 
 #[test]
@@ -270,6 +418,179 @@ fn three_classes_together() {
     assert_eq!(together.event_names, events.into_iter().collect::<Vec<_>>());
     assert_eq!(together.blocked.len(), 3);
     assert_eq!(together.policies.len(), 1);
+    // Several features in one service share a statement.
+    assert_eq!(
+        together.policies[0]["Statement"][0]["Sid"],
+        serde_json::json!("DenyS3FeaturesEnable")
+    );
+}
+
+#[test]
+fn sids_name_the_service_and_the_feature() {
+    let g = block(ours(), &["FC-S3-OBJECT-LAMBDA"]);
+    let sids: Vec<&str> = g.policies[0]["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["Sid"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sids,
+        vec![
+            "DenyS3ObjectLambdaEnable",
+            "DenyS3ObjectLambdaObjectLambdaEnable"
+        ]
+    );
+    let vpc = block(ours(), &["FC-VPC-ENDPOINT"]);
+    assert_eq!(
+        vpc.policies[0]["Statement"][0]["Sid"],
+        serde_json::json!("DenyEC2VpcEndpointEnable")
+    );
+}
+
+#[test]
+fn core_classes_are_refused_with_their_consequence() {
+    let expected = [
+        ("FC-IAM", vec!["iam:PassRole"]),
+        ("FC-STS", vec!["sts:AssumeRole", "no role could be assumed"]),
+        ("FC-KMS", vec!["kms:Decrypt", "unreadable"]),
+        ("FC-ORGANIZATIONS", vec!["organization policies"]),
+        ("FC-CLOUDTRAIL", vec!["cloudtrail:StartLogging"]),
+        ("FC-S3-OBJECT", vec!["s3:GetObject"]),
+        ("FC-S3-BUCKET", vec!["s3:CreateBucket"]),
+        ("FC-S3-BPA-BUCKET", vec!["s3:PutBucketPublicAccessBlock"]),
+        (
+            "FC-S3-BPA-ACCOUNT",
+            vec![
+                "s3:PutAccountPublicAccessBlock",
+                "turn account-level Block Public Access on",
+            ],
+        ),
+    ];
+    for (id, phrases) in expected {
+        let error = guardrails(ours(), &ids(&[id])).unwrap_err();
+        let GuardrailError::Lockout(items) = &error else {
+            panic!("{id}: {error}");
+        };
+        assert!(
+            items[0].subject.contains(&format!("`{id}`")),
+            "{id}: {error}"
+        );
+        let message = error.to_string();
+        assert!(message.contains("--force"), "{message}");
+        for phrase in phrases {
+            assert!(
+                message.contains(phrase),
+                "{id}: `{phrase}` not in {message}"
+            );
+        }
+        // Forced, the result carries the same consequence as a warning.
+        let g = block_with(ours(), &[id], &forced());
+        assert!(
+            g.warnings
+                .iter()
+                .any(|w| w.starts_with("forced: ") && w.contains(id)),
+            "{id}: {:?}",
+            g.warnings
+        );
+    }
+}
+
+#[test]
+fn forced_core_classes_still_keep_reads_and_remediation() {
+    let kms = block_with(ours(), &["FC-KMS"], &forced());
+    for denied in [
+        "kms:Decrypt",
+        "kms:GenerateDataKey",
+        "kms:CreateGrant",
+        "kms:PutKeyPolicy",
+    ] {
+        assert!(kms.actions.iter().any(|a| a == denied), "{denied}");
+    }
+    for kept in [
+        "kms:DescribeKey",
+        "kms:RevokeGrant",
+        "kms:RetireGrant",
+        "kms:DisableKey",
+    ] {
+        assert!(!kms.actions.iter().any(|a| a == kept), "{kept}");
+    }
+    let bpa = block_with(ours(), &["FC-S3-BPA-ACCOUNT"], &forced());
+    assert_eq!(bpa.actions, ids(&["s3:PutAccountPublicAccessBlock"]));
+    assert_eq!(
+        bpa.denied(Category::Dual),
+        vec!["s3:PutAccountPublicAccessBlock"]
+    );
+}
+
+#[test]
+fn core_actions_are_refused_from_any_class() {
+    // A catalog whose class holds object reads and writes under another name.
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/trustoncloud/mini.json");
+    let text = std::fs::read_to_string(path).unwrap();
+    let mini = moat_catalog::load_str("mini.json", &text).0.unwrap();
+    let error = guardrails(&mini, &ids(&["S3.FC2"])).unwrap_err();
+    let GuardrailError::Lockout(items) = &error else {
+        panic!("{error}");
+    };
+    let subjects: Vec<&str> = items.iter().map(|i| i.subject.as_str()).collect();
+    assert!(
+        subjects.contains(&"`s3:GetObject` (from `S3.FC2`)")
+            && subjects.contains(&"`s3:PutObject` (from `S3.FC2`)"),
+        "{subjects:?}"
+    );
+    assert!(
+        error.to_string().contains("no object could be read"),
+        "{error}"
+    );
+    let g = block_with(&mini, &["S3.FC2"], &forced());
+    assert!(g.actions.iter().any(|a| a == "s3:GetObject"));
+    // A class with nothing core in it passes.
+    block(&mini, &["S3.FC3"]);
+}
+
+#[test]
+fn actions_an_scp_cannot_deny_are_left_out() {
+    let g = block_with(ours(), &["FC-STS"], &everything());
+    assert!(!g.actions.iter().any(|a| a == "sts:GetCallerIdentity"));
+    let reason = g
+        .skipped
+        .iter()
+        .find(|(a, _)| a == "sts:GetCallerIdentity")
+        .map(|(_, r)| r.as_str())
+        .unwrap();
+    assert!(reason.contains("cannot deny"), "{reason}");
+    assert!(reason.contains("API_GetCallerIdentity.html"), "{reason}");
+    // Everything else of the class is denied with every option on.
+    assert!(g.actions.iter().any(|a| a == "sts:GetAccessKeyInfo"));
+}
+
+#[test]
+fn controls_that_need_a_denied_action_are_named() {
+    let g = block(ours(), &["FC-S3-BUCKET-POLICY"]);
+    let users: BTreeMap<&str, &Vec<String>> = g
+        .needed_by_controls
+        .iter()
+        .map(|(a, c)| (a.as_str(), c))
+        .collect();
+    let put = users["s3:PutBucketPolicy"];
+    // C-S3-010 writes a TLS-only bucket policy.
+    assert!(put.contains(&"C-S3-010".to_string()), "{put:?}");
+    // C-S3-069 only alerts on the call; C-S3-087 denies it itself; C-S3-004
+    // is a directive.
+    for not in ["C-S3-069", "C-S3-087", "C-S3-004"] {
+        assert!(!put.contains(&not.to_string()), "{not} in {put:?}");
+    }
+    assert!(
+        g.warnings
+            .iter()
+            .any(|w| w.contains("C-S3-010") && w.contains("`s3:PutBucketPolicy`")),
+        "{:?}",
+        g.warnings
+    );
+    // Reads are kept by default, so controls that only read are not named.
+    assert!(!users.contains_key("s3:GetBucketPolicy"));
 }
 
 #[test]
@@ -339,8 +660,13 @@ fn s3_service_classes_alone() {
         .map(|c| c.id.clone())
         .collect();
     assert!(s3.len() > 20);
-    let g = guardrails(ours(), &s3).unwrap();
-    check(&g, None);
+    // Core S3 classes are among them.
+    assert!(matches!(
+        guardrails(ours(), &s3).unwrap_err(),
+        GuardrailError::Lockout(_)
+    ));
+    let g = guardrails_with(ours(), &s3, &everything()).unwrap();
+    check(&g, &[]);
     assert!(g.actions.len() > 100, "{}", g.actions.len());
     assert!(g.actions.iter().all(|a| a.starts_with("s3")));
     assert!(g.shared.is_empty(), "{:?}", g.shared);
@@ -351,8 +677,8 @@ fn s3_service_classes_alone() {
 fn every_class_splits_into_several_policies() {
     let all = every_class(ours());
     assert!(all.len() > 30);
-    let g = guardrails(ours(), &all).unwrap();
-    check(&g, None);
+    let g = guardrails_with(ours(), &all, &everything()).unwrap();
+    check(&g, &[]);
     assert!(g.actions.len() > 300, "{}", g.actions.len());
     assert!(g.shared.is_empty(), "{:?}", g.shared);
     assert!(g.policies.len() >= 2, "{}", g.policies.len());
@@ -362,72 +688,109 @@ fn every_class_splits_into_several_policies() {
         &all,
         &GuardrailOptions {
             exact_actions: true,
-            ..GuardrailOptions::default()
+            ..everything()
         },
     )
     .unwrap();
-    check(&exact, None);
+    check(&exact, &[]);
     assert_eq!(exact.actions, g.actions);
     assert_eq!(exact.policy_actions, exact.actions);
     assert!(exact.policies.len() >= 2, "{}", exact.policies.len());
-    let sids: Vec<String> = exact
+    // The S3 list is split over several statements, numbered in order.
+    let s3_sids: Vec<String> = exact
         .policies
         .iter()
-        .map(|p| p["Statement"][0]["Sid"].as_str().unwrap().to_string())
+        .flat_map(|p| p["Statement"].as_array().unwrap().clone())
+        .map(|s| s["Sid"].as_str().unwrap().to_string())
+        .filter(|sid| sid.starts_with("DenyS3Features"))
         .collect();
-    let expected: Vec<String> = (1..=sids.len()).map(|i| format!("{SID}Part{i}")).collect();
-    assert_eq!(sids, expected);
+    assert!(s3_sids.len() >= 2, "{s3_sids:?}");
+    let expected: Vec<String> = (1..=s3_sids.len())
+        .map(|i| format!("DenyS3FeaturesEnableRemediateReadPart{i}"))
+        .collect();
+    assert_eq!(s3_sids, expected);
 
     // Wildcards make the list shorter, never longer.
     let chars = |list: &[String]| list.iter().map(|a| a.len() + 3).sum::<usize>();
     assert!(chars(&g.policy_actions) < chars(&exact.policy_actions));
     assert!(g.policies.len() <= exact.policies.len());
+    let too_many = |g: &Guardrails| g.warnings.iter().any(|w| w.contains("at most 5"));
+    assert!(exact.policies.len() < 5 && !too_many(&exact));
 
-    // A long exempt ARN still fits, in more parts if need be.
-    let arn = format!(
-        "arn:aws:iam::111122223333:role/{}",
-        "break-glass-".repeat(20)
-    );
+    // Long exempt ARNs still fit, in more parts if need be; more policies than
+    // AWS attaches to one target are said so.
+    let mut arns: Vec<String> = (0..5)
+        .map(|i| {
+            format!(
+                "arn:aws:iam::111122223333:role/{i}{}",
+                "break-glass-".repeat(20)
+            )
+        })
+        .collect();
+    arns.push("arn:aws:iam::*:role/remediation".to_string());
     let exempt = guardrails_with(
         ours(),
         &all,
         &GuardrailOptions {
-            exempt_role_arn: Some(arn.clone()),
+            exempt_role_arns: arns.clone(),
             exact_actions: true,
+            ..everything()
         },
     )
     .unwrap();
-    check(&exempt, Some(&arn));
+    check(&exempt, &arns);
     assert_eq!(exempt.actions, g.actions);
-    assert!(exempt.policies.len() >= exact.policies.len());
+    assert!(exempt.policies.len() >= 5, "{}", exempt.policies.len());
+    assert!(too_many(&exempt), "{:?}", exempt.warnings);
 }
 
 #[test]
-fn exempt_role_adds_a_condition() {
-    let arn = "arn:aws:iam::111122223333:role/BreakGlass";
-    let g = guardrails_with(
+fn exempt_roles_add_a_condition() {
+    let one = vec!["arn:aws:iam::111122223333:role/BreakGlass".to_string()];
+    let g = block_with(
         ours(),
-        &ids(&["FC-S3-WEBSITE"]),
+        &["FC-S3-WEBSITE"],
         &GuardrailOptions {
-            exempt_role_arn: Some(arn.to_string()),
+            exempt_role_arns: one.clone(),
             ..GuardrailOptions::default()
         },
-    )
-    .unwrap();
-    check(&g, Some(arn));
-    let error = guardrails_with(
-        ours(),
-        &ids(&["FC-S3-WEBSITE"]),
-        &GuardrailOptions {
-            exempt_role_arn: Some("BreakGlass".to_string()),
-            ..GuardrailOptions::default()
-        },
-    )
-    .unwrap_err();
-    assert_eq!(
-        error,
-        GuardrailError::InvalidExemptRoleArn("BreakGlass".to_string())
     );
+    assert_eq!(
+        g.policies[0]["Statement"][0]["Condition"],
+        serde_json::json!({"ArnNotLike": {"aws:PrincipalArn": one[0]}})
+    );
+    // Several roles: one list (any of them is exempt); repeats count once.
+    let two = vec![
+        "arn:aws:iam::111122223333:role/BreakGlass".to_string(),
+        "arn:aws:iam::*:role/s3-remediation".to_string(),
+    ];
+    let mut asked = two.clone();
+    asked.push(format!(" {} ", two[0]));
+    let g = block_with(
+        ours(),
+        &["FC-S3-WEBSITE"],
+        &GuardrailOptions {
+            exempt_role_arns: asked,
+            ..GuardrailOptions::default()
+        },
+    );
+    assert_eq!(
+        g.policies[0]["Statement"][0]["Condition"],
+        serde_json::json!({"ArnNotLike": {"aws:PrincipalArn": two}})
+    );
+    assert_eq!(g.options.exempt_role_arns, two);
+    for bad in ["BreakGlass", "arn:aws:iam", "arn:aws:iam::1:role/a b"] {
+        let error = guardrails_with(
+            ours(),
+            &ids(&["FC-S3-WEBSITE"]),
+            &GuardrailOptions {
+                exempt_role_arns: vec![bad.to_string()],
+                ..GuardrailOptions::default()
+            },
+        )
+        .unwrap_err();
+        assert_eq!(error, GuardrailError::InvalidExemptRoleArn(bad.to_string()));
+    }
     let huge = format!(
         "arn:aws:iam::111122223333:role/{}",
         "x".repeat(SCP_MAX_CHARS)
@@ -436,7 +799,7 @@ fn exempt_role_adds_a_condition() {
         ours(),
         &ids(&["FC-S3-WEBSITE"]),
         &GuardrailOptions {
-            exempt_role_arn: Some(huge),
+            exempt_role_arns: vec![huge],
             ..GuardrailOptions::default()
         },
     )
@@ -449,7 +812,14 @@ fn object_classes_share_events_not_actions() {
     // Object versions need their own actions, but their calls are the plain
     // object calls with a version id: alerting on those would fire on every
     // object read, so the events are reported as shared instead.
-    let g = block(ours(), &["FC-S3-OBJECT-VERSIONING"]);
+    let g = block_with(
+        ours(),
+        &["FC-S3-OBJECT-VERSIONING"],
+        &GuardrailOptions {
+            include_reads: true,
+            ..GuardrailOptions::default()
+        },
+    );
     assert!(g.actions.iter().any(|a| a == "s3:GetObjectVersion"));
     assert!(!g.event_names.iter().any(|n| n == "GetObject"));
     assert!(
@@ -505,6 +875,7 @@ fn output_serializes() {
     let value = serde_json::to_value(&g).unwrap();
     for key in [
         "blocked",
+        "options",
         "actions",
         "policy_actions",
         "policies",
@@ -512,9 +883,12 @@ fn output_serializes() {
         "event_names",
         "data_events",
         "read_only_events",
+        "classified",
         "skipped",
         "shared",
         "shared_events",
+        "needed_by_controls",
+        "warnings",
         "notes",
     ] {
         assert!(value.get(key).is_some(), "{key}");
@@ -523,14 +897,45 @@ fn output_serializes() {
         value["blocked"],
         serde_json::json!([["FC-S3-WEBSITE", "Static website hosting"]])
     );
+    assert_eq!(
+        value["classified"][0],
+        serde_json::json!({
+            "action": "s3:DeleteBucketWebsite",
+            "category": "remediate",
+            "reason": "access level `Write`, verb `Delete`",
+            "denied": false
+        })
+    );
 }
 
 #[test]
 fn results_are_deterministic() {
     let all = every_class(ours());
-    let first = guardrails(ours(), &all).unwrap();
-    let second = guardrails(ours(), &all).unwrap();
+    let first = guardrails_with(ours(), &all, &everything()).unwrap();
+    let second = guardrails_with(ours(), &all, &everything()).unwrap();
     assert_eq!(first, second);
+}
+
+#[test]
+fn every_non_core_class_alone_passes_by_default() {
+    // Only core classes are refused; every other class yields policies that
+    // check, and never denies a read-level action it does not use.
+    for class in &ours().feature_classes {
+        match guardrails(ours(), &ids(&[class.id.as_str()])) {
+            Ok(g) => {
+                check(&g, &[]);
+                for c in &g.classified {
+                    if c.category == Category::Read {
+                        assert!(!c.denied, "{}: {}", class.id, c.action);
+                    }
+                }
+            }
+            Err(GuardrailError::Lockout(items)) => {
+                assert!(!items.is_empty(), "{}", class.id);
+            }
+            Err(error) => panic!("{}: {error}", class.id),
+        }
+    }
 }
 
 #[test]
@@ -549,10 +954,13 @@ fn trustoncloud_torrent_and_website() {
     assert_eq!(torrent.data_events, ids(&["GetObjectTorrent"]));
 
     let website = block(catalog, &["S3.FC16"]);
-    for name in ["PutBucketWebsite", "DeleteBucketWebsite"] {
-        assert!(website.event_names.iter().any(|n| n == name), "{name}");
-    }
+    assert!(website.event_names.iter().any(|n| n == "PutBucketWebsite"));
     assert!(website.actions.iter().any(|a| a == "s3:PutBucketWebsite"));
+    assert!(!website.actions.iter().any(|a| a == "s3:GetBucketWebsite"));
+    assert_eq!(
+        website.policies[0]["Statement"][0]["Sid"],
+        serde_json::json!("DenyS3FC16Enable")
+    );
 
     let both = block(catalog, &["S3.FC21", "s3.fc16"]);
     assert_eq!(both.blocked.len(), 2);
@@ -570,25 +978,32 @@ fn trustoncloud_everything() {
         .iter()
         .map(|c| c.id.clone())
         .collect();
-    let g = guardrails(catalog, &all).unwrap();
-    check(&g, None);
+    assert!(matches!(
+        guardrails(catalog, &all).unwrap_err(),
+        GuardrailError::Lockout(_)
+    ));
+    let g = guardrails_with(catalog, &all, &everything()).unwrap();
+    check(&g, &[]);
     assert!(g.actions.len() > 100);
     // Nothing stays allowed, so nothing is shared.
     assert!(g.shared.is_empty() && g.shared_events.is_empty());
     // Permissions the vendored list does not know are reported, not denied.
     for (action, _) in &g.skipped {
-        assert!(iam_actions::canonical(action).is_none(), "{action}");
+        assert!(
+            iam_actions::canonical(action).is_none() || action == "sts:GetCallerIdentity",
+            "{action}"
+        );
     }
     let exact = guardrails_with(
         catalog,
         &all,
         &GuardrailOptions {
             exact_actions: true,
-            ..GuardrailOptions::default()
+            ..everything()
         },
     )
     .unwrap();
-    check(&exact, None);
+    check(&exact, &[]);
     assert_eq!(exact.actions, g.actions);
     assert!(g.data_events.iter().any(|n| n == "GetObject"));
     assert!(g.event_patterns.len() >= 2, "{}", g.event_patterns.len());
@@ -607,8 +1022,8 @@ fn trustoncloud_overlapping_classes_share() {
             .filter(|c| c.id != kept.id)
             .map(|c| c.id.clone())
             .collect();
-        let g = guardrails(catalog, &rest).unwrap();
-        check(&g, None);
+        let g = guardrails_with(catalog, &rest, &everything()).unwrap();
+        check(&g, &[]);
         for action in kept
             .actions
             .iter()

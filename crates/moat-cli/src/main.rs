@@ -5,6 +5,9 @@
 mod commands;
 mod diagnostics;
 mod inputs;
+mod outcome;
+
+pub use outcome::Outcome;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -48,12 +51,6 @@ enum Command {
     Catalog(commands::catalog::Args),
 }
 
-/// How a command ended, mapped to the exit code by `main`.
-pub enum Outcome {
-    Ok,
-    ThreatsAtOrAboveThreshold,
-    InputError,
-}
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -74,9 +71,5 @@ fn main() -> ExitCode {
         Command::Guardrails(args) => commands::guardrails::run(args),
         Command::Catalog(args) => commands::catalog::run(args),
     };
-    ExitCode::from(match outcome {
-        Outcome::Ok => 0,
-        Outcome::ThreatsAtOrAboveThreshold => 1,
-        Outcome::InputError => 2,
-    })
+    ExitCode::from(outcome.exit_code())
 }

@@ -107,7 +107,7 @@ fn builtin_plan() {
     );
     let json: serde_json::Value = serde_json::from_str(&ok(&["plan", "-f", "json"])).unwrap();
     assert!(json["rows"].as_array().unwrap().len() >= 100);
-    let md = ok(&["plan", "-f", "md"]);
+    let md = ok(&["plan", "-f", "md", "--details"]);
     assert!(md.contains("## C-S3-001 ") && md.contains("```hcl"));
 }
 
@@ -188,6 +188,7 @@ fn builtin_guardrails() {
             "FC-S3-REPLICATION"
         ])
     );
+    // The README example: only the action that enables a website is denied.
     let json: serde_json::Value = serde_json::from_str(&ok(&[
         "guardrails",
         "--block",
@@ -196,11 +197,145 @@ fn builtin_guardrails() {
         "json",
     ]))
     .unwrap();
+    assert_eq!(json["actions"], serde_json::json!(["s3:PutBucketWebsite"]));
     for policy in json["policies"].as_array().unwrap() {
         assert!(serde_json::to_string(policy).unwrap().len() <= 5120);
     }
     let out = moat(&["guardrails", "--block", "FC-S3-WEBSITES"]);
     assert_eq!(out.status.code(), Some(2));
+
+    // Reads and remediation on request.
+    let json: serde_json::Value = serde_json::from_str(&ok(&[
+        "guardrails",
+        "--block",
+        "FC-S3-WEBSITE",
+        "--include-reads",
+        "--include-remediation",
+        "-f",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(json["actions"].as_array().unwrap().len(), 3);
+
+    // Several exempt roles.
+    let json: serde_json::Value = serde_json::from_str(&ok(&[
+        "guardrails",
+        "--block",
+        "FC-S3-WEBSITE",
+        "--exempt-role",
+        "arn:aws:iam::111122223333:role/BreakGlass",
+        "--exempt-role",
+        "arn:aws:iam::*:role/s3-remediation",
+        "-f",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(
+        json["policies"][0]["Statement"][0]["Condition"]["ArnNotLike"]["aws:PrincipalArn"],
+        serde_json::json!([
+            "arn:aws:iam::111122223333:role/BreakGlass",
+            "arn:aws:iam::*:role/s3-remediation"
+        ])
+    );
+    let out = moat(&[
+        "guardrails",
+        "--block",
+        "FC-S3-WEBSITE",
+        "--exempt-role",
+        "BreakGlass",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn builtin_guardrails_refuse_core_classes() {
+    let out = moat(&["guardrails", "--block", "FC-STS"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    insta::assert_snapshot!(
+        "builtin_guardrails_refuse_sts",
+        String::from_utf8(out.stderr).unwrap()
+    );
+    for (class, phrase) in [
+        ("FC-KMS", "kms:Decrypt"),
+        ("FC-S3-BPA-ACCOUNT", "account-level Block Public Access on"),
+        ("FC-S3-OBJECT", "s3:GetObject"),
+    ] {
+        let out = moat(&["guardrails", "--block", class]);
+        assert_eq!(out.status.code(), Some(2), "{class}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(phrase) && stderr.contains("--force"),
+            "{stderr}"
+        );
+    }
+    // Forced: written, with the consequence in the report, and on stderr for JSON.
+    let text = ok(&["guardrails", "--block", "FC-STS", "--force"]);
+    assert!(
+        text.contains("warning: forced: core feature class `FC-STS`"),
+        "{text}"
+    );
+    let out = moat(&["guardrails", "--block", "FC-STS", "--force", "-f", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("warning: forced: "));
+}
+
+#[test]
+fn builtin_guardrails_files_are_minified() {
+    let dir = std::env::temp_dir().join(format!("moat-guardrails-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut args = vec!["guardrails".to_string()];
+    for id in [
+        "FC-S3-OBJECT",
+        "FC-S3-OBJECT-LAMBDA",
+        "FC-S3-ACCESS-POINT",
+        "FC-S3-MULTI-REGION-ACCESS-POINT",
+        "FC-S3-STORAGE-LENS",
+        "FC-S3-INVENTORY",
+        "FC-KMS",
+        "FC-IAM",
+        "FC-CLOUDTRAIL",
+        "FC-ORGANIZATIONS",
+    ] {
+        args.push("--block".to_string());
+        args.push(id.to_string());
+    }
+    for flag in ["--force", "--include-reads", "--include-remediation"] {
+        args.push(flag.to_string());
+    }
+    args.push("--out-dir".to_string());
+    args.push(dir.display().to_string());
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    ok(&refs);
+    let mut patterns = 0;
+    let mut longer_pretty = 0;
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    for path in &files {
+        let text = std::fs::read_to_string(path).unwrap();
+        let body = text.strip_suffix('\n').unwrap();
+        assert!(!body.contains('\n'), "{}", path.display());
+        let value: serde_json::Value = serde_json::from_str(body).unwrap();
+        assert_eq!(serde_json::to_string(&value).unwrap(), body);
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if name.starts_with("event-pattern-") {
+            patterns += 1;
+            assert!(body.len() <= 2048, "{name}: {}", body.len());
+            if serde_json::to_string_pretty(&value).unwrap().len() > 2048 {
+                longer_pretty += 1;
+            }
+        } else {
+            assert!(name.starts_with("scp-"), "{name}");
+            assert!(body.len() <= 5120, "{name}: {}", body.len());
+        }
+    }
+    assert!(patterns >= 2);
+    // Pretty-printed, some of these patterns would exceed the quota.
+    assert!(longer_pretty >= 1, "{longer_pretty}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -235,8 +370,21 @@ fn trustoncloud_fixture_through_every_command() {
     insta::assert_snapshot!("toc_list", with(&["catalog", "list"]));
     let review = with(&["review", "--feature-class", "S3.FC1", "-f", "md"]);
     insta::assert_snapshot!("toc_review", review);
-    let guard: serde_json::Value =
-        serde_json::from_str(&with(&["guardrails", "--block", "S3.FC2", "-f", "json"])).unwrap();
+    // S3.FC2 of the fixture reads and writes objects: refused unless forced.
+    let mut refused = vec!["guardrails", "--block", "S3.FC2"];
+    refused.extend(c);
+    let out = moat(&refused);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`s3:GetObject` (from `S3.FC2`)"));
+    let guard: serde_json::Value = serde_json::from_str(&with(&[
+        "guardrails",
+        "--block",
+        "S3.FC2",
+        "--force",
+        "-f",
+        "json",
+    ]))
+    .unwrap();
     assert!(!guard["policies"].as_array().unwrap().is_empty());
     assert!(with(&["catalog", "html"]).contains("<!DOCTYPE html>"));
 }

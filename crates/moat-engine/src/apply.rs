@@ -1,7 +1,7 @@
 //! Applies catalog threats to a model: every threat whose `applies_to` names
 //! a target's kind and whose condition holds on it gives one result.
 
-use crate::assessment::{TargetRef, TargetType, ThreatDefinition, ThreatResult};
+use crate::assessment::{TargetRef, TargetType, ThreatDefinition, ThreatResult, ThreatStatus};
 use crate::fast::{self, Fast, Part};
 use crate::need::Needs;
 use crate::view::{self, ModelIndex, View};
@@ -153,6 +153,8 @@ fn definition(threat: &CatalogThreat) -> ThreatDefinition {
         description: t.description.clone(),
         example: t.example.clone(),
         mitigations: t.mitigations.clone(),
+        controls: Vec::new(),
+        control_count: 0,
         references: t.references.clone(),
         condition: threat.condition.as_ref().map(|c| c.source.clone()),
         location: t.location.clone(),
@@ -339,6 +341,9 @@ pub fn apply(catalog: &Catalog, model: &Model, source: Option<&SourceFile>) -> A
                 target_id: target_id.to_string(),
                 stride: threat.stride,
                 severity: threat.severity,
+                status: ThreatStatus::Open,
+                evidence: Vec::new(),
+                decision: None,
             })
         })
         .collect();

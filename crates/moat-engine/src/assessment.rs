@@ -1,8 +1,8 @@
 //! The `Assessment`: everything a run found, in one serializable value.
 //! Every renderer reads only this.
 
-use moat_catalog::{Severity, Stride};
-use moat_model::{Diagnostic, Location, Model};
+use moat_catalog::{MitigationImpact, Severity, Stride};
+use moat_model::{DecisionStatus, Diagnostic, Location, Model};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -79,6 +79,129 @@ pub struct ThreatResult {
     pub target_id: String,
     pub stride: Stride,
     pub severity: Severity,
+    /// What the evidence and decisions make of the threat on this target.
+    #[serde(default)]
+    pub status: ThreatStatus,
+    /// Implemented controls that mitigate the threat here, each with where it is declared.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<Evidence>,
+    /// The recorded decision that covers this result, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<AppliedDecision>,
+}
+
+impl ThreatResult {
+    /// Whether the threat still needs work: `--fail-on` counts only these.
+    pub fn is_open(&self) -> bool {
+        self.status.is_open()
+    }
+}
+
+/// A threat's status on one target. Evidence gives `open`, `partly_mitigated`
+/// or `mitigated` (docs/catalog.md, "Threat status"); a decision that closes a
+/// threat gives `mitigated`, `accepted` or `false_positive`.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ThreatStatus {
+    #[default]
+    Open,
+    PartlyMitigated,
+    Mitigated,
+    Accepted,
+    FalsePositive,
+}
+
+impl ThreatStatus {
+    pub const ALL: [ThreatStatus; 5] = [
+        ThreatStatus::Open,
+        ThreatStatus::PartlyMitigated,
+        ThreatStatus::Mitigated,
+        ThreatStatus::Accepted,
+        ThreatStatus::FalsePositive,
+    ];
+
+    /// Open and partly mitigated threats still need work.
+    pub fn is_open(self) -> bool {
+        matches!(self, ThreatStatus::Open | ThreatStatus::PartlyMitigated)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ThreatStatus::Open => "open",
+            ThreatStatus::PartlyMitigated => "partly_mitigated",
+            ThreatStatus::Mitigated => "mitigated",
+            ThreatStatus::Accepted => "accepted",
+            ThreatStatus::FalsePositive => "false_positive",
+        }
+    }
+
+    /// For people: `partly mitigated`.
+    pub fn label(self) -> &'static str {
+        match self {
+            ThreatStatus::PartlyMitigated => "partly mitigated",
+            ThreatStatus::FalsePositive => "false positive",
+            other => other.as_str(),
+        }
+    }
+}
+
+/// Where a piece of evidence comes from. Declared now; checks on
+/// infrastructure code and live reads add their own sources later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceSource {
+    /// An `implements:` entry of the model.
+    Declared,
+}
+
+/// A control implemented where a threat lands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Evidence {
+    pub control: String,
+    /// How far the control reduces this threat (the catalog's mitigation link).
+    pub impact: MitigationImpact,
+    pub source: EvidenceSource,
+    /// The element or flow whose `implements:` lists it; absent for the model's own list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declared_on: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+}
+
+/// The decision that covers a result: an index into `model.decisions`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct AppliedDecision {
+    pub index: usize,
+    pub status: DecisionStatus,
+    /// The decision's `expires` day has passed: it no longer changes the status.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub expired: bool,
+}
+
+/// A control that mitigates a threat, as reports list it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct MitigatingControl {
+    pub id: String,
+    pub name: String,
+    pub impact: MitigationImpact,
+    /// The control's computed priority band (`Very High`..`Low`, docs/prioritization.md).
+    pub priority: String,
+    /// Whether the model declares it anywhere this threat lands.
+    #[serde(default)]
+    pub declared: bool,
 }
 
 /// A catalog threat, as results refer to it.
@@ -95,6 +218,13 @@ pub struct ThreatDefinition {
     pub example: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mitigations: Vec<String>,
+    /// The catalog controls that mitigate the threat, most effective first
+    /// (impact, then priority), at most [`crate::mitigation::LISTED`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub controls: Vec<MitigatingControl>,
+    /// How many catalog controls mitigate the threat in all (`moat catalog show ID` lists them).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub control_count: usize,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<String>,
     /// The condition that must hold on a target, if the threat has one.
@@ -109,6 +239,14 @@ impl Assessment {
     /// The highest severity among the threats, if any.
     pub fn max_severity(&self) -> Option<Severity> {
         self.threats.iter().map(|t| t.severity).max()
+    }
+
+    /// How many results are still open at or above `threshold`.
+    pub fn open_at_or_above(&self, threshold: Severity) -> usize {
+        self.threats
+            .iter()
+            .filter(|t| t.is_open() && t.severity >= threshold)
+            .count()
     }
 
     /// Keeps the results `keep` accepts, and the definitions and targets they use.
@@ -154,4 +292,8 @@ impl<'a> AssessmentIndex<'a> {
     pub fn target(&self, target_id: &str) -> Option<&'a TargetRef> {
         self.targets.get(target_id).copied()
     }
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }

@@ -5,8 +5,11 @@ pub mod apply;
 pub mod assessment;
 pub mod fast;
 pub mod features;
+pub mod glob;
+pub mod mitigation;
 pub mod need;
 pub mod service;
+pub mod status;
 pub mod view;
 
 pub use assessment::*;
@@ -14,17 +17,57 @@ pub use assessment::*;
 use moat_catalog::Catalog;
 use moat_model::{Diagnostic, Model, SourceFile};
 
+/// What an assessment depends on beyond its inputs.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The day decisions' `expires` are compared with, `YYYY-MM-DD`.
+    pub today: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { today: today() }
+    }
+}
+
+/// Today in UTC, `YYYY-MM-DD`.
+pub fn today() -> String {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400);
+    moat_model::decision::day_from_unix_days(i64::try_from(days).unwrap_or(0))
+}
+
 /// Builds the assessment of `model` against `catalog`. `diagnostics` are the
 /// load-time messages to carry into the report; evaluation adds its own.
 pub fn assess(
     model: Model,
     source: Option<&SourceFile>,
     catalog: &Catalog,
-    mut diagnostics: Vec<Diagnostic>,
+    diagnostics: Vec<Diagnostic>,
 ) -> Assessment {
-    let applied = apply::apply(catalog, &model, source);
+    assess_with(model, source, catalog, diagnostics, &Options::default())
+}
+
+/// [`assess`] with explicit [`Options`].
+pub fn assess_with(
+    model: Model,
+    source: Option<&SourceFile>,
+    catalog: &Catalog,
+    mut diagnostics: Vec<Diagnostic>,
+    options: &Options,
+) -> Assessment {
+    let mut applied = apply::apply(catalog, &model, source);
     let inferred_services = service::inferences(&model);
     diagnostics.extend(applied.diagnostics);
+    diagnostics.extend(status::settle(
+        &model,
+        source,
+        catalog,
+        &mut applied.threats,
+        &options.today,
+    ));
+    mitigation::attach(catalog, &mut applied.definitions, &applied.threats);
     Assessment {
         schema_version: SCHEMA_VERSION,
         tool: Tool {

@@ -114,3 +114,68 @@ pub struct Incomplete {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
 }
+
+/// A calendar day, `YYYY-MM-DD`: what `date` and `expires` hold. Comparing the
+/// strings of two valid days orders them.
+pub fn is_valid_day(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| {
+        bytes
+            .get(range)
+            .filter(|b| b.iter().all(u8::is_ascii_digit))
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .and_then(|s| s.parse::<u32>().ok())
+    };
+    if bytes.len() != 10 || bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
+        return false;
+    }
+    let (Some(year), Some(month), Some(day)) = (digits(0..4), digits(5..7), digits(8..10)) else {
+        return false;
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}
+
+/// The civil day (UTC) `days` after 1970-01-01, as `YYYY-MM-DD`
+/// (Howard Hinnant's days-to-civil algorithm).
+pub fn day_from_unix_days(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_are_checked_on_the_calendar() {
+        assert!(is_valid_day("2026-12-07"));
+        assert!(is_valid_day("2024-02-29"));
+        assert!(!is_valid_day("2026-02-29"));
+        assert!(!is_valid_day("2026-13-01"));
+        assert!(!is_valid_day("2026-1-01"));
+        assert!(!is_valid_day("26-12-07xx"));
+    }
+
+    #[test]
+    fn unix_days_become_civil_days() {
+        assert_eq!(day_from_unix_days(0), "1970-01-01");
+        assert_eq!(day_from_unix_days(20_429), "2025-12-07");
+        assert_eq!(day_from_unix_days(19_782), "2024-02-29");
+    }
+}

@@ -65,6 +65,21 @@ fn first_sentence(text: &str) -> String {
     }
 }
 
+/// A table cell's summary of a text: its first sentence, cut at
+/// [`CELL_CHARS`] unless the full text follows (`details`).
+fn summary_cell(text: &str, details: bool) -> String {
+    let sentence = first_sentence(text);
+    if details {
+        sentence
+    } else {
+        crate::wrap::truncate(&sentence, CELL_CHARS)
+    }
+}
+
+/// Longest summary in a plan table cell when the details are left out, so the
+/// whole plan fits a pull-request comment (65,536 characters).
+const CELL_CHARS: usize = 140;
+
 // ------------------------------------------------------------------ plan
 
 pub fn plan_text(plan: &Plan) -> String {
@@ -121,7 +136,10 @@ pub fn plan_text(plan: &Plan) -> String {
     out
 }
 
-pub fn plan_markdown(plan: &Plan) -> String {
+/// The plan as Markdown: one table row per control, its first sentences of
+/// implementation and testing; with `details`, each control's full text,
+/// snippets and test commands follow (`moat catalog show ID` prints the same).
+pub fn plan_markdown(plan: &Plan, details: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# Control plan\n");
     let _ = writeln!(
@@ -152,21 +170,38 @@ pub fn plan_markdown(plan: &Plan) -> String {
     for r in &plan.rows {
         let _ = writeln!(
             out,
-            "| {} | {} | {:.2} | [{}](#{}) {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {:.2} | {} {} | {} | {} | {} | {} | {} |",
             r.rank,
             r.priority.band.label(),
             r.priority.score,
-            md_escape(&r.control.id),
-            r.control.id.to_lowercase().replace('.', ""),
+            if details {
+                format!(
+                    "[{}](#{})",
+                    md_escape(&r.control.id),
+                    r.control.id.to_lowercase().replace('.', "")
+                )
+            } else {
+                md_code(&r.control.id, true)
+            },
             md_escape(&r.control.name),
             r.control.effort.label(),
             r.control.kind.as_str(),
             r.status.label(),
-            md_escape(&first_sentence(&r.control.implementation.description)),
-            md_escape(&first_sentence(&r.control.testing.description)),
+            md_escape(&summary_cell(
+                &r.control.implementation.description,
+                details
+            )),
+            md_escape(&summary_cell(&r.control.testing.description, details)),
         );
     }
     out.push('\n');
+    if !details {
+        let _ = writeln!(
+            out,
+            "Each control's full implementation (CloudFormation, Terraform and CDK snippets), tests and compliance ids: `moat catalog show ID`, `moat plan -f md --details`, or the one-page catalog from `moat catalog html`."
+        );
+        return out;
+    }
     for r in &plan.rows {
         let c = &r.control;
         let _ = writeln!(out, "## {}\n", md_escape(&format!("{} {}", c.id, c.name)));

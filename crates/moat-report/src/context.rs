@@ -7,6 +7,7 @@ use crate::diagram::{Step, boundary_walk, flow_order, ordered_flows};
 use crate::error::ReportError;
 use crate::join::{JoinedResult, UNKNOWN_KIND, stand_in_definition, stand_in_target};
 use crate::schema_defaults::complete;
+use crate::threat_groups::{self, ControlRow, StatusCount, ThreatGroup};
 use minijinja::Value;
 use moat_catalog::{Severity, Stride};
 use moat_engine::{Assessment, TargetRef, TargetType, ThreatResult};
@@ -26,6 +27,16 @@ struct ReportView {
     elements: Vec<ElementView>,
     flows: Vec<FlowView>,
     stride: Vec<StrideGroup>,
+    /// Results grouped by threat, most severe first (the default report's layout).
+    threat_groups: Vec<ThreatGroup>,
+    /// How many results have each status.
+    statuses: Vec<StatusCount>,
+    /// The controls `threat_groups` name (three each), once, highest priority first.
+    controls: Vec<ControlRow>,
+    /// How many results are still open (open or partly mitigated).
+    open: usize,
+    /// Only the summary was asked for (`--summary`).
+    summary_only: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -106,7 +117,7 @@ struct TargetGroup {
 }
 
 /// The whole template context.
-pub(crate) fn build(a: &Assessment) -> Result<Value, ReportError> {
+pub(crate) fn build(a: &Assessment, options: &crate::Options) -> Result<Value, ReportError> {
     let schema = crate::json::schema();
     let mut root = serde_json::to_value(a).map_err(|e| ReportError {
         message: format!("cannot serialize the assessment: {e}"),
@@ -167,7 +178,7 @@ pub(crate) fn build(a: &Assessment) -> Result<Value, ReportError> {
         })
         .collect();
 
-    let report = Value::from_serialize(report_view(a, &joined));
+    let report = Value::from_serialize(report_view(a, &joined, options));
     let threats: Vec<Value> = joined.into_iter().map(|j| j.view).collect();
     let mut context: Vec<(String, Value)> = root
         .iter()
@@ -187,7 +198,7 @@ struct Joined<'a> {
     view: Value,
 }
 
-fn report_view(a: &Assessment, joined: &[Joined<'_>]) -> ReportView {
+fn report_view(a: &Assessment, joined: &[Joined<'_>], options: &crate::Options) -> ReportView {
     let model = &a.model;
     let boundary_names: HashMap<&str, &str> = model
         .boundaries
@@ -250,6 +261,7 @@ fn report_view(a: &Assessment, joined: &[Joined<'_>]) -> ReportView {
         .map(|f| flow_view(f, &element_names))
         .collect();
 
+    let groups = threat_groups::groups(a);
     ReportView {
         title: title(model),
         counts: Counts {
@@ -268,6 +280,11 @@ fn report_view(a: &Assessment, joined: &[Joined<'_>]) -> ReportView {
         elements: model.elements.iter().map(element_view).collect(),
         flows,
         stride: stride_groups(joined),
+        controls: threat_groups::control_rows(a, &groups, 3),
+        threat_groups: groups,
+        statuses: threat_groups::status_counts(&a.threats),
+        open: a.threats.iter().filter(|t| t.is_open()).count(),
+        summary_only: options.summary,
     }
 }
 

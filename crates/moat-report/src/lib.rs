@@ -17,6 +17,7 @@ mod plantuml;
 mod schema_defaults;
 mod template;
 mod text;
+mod threat_groups;
 mod wrap;
 
 pub use catalog_html::catalog_html;
@@ -28,7 +29,34 @@ use moat_model::Model;
 /// The default terminal report: a header, a table of threats, a summary by
 /// severity. ANSI colours only when `color` is true (the CLI passes true on a TTY).
 pub fn text(a: &Assessment, color: bool) -> String {
-    text::render(a, color)
+    text::render(
+        a,
+        &Options {
+            color,
+            ..Options::default()
+        },
+    )
+}
+
+/// How a report is laid out.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// ANSI colours (text only).
+    pub color: bool,
+    /// Counts and one line per threat instead of the full report (text and Markdown).
+    pub summary: bool,
+    /// The width the text table must fit in; `None`: as wide as it needs.
+    pub width: Option<usize>,
+}
+
+/// [`text`] with explicit [`Options`].
+pub fn text_with(a: &Assessment, options: &Options) -> String {
+    text::render(a, options)
+}
+
+/// [`markdown`] with explicit [`Options`] (`summary`).
+pub fn markdown_with(a: &Assessment, options: &Options) -> Result<String, ReportError> {
+    markdown::render(a, options)
 }
 
 /// The Assessment as JSON with a trailing newline (shape documented in
@@ -45,13 +73,13 @@ pub fn assessment_json_schema() -> serde_json::Value {
 
 /// A GitHub-flavoured Markdown report, rendered from the embedded default template.
 pub fn markdown(a: &Assessment) -> Result<String, ReportError> {
-    markdown::render(a)
+    markdown::render(a, &Options::default())
 }
 
 /// Renders a user's minijinja template, named `name` in error messages, with the
 /// same context as [`markdown`] (documented in docs/templates.md).
 pub fn template(a: &Assessment, name: &str, template_source: &str) -> Result<String, ReportError> {
-    template::render(a, name, template_source)
+    template::render(a, name, template_source, &Options::default())
 }
 
 /// The data-flow diagram in Graphviz DOT.

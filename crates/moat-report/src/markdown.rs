@@ -7,8 +7,8 @@ use moat_engine::Assessment;
 /// The default report template, also a starting point for users' own.
 pub(crate) const DEFAULT_TEMPLATE: &str = include_str!("templates/report.md.j2");
 
-pub(crate) fn render(a: &Assessment) -> Result<String, ReportError> {
-    let mut out = crate::template::render(a, "report.md.j2", DEFAULT_TEMPLATE)?;
+pub(crate) fn render(a: &Assessment, options: &crate::Options) -> Result<String, ReportError> {
+    let mut out = crate::template::render(a, "report.md.j2", DEFAULT_TEMPLATE, options)?;
     // Each section ends in a blank line to separate it from the next; the last
     // one has no next.
     out.truncate(out.trim_end().len());

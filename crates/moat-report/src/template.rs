@@ -10,8 +10,13 @@ use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior};
 use moat_catalog::{Severity, Stride};
 use moat_engine::Assessment;
 
-pub(crate) fn render(a: &Assessment, name: &str, source: &str) -> Result<String, ReportError> {
-    let context = context::build(a)?;
+pub(crate) fn render(
+    a: &Assessment,
+    name: &str,
+    source: &str,
+    options: &crate::Options,
+) -> Result<String, ReportError> {
+    let context = context::build(a, options)?;
     let env = environment();
     let template = env
         .template_from_named_str(name, source)
@@ -54,6 +59,9 @@ fn environment() -> Environment<'static> {
             .map_or(name, |s| s.label().to_string()))
     });
     env.add_filter("kind_label", |v: Value| text(&v).map(|t| kind_label(&t)));
+    env.add_filter("first_sentence", |v: Value| {
+        text(&v).map(|t| crate::wrap::first_sentence(&t).to_string())
+    });
     env.set_formatter(|out, state, value| {
         // A custom formatter replaces the built-in undefined check; keep it.
         if value.is_undefined() {
@@ -70,6 +78,7 @@ fn environment() -> Environment<'static> {
 
 /// Filters templates can use: Moat's, then minijinja's built-ins (for "did you mean").
 const FILTERS: &[&str] = &[
+    "first_sentence",
     "md_escape",
     "md_text",
     "md_code",

@@ -1,38 +1,92 @@
-//! The terminal report: a header line, an aligned table of threats (most severe
-//! first), and a summary line by severity.
+//! The terminal report: a header line, an aligned table of threats (most
+//! severe first) fitted to the terminal, what to do about the open ones, the
+//! decisions and evidence behind the others, and a summary line.
 
+use crate::Options;
+use crate::threat_groups::{self, ThreatGroup};
 use crate::wrap::{clean, pad, truncate, width};
 use moat_catalog::Severity;
-use moat_engine::{Assessment, TargetRef, ThreatDefinition, ThreatResult};
+use moat_engine::{Assessment, TargetRef, ThreatDefinition, ThreatResult, ThreatStatus};
 use std::fmt::Write as _;
 
 /// Widest a THREAT cell may be before the name is cut (ids are never cut).
 const THREAT_MAX: usize = 56;
 /// Widest a TARGET cell may be before the target name is cut.
 const TARGET_MAX: usize = 36;
+/// Narrowest the THREAT and TARGET cells get however narrow the terminal.
+const CELL_MIN: usize = 14;
 const GAP: &str = "  ";
-const HEADINGS: [&str; 4] = ["SEVERITY", "STRIDE", "THREAT", "TARGET"];
+const HEADINGS: [&str; 5] = ["SEVERITY", "STATUS", "STRIDE", "THREAT", "TARGET"];
+/// Controls listed per open threat under "what to do".
+const CONTROLS_SHOWN: usize = 3;
 
-pub(crate) fn render(a: &Assessment, color: bool) -> String {
+pub(crate) fn render(a: &Assessment, options: &Options) -> String {
     let mut out = String::new();
     out.push_str(&header(a));
     out.push('\n');
+    out.push_str(&incomplete(a));
     out.push_str(&inferred_services(a));
     if a.threats.is_empty() {
         out.push_str("no threats found\n");
         return out;
     }
     out.push('\n');
-    let rows = rows(a);
-    let widths = column_widths(&rows);
-    push_row(&mut out, &HEADINGS.map(str::to_string), &widths, None);
-    for row in &rows {
-        push_row(&mut out, &row.cells, &widths, color.then_some(row.severity));
+    let groups = threat_groups::groups(a);
+    if options.summary {
+        out.push_str(&summary_lines(&groups, options));
+    } else {
+        let (threat_max, target_max) = cell_limits(options.width);
+        let rows = rows(a, threat_max, target_max);
+        let widths = column_widths(&rows);
+        push_row(&mut out, &HEADINGS.map(str::to_string), &widths, None);
+        for row in &rows {
+            push_row(
+                &mut out,
+                &row.cells,
+                &widths,
+                options.color.then_some(row.severity),
+            );
+        }
+        out.push_str(&what_to_do(&groups, options));
+        out.push_str(&why_not_open(a, options));
     }
     out.push('\n');
-    out.push_str(&summary(a, color));
+    out.push_str(&summary(a, options.color));
     out.push('\n');
     out
+}
+
+/// The THREAT and TARGET limits that make a row fit `width` columns.
+fn cell_limits(width: Option<usize>) -> (usize, usize) {
+    let Some(total) = width else {
+        return (THREAT_MAX, TARGET_MAX);
+    };
+    // SEVERITY(8) STATUS(16) STRIDE(22) and four gaps take the rest
+    let fixed = 8 + 16 + 22 + 4 * GAP.len();
+    let room = total.saturating_sub(fixed);
+    let threat = (room * 3 / 5).clamp(CELL_MIN, THREAT_MAX);
+    let target = room.saturating_sub(threat).clamp(CELL_MIN, TARGET_MAX);
+    (threat, target)
+}
+
+/// A banner when the reader skipped parts of the source: results may be missing.
+fn incomplete(a: &Assessment) -> String {
+    let Some(first) = a.model.incomplete.first() else {
+        return String::new();
+    };
+    let place = first
+        .location
+        .as_ref()
+        .map(|l| format!(" at {l}"))
+        .unwrap_or_default();
+    let more = match a.model.incomplete.len() {
+        1 => String::new(),
+        n => format!(" and {} more", n - 1),
+    };
+    format!(
+        "warning: the model is incomplete, threats may be missing: {}{place}{more}\n",
+        clean(&first.reason)
+    )
 }
 
 /// One line per inferred service, so a wrong guess is seen and corrected.
@@ -52,10 +106,10 @@ fn inferred_services(a: &Assessment) -> String {
 
 struct Row {
     severity: Severity,
-    cells: [String; 4],
+    cells: [String; 5],
 }
 
-fn rows(a: &Assessment) -> Vec<Row> {
+fn rows(a: &Assessment, threat_max: usize, target_max: usize) -> Vec<Row> {
     let index = a.index();
     let mut threats: Vec<Joined<'_>> = a
         .threats
@@ -70,12 +124,16 @@ fn rows(a: &Assessment) -> Vec<Row> {
         y.result
             .severity
             .cmp(&x.result.severity)
+            .then(x.result.status.cmp(&y.result.status))
             .then(x.result.stride.cmp(&y.result.stride))
             .then_with(|| x.target_name().cmp(y.target_name()))
             .then_with(|| x.result.target_id.cmp(&y.result.target_id))
-            .then_with(|| x.result.id.cmp(&y.result.id))
+            .then_with(|| threat_groups::natural_cmp(&x.result.id, &y.result.id))
     });
-    threats.iter().map(Joined::row).collect()
+    threats
+        .iter()
+        .map(|j| j.row(threat_max, target_max))
+        .collect()
 }
 
 /// A result with what `definitions` and `targets` say about it; an
@@ -92,12 +150,12 @@ impl Joined<'_> {
             .map_or(self.result.target_id.as_str(), |t| t.name.as_str())
     }
 
-    fn row(&self) -> Row {
+    fn row(&self, threat_max: usize, target_max: usize) -> Row {
         let t = self.result;
         let threat_id = clean(&t.threat_id);
         let threat = match self.definition {
             Some(d) => {
-                let room = THREAT_MAX.saturating_sub(width(&threat_id) + 1).max(12);
+                let room = threat_max.saturating_sub(width(&threat_id) + 1).max(8);
                 format!("{threat_id} {}", truncate(&clean(&d.name), room))
             }
             None => threat_id,
@@ -105,15 +163,16 @@ impl Joined<'_> {
         let target = match self.target {
             Some(target) => {
                 let kind = clean(&target.kind);
-                let room = TARGET_MAX.saturating_sub(width(&kind) + 1).max(12);
+                let room = target_max.saturating_sub(width(&kind) + 1).max(8);
                 format!("{kind} {}", truncate(&clean(&target.name), room))
             }
-            None => truncate(&clean(&t.target_id), TARGET_MAX),
+            None => truncate(&clean(&t.target_id), target_max),
         };
         Row {
             severity: t.severity,
             cells: [
                 t.severity.as_str().to_string(),
+                t.status.label().to_string(),
                 t.stride.label().to_string(),
                 threat,
                 target,
@@ -122,7 +181,7 @@ impl Joined<'_> {
     }
 }
 
-fn column_widths(rows: &[Row]) -> [usize; 4] {
+fn column_widths(rows: &[Row]) -> [usize; 5] {
     let mut widths = HEADINGS.map(width);
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(&row.cells) {
@@ -133,21 +192,169 @@ fn column_widths(rows: &[Row]) -> [usize; 4] {
 }
 
 /// One table line; the last column is not padded so lines carry no trailing spaces.
-fn push_row(out: &mut String, cells: &[String; 4], widths: &[usize; 4], color: Option<Severity>) {
-    let [severity, stride, threat, target] = cells;
+fn push_row(out: &mut String, cells: &[String; 5], widths: &[usize; 5], color: Option<Severity>) {
+    let [severity, rest @ ..] = cells;
     // Colour codes take no columns, so pad after painting, not before.
     match color {
         Some(level) => out.push_str(&paint(severity, level)),
         None => out.push_str(severity),
     }
     out.push_str(&" ".repeat(widths[0].saturating_sub(width(severity))));
-    out.push_str(GAP);
-    out.push_str(&pad(stride, widths[1]));
-    out.push_str(GAP);
-    out.push_str(&pad(threat, widths[2]));
-    out.push_str(GAP);
-    out.push_str(target);
+    let last = rest.len().saturating_sub(1);
+    for (i, (cell, w)) in rest.iter().zip(&widths[1..]).enumerate() {
+        out.push_str(GAP);
+        if i == last {
+            out.push_str(cell);
+        } else {
+            out.push_str(&pad(cell, *w));
+        }
+    }
     out.push('\n');
+}
+
+/// For each threat still open somewhere: its best controls, or the catalog's
+/// advice when it has no controls.
+fn what_to_do(groups: &[ThreatGroup], options: &Options) -> String {
+    let limit = options.width.unwrap_or(120).max(40);
+    let mut out = String::new();
+    for g in groups.iter().filter(|g| g.open > 0) {
+        let _ = writeln!(
+            out,
+            "{}",
+            truncate(
+                &format!(
+                    "  {} {} ({} open)",
+                    clean(&g.threat_id),
+                    clean(&g.name),
+                    g.open
+                ),
+                limit
+            )
+        );
+        for c in g.controls.iter().take(CONTROLS_SHOWN) {
+            let tail = format!(
+                " ({} impact, {} priority{})",
+                c.impact.as_str().replace('_', " "),
+                c.priority,
+                if c.declared { ", declared" } else { "" }
+            );
+            let room = limit.saturating_sub(6 + width(&c.id) + 1 + width(&tail));
+            let _ = writeln!(
+                out,
+                "    - {} {}{tail}",
+                clean(&c.id),
+                truncate(&clean(&c.name), room.max(12))
+            );
+        }
+        if g.control_count > CONTROLS_SHOWN {
+            let _ = writeln!(
+                out,
+                "      {} more: moat catalog show {}",
+                g.control_count - CONTROLS_SHOWN,
+                clean(&g.threat_id)
+            );
+        }
+        if g.controls.is_empty() {
+            match g.mitigations.first() {
+                Some(advice) => {
+                    let _ = writeln!(out, "    - {}", truncate(&clean(advice), limit - 6));
+                }
+                None => {
+                    let _ = writeln!(out, "    - no catalog control: record a decision");
+                }
+            }
+        }
+    }
+    if out.is_empty() {
+        return out;
+    }
+    format!("\nwhat to do (top controls per open threat; `moat catalog show ID`):\n{out}")
+}
+
+/// Why each result that is not open is not: the decision or the evidence.
+fn why_not_open(a: &Assessment, options: &Options) -> String {
+    let limit = options.width.unwrap_or(160).max(40);
+    let index = a.index();
+    let mut lines: Vec<(String, String)> = Vec::new();
+    for r in &a.threats {
+        let reason = match (&r.decision, r.status) {
+            (Some(d), _) => {
+                let Some(decision) = a.model.decisions.get(d.index) else {
+                    continue;
+                };
+                let place = decision
+                    .location
+                    .as_ref()
+                    .map(|l| format!(" at {l}"))
+                    .unwrap_or_default();
+                let state = if d.expired {
+                    format!(
+                        "decision `{}` expired {}",
+                        d.status,
+                        decision.expires.as_deref().unwrap_or_default()
+                    )
+                } else {
+                    format!("decision `{}`", d.status)
+                };
+                let ticket = decision
+                    .ticket
+                    .as_deref()
+                    .map(|t| format!(" ({})", clean(t)))
+                    .unwrap_or_default();
+                format!("{state}{place}{ticket}: {}", clean(&decision.justification))
+            }
+            (None, ThreatStatus::Open) => continue,
+            (None, _) => {
+                let controls: Vec<String> = r.evidence.iter().map(|e| clean(&e.control)).collect();
+                let place = r
+                    .evidence
+                    .first()
+                    .and_then(|e| e.location.as_ref())
+                    .map(|l| format!(" ({l})"))
+                    .unwrap_or_default();
+                format!("{} declared{place}", controls.join(", "))
+            }
+        };
+        let target = index
+            .target(&r.target_id)
+            .map_or(r.target_id.as_str(), |t| t.name.as_str());
+        let line = format!(
+            "  {} on {}: {}: {reason}",
+            clean(&r.threat_id),
+            clean(target),
+            r.status.label()
+        );
+        lines.push((r.id.clone(), truncate(&line, limit)));
+    }
+    if lines.is_empty() {
+        return String::new();
+    }
+    lines.sort_by(|x, y| threat_groups::natural_cmp(&x.0, &y.0));
+    let mut out = String::from("\nnot open, and why:\n");
+    for (_, line) in lines {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// `--summary`: one line per threat, most severe first.
+fn summary_lines(groups: &[ThreatGroup], options: &Options) -> String {
+    let limit = options.width.unwrap_or(120).max(40);
+    let mut out = String::new();
+    for g in groups {
+        let targets = g.targets.len();
+        let line = format!(
+            "{:<8}  {} {} ({}, {} open)",
+            g.severity.as_str(),
+            clean(&g.threat_id),
+            clean(&g.name),
+            count(targets, "target"),
+            g.open
+        );
+        let _ = writeln!(out, "{}", truncate(&line, limit));
+    }
+    out
 }
 
 fn header(a: &Assessment) -> String {
@@ -184,12 +391,17 @@ fn summary(a: &Assessment, color: bool) -> String {
             parts.push(format!("{n} {word}"));
         }
     }
+    let statuses: Vec<String> = threat_groups::status_counts(&a.threats)
+        .into_iter()
+        .map(|c| format!("{} {}", c.count, c.label))
+        .collect();
     let mut line = count(a.threats.len(), "threat");
     let _ = write!(
         line,
-        " on {}: {}",
+        " on {}: {}; {}",
         count(a.target_count(), "target"),
-        parts.join(", ")
+        parts.join(", "),
+        statuses.join(", ")
     );
     line
 }

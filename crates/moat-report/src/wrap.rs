@@ -102,3 +102,48 @@ mod tests {
         assert_eq!(clean("a\u{1b}[31mb\r\n"), "a\u{fffd}[31mb  ");
     }
 }
+
+/// The text up to the end of its first sentence: a `.`, `!` or `?` followed by
+/// a space and a capital letter or the end, after at least 40 characters (so
+/// "e.g. S3" and "Amazon S3. " inside a first clause do not end it early).
+pub(crate) fn first_sentence(text: &str) -> &str {
+    let text = text.trim();
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        if i < 40 || !matches!(b, b'.' | b'!' | b'?') {
+            continue;
+        }
+        match (bytes.get(i + 1), bytes.get(i + 2)) {
+            (None, _) => return text,
+            (Some(b' ' | b'\n'), Some(next)) if next.is_ascii_uppercase() => {
+                return text.get(..=i).unwrap_or(text);
+            }
+            _ => {}
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod first_sentence_tests {
+    use super::first_sentence;
+
+    #[test]
+    fn stops_after_the_first_sentence() {
+        let text = "Anyone on the internet can list and read the objects of the bucket. A search engine indexes it.";
+        assert_eq!(
+            first_sentence(text),
+            "Anyone on the internet can list and read the objects of the bucket."
+        );
+        assert_eq!(
+            first_sentence("Short. Then more text follows here."),
+            "Short. Then more text follows here."
+        );
+        let eg =
+            "Requests are signed, e.g. With SigV4, and checked by the service before use. More.";
+        assert_eq!(
+            first_sentence(eg),
+            "Requests are signed, e.g. With SigV4, and checked by the service before use."
+        );
+    }
+}

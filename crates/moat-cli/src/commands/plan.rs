@@ -12,6 +12,9 @@ pub struct Args {
     pub catalog: CatalogArgs,
     #[arg(long, short, value_enum, default_value = "text")]
     pub format: Format,
+    /// With `-f md`: each control's full implementation, snippets and tests too
+    #[arg(long)]
+    pub details: bool,
     /// Write to this file instead of stdout
     #[arg(long, short)]
     pub output: Option<PathBuf>,
@@ -25,7 +28,7 @@ pub fn run(args: Args) -> Outcome {
     let plan = moat_catalog::plan::plan(&catalog);
     let text = match args.format {
         Format::Text => Ok(views::plan_text(&plan)),
-        Format::Md => Ok(views::plan_markdown(&plan)),
+        Format::Md => Ok(views::plan_markdown(&plan, args.details)),
         Format::Csv => Ok(views::plan_csv(&plan)),
         Format::Json => to_json(&plan),
     };

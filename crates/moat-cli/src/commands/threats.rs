@@ -1,12 +1,14 @@
-//! `moat threats MODEL`: the threats that apply to each element and data flow.
+//! `moat threats MODEL`: the threats that apply to each element and data flow,
+//! their status (from declared controls and recorded decisions), and what to do.
 
 use crate::commands::emit;
 use crate::{Outcome, diagnostics, inputs};
 use clap::ValueEnum;
 use moat_catalog::Severity;
+use moat_engine::Assessment;
 use std::path::PathBuf;
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Text,
     Json,
@@ -50,12 +52,21 @@ pub struct Args {
     /// Leave out the built-in catalog
     #[arg(long)]
     pub no_builtin: bool,
-    /// Report only threats at or above this severity
+    /// Report only threats at or above this severity (`--fail-on` still counts all)
     #[arg(long, value_enum)]
     pub min_severity: Option<SeverityArg>,
-    /// Exit with 1 when a threat at or above this severity applies
+    /// Exit with 1 when an open threat at or above this severity applies
     #[arg(long, value_enum)]
     pub fail_on: Option<SeverityArg>,
+    /// Counts and one line per threat (text and Markdown)
+    #[arg(long)]
+    pub summary: bool,
+    /// Treat warnings (and an incomplete model) as errors: exit 2
+    #[arg(long)]
+    pub strict: bool,
+    /// The day decisions' `expires` are compared with (YYYY-MM-DD; default: today, UTC)
+    #[arg(long, value_name = "DAY")]
+    pub as_of: Option<String>,
     /// Write the report to this file instead of stdout
     #[arg(long, short)]
     pub output: Option<PathBuf>,
@@ -63,43 +74,57 @@ pub struct Args {
 
 pub fn run(args: Args) -> Outcome {
     let color = inputs::stderr_color();
+    if args.summary && args.format == Format::Json && args.template.is_none() {
+        eprintln!(
+            "error: `--summary` is for text and Markdown; JSON always holds everything (filter it with jq)"
+        );
+        return Outcome::InputError;
+    }
+    let today = match &args.as_of {
+        Some(day) if moat_model::decision::is_valid_day(day) => day.clone(),
+        Some(day) => {
+            eprintln!("error: `--as-of {day}` is not a day: write it as YYYY-MM-DD");
+            return Outcome::InputError;
+        }
+        None => moat_engine::today(),
+    };
     let (loaded, source) = inputs::load_model(&args.model);
     let (catalog, catalog_diags) = inputs::load_catalog(&args.catalogs, args.no_builtin);
     let mut diags = loaded.diagnostics;
     diags.extend(catalog_diags);
     diagnostics::print_all(&diags, color);
-    let input_error = diags.iter().any(|d| d.is_error());
     let Some(model) = loaded.model else {
         return Outcome::InputError;
     };
-    let mut assessment = moat_engine::assess(model, source.as_ref(), &catalog, diags.clone());
+    let loaded_count = diags.len();
+    let mut assessment = moat_engine::assess_with(
+        model,
+        source.as_ref(),
+        &catalog,
+        diags,
+        &moat_engine::Options { today },
+    );
     // evaluation diagnostics are new; show them too
     diagnostics::print_all(
-        assessment.diagnostics.get(diags.len()..).unwrap_or(&[]),
+        assessment.diagnostics.get(loaded_count..).unwrap_or(&[]),
         color,
     );
+    if !assessment.model.incomplete.is_empty() {
+        eprintln!(
+            "moat: `{}` is incomplete: {} of the source could not be interpreted, so threats may be missing (see the warnings above; `--strict` fails the run)",
+            args.model.display(),
+            plural(assessment.model.incomplete.len(), "part")
+        );
+    }
+    // --fail-on looks at every applicable threat, before --min-severity hides any
+    let failing = args.fail_on.and_then(|t| {
+        let open = assessment.open_at_or_above(t.severity());
+        (open > 0).then(|| fail_line(&assessment, t.severity(), open))
+    });
     if let Some(min) = args.min_severity {
         assessment.retain(|t| t.severity >= min.severity());
     }
-    let rendered = match (&args.template, args.format) {
-        (Some(path), _) => inputs::read(path).and_then(|text| {
-            let name = path.display().to_string();
-            moat_report::template(&assessment, &name, &text)
-                .map_err(|e| Box::new(e.diagnostic(&name)))
-        }),
-        (None, Format::Text) => Ok(moat_report::text(
-            &assessment,
-            args.output.is_none() && inputs::stdout_color(),
-        )),
-        (None, Format::Json) => Ok(moat_report::json(&assessment)),
-        (None, Format::Md) => moat_report::markdown(&assessment).map_err(|e| {
-            Box::new(moat_model::Diagnostic::error(
-                "report::markdown",
-                e.to_string(),
-            ))
-        }),
-    };
-    let text = match rendered {
+    let text = match render(&args, &assessment) {
         Ok(text) => text,
         Err(diag) => {
             diagnostics::print_all(&[*diag], color);
@@ -109,17 +134,128 @@ pub fn run(args: Args) -> Outcome {
     if let Err(outcome) = emit(&text, args.output.as_deref()) {
         return outcome;
     }
-    if input_error {
-        return Outcome::InputError;
+    if let Some(outcome) = input_outcome(&assessment, args.strict) {
+        return outcome;
     }
-    match args.fail_on {
-        Some(threshold)
-            if assessment
-                .max_severity()
-                .is_some_and(|s| s >= threshold.severity()) =>
-        {
+    match failing {
+        Some(line) => {
+            eprintln!("{line}");
             Outcome::ThreatsAtOrAboveThreshold
         }
-        _ => Outcome::Ok,
+        None => Outcome::Ok,
+    }
+}
+
+fn render(args: &Args, assessment: &Assessment) -> Result<String, Box<moat_model::Diagnostic>> {
+    let options = moat_report::Options {
+        color: args.output.is_none() && inputs::stdout_color(),
+        summary: args.summary,
+        width: if args.output.is_none() {
+            terminal_width()
+        } else {
+            None
+        },
+    };
+    match (&args.template, args.format) {
+        (Some(path), _) => inputs::read(path).and_then(|text| {
+            let name = path.display().to_string();
+            moat_report::template(assessment, &name, &text)
+                .map_err(|e| Box::new(e.diagnostic(&name)))
+        }),
+        (None, Format::Text) => Ok(moat_report::text_with(assessment, &options)),
+        (None, Format::Json) => Ok(moat_report::json(assessment)),
+        (None, Format::Md) => moat_report::markdown_with(assessment, &options).map_err(|e| {
+            Box::new(moat_model::Diagnostic::error(
+                "report::markdown",
+                e.to_string(),
+            ))
+        }),
+    }
+}
+
+/// The terminal's width when stdout is one, else `COLUMNS` when set.
+fn terminal_width() -> Option<usize> {
+    use std::io::IsTerminal;
+    if std::io::stdout().is_terminal()
+        && let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size()
+    {
+        return Some(usize::from(w));
+    }
+    std::env::var("COLUMNS").ok()?.trim().parse().ok()
+}
+
+/// Exit 2 when an input could not be read, resolved or decided: errors always,
+/// warnings and an incomplete model with `--strict`.
+fn input_outcome(assessment: &Assessment, strict: bool) -> Option<Outcome> {
+    use moat_model::Level;
+    let errors = assessment
+        .diagnostics
+        .iter()
+        .filter(|d| d.level == Level::Error)
+        .count();
+    if errors > 0 {
+        return Some(Outcome::InputError);
+    }
+    if strict {
+        let warnings = assessment
+            .diagnostics
+            .iter()
+            .filter(|d| d.level == Level::Warning)
+            .count();
+        let incomplete = assessment.model.incomplete.len();
+        if warnings > 0 || incomplete > 0 {
+            eprintln!(
+                "moat: --strict: {}{}{}",
+                plural(warnings, "warning"),
+                if warnings > 0 && incomplete > 0 {
+                    " and "
+                } else {
+                    ""
+                },
+                if incomplete > 0 {
+                    format!(
+                        "an incomplete model ({})",
+                        plural(incomplete, "skipped part")
+                    )
+                } else {
+                    String::new()
+                }
+            );
+            return Some(Outcome::InputError);
+        }
+    }
+    None
+}
+
+/// The one stderr line `--fail-on` prints when it fails the run.
+fn fail_line(assessment: &Assessment, threshold: Severity, open: usize) -> String {
+    let mut by_level = Vec::new();
+    for level in Severity::ALL.into_iter().rev().filter(|l| *l >= threshold) {
+        let n = assessment
+            .threats
+            .iter()
+            .filter(|t| t.is_open() && t.severity == level)
+            .count();
+        if n > 0 {
+            by_level.push(format!("{n} {}", level.as_str()));
+        }
+    }
+    let shown = if by_level.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", by_level.join(", "))
+    };
+    format!(
+        "moat: {} at or above {}{shown}; implement a control (`implements:`) or record a decision (`decisions:`, docs/model.md#decisions)",
+        plural(open, "open threat"),
+        threshold.as_str(),
+    )
+}
+
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }

@@ -17,8 +17,16 @@ pub struct Args {
 pub fn run(args: Args) -> Outcome {
     let color = inputs::stderr_color();
     let mut failed = false;
+    let (catalog, catalog_diags) = inputs::load_catalog(&args.catalogs, false);
     for path in &args.models {
-        let (loaded, _) = inputs::load_model(path);
+        let (mut loaded, source) = inputs::load_model(path);
+        // What only the catalog can tell (unknown controls in `implements:`,
+        // decisions naming unknown threats or matching nothing) is checked by
+        // assessing the model, as `moat threats` would.
+        if let Some(model) = loaded.model.clone().filter(|_| !loaded.has_errors()) {
+            let assessment = moat_engine::assess(model, source.as_ref(), &catalog, Vec::new());
+            loaded.diagnostics.extend(assessment.diagnostics);
+        }
         diagnostics::print_all(&loaded.diagnostics, color);
         let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
         let warnings = loaded.diagnostics.len() - errors;
@@ -37,7 +45,7 @@ pub fn run(args: Args) -> Outcome {
             }
         }
     }
-    let (catalog, diags) = inputs::load_catalog(&args.catalogs, false);
+    let diags = catalog_diags;
     diagnostics::print_all(&diags, color);
     if diags.iter().any(|d| d.is_error()) {
         failed = true;

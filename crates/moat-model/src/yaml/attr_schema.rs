@@ -45,6 +45,14 @@ pub(crate) fn tls_version(_: &mut SchemaGenerator) -> Schema {
     value_schema(AttrType::Enum(schema::EnumKind::TlsVersion)).into()
 }
 
+pub(crate) fn decision_status(_: &mut SchemaGenerator) -> Schema {
+    let names: Vec<serde_json::Value> = crate::decision::DecisionStatus::ALL
+        .iter()
+        .map(|s| serde_json::Value::from(s.as_str()))
+        .collect();
+    schemars::json_schema!({ "type": "string", "enum": names })
+}
+
 fn target(target: Target) -> impl Iterator<Item = (&'static AttrSpec, Option<String>)> {
     schema::attributes(target).iter().map(|&spec| (spec, None))
 }

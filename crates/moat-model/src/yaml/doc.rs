@@ -38,6 +38,49 @@ pub struct ModelDoc {
     /// Data assets that elements hold and flows carry.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<Loc<DataDoc>>,
+    /// Catalog controls implemented across the whole model (`C-S3-001`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub implements: Vec<Loc<String>>,
+    /// Recorded risk decisions (docs/model.md, "Decisions").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decisions: Vec<Loc<DecisionDoc>>,
+}
+
+/// A risk decision: which threats on which targets, and what was decided.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Decision")]
+pub struct DecisionDoc {
+    /// One threat id or id prefix (`T-S3-001`, `T-GEN`); `threats:` takes several.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threat: Option<Loc<String>>,
+    /// Threat ids or id prefixes; `*` and `?` are wildcards.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub threats: Vec<Loc<String>>,
+    /// One target id or name; `targets:` takes several. Neither means every target.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<Loc<String>>,
+    /// Target ids or names of elements, flows and boundaries; `*` and `?` are wildcards.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<Loc<String>>,
+    /// `unchecked`, `in-discussion`, `accepted`, `in-progress`, `mitigated` or `false-positive`.
+    #[schemars(schema_with = "attr_schema::decision_status")]
+    pub status: Loc<String>,
+    /// Why: required for `accepted`, `mitigated` and `false-positive`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub justification: Option<String>,
+    /// The ticket that tracks the decision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
+    /// When it was decided, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Loc<String>>,
+    /// Who checked it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked_by: Option<String>,
+    /// After this day (`YYYY-MM-DD`) the decision lapses and the threat is open again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<Loc<String>>,
 }
 
 /// A trust boundary.
@@ -95,6 +138,9 @@ pub struct ElementDoc {
     #[serde(default, skip_serializing_if = "AttrMap::is_empty")]
     #[schemars(schema_with = "attr_schema::controls")]
     pub controls: AttrMap,
+    /// Catalog controls implemented on this element (`C-S3-001`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub implements: Vec<Loc<String>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -147,6 +193,9 @@ pub struct FlowDoc {
     #[serde(default, skip_serializing_if = "AttrMap::is_empty")]
     #[schemars(schema_with = "attr_schema::controls")]
     pub controls: AttrMap,
+    /// Catalog controls implemented on this flow (`C-S3-010`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub implements: Vec<Loc<String>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -184,6 +233,7 @@ pub(crate) fn noun(struct_name: &str) -> &'static str {
         "ElementDoc" => "element",
         "FlowDoc" => "flow",
         "DataDoc" => "data asset",
+        "DecisionDoc" => "decision",
         _ => "mapping",
     }
 }

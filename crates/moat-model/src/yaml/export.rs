@@ -1,8 +1,9 @@
 //! A [`Model`] as a YAML document: how models built in memory (inferred from
 //! infrastructure code, imported from pytm) are written in Moat's format.
 
-use super::doc::{AttrMap, BoundaryDoc, DataDoc, ElementDoc, FlowDoc, ModelDoc};
+use super::doc::{AttrMap, BoundaryDoc, DataDoc, DecisionDoc, ElementDoc, FlowDoc, ModelDoc};
 use super::loc::Loc;
+use crate::decision::{Decision, Implementation};
 use crate::model::{Attributes, Boundary, Classification, DataAsset, Dataflow, Element, Model};
 use serde_json::Value;
 
@@ -26,7 +27,33 @@ pub fn document(model: &Model) -> ModelDoc {
             .collect(),
         flows: model.flows.iter().map(flow).map(Loc::detached).collect(),
         data: model.data.iter().map(data).map(Loc::detached).collect(),
+        implements: implemented(&model.implements),
+        decisions: model.decisions.iter().map(decision).collect(),
     }
+}
+
+fn implemented(list: &[Implementation]) -> Vec<Loc<String>> {
+    list.iter()
+        .map(|i| Loc::detached(i.control.clone()))
+        .collect()
+}
+
+fn decision(d: &Decision) -> Loc<DecisionDoc> {
+    let many = |items: &[String]| -> Vec<Loc<String>> {
+        items.iter().map(|t| Loc::detached(t.clone())).collect()
+    };
+    Loc::detached(DecisionDoc {
+        threat: None,
+        threats: many(&d.threats),
+        target: None,
+        targets: many(&d.targets),
+        status: Loc::detached(d.status.as_str().to_string()),
+        justification: non_empty(&d.justification),
+        ticket: d.ticket.clone(),
+        date: d.date.clone().map(Loc::detached),
+        checked_by: d.checked_by.clone(),
+        expires: d.expires.clone().map(Loc::detached),
+    })
 }
 
 fn non_empty(text: &str) -> Option<String> {
@@ -82,6 +109,7 @@ fn element(element: &Element) -> ElementDoc {
         data: ids(&element.data),
         attributes,
         controls,
+        implements: implemented(&element.implements),
         tags: element.tags.clone(),
         properties: element.properties.clone(),
     }
@@ -104,6 +132,7 @@ fn flow(flow: &Dataflow) -> FlowDoc {
         data: ids(&flow.data),
         attributes,
         controls,
+        implements: implemented(&flow.implements),
         tags: flow.tags.clone(),
         properties: flow.properties.clone(),
     }

@@ -2,6 +2,7 @@
 //! gives flows their default ids, checks names, attributes and references.
 
 use super::attrs::{self, Checked};
+use super::decisions;
 use super::doc::{BoundaryDoc, DataDoc, ElementDoc, FlowDoc, ModelDoc};
 use super::flow_fields;
 use super::loc::Loc;
@@ -20,6 +21,8 @@ pub(crate) fn lower(doc: ModelDoc, reporter: &Reporter) -> Model {
         mut elements,
         mut flows,
         data,
+        implements,
+        decisions,
     } = doc;
     check_name(reporter, &name, || "the model".to_string());
     let boundaries = flatten(reporter, &boundaries, None);
@@ -98,8 +101,8 @@ pub(crate) fn lower(doc: ModelDoc, reporter: &Reporter) -> Model {
         elements,
         flows,
         data: data_assets,
-        implements: Vec::new(),
-        decisions: Vec::new(),
+        implements: decisions::implements(reporter, implements),
+        decisions: decisions::decisions(reporter, decisions),
         incomplete: Vec::new(),
     }
 }
@@ -241,7 +244,7 @@ fn element(reporter: &Reporter, ids: &Ids, element: Loc<ElementDoc>, id: &Loc<St
         boundary: doc.boundary.map(|b| b.value),
         data: doc.data.into_iter().map(|d| d.value).collect(),
         attributes,
-        implements: Vec::new(),
+        implements: decisions::implements(reporter, doc.implements),
         tags: doc.tags,
         properties: doc.properties,
         span: Some(span),
@@ -282,7 +285,7 @@ fn flow(reporter: &Reporter, ids: &Ids, flow: Loc<FlowDoc>, id: &Loc<String>) ->
         description: doc.description.unwrap_or_default(),
         data: doc.data.into_iter().map(|d| d.value).collect(),
         attributes,
-        implements: Vec::new(),
+        implements: decisions::implements(reporter, doc.implements),
         tags: doc.tags,
         properties: doc.properties,
         span: Some(span),

@@ -16,6 +16,7 @@ mod attr_map;
 mod attr_schema;
 mod attrs;
 mod de;
+mod decisions;
 mod doc;
 mod export;
 mod flow_fields;
