@@ -172,7 +172,7 @@ pub fn prioritize(catalog: &Catalog) -> Vec<ControlPriority> {
     list.sort_by(|a, b| {
         b.score
             .total_cmp(&a.score)
-            .then_with(|| a.control.cmp(&b.control))
+            .then_with(|| crate::search::natural(&a.control, &b.control))
     });
     list
 }

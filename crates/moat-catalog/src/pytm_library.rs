@@ -323,6 +323,10 @@ impl EntryReader<'_> {
                 severity,
                 applies_to,
                 applies_when: condition.as_ref().map(|c| c.source.clone()),
+                // pytm's library is about software a team builds (injection,
+                // sessions, input handling), not AWS-managed services
+                applies_to_managed_services: false,
+                feature_use: None,
                 mitigations: if mitigations.is_empty() {
                     Vec::new()
                 } else {

@@ -17,6 +17,18 @@ struct Document {
 struct Entry {
     id: String,
     names: Vec<String>,
+    #[serde(default = "managed_by_default")]
+    managed: bool,
+}
+
+fn managed_by_default() -> bool {
+    true
+}
+
+/// The table, read once: the phrases, and each id with whether AWS manages it.
+struct Table {
+    phrases: Vec<Phrase>,
+    ids: Vec<(String, bool)>,
 }
 
 /// A phrase, as words, and the `service[:resource]` it names.
@@ -34,14 +46,15 @@ pub struct NameMatch {
     pub phrase: String,
 }
 
-fn table() -> &'static [Phrase] {
-    static TABLE: OnceLock<Vec<Phrase>> = OnceLock::new();
+fn loaded() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
     TABLE.get_or_init(|| {
         // the file is ours and a test holds it to parse; a broken build infers nothing
         let document: Document = serde_saphyr::from_str(DATA).unwrap_or(Document {
             services: Vec::new(),
         });
         let mut phrases = Vec::new();
+        let mut ids = Vec::new();
         for entry in document.services {
             for name in entry.names {
                 phrases.push(Phrase {
@@ -49,9 +62,14 @@ fn table() -> &'static [Phrase] {
                     id: entry.id.clone(),
                 });
             }
+            ids.push((entry.id, entry.managed));
         }
-        phrases
+        Table { phrases, ids }
     })
+}
+
+fn table() -> &'static [Phrase] {
+    &loaded().phrases
 }
 
 /// Lowercase words of `text`; any non-alphanumeric character separates words.
@@ -89,13 +107,44 @@ pub fn split(id: &str) -> (&str, &str) {
 
 /// Every `service[:resource]` id of the table, in order.
 pub fn ids() -> Vec<&'static str> {
-    let mut out: Vec<&'static str> = Vec::new();
-    for phrase in table() {
-        if !out.contains(&phrase.id.as_str()) {
-            out.push(&phrase.id);
+    loaded().ids.iter().map(|(id, _)| id.as_str()).collect()
+}
+
+/// How a `service` value compares with the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Known {
+    /// Written exactly as the table has it.
+    Exact(&'static str),
+    /// The same id in other case (`KMS`), or with surrounding spaces.
+    Variant(&'static str),
+}
+
+impl Known {
+    pub fn id(self) -> &'static str {
+        match self {
+            Known::Exact(id) | Known::Variant(id) => id,
         }
     }
-    out
+}
+
+/// The table's id for a `service` value, if it names one.
+pub fn known(value: &str) -> Option<Known> {
+    let ids = &loaded().ids;
+    if let Some((id, _)) = ids.iter().find(|(id, _)| id == value) {
+        return Some(Known::Exact(id));
+    }
+    let trimmed = value.trim();
+    ids.iter()
+        .find(|(id, _)| id.eq_ignore_ascii_case(trimmed))
+        .map(|(id, _)| Known::Variant(id))
+}
+
+/// Whether AWS runs the software behind `id` (a table id; `false` for any other).
+pub fn is_managed(id: &str) -> bool {
+    loaded()
+        .ids
+        .iter()
+        .any(|(known, managed)| *managed && known == id)
 }
 
 #[cfg(test)]
@@ -125,6 +174,25 @@ mod tests {
         assert_eq!(id("web frontend"), None);
         // a word inside another word does not count
         assert_eq!(id("Buckethead"), None);
+    }
+
+    #[test]
+    fn values_are_matched_exactly_or_in_other_case() {
+        assert_eq!(known("kms"), Some(Known::Exact("kms")));
+        assert_eq!(known("KMS"), Some(Known::Variant("kms")));
+        assert_eq!(known(" S3:Bucket "), Some(Known::Variant("s3:bucket")));
+        assert_eq!(known("s3:bukket"), None);
+        assert_eq!(known("s4"), None);
+    }
+
+    #[test]
+    fn lambda_runs_your_code_and_the_rest_is_managed() {
+        assert!(is_managed("s3:bucket"));
+        assert!(is_managed("kms"));
+        assert!(!is_managed("lambda"));
+        assert!(!is_managed("s4"));
+        assert_eq!(ids().len(), loaded().ids.len());
+        assert!(ids().contains(&"cloudtrail"));
     }
 
     #[test]

@@ -200,6 +200,39 @@ pub struct ControlRef {
     pub impact: MitigationImpact,
 }
 
+fn yes() -> bool {
+    true
+}
+
+fn is_true(value: &bool) -> bool {
+    *value
+}
+
+/// Whether a threat of a feature class needs the feature in use.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum FeatureUse {
+    /// Only where the model uses the feature (presigned URLs leaked by the
+    /// application that issues them).
+    Required,
+    /// Wherever the threat's condition holds: an attacker can switch the
+    /// feature on, or it is how others use the service.
+    NotRequired,
+}
+
+impl FeatureUse {
+    pub const ALL: [FeatureUse; 2] = [FeatureUse::Required, FeatureUse::NotRequired];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeatureUse::Required => "required",
+            FeatureUse::NotRequired => "not_required",
+        }
+    }
+}
+
 /// One threat of the catalog.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Threat {
@@ -221,6 +254,14 @@ pub struct Threat {
     /// A CEL expression over `target` (and `source`, `sink`, `boundary`); absent means always.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applies_when: Option<String>,
+    /// `false` for threats to software a team builds and runs (injection, an
+    /// unhardened server): they do not land on AWS-managed services.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub applies_to_managed_services: bool,
+    /// Whether the threat needs its feature class in use; absent: derived
+    /// (docs/catalog.md, "Feature classes in use").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feature_use: Option<FeatureUse>,
     /// Mitigation advice in prose.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mitigations: Vec<String>,

@@ -86,6 +86,9 @@ fn common() -> Vec<Field> {
         field("service", FieldType::String),
         // the resource type within the service ("bucket"); "" for the service itself
         field("resource", FieldType::String),
+        // an AWS-managed service (a known service AWS runs; never an actor or a
+        // Lambda function); a flow is when both its ends are
+        field("managed", FieldType::Bool),
         // feature-class ids the model declares in the `features` property
         field("features", strings()),
     ]
@@ -114,6 +117,8 @@ pub fn flow_summary_fields() -> Vec<Field> {
         field("dstPort", FieldType::Int),
         field("tlsVersion", FieldType::Int),
         field("isEncrypted", FieldType::Bool),
+        // the flow's `controls.authenticatesSource` (`authentication:` in YAML)
+        field("authenticatesSource", FieldType::Bool),
     ]
 }
 

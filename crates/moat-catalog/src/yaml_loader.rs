@@ -4,7 +4,7 @@
 use crate::condition::compile_checked;
 use crate::spanned_yaml::{self, Mapping, Node, offset_in_scalar, span_of};
 use crate::types::{
-    ControlRef, MitigationImpact, OtherTarget, Severity, Stride, TargetKind, Threat,
+    ControlRef, FeatureUse, MitigationImpact, OtherTarget, Severity, Stride, TargetKind, Threat,
 };
 use crate::{Catalog, CatalogThreat, Condition, sections};
 use moat_model::diag::did_you_mean;
@@ -28,6 +28,8 @@ const THREAT_KEYS: &[&str] = &[
     "impact",
     "applies_to",
     "applies_when",
+    "applies_to_managed_services",
+    "feature_use",
     "mitigations",
     "controls",
     "access",
@@ -277,6 +279,37 @@ impl ThreatReader<'_> {
         Some(out)
     }
 
+    fn boolean(&mut self, key: &str, node: &Node) -> Option<bool> {
+        if let Value::Bool(b) = node.value {
+            return Some(b);
+        }
+        self.error_at(
+            "catalog::invalid-value",
+            &node.referenced,
+            format!(
+                "`{key}` must be `true` or `false`, found `{}`",
+                shown(&node.value)
+            ),
+        );
+        None
+    }
+
+    fn feature_use(&mut self, node: &Node) -> Option<FeatureUse> {
+        let text = self.string("feature_use", node)?;
+        if let Some(found) = FeatureUse::ALL.into_iter().find(|f| f.as_str() == text) {
+            return Some(found);
+        }
+        let suggestion = did_you_mean(&text, FeatureUse::ALL.iter().map(|f| f.as_str()))
+            .map(|t| format!(", {t}"))
+            .unwrap_or_else(|| ", expected `required` or `not_required`".to_string());
+        self.error_at(
+            "catalog::invalid-value",
+            &node.referenced,
+            format!("unknown `feature_use` `{text}`{suggestion}"),
+        );
+        None
+    }
+
     fn rating(&mut self, key: &str, node: &Node) -> Option<u8> {
         match node.value.as_u64().and_then(|n| u8::try_from(n).ok()) {
             Some(n @ 1..=5) => Some(n),
@@ -437,6 +470,11 @@ impl ThreatReader<'_> {
         let feature_class = mapping
             .get("feature_class")
             .and_then(|n| self.string("feature_class", n));
+        let applies_to_managed_services = mapping
+            .get("applies_to_managed_services")
+            .and_then(|n| self.boolean("applies_to_managed_services", n))
+            .unwrap_or(true);
+        let feature_use = mapping.get("feature_use").and_then(|n| self.feature_use(n));
         let example = mapping
             .get("example")
             .and_then(|n| self.string("example", n))
@@ -521,6 +559,8 @@ impl ThreatReader<'_> {
                 severity: Severity::from_risk(likelihood, impact),
                 applies_to,
                 applies_when: condition.as_ref().map(|c| c.source.clone()),
+                applies_to_managed_services,
+                feature_use,
                 mitigations,
                 controls,
                 access,

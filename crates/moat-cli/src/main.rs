@@ -51,7 +51,6 @@ enum Command {
     Catalog(commands::catalog::Args),
 }
 
-
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

@@ -3,11 +3,13 @@
 
 use crate::assessment::{TargetRef, TargetType, ThreatDefinition, ThreatResult, ThreatStatus};
 use crate::fast::{self, Fast, Part};
+use crate::gate::{Gates, Verdict};
 use crate::need::Needs;
 use crate::view::{self, ModelIndex, View};
 use cel::common::value::CowVal;
 use cel::context::VariableResolver;
 use cel::{Context, Value};
+use moat_catalog::search::natural;
 use moat_catalog::{Catalog, CatalogThreat, OtherTarget, TargetKind};
 use moat_model::schema::EnumKind;
 use moat_model::{Diagnostic, Model, SourceFile, Span};
@@ -161,8 +163,8 @@ fn definition(threat: &CatalogThreat) -> ThreatDefinition {
     }
 }
 
-/// A match: (threat index, subject index).
-type Match = (usize, usize);
+/// A match: (threat index, subject index, feature assumed in use).
+type Match = (usize, usize, bool);
 
 /// What evaluating some subjects gave: matches, and conditions that failed to evaluate.
 type Outcome = (Vec<Match>, Vec<(usize, usize, String)>);
@@ -170,6 +172,7 @@ type Outcome = (Vec<Match>, Vec<(usize, usize, String)>);
 /// The compiled conditions, and for each target kind the threats that apply to it.
 struct Plan<'c> {
     compiled: Vec<Compiled<'c>>,
+    gates: Gates<'c>,
     by_kind: std::collections::HashMap<TargetKind, Vec<usize>>,
     /// Fields the CEL path reads, for subjects that need it.
     needs: Needs,
@@ -202,6 +205,7 @@ impl<'c> Plan<'c> {
         }
         Plan {
             compiled,
+            gates: Gates::new(catalog),
             by_kind,
             needs,
         }
@@ -209,10 +213,15 @@ impl<'c> Plan<'c> {
 }
 
 /// A subject whose conditions the CEL interpreter evaluates: its index, the
-/// (threat, program) pairs, and its variables.
-type SlowJob<'p, 'm> = (usize, Vec<(usize, &'p cel::Program)>, Vars<'m>);
+/// (threat, program, feature assumed) triples, and its variables.
+type SlowJob<'p, 'm> = (usize, Vec<(usize, &'p cel::Program, bool)>, Vars<'m>);
 
-fn evaluate(plan: &Plan<'_>, index: &ModelIndex<'_>, parts: &[Part<'_>], offset: usize) -> Outcome {
+fn evaluate<'m>(
+    plan: &Plan<'_>,
+    index: &ModelIndex<'m>,
+    parts: &[Part<'m>],
+    offset: usize,
+) -> Outcome {
     let mut found = Vec::new();
     let mut failures = Vec::new();
     // subjects with conditions for the CEL interpreter, with their variables
@@ -221,16 +230,22 @@ fn evaluate(plan: &Plan<'_>, index: &ModelIndex<'_>, parts: &[Part<'_>], offset:
         let Some(threats) = plan.by_kind.get(&kind_of(part)) else {
             continue;
         };
-        let mut slow: Vec<(usize, &cel::Program)> = Vec::new();
+        let scope = plan.gates.scope(index, *part);
+        let mut slow: Vec<(usize, &cel::Program, bool)> = Vec::new();
         for &i in threats {
+            let assumed = match plan.gates.verdict(i, &scope) {
+                Verdict::Skip => continue,
+                Verdict::Apply => false,
+                Verdict::Assumed => true,
+            };
             match plan.compiled.get(i) {
-                Some(Compiled::Always) => found.push((i, offset + n)),
+                Some(Compiled::Always) => found.push((i, offset + n, assumed)),
                 Some(Compiled::Fast(fast, program)) => match fast::eval(fast, index, *part) {
-                    Some(true) => found.push((i, offset + n)),
+                    Some(true) => found.push((i, offset + n, assumed)),
                     Some(false) => {}
-                    None => slow.push((i, program)),
+                    None => slow.push((i, program, assumed)),
                 },
-                Some(Compiled::Slow(program)) => slow.push((i, program)),
+                Some(Compiled::Slow(program)) => slow.push((i, program, assumed)),
                 None => {}
             }
         }
@@ -241,9 +256,9 @@ fn evaluate(plan: &Plan<'_>, index: &ModelIndex<'_>, parts: &[Part<'_>], offset:
     let mut ctx = base_context();
     for (subject, slow, vars) in &slow_jobs {
         ctx.set_variable_resolver(vars);
-        for &(i, program) in slow {
+        for &(i, program, assumed) in slow {
             match program.execute(&ctx) {
-                Ok(Value::Bool(true)) => found.push((i, *subject)),
+                Ok(Value::Bool(true)) => found.push((i, *subject, assumed)),
                 Ok(Value::Bool(false)) => {}
                 Ok(other) => failures.push((i, *subject, format!("gave {other:?}, not a boolean"))),
                 Err(err) => failures.push((i, *subject, err.to_string())),
@@ -278,10 +293,11 @@ pub fn model_parts<'m>(index: &ModelIndex<'m>) -> Vec<(TargetKind, Part<'m>)> {
     parts(index).into_iter().map(|p| (kind_of(&p), p)).collect()
 }
 
-/// Position of each item in the order of `key`: sorting by ranks sorts by keys.
+/// Position of each item in the natural order of `key` (`S3.T4` before
+/// `S3.T38`): sorting by ranks sorts by keys.
 fn ranks<T>(items: &[T], key: impl Fn(&T) -> &str) -> Vec<usize> {
     let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by(|&a, &b| key(&items[a]).cmp(key(&items[b])));
+    order.sort_by(|&a, &b| natural(key(&items[a]), key(&items[b])));
     let mut rank = vec![0; items.len()];
     for (r, i) in order.into_iter().enumerate() {
         rank[i] = r;
@@ -322,17 +338,17 @@ pub fn apply(catalog: &Catalog, model: &Model, source: Option<&SourceFile>) -> A
     let subject_rank = ranks(&parts, |p| id_of(p));
     let threat_rank = ranks(&catalog.threats, |t| t.threat.id.as_str());
     let stride = |i: usize| catalog.threats.get(i).map(|t| t.threat.stride);
-    matches.par_sort_unstable_by_key(|&(t, s)| (stride(t), subject_rank[s], threat_rank[t]));
+    matches.par_sort_unstable_by_key(|&(t, s, _)| (stride(t), subject_rank[s], threat_rank[t]));
 
     let mut used_threats = vec![false; catalog.threats.len()];
     let mut used_subjects = vec![false; parts.len()];
-    for &(t, s) in &matches {
+    for &(t, s, _) in &matches {
         used_threats[t] = true;
         used_subjects[s] = true;
     }
     let threats = matches
         .par_iter()
-        .filter_map(|&(t, s)| {
+        .filter_map(|&(t, s, assumed)| {
             let threat = &catalog.threats.get(t)?.threat;
             let target_id = id_of(parts.get(s)?);
             Some(ThreatResult {
@@ -341,6 +357,7 @@ pub fn apply(catalog: &Catalog, model: &Model, source: Option<&SourceFile>) -> A
                 target_id: target_id.to_string(),
                 stride: threat.stride,
                 severity: threat.severity,
+                feature_assumed: assumed,
                 status: ThreatStatus::Open,
                 evidence: Vec::new(),
                 decision: None,
@@ -354,14 +371,14 @@ pub fn apply(catalog: &Catalog, model: &Model, source: Option<&SourceFile>) -> A
         .filter(|(_, used)| **used)
         .map(|(t, _)| definition(t))
         .collect();
-    definitions.sort_by(|a, b| a.id.cmp(&b.id));
+    definitions.sort_by(|a, b| natural(&a.id, &b.id));
     let mut targets: Vec<TargetRef> = parts
         .par_iter()
         .zip(&used_subjects)
         .filter(|(_, used)| **used)
         .map(|(p, _)| target_ref(p, source))
         .collect();
-    targets.par_sort_by(|a, b| a.id.cmp(&b.id));
+    targets.par_sort_by(|a, b| natural(&a.id, &b.id));
     let diagnostics = failed
         .into_iter()
         .filter_map(|(i, (subject, err, count))| {

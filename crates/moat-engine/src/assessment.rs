@@ -18,7 +18,7 @@ pub struct Assessment {
     pub tool: Tool,
     pub model: Model,
     pub catalog: CatalogSummary,
-    /// Sorted by STRIDE category, then target id, then threat id.
+    /// Sorted by STRIDE category, then target id, then threat id (ids in natural order).
     pub threats: Vec<ThreatResult>,
     /// The catalog threats that apply somewhere, sorted by id.
     pub definitions: Vec<ThreatDefinition>,
@@ -79,6 +79,11 @@ pub struct ThreatResult {
     pub target_id: String,
     pub stride: Stride,
     pub severity: Severity,
+    /// The threat needs a feature class in use that the model does not say
+    /// whether it uses (no `features` declared on the target): it is reported
+    /// on the assumption that the feature is in use.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub feature_assumed: bool,
     /// What the evidence and decisions make of the threat on this target.
     #[serde(default)]
     pub status: ThreatStatus,

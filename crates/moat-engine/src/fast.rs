@@ -1,7 +1,8 @@
 //! A direct evaluator for the shapes most threat conditions have: fields
 //! compared with literals or with each other, joined by `&&`, `||` and `!`,
 //! membership (`"x" in target.features`, `target.kind in [...]`), `size()` of
-//! a target's flows or data, and `exists`/`all` over its data assets.
+//! a target's flows or data, and `exists`/`all` over its data assets or over
+//! an element's `inputs` and `outputs`.
 //!
 //! It reads the model directly instead of building CEL values for every
 //! target, which on large models is most of the engine's time. Conditions of
@@ -31,9 +32,18 @@ pub enum Fast {
     /// `target.data.exists(d, ...)` (`all` when the flag is false).
     Quantified {
         exists: bool,
-        over: Root,
+        over: Over,
         body: Box<Fast>,
     },
+}
+
+/// What a quantifier ranges over.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Over {
+    /// The data assets of the target or of a flow's end.
+    Data(Root),
+    /// The flows into (`inputs`) or out of (`outputs`) the target element.
+    Flows(Counted),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -84,6 +94,7 @@ pub enum Field {
     Boundary,
     Service,
     Resource,
+    Managed,
     Features,
     Tags,
     IsSelfFlow,
@@ -159,9 +170,11 @@ fn compile_in(expr: &Expr, local: Option<&str>) -> Option<Fast> {
         Expr::Comprehension(comp) => {
             // exists: accu = false; step = accu || body. all: accu = true; step = accu && body.
             let over = match select_path(&comp.iter_range.expr)?.as_slice() {
-                ["target", "data"] => Root::Target,
-                ["source", "data"] | ["target", "source", "data"] => Root::Source,
-                ["sink", "data"] | ["target", "sink", "data"] => Root::Sink,
+                ["target", "data"] => Over::Data(Root::Target),
+                ["source", "data"] | ["target", "source", "data"] => Over::Data(Root::Source),
+                ["sink", "data"] | ["target", "sink", "data"] => Over::Data(Root::Sink),
+                ["target", "inputs"] => Over::Flows(Counted::Inputs),
+                ["target", "outputs"] => Over::Flows(Counted::Outputs),
                 _ => return None,
             };
             if local.is_some() || comp.iter_var2.is_some() {
@@ -259,6 +272,7 @@ fn access(expr: &Expr, local: Option<&str>) -> Option<Access> {
         ["boundary"] if root != Root::Item => Field::Boundary,
         ["service"] if root != Root::Item => Field::Service,
         ["resource"] if root != Root::Item => Field::Resource,
+        ["managed"] if root != Root::Item => Field::Managed,
         ["features"] if root != Root::Item => Field::Features,
         ["tags"] => Field::Tags,
         ["isSelfFlow"] if root == Root::Target => Field::IsSelfFlow,
@@ -319,10 +333,18 @@ enum V<'a> {
     Str(&'a str),
 }
 
+/// What a quantifier is looking at.
+#[derive(Clone, Copy)]
+enum Item<'m> {
+    Data(&'m DataAsset),
+    /// A flow as `inputs` and `outputs` list it (`view_schema::flow_summary_fields`).
+    Flow(&'m Dataflow),
+}
+
 struct Scope<'a, 'm> {
     index: &'a ModelIndex<'m>,
     part: Part<'m>,
-    item: Option<&'m DataAsset>,
+    item: Option<Item<'m>>,
 }
 
 /// Evaluates `fast` on `part`; `None` when the fast path cannot decide and
@@ -387,27 +409,51 @@ impl<'m> Scope<'_, 'm> {
                 };
                 self.contains(access, wanted)
             }
-            Fast::Quantified { exists, over, body } => {
-                let ids = &self.element_like(*over)?.2;
-                let mut undecided = false;
-                for id in ids.iter() {
-                    let Some(asset) = self.index.data_asset(id) else {
-                        continue;
-                    };
-                    let scope = Scope {
-                        index: self.index,
-                        part: self.part,
-                        item: Some(asset),
-                    };
-                    match scope.eval(body) {
-                        Some(b) if b == *exists => return Some(*exists),
-                        Some(_) => {}
-                        None => undecided = true,
-                    }
+            Fast::Quantified { exists, over, body } => match *over {
+                Over::Data(root) => {
+                    let ids = self.element_like(root)?.2;
+                    let items = ids
+                        .iter()
+                        .filter_map(|id| self.index.data_asset(id).map(Item::Data));
+                    self.quantify(*exists, body, items)
                 }
-                (!undecided).then_some(!*exists)
+                Over::Flows(direction) => {
+                    let Part::Element(e) = self.part else {
+                        return None;
+                    };
+                    let flows = match direction {
+                        Counted::Inputs => self.index.inputs(&e.id),
+                        Counted::Outputs => self.index.outputs(&e.id),
+                        Counted::Data => return None,
+                    };
+                    self.quantify(*exists, body, flows.iter().map(|f| Item::Flow(f)))
+                }
+            },
+        }
+    }
+
+    /// `exists` (or `all`) of `body` over `items`, deciding like CEL: a true
+    /// (false) item decides even when others cannot be decided.
+    fn quantify(
+        &self,
+        exists: bool,
+        body: &Fast,
+        items: impl Iterator<Item = Item<'m>>,
+    ) -> Option<bool> {
+        let mut undecided = false;
+        for item in items {
+            let scope = Scope {
+                index: self.index,
+                part: self.part,
+                item: Some(item),
+            };
+            match scope.eval(body) {
+                Some(b) if b == exists => return Some(exists),
+                Some(_) => {}
+                None => undecided = true,
             }
         }
+        (!undecided).then_some(!exists)
     }
 
     fn operand<'s>(&'s self, operand: &'s Operand) -> Option<V<'s>> {
@@ -481,7 +527,10 @@ impl<'m> Scope<'_, 'm> {
 
     fn read(&self, access: &Access) -> Option<V<'m>> {
         if access.root == Root::Item {
-            let asset = self.item?;
+            let asset = match self.item? {
+                Item::Data(asset) => asset,
+                Item::Flow(flow) => return flow_item(flow, &access.field),
+            };
             return match &access.field {
                 Field::Id => Some(V::Str(&asset.id)),
                 Field::Name => Some(V::Str(&asset.name)),
@@ -523,6 +572,13 @@ impl<'m> Scope<'_, 'm> {
                     resource
                 }))
             }
+            Field::Managed => Some(V::Bool(match (access.root, self.part) {
+                (Root::Target, Part::Flow { flow, .. }) => self.index.flow_managed(flow),
+                (Root::Target, Part::Boundary(b)) => {
+                    crate::service::declares_managed(&b.properties)
+                }
+                _ => self.index.is_managed(&self.element_of(access.root)?.id),
+            })),
             Field::IsSelfFlow => match self.part {
                 Part::Flow { flow, .. } => Some(V::Bool(flow.source == flow.sink)),
                 _ => None,
@@ -577,6 +633,31 @@ impl<'m> Scope<'_, 'm> {
                 Some((&e.id, &e.name, &e.description))
             }
         }
+    }
+}
+
+/// A field of a flow as `inputs` and `outputs` list it: the view's
+/// `flow_summary` and `view_schema::flow_summary_fields`.
+fn flow_item<'m>(flow: &'m Dataflow, field: &Field) -> Option<V<'m>> {
+    match field {
+        Field::Id => Some(V::Str(&flow.id)),
+        Field::Name => Some(V::Str(&flow.name)),
+        Field::Attr(name) => match name.as_str() {
+            "protocol" | "dstPort" | "tlsVersion" => {
+                attribute(schema::attribute(Target::Dataflow, name)?, &flow.attributes)
+            }
+            "isEncrypted" | "authenticatesSource" => {
+                let set = flow
+                    .attributes
+                    .get("controls")
+                    .and_then(|c| c.get(name.as_str()));
+                Some(V::Bool(
+                    set.and_then(serde_json::Value::as_bool).unwrap_or(false),
+                ))
+            }
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -673,6 +754,8 @@ mod tests {
             "target.data.exists(d, d.isCredentials && d.credentialsLife in [Lifetime.LONG, Lifetime.MANUAL])",
             "target.data.exists(d, d.classification > target.source.maxClassification)",
             "target.isSelfFlow",
+            "target.inputs.exists(f, !f.authenticatesSource)",
+            "target.outputs.all(f, f.isEncrypted && f.tlsVersion >= TLSVersion.TLSv12)",
         ] {
             assert!(compiled(src).is_some(), "{src}");
         }
@@ -684,7 +767,7 @@ mod tests {
             "has(target.properties.owner)",
             r#"target.name.startsWith("a")"#,
             "target.data.map(d, d.classification).size() > 1",
-            "target.inputs.exists(f, f.isEncrypted)",
+            "target.source.inputs.exists(f, f.isEncrypted)",
             "1 + 1 == 2",
         ] {
             assert_eq!(compiled(src), None, "{src}");

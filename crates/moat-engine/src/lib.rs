@@ -5,12 +5,14 @@ pub mod apply;
 pub mod assessment;
 pub mod fast;
 pub mod features;
+pub mod gate;
 pub mod glob;
 pub mod mitigation;
 pub mod need;
 pub mod service;
 pub mod status;
 pub mod view;
+pub mod vocabulary;
 
 pub use assessment::*;
 
@@ -39,7 +41,8 @@ pub fn today() -> String {
 }
 
 /// Builds the assessment of `model` against `catalog`. `diagnostics` are the
-/// load-time messages to carry into the report; evaluation adds its own.
+/// load-time messages to carry into the report; evaluation adds its own,
+/// starting with the check of `service` and `features` values ([`vocabulary`]).
 pub fn assess(
     model: Model,
     source: Option<&SourceFile>,
@@ -51,12 +54,14 @@ pub fn assess(
 
 /// [`assess`] with explicit [`Options`].
 pub fn assess_with(
-    model: Model,
+    mut model: Model,
     source: Option<&SourceFile>,
     catalog: &Catalog,
     mut diagnostics: Vec<Diagnostic>,
     options: &Options,
 ) -> Assessment {
+    // before anything reads them: case variants become the known ids
+    diagnostics.extend(vocabulary::check(&mut model, source, catalog));
     let mut applied = apply::apply(catalog, &model, source);
     let inferred_services = service::inferences(&model);
     diagnostics.extend(applied.diagnostics);

@@ -77,13 +77,28 @@ pub fn service_ref(element: &Element) -> Option<(&str, &str)> {
     decide(element).map(|(id, _)| services::split(id))
 }
 
+/// Whether `element` is an AWS-managed service: a known service that AWS runs
+/// (not a Lambda function, whose code is the team's; never an actor).
+pub fn is_managed(element: &Element) -> bool {
+    element.kind != ElementKind::Actor
+        && decide(element).is_some_and(|(id, _)| services::is_managed(id))
+}
+
+/// A `service` value as conditions see it: the table's id when the value names
+/// one in any case (`KMS` is `kms`), else the value as written (reported by
+/// [`crate::vocabulary`]); `None` for an empty value ("not an AWS service").
+pub fn property_service(value: &serde_json::Value) -> Option<&str> {
+    let text = value.as_str()?;
+    if let Some(known) = services::known(text) {
+        return Some(known.id());
+    }
+    Some(text.trim()).filter(|t| !t.is_empty())
+}
+
 fn decide(element: &Element) -> Option<(&str, Origin)> {
     if let Some(value) = element.properties.get("service") {
         // an explicit empty value says "not an AWS service"
-        return match value.as_str().map(str::trim) {
-            Some("") | None => None,
-            Some(id) => Some((id, Origin::Property)),
-        };
+        return property_service(value).map(|id| (id, Origin::Property));
     }
     if element.kind == ElementKind::Actor {
         return None;
@@ -135,8 +150,16 @@ pub fn declared_features(properties: &moat_model::Properties) -> impl Iterator<I
 pub fn declared_service(properties: &moat_model::Properties) -> (&str, &str) {
     properties
         .get("service")
-        .and_then(serde_json::Value::as_str)
+        .and_then(property_service)
         .map_or(("", ""), services::split)
+}
+
+/// Whether a flow's or boundary's declared service is an AWS-managed one.
+pub fn declares_managed(properties: &moat_model::Properties) -> bool {
+    properties
+        .get("service")
+        .and_then(property_service)
+        .is_some_and(services::is_managed)
 }
 
 #[cfg(test)]
@@ -173,6 +196,25 @@ mod tests {
         );
         e.properties.insert("service".into(), "".into());
         assert_eq!(service_of(&e), None);
+    }
+
+    #[test]
+    fn case_variants_name_the_service_and_unknown_values_are_kept() {
+        let mut e = element("Keys", ElementKind::Server);
+        e.properties.insert("service".into(), "KMS".into());
+        assert_eq!(service_ref(&e), Some(("kms", "")));
+        assert!(is_managed(&e));
+        e.properties.insert("service".into(), "s3:bukket".into());
+        assert_eq!(service_ref(&e), Some(("s3", "bukket")));
+        assert!(
+            !is_managed(&e),
+            "an unknown service is not known to be managed"
+        );
+        e.properties.insert("service".into(), "lambda".into());
+        assert!(!is_managed(&e), "a function runs the team's code");
+        let mut user = element("KMS admin", ElementKind::Actor);
+        user.properties.insert("service".into(), "iam:user".into());
+        assert!(!is_managed(&user), "actors are people");
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub struct ModelIndex<'m> {
     outputs: HashMap<&'m str, Vec<&'m Dataflow>>,
     boundary_members: HashMap<&'m str, Vec<&'m str>>,
     services: HashMap<&'m str, (&'m str, &'m str)>,
+    managed: std::collections::HashSet<&'m str>,
 }
 
 impl<'m> ModelIndex<'m> {
@@ -59,6 +60,12 @@ impl<'m> ModelIndex<'m> {
                 .iter()
                 .filter_map(|e| Some((e.id.as_str(), crate::service::service_ref(e)?)))
                 .collect(),
+            managed: model
+                .elements
+                .iter()
+                .filter(|e| crate::service::is_managed(e))
+                .map(|e| e.id.as_str())
+                .collect(),
         }
     }
 
@@ -78,9 +85,29 @@ impl<'m> ModelIndex<'m> {
         self.outputs.get(id).map_or(0, Vec::len)
     }
 
+    /// The flows into the element.
+    pub fn inputs(&self, id: &str) -> &[&'m Dataflow] {
+        self.inputs.get(id).map_or(&[], Vec::as_slice)
+    }
+
+    /// The flows out of the element.
+    pub fn outputs(&self, id: &str) -> &[&'m Dataflow] {
+        self.outputs.get(id).map_or(&[], Vec::as_slice)
+    }
+
     /// The element's service and resource, `("", "")` when it is none.
     pub fn service(&self, id: &str) -> (&'m str, &'m str) {
         self.services.get(id).copied().unwrap_or(("", ""))
+    }
+
+    /// Whether the element is an AWS-managed service ([`crate::service::is_managed`]).
+    pub fn is_managed(&self, id: &str) -> bool {
+        self.managed.contains(id)
+    }
+
+    /// A flow is AWS-managed when both its ends are: AWS runs both sides of it.
+    pub fn flow_managed(&self, flow: &Dataflow) -> bool {
+        self.is_managed(&flow.source) && self.is_managed(&flow.sink)
     }
 
     /// `boundary` and its ancestors, innermost first (cycle-safe).
@@ -252,6 +279,7 @@ struct Common<'m> {
     boundary: Option<&'m str>,
     /// `service`, `resource`.
     service: (&'m str, &'m str),
+    managed: bool,
 }
 
 fn put_common<'m>(view: &mut ViewMap<'_, 'm>, index: &ModelIndex<'m>, c: Common<'m>) {
@@ -266,6 +294,7 @@ fn put_common<'m>(view: &mut ViewMap<'_, 'm>, index: &ModelIndex<'m>, c: Common<
     view.put("boundaries", |_| strings(index.boundary_chain(c.boundary)));
     view.put("service", |_| string(c.service.0));
     view.put("resource", |_| string(c.service.1));
+    view.put("managed", |_| boolean(c.managed));
     view.put("features", |_| {
         strings(crate::service::declared_features(c.properties))
     });
@@ -323,13 +352,12 @@ fn flow_summary<'m>(flow: &'m Dataflow, need: &Need) -> View<'m> {
             view.put(spec.name, |_| attr_value(spec, flow.attributes.get(name)));
         }
     }
-    view.put("isEncrypted", |_| {
-        let set = flow
-            .attributes
-            .get("controls")
-            .and_then(|c| c.get("isEncrypted"));
-        boolean(set.and_then(serde_json::Value::as_bool).unwrap_or(false))
-    });
+    for name in ["isEncrypted", "authenticatesSource"] {
+        view.put(name, |_| {
+            let set = flow.attributes.get("controls").and_then(|c| c.get(name));
+            boolean(set.and_then(serde_json::Value::as_bool).unwrap_or(false))
+        });
+    }
     view.finish()
 }
 
@@ -391,6 +419,7 @@ fn put_element_fields<'m>(
         properties: &element.properties,
         boundary: element.boundary.as_deref(),
         service: index.service(&element.id),
+        managed: index.is_managed(&element.id),
     };
     put_common(view, index, common);
     put_attributes(
@@ -432,6 +461,7 @@ pub fn flow_view<'m>(index: &ModelIndex<'m>, flow: &'m Dataflow, need: &Need) ->
         // a flow sits in no boundary: it connects elements that do
         boundary: None,
         service: crate::service::declared_service(&flow.properties),
+        managed: index.flow_managed(flow),
     };
     put_common(&mut view, index, common);
     put_attributes(
@@ -468,6 +498,7 @@ pub fn boundary_view<'m>(index: &ModelIndex<'m>, boundary: &'m Boundary, need: &
         properties: &boundary.properties,
         boundary: boundary.parent.as_deref(),
         service: crate::service::declared_service(&boundary.properties),
+        managed: crate::service::declares_managed(&boundary.properties),
     };
     put_common(&mut view, index, common);
     put_attributes(

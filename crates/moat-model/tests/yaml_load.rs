@@ -128,6 +128,7 @@ flows:
             "tlsVersion": "TLSv13",
             "controls": {
                 "isEncrypted": true,
+                "authenticatesDestination": true,
                 "authenticationScheme": "none",
                 "authenticatesSource": false,
                 "authorizesSource": false,

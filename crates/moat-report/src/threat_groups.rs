@@ -168,7 +168,7 @@ fn group(
         severity: first.map_or(Severity::Info, |r| r.severity),
         likelihood: 0,
         impact: 0,
-        description: String::new(),
+        description: "The assessment has no definition of this threat.".to_string(),
         example: String::new(),
         mitigations: Vec::new(),
         controls: Vec::new(),

@@ -172,12 +172,19 @@ fn results_are_joined_with_their_definition_and_target() {
 }
 
 #[test]
-fn the_markdown_report_shows_a_shared_definition_under_each_target() {
+fn the_markdown_report_shows_a_shared_definition_once_with_its_targets() {
     let out = moat_report::markdown(&shared_definition()).unwrap();
     let description =
         "A flow that is not encrypted lets an attacker on the path alter object data.";
-    assert_eq!(out.matches(description).count(), 2, "{out}");
-    assert!(out.contains("### Tampering (2)"), "{out}");
+    assert_eq!(out.matches(description).count(), 1, "{out}");
+    assert!(
+        out.contains("_Tampering, likelihood 2/5, impact 4/5; open on 2 of 2 targets._"),
+        "{out}"
+    );
+    assert!(
+        out.contains("**Open on:** Cross‑Region Replication `cross-region-replication`, Store/Retrieve Object Data \\& Metadata `store-retrieve-object-data-metadata`."),
+        "{out}"
+    );
 }
 
 #[test]
@@ -190,7 +197,7 @@ fn a_joined_result_lists_its_fields() {
         .keys()
         .map(String::as_str)
         .collect();
-    insta::assert_snapshot!(keys.join(" "), @"condition definition description example id impact likelihood mitigations name references severity stride target target_id threat_id");
+    insta::assert_snapshot!(keys.join(" "), @"condition control_count controls decision definition description evidence example feature_assumed id impact likelihood mitigations name references severity status stride target target_id threat_id");
     assert_eq!(value["target"]["id"], "store-retrieve-object-data-metadata");
     assert_eq!(value["definition"]["id"], "T-S3-010");
 }
@@ -212,8 +219,8 @@ fn results_missing_their_definition_or_target_still_render() {
     let text = moat_report::text(&a, false);
     let row = |id: &str| text.lines().find(|l| l.contains(id)).unwrap().to_string();
     insta::assert_snapshot!(format!("{}\n{}", row("T-S3-001"), row("T-S3-040")), @r"
-    high      Spoofing                T-S3-001                                                  actor User
-    high      Elevation of Privilege  T-S3-040 Key policy lets anyone in the account decrypt    kms
+    high      open    Spoofing                T-S3-001                                                  actor User
+    high      open    Elevation of Privilege  T-S3-040 Key policy lets anyone in the account decrypt    kms
     ");
 
     let markdown = moat_report::markdown(&a).unwrap();
@@ -225,14 +232,15 @@ fn results_missing_their_definition_or_target_still_render() {
             .map_or(markdown.len(), |e| start + e);
         markdown[start..end].to_string()
     };
-    insta::assert_snapshot!(section("##### 🟠 High T-S3-001"), @r"
-    ##### 🟠 High T-S3-001: T-S3-001
+    insta::assert_snapshot!(section("### 🟠 High T-S3-001"), @r"
+    ### 🟠 High T-S3-001: T-S3-001
 
-    - **Id:** `T-S3-001@user`
-    - **Severity:** High
-    - **Defined at:** `s3_threat_model.py:10:1`
+    _Spoofing; open on 1 of 1 target._
 
     The assessment has no definition of this threat.
+
+    **Controls:** none in the catalog; record a decision.
+    **Open on:** User `user`.
     ");
-    insta::assert_snapshot!(section("#### kms"), @"#### kms (unknown `kms`)");
+    assert!(markdown.contains("**Open on:** kms `kms`."), "{markdown}");
 }

@@ -471,6 +471,8 @@ impl Loader<'_> {
                 severity,
                 applies_to: kinds.to_vec(),
                 applies_when: Some(condition.to_string()),
+                applies_to_managed_services: true,
+                feature_use: None,
                 mitigations: Vec::new(),
                 controls: Vec::new(),
                 access,

@@ -119,6 +119,7 @@ impl Model {
             "dstPort": attrs["dstPort"],
             "tlsVersion": attrs["tlsVersion"],
             "isEncrypted": attrs["controls"]["isEncrypted"],
+            "authenticatesSource": attrs["controls"]["authenticatesSource"],
         })
     }
 

@@ -20,7 +20,8 @@ pub fn run(args: Args) -> Outcome {
     let (catalog, catalog_diags) = inputs::load_catalog(&args.catalogs, false);
     for path in &args.models {
         let (mut loaded, source) = inputs::load_model(path);
-        // What only the catalog can tell (unknown controls in `implements:`,
+        // What only the catalog can tell (`service` and `features` values,
+        // unknown controls in `implements:`,
         // decisions naming unknown threats or matching nothing) is checked by
         // assessing the model, as `moat threats` would.
         if let Some(model) = loaded.model.clone().filter(|_| !loaded.has_errors()) {

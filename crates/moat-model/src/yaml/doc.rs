@@ -171,7 +171,9 @@ pub struct FlowDoc {
     /// Sets `controls.isEncrypted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encrypted: Option<Loc<bool>>,
-    /// Sets `attributes.tlsVersion` (a `TLSVersion` member such as `TLSv12`).
+    /// Sets `attributes.tlsVersion` (a `TLSVersion` member such as `TLSv12`);
+    /// `TLSv12` and `TLSv13` also set `controls.isEncrypted` and
+    /// `controls.authenticatesDestination` unless the flow sets them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "attr_schema::tls_version")]
     pub tls_version: Option<Loc<String>>,
@@ -179,7 +181,7 @@ pub struct FlowDoc {
     /// unless the value is `none`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authentication: Option<Loc<String>>,
-    /// Sets `controls.authorizesSource`.
+    /// Sets `controls.authorizesSource`: the sink authorizes this flow's source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization: Option<Loc<bool>>,
     /// Ids of the data assets the flow carries.

@@ -1,6 +1,9 @@
 //! A flow's convenience keys (`protocol`, `port`, `encrypted`, `tls_version`,
 //! `authentication`, `authorization`): each sets pytm attributes or controls,
-//! and setting the same one explicitly as well is a conflict.
+//! and setting the same one explicitly as well is a conflict. `tls_version`
+//! of TLS 1.2 or later also sets what such a connection gives, the controls
+//! threat conditions test (`isEncrypted`, `authenticatesDestination`), unless
+//! the flow sets them itself (docs/model.md).
 
 use super::doc::FlowDoc;
 use super::loc::Loc;
@@ -91,7 +94,8 @@ pub(crate) fn read(reporter: &Reporter, flow: &FlowDoc) -> Convenience {
             value,
         ));
     }
-    let mut set = Vec::with_capacity(sets.len());
+    let implied = implied_by_tls(reporter, flow);
+    let mut set = Vec::with_capacity(sets.len() + implied.len());
     for (key, span, slot, value) in sets {
         if let Some(explicit) = explicit_key(flow, slot) {
             reporter.report(
@@ -110,7 +114,57 @@ pub(crate) fn read(reporter: &Reporter, flow: &FlowDoc) -> Convenience {
         }
         set.push((slot, value));
     }
+    set.extend(implied);
     Convenience(set)
+}
+
+/// The oldest version whose connections count as encrypted and as
+/// authenticating the destination: earlier ones have known weaknesses
+/// (RFC 8996 deprecates TLS 1.0 and 1.1).
+const AUTHENTICATING_TLS: &str = "TLSv12";
+
+/// What `tls_version: TLSv12` (or later) implies: the flow is encrypted and the
+/// sender verifies the destination's certificate, as TLS clients do by default.
+/// A value the flow sets itself wins; `encrypted: false` beside it is a warning.
+fn implied_by_tls(reporter: &Reporter, flow: &FlowDoc) -> Vec<(Slot, Value)> {
+    let Some(version) = &flow.tls_version else {
+        return Vec::new();
+    };
+    let members = EnumKind::TlsVersion.members();
+    let rank = |name: &str| members.iter().position(|m| *m == name);
+    let (Some(found), Some(floor)) = (rank(&version.value), rank(AUTHENTICATING_TLS)) else {
+        return Vec::new();
+    };
+    if found < floor {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    match &flow.encrypted {
+        Some(encrypted) if !encrypted.value => reporter.report(
+            Diagnostic::warning(
+                "yaml::contradiction",
+                format!(
+                    "`encrypted: false` contradicts `tls_version: {}`",
+                    version.value
+                ),
+            )
+            .with_help(format!(
+                "a TLS connection is encrypted; `encrypted: false` is kept, so the flow counts as unencrypted (`tls_version` is at {})",
+                reporter.place_of(version.span)
+            )),
+            encrypted.span,
+        ),
+        Some(_) => {}
+        None => {
+            if explicit_key(flow, Slot::Control("isEncrypted")).is_none() {
+                out.push((Slot::Control("isEncrypted"), Value::Bool(true)));
+            }
+        }
+    }
+    if explicit_key(flow, Slot::Control("authenticatesDestination")).is_none() {
+        out.push((Slot::Control("authenticatesDestination"), Value::Bool(true)));
+    }
+    out
 }
 
 impl Convenience {
