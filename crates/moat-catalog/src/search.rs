@@ -148,6 +148,7 @@ fn searchable(catalog: &Catalog, entry: &Entry) -> String {
                 parts.extend(c.actions.iter().cloned());
                 parts.extend(c.feature_classes.iter().cloned());
                 parts.extend(c.compliance.values().flatten().cloned());
+                parts.extend(c.supports.values().flatten().cloned());
             }
         }
         EntryKind::Framework => {

@@ -4,7 +4,7 @@
 
 use crate::control::{Control, ControlType, Effort, Implementation, Mitigation, Testing};
 use crate::feature_class::FeatureClass;
-use crate::framework::{Framework, Requirement};
+use crate::framework::{Framework, Requirement, Subset};
 use crate::spanned_yaml::{Mapping, span_of};
 use crate::types::MitigationImpact;
 use moat_model::diag::did_you_mean;
@@ -299,6 +299,8 @@ struct RawControl {
     #[serde(default)]
     compliance: BTreeMap<String, Vec<String>>,
     #[serde(default)]
+    supports: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
     references: Vec<String>,
 }
 
@@ -317,6 +319,7 @@ const CONTROL_KEYS: &[&str] = &[
     "depends_on",
     "assured_by",
     "compliance",
+    "supports",
     "references",
 ];
 
@@ -371,6 +374,17 @@ pub fn control(
             )),
         }
     }
+    for (framework, ids) in &raw.supports {
+        let satisfied = raw.compliance.get(framework);
+        for id in ids
+            .iter()
+            .filter(|id| satisfied.is_some_and(|s| s.contains(id)))
+        {
+            req.error(format!(
+                "`{framework}` requirement `{id}` is under both `compliance` and `supports`; a control either satisfies a requirement or supports it"
+            ));
+        }
+    }
     if !req.ok {
         return None;
     }
@@ -400,6 +414,7 @@ pub fn control(
         depends_on: raw.depends_on,
         assured_by: raw.assured_by,
         compliance: raw.compliance,
+        supports: raw.supports,
         stated_priority: None,
         references: raw.references,
         location: Some(file.location(span_of(file, &entry.referenced))),
@@ -416,6 +431,14 @@ struct RawFramework {
     #[serde(default)]
     url: String,
     requirements: Option<Vec<RawRequirement>>,
+    subset: Option<RawSubset>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSubset {
+    selection: String,
+    total: Option<usize>,
 }
 
 #[derive(Deserialize)]
@@ -428,7 +451,7 @@ struct RawRequirement {
     retired: bool,
 }
 
-const FRAMEWORK_KEYS: &[&str] = &["id", "name", "version", "url", "requirements"];
+const FRAMEWORK_KEYS: &[&str] = &["id", "name", "version", "url", "requirements", "subset"];
 
 pub fn framework(
     file: &SourceFile,
@@ -448,6 +471,22 @@ pub fn framework(
         }
         seen.push(&requirement.id);
     }
+    if let Some(subset) = &raw.subset {
+        if subset.selection.trim().is_empty() {
+            req.error(
+                "`subset.selection` is empty: say how the listed requirements were chosen"
+                    .to_string(),
+            );
+        }
+        let listed = requirements.as_ref().map_or(0, Vec::len);
+        if let Some(total) = subset.total
+            && total < listed
+        {
+            req.error(format!(
+                "`subset.total` is {total}, fewer than the {listed} requirements listed"
+            ));
+        }
+    }
     if !req.ok {
         return None;
     }
@@ -465,6 +504,10 @@ pub fn framework(
                 retired: r.retired,
             })
             .collect(),
+        subset: raw.subset.map(|s| Subset {
+            selection: s.selection,
+            total: s.total,
+        }),
         location: Some(file.location(span_of(file, &entry.referenced))),
     })
 }

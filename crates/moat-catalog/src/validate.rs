@@ -198,31 +198,42 @@ impl Catalog {
                     ));
                 }
             }
-            for (framework, ids) in &control.compliance {
-                if let Some((_, valid)) = OPEN_FRAMEWORKS.iter().find(|(f, _)| f == framework) {
-                    for id in ids.iter().filter(|id| !valid(id)) {
+            for (key, map) in [
+                ("compliance", &control.compliance),
+                ("supports", &control.supports),
+            ] {
+                for (framework, ids) in map {
+                    if let Some((_, valid)) = OPEN_FRAMEWORKS.iter().find(|(f, _)| f == framework) {
+                        for id in ids.iter().filter(|id| !valid(id)) {
+                            out.push(error(
+                                "catalog::unknown-requirement",
+                                format!(
+                                    "control `{name}`: `{key}`: `{id}` is not a {framework} id"
+                                ),
+                                at,
+                            ));
+                        }
+                        continue;
+                    }
+                    let Some(known) = requirements.get(framework.as_str()) else {
+                        out.push(error(
+                            "catalog::unknown-framework",
+                            format!(
+                                "control `{name}`: `{key}` names unknown framework `{framework}`"
+                            ),
+                            at,
+                        ));
+                        continue;
+                    };
+                    for id in ids.iter().filter(|id| !known.contains(id.as_str())) {
                         out.push(error(
                             "catalog::unknown-requirement",
-                            format!("control `{name}`: `{id}` is not a {framework} id"),
+                            format!(
+                                "control `{name}`: `{key}`: `{framework}` has no requirement `{id}`"
+                            ),
                             at,
                         ));
                     }
-                    continue;
-                }
-                let Some(known) = requirements.get(framework.as_str()) else {
-                    out.push(error(
-                        "catalog::unknown-framework",
-                        format!("control `{name}`: unknown framework `{framework}`"),
-                        at,
-                    ));
-                    continue;
-                };
-                for id in ids.iter().filter(|id| !known.contains(id.as_str())) {
-                    out.push(error(
-                        "catalog::unknown-requirement",
-                        format!("control `{name}`: `{framework}` has no requirement `{id}`"),
-                        at,
-                    ));
                 }
             }
         }

@@ -101,6 +101,7 @@ fn services_are_exactly_the_ones_s3_deployments_touch() {
             "s3",
             "s3-object-lambda",
             "s3express",
+            "s3tables",
             "sts",
         ]
     );

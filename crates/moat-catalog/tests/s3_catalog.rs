@@ -57,16 +57,37 @@ fn feature_classes_cover_every_trustoncloud_class_and_the_neighbours() {
     }
 }
 
+/// Threats merged into another one: their ids are not reused, so that a
+/// decision or report that names one is never silently read as a new threat.
+const MERGED: &[(&str, &str)] = &[("T-S3-058", "T-S3-020"), ("T-S3-082", "T-S3-003")];
+
 #[test]
 fn threats_are_complete() {
     let catalog = catalog();
     let threats = s3_threats(&catalog);
     assert!(threats.len() >= 70, "{} S3 threats", threats.len());
     let ids: Vec<String> = threats.iter().map(|t| t.id.clone()).collect();
-    let expected: Vec<String> = (1..=ids.len()).map(|n| format!("T-S3-{n:03}")).collect();
     let mut sorted = ids.clone();
     sorted.sort();
-    assert_eq!(sorted, expected, "S3 threat ids are numbered without gaps");
+    let highest: usize = sorted
+        .last()
+        .and_then(|id| id.strip_prefix("T-S3-"))
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    let expected: Vec<String> = (1..=highest)
+        .map(|n| format!("T-S3-{n:03}"))
+        .filter(|id| !MERGED.iter().any(|(gone, _)| gone == id))
+        .collect();
+    assert_eq!(
+        sorted, expected,
+        "S3 threat ids are numbered without gaps other than merged threats"
+    );
+    for (gone, into) in MERGED {
+        assert!(
+            catalog.threat(into).is_some(),
+            "{gone} was merged into missing {into}"
+        );
+    }
     for t in threats {
         assert!(t.feature_class.is_some(), "{} has no feature class", t.id);
         assert!(!t.example.is_empty(), "{} has no example", t.id);
@@ -275,4 +296,29 @@ fn actions_are_found_in_every_snippet_style() {
     assert!(check_action("s3:GetObjekt").is_err());
     let json = r#"{"Effect":"Deny","NotAction":"sts:AssumeRole"}"#;
     assert_eq!(actions_in(json), ["sts:AssumeRole"]);
+}
+
+/// Whoever opens a catalog file learns where its format is described: the
+/// comment block at the top of every built-in file names docs/catalog.md, and
+/// no header points at a path outside the repository.
+#[test]
+fn every_catalog_file_header_points_at_the_format_documentation() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut checked = 0;
+    for name in moat_catalog::builtin_files() {
+        let text = std::fs::read_to_string(root.join(name)).unwrap();
+        let header: Vec<&str> = text.lines().take_while(|l| l.starts_with('#')).collect();
+        assert!(!header.is_empty(), "{name} has no header comment");
+        let header = header.join("\n");
+        assert!(
+            header.contains("docs/catalog.md"),
+            "{name}: the header does not point at docs/catalog.md"
+        );
+        assert!(
+            !header.contains("/tmp/") && !header.contains("/work/"),
+            "{name}: the header names a path outside the repository"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 20, "only {checked} catalog files");
 }

@@ -33,6 +33,57 @@ fn ok(args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// Every compliance format says when the framework file lists part of its
+/// framework, and a control that only supports a requirement is kept apart
+/// from those that satisfy it.
+#[test]
+fn compliance_states_subsets_and_supporting_controls() {
+    // every format says that the CIS file lists part of the benchmark
+    for format in ["text", "md", "csv"] {
+        let out = ok(&["compliance", "--framework", "cis-aws-v5", "-f", format]);
+        assert!(out.contains("41 of 63"), "{format}: {out}");
+    }
+    let json: serde_json::Value = serde_json::from_str(&ok(&[
+        "compliance",
+        "--framework",
+        "cis-aws-v5",
+        "-f",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(json["subset"]["listed"], 41);
+    assert_eq!(json["subset"]["total"], 63);
+    // an SCP that keeps Block Public Access on supports S3.1 and S3.8 but meets neither
+    let hub: serde_json::Value = serde_json::from_str(&ok(&[
+        "compliance",
+        "--framework",
+        "aws-securityhub",
+        "-f",
+        "json",
+    ]))
+    .unwrap();
+    let s3_8 = hub["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "S3.8")
+        .unwrap();
+    assert!(
+        s3_8["supporting"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "C-S3-100")
+    );
+    assert!(
+        !s3_8["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "C-S3-100")
+    );
+}
+
 fn real_file() -> Option<String> {
     let path = root().join("../shared/trustoncloud/threatmodel-aws-s3.json");
     if path.exists() {

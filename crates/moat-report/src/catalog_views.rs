@@ -326,7 +326,7 @@ pub fn compliance_text(report: &ComplianceReport) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} ({}){}\n",
+        "{} ({}){}",
         report.name,
         report.framework,
         if report.version.is_empty() {
@@ -335,6 +335,10 @@ pub fn compliance_text(report: &ComplianceReport) -> String {
             format!(" {}", report.version)
         }
     );
+    if let Some(subset) = &report.subset {
+        let _ = writeln!(out, "subset: {}", clean(&subset.summary()));
+    }
+    out.push('\n');
     let rows: Vec<Vec<String>> = report
         .requirements
         .iter()
@@ -347,27 +351,28 @@ pub fn compliance_text(report: &ComplianceReport) -> String {
                     r.status.label().to_string()
                 },
                 r.controls.join(" "),
+                r.supporting.join(" "),
                 r.title.clone(),
             ]
         })
         .collect();
     table(
         &mut out,
-        &["REQUIREMENT", "STATUS", "CONTROLS", "TITLE"],
+        &[
+            "REQUIREMENT",
+            "STATUS",
+            "SATISFIED BY",
+            "SUPPORTED BY",
+            "TITLE",
+        ],
         &rows,
         60,
     );
     out.push('\n');
-    let covered = report
-        .requirements
-        .iter()
-        .filter(|r| !r.controls.is_empty())
-        .count();
+    let _ = writeln!(out, "{}", coverage_line(report));
     let _ = writeln!(
         out,
-        "{covered} of {} {} controls; gaps: {}",
-        count(report.requirements.len(), "requirement"),
-        if covered == 1 { "has" } else { "have" },
+        "gaps (no satisfying control): {}",
         if report.gaps.is_empty() {
             "none".to_string()
         } else {
@@ -384,11 +389,68 @@ pub fn compliance_text(report: &ComplianceReport) -> String {
                 a.control,
                 a.name,
                 a.band.label(),
-                a.requirements.join(", ")
+                action_targets(a, |r| r.to_string())
             );
         }
     }
     out
+}
+
+/// `12 of 40 requirements have a control that satisfies them; 3 more only
+/// have supporting controls (this file lists 41 of 63 requirements ...)`.
+fn coverage_line(report: &ComplianceReport) -> String {
+    let active = report.active_count();
+    let supported = report.supported_only_count();
+    let mut line = format!(
+        "{} of {active} requirement{} {} a control that satisfies {}",
+        report.satisfied_count(),
+        if active == 1 { "" } else { "s" },
+        if report.satisfied_count() == 1 {
+            "has"
+        } else {
+            "have"
+        },
+        if report.satisfied_count() == 1 {
+            "it"
+        } else {
+            "them"
+        },
+    );
+    if supported > 0 {
+        let _ = write!(
+            line,
+            "; {supported} more {} only supporting controls",
+            if supported == 1 { "has" } else { "have" }
+        );
+    }
+    if let Some(subset) = &report.subset {
+        let _ = write!(
+            line,
+            " (subset: {}; the others are not assessed)",
+            match subset.total {
+                Some(total) => format!("{} of {total} listed", subset.listed),
+                None => format!("{} listed", subset.listed),
+            }
+        );
+    }
+    line
+}
+
+/// `meets S3.1, S3.8; supports S3.9` with each id rendered by `show`.
+fn action_targets(
+    action: &moat_catalog::compliance::Action,
+    show: impl Fn(&str) -> String,
+) -> String {
+    let list = |ids: &[String]| ids.iter().map(|r| show(r)).collect::<Vec<_>>().join(", ");
+    match (action.requirements.is_empty(), action.supports.is_empty()) {
+        (false, true) => format!("meets {}", list(&action.requirements)),
+        (true, false) => format!("supports {}", list(&action.supports)),
+        _ => format!(
+            "meets {}; supports {}",
+            list(&action.requirements),
+            list(&action.supports)
+        ),
+    }
 }
 
 pub fn compliance_markdown(report: &ComplianceReport) -> String {
@@ -399,24 +461,41 @@ pub fn compliance_markdown(report: &ComplianceReport) -> String {
         md_escape(&report.name),
         md_code(&report.framework, false)
     );
+    if !report.version.is_empty() {
+        let _ = writeln!(out, "Version: {}\n", md_escape(&report.version));
+    }
     if !report.url.is_empty() {
         let _ = writeln!(out, "Source: <{}>\n", report.url);
     }
+    if let Some(subset) = &report.subset {
+        let _ = writeln!(
+            out,
+            "> **Subset.** This report covers {}. Meeting every requirement below is not compliance with the whole framework.\n",
+            md_text(&subset.summary())
+        );
+    }
     let _ = writeln!(
         out,
-        "| Requirement | Title | Controls | Status |\n| --- | --- | --- | --- |"
+        "Only controls under *Satisfied by* meet a requirement; controls under *Supported by* help but cannot make its check pass on their own.\n"
     );
+    let _ = writeln!(
+        out,
+        "| Requirement | Title | Satisfied by | Supported by | Status |\n| --- | --- | --- | --- | --- |"
+    );
+    let codes = |ids: &[String]| {
+        ids.iter()
+            .map(|c| md_code(c, true))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     for r in &report.requirements {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} |",
             md_escape(&r.id),
             md_escape(&r.title),
-            r.controls
-                .iter()
-                .map(|c| md_code(c, true))
-                .collect::<Vec<_>>()
-                .join(" "),
+            codes(&r.controls),
+            codes(&r.supporting),
             if r.retired {
                 "retired"
             } else {
@@ -424,34 +503,39 @@ pub fn compliance_markdown(report: &ComplianceReport) -> String {
             }
         );
     }
+    let _ = writeln!(out, "\n{}", md_text(&coverage_line(report)));
     let _ = writeln!(out, "\n## Gaps\n");
     if report.gaps.is_empty() {
-        let _ = writeln!(out, "Every requirement has at least one control.");
+        let _ = writeln!(
+            out,
+            "Every requirement has at least one control that satisfies it."
+        );
     } else {
         for gap in &report.gaps {
-            let title = report
-                .requirements
-                .iter()
-                .find(|r| r.id == *gap)
-                .map(|r| r.title.as_str())
-                .unwrap_or("");
-            let _ = writeln!(out, "- {}: {}", md_escape(gap), md_escape(title));
+            let requirement = report.requirements.iter().find(|r| r.id == *gap);
+            let title = requirement.map(|r| r.title.as_str()).unwrap_or("");
+            let supporting = requirement
+                .filter(|r| !r.supporting.is_empty())
+                .map(|r| format!(" (supported by {})", codes(&r.supporting)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "- {}: {}{supporting}",
+                md_escape(gap),
+                md_escape(title)
+            );
         }
     }
     let _ = writeln!(out, "\n## Action plan\n");
     for (n, a) in report.actions.iter().enumerate() {
         let _ = writeln!(
             out,
-            "{}. {} {} ({} priority): meets {}",
+            "{}. {} {} ({} priority): {}",
             n + 1,
             md_code(&a.control, false),
             md_escape(&a.name),
             a.band.label(),
-            a.requirements
-                .iter()
-                .map(|r| md_escape(r))
-                .collect::<Vec<_>>()
-                .join(", ")
+            action_targets(a, md_escape)
         );
     }
     out
@@ -461,13 +545,34 @@ pub fn compliance_csv(report: &ComplianceReport) -> String {
     let mut out = String::new();
     csv_row(
         &mut out,
-        &["framework", "requirement", "title", "status", "controls"].map(String::from),
+        &[
+            "framework",
+            "version",
+            "subset",
+            "requirement",
+            "title",
+            "status",
+            "satisfied_by",
+            "supported_by",
+        ]
+        .map(String::from),
     );
+    // every row says whether the file is a subset, so a filtered sheet still does
+    let subset = report
+        .subset
+        .as_ref()
+        .map(|s| match s.total {
+            Some(total) => format!("{} of {total}", s.listed),
+            None => format!("{} of more", s.listed),
+        })
+        .unwrap_or_else(|| "no".to_string());
     for r in &report.requirements {
         csv_row(
             &mut out,
             &[
                 report.framework.clone(),
+                report.version.clone(),
+                subset.clone(),
                 r.id.clone(),
                 r.title.clone(),
                 if r.retired {
@@ -476,6 +581,7 @@ pub fn compliance_csv(report: &ComplianceReport) -> String {
                     r.status.label().to_string()
                 },
                 r.controls.join(" "),
+                r.supporting.join(" "),
             ],
         );
     }

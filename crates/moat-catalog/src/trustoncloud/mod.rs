@@ -18,6 +18,7 @@ use crate::condition::compile_checked;
 use crate::control::{Implementation, StatedPriority, Testing};
 use crate::cvss::{Cvss, Metrics};
 use crate::feature_class::Operation;
+use crate::framework::Subset;
 use crate::{
     Access, Catalog, CatalogThreat, Condition, Control, ControlType, Effort, FeatureClass,
     Framework, Mitigation, MitigationImpact, Requirement, Severity, Stride, TargetKind, Threat,
@@ -648,6 +649,7 @@ impl Loader<'_> {
             depends_on: control.depends_on.0.clone(),
             assured_by: control.assured_by.0.clone(),
             compliance,
+            supports: BTreeMap::new(),
             stated_priority: control
                 .weighted_priority
                 .as_deref()
@@ -698,6 +700,10 @@ fn scf_framework(version: &str, objectives: &[Objective]) -> Framework {
                 retired: false,
             })
             .collect(),
+        subset: Some(Subset {
+            selection: "the SCF controls that the model's control objectives cite".to_string(),
+            total: None,
+        }),
         location: None,
     }
 }
