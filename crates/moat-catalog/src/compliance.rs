@@ -10,7 +10,7 @@
 use crate::Catalog;
 use crate::plan::Status;
 use crate::priority::{self, Band};
-use moat_model::diag::did_you_mean;
+use moat_source::diag::did_you_mean;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 

@@ -10,7 +10,7 @@
 //! authorizes (from the Service Authorization Reference's documentation link),
 //! which is the `eventName` CloudTrail records for most calls: see [`operations`].
 
-use moat_model::diag::closest;
+use moat_source::diag::closest;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;

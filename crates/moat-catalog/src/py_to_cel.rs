@@ -586,7 +586,7 @@ impl Translator {
             }
             if !PYTM_CLASSES.contains(&class) {
                 let suggestion =
-                    moat_model::diag::did_you_mean(class, PYTM_CLASSES.iter().copied())
+                    moat_source::diag::did_you_mean(class, PYTM_CLASSES.iter().copied())
                         .map(|t| format!(", {t}"))
                         .unwrap_or_default();
                 return refuse(arg, format!("unknown pytm class `{class}`{suggestion}"));

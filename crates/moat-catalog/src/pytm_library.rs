@@ -7,8 +7,8 @@ use crate::py_to_cel::{self, PYTM_CLASSES};
 use crate::spanned_yaml::{self, Mapping, Node, offset_in_scalar, span_of};
 use crate::types::{OtherTarget, Severity, Stride, TargetKind, Threat};
 use crate::{Catalog, CatalogThreat, Condition};
-use moat_model::diag::did_you_mean;
 use moat_model::{Diagnostic, ElementKind, SourceFile, Span};
+use moat_source::diag::did_you_mean;
 use serde_json::Value;
 use serde_saphyr::Spanned;
 

@@ -4,8 +4,8 @@
 use crate::priority::{self, Band};
 use crate::types::{MitigationImpact, Severity, Stride};
 use crate::{Catalog, FeatureClass};
-use moat_model::diag::did_you_mean;
 use moat_model::{Boundary, Dataflow, Element, ElementKind, Model};
+use moat_source::diag::did_you_mean;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -65,7 +65,7 @@ pub fn entries(catalog: &Catalog) -> Vec<Entry> {
         kind: EntryKind::Framework,
         id: f.id.clone(),
         name: f.name.clone(),
-        detail: moat_model::diag::count(f.requirements.len(), "requirement"),
+        detail: moat_source::diag::count(f.requirements.len(), "requirement"),
     }));
     out.sort_by(|a, b| a.kind.cmp(&b.kind).then_with(|| natural(&a.id, &b.id)));
     out

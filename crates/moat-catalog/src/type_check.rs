@@ -8,7 +8,7 @@
 use crate::types::{OtherTarget, TargetKind};
 use crate::view_schema::{self, Field, FieldType};
 use cel::common::ast::{EntryExpr, Expr, IdedExpr, LiteralValue, operators};
-use moat_model::diag::{closest, did_you_mean};
+use moat_source::diag::{closest, did_you_mean};
 
 /// Why a condition was rejected, and the node of the expression at fault.
 #[derive(Debug, Clone, PartialEq)]
@@ -682,7 +682,7 @@ impl<'s> Checker<'s> {
                     expr,
                     format!(
                         "`{name}` takes {}, found {}",
-                        moat_model::diag::count(n, "argument"),
+                        moat_source::diag::count(n, "argument"),
                         all.len()
                     ),
                 )

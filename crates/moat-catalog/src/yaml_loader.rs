@@ -7,8 +7,8 @@ use crate::types::{
     ControlRef, FeatureUse, MitigationImpact, OtherTarget, Severity, Stride, TargetKind, Threat,
 };
 use crate::{Catalog, CatalogThreat, Condition, sections};
-use moat_model::diag::did_you_mean;
 use moat_model::{Diagnostic, ElementKind, SourceFile};
+use moat_source::diag::did_you_mean;
 use serde::Deserialize;
 use serde::de::{IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;

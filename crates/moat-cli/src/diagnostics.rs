@@ -11,8 +11,8 @@ use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, Severity,
     SourceCode, SourceSpan, SpanContents,
 };
-use moat_model::diag::{escape_controls, needs_escape, push_escaped};
 use moat_model::{Diagnostic, Level, SourceFile, Span};
+use moat_source::diag::{escape_controls, needs_escape, push_escaped};
 use std::fmt;
 
 /// Characters of one source line a snippet shows; the rest becomes `…`.

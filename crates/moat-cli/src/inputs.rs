@@ -16,7 +16,7 @@ pub fn stdout_color() -> bool {
 /// A file's text, or a diagnostic saying why it could not be read: every input
 /// (model, catalog, template) goes through the one bounded reader.
 pub fn read(path: &Path) -> Result<String, Box<Diagnostic>> {
-    moat_model::input::read_text(path)
+    moat_source::input::read_text(path)
 }
 
 /// Loads a model file (pytm script or YAML) with its source, for locating threats.

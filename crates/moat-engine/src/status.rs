@@ -14,8 +14,8 @@
 use crate::assessment::{AppliedDecision, Evidence, EvidenceSource, ThreatResult, ThreatStatus};
 use crate::glob;
 use moat_catalog::{Catalog, MitigationImpact};
-use moat_model::diag::did_you_mean;
 use moat_model::{Decision, DecisionStatus, Diagnostic, Implementation, Model, SourceFile, Span};
+use moat_source::diag::did_you_mean;
 use std::collections::HashMap;
 
 /// At most this share of a threat's risk may remain for it to count as mitigated:

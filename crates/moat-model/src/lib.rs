@@ -2,13 +2,14 @@
 //! read from Moat's YAML format or from a pytm script (without Python).
 
 pub mod decision;
-pub mod diag;
-pub mod input;
 pub mod model;
 pub mod pytm;
 pub mod schema;
-pub mod span;
 pub mod yaml;
+
+// Spans, diagnostics and reading live in `moat-source`, shared by every crate;
+// re-exported so `moat_model::diag::...` keeps meaning the same thing.
+pub use moat_source::{diag, input, span};
 
 pub use decision::{Decision, DecisionStatus, Implementation, Incomplete};
 pub use diag::{Diagnostic, Diagnostics, Level};

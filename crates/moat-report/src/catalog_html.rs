@@ -825,7 +825,7 @@ impl<'a> Page<'a> {
             version: &f.version,
             url: &f.url,
             cited,
-            requirement_count: moat_model::diag::count(f.requirements.len(), "requirement"),
+            requirement_count: moat_source::diag::count(f.requirements.len(), "requirement"),
             requirements,
         }
     }

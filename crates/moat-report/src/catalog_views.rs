@@ -8,7 +8,7 @@ use moat_catalog::compliance::ComplianceReport;
 use moat_catalog::plan::Plan;
 use moat_catalog::review::Review;
 use moat_catalog::search::Entry;
-use moat_model::diag::count;
+use moat_source::diag::count;
 use std::fmt::Write as _;
 
 /// One CSV field, quoted when it must be (RFC 4180).

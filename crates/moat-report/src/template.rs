@@ -202,7 +202,7 @@ fn unknown_variables(
                             })
                             .unwrap_or_default();
                         let hint =
-                            moat_model::diag::did_you_mean(part, names.iter().map(String::as_str));
+                            moat_source::diag::did_you_mean(part, names.iter().map(String::as_str));
                         return Some(UnknownVariable { path, hint });
                     }
                 }
@@ -235,7 +235,7 @@ fn report_error(error: &Error, source: &str, unknown: &[UnknownVariable]) -> Rep
     let specific = match (error.kind(), expression) {
         (ErrorKind::UnknownFilter, Some(name)) => Some(with_hint(
             format!("unknown filter `{name}`"),
-            moat_model::diag::did_you_mean(name, FILTERS.iter().copied()),
+            moat_source::diag::did_you_mean(name, FILTERS.iter().copied()),
         )),
         (ErrorKind::UnknownTest, Some(name)) => Some(format!("unknown test `{name}`")),
         _ => unknown

@@ -7,7 +7,7 @@ use crate::threat_groups::{self, ThreatGroup};
 use crate::wrap::{clean, pad, truncate, width};
 use moat_catalog::Severity;
 use moat_engine::{Assessment, TargetRef, ThreatDefinition, ThreatResult, ThreatStatus};
-use moat_model::diag::count;
+use moat_source::diag::count;
 use std::fmt::Write as _;
 
 /// Widest a THREAT cell may be before the name is cut (ids are never cut).

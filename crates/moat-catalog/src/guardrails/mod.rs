@@ -28,7 +28,7 @@ pub use policy::compress;
 
 use crate::feature_class::FeatureClass;
 use crate::{Catalog, iam_actions};
-use moat_model::diag::did_you_mean;
+use moat_source::diag::did_you_mean;
 use policy::DenyList;
 use serde::Serialize;
 use serde_json::Value;

@@ -59,7 +59,7 @@ fn listing(entries: &[search::Entry], format: Format) -> Result<String, Outcome>
 fn show(catalog: &Catalog, id: &str, format: Format) -> Result<String, Outcome> {
     let Some(entry) = search::entries(catalog).into_iter().find(|e| e.id == id) else {
         let ids = search::entries(catalog);
-        let hint = moat_model::diag::did_you_mean(id, ids.iter().map(|e| e.id.as_str()))
+        let hint = moat_source::diag::did_you_mean(id, ids.iter().map(|e| e.id.as_str()))
             .map(|h| format!(", {h}"))
             .unwrap_or_default();
         crate::diagnostics::error(&format!("no catalog entry `{id}`{hint}"));

@@ -9,7 +9,7 @@ use clap::ValueEnum;
 use moat_catalog::guardrails::{
     Category, EVENT_PATTERN_MAX_CHARS, GuardrailOptions, Guardrails, SCP_MAX_CHARS, guardrails_with,
 };
-use moat_model::diag::count;
+use moat_source::diag::count;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 

@@ -7,7 +7,7 @@ use crate::{Outcome, diagnostics, inputs};
 use clap::ValueEnum;
 use moat_catalog::Severity;
 use moat_engine::Assessment;
-use moat_model::diag::count;
+use moat_source::diag::count;
 use std::path::PathBuf;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

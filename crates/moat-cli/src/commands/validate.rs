@@ -4,7 +4,7 @@
 use crate::commands::source::CatalogArgs;
 use crate::{Outcome, diagnostics, inputs};
 use moat_model::Level;
-use moat_model::diag::{count, escape_controls};
+use moat_source::diag::{count, escape_controls};
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
