@@ -2,7 +2,7 @@
 //! give exactly what parsing the whole script with rustpython gives: the
 //! same syntax tree, hence the same model and diagnostics.
 
-use super::{guard, parse, pieces, read_in_pieces, read_whole};
+use super::{NoModules, guard, parse, pieces, read_in_pieces, read_whole};
 use crate::{Loaded, SourceFile};
 use proptest::prelude::*;
 use rustpython_parser::Mode;
@@ -47,9 +47,9 @@ fn assert_same_reading(name: &str, text: &str, piece_bytes: usize) {
         );
     }
     let file = SourceFile::new(name, text);
-    let expected = outcome(&read_whole(&file));
+    let expected = outcome(&read_whole(&file, &NoModules));
     for parallel in [false, true] {
-        let got = outcome(&read_in_pieces(&file, piece_bytes, parallel));
+        let got = outcome(&read_in_pieces(&file, &NoModules, piece_bytes, parallel));
         assert!(
             got == expected,
             "{name} read in pieces of {piece_bytes} bytes (parallel: {parallel}) differs:\n{got:#?}\nexpected:\n{expected:#?}"
@@ -183,7 +183,7 @@ fn a_syntax_error_in_a_later_piece_is_the_one_the_whole_script_has() {
     for broken in BROKEN {
         let text = format!("{clean}{broken}{clean}");
         let file = SourceFile::new("broken.py", text.as_str());
-        let whole = read_whole(&file);
+        let whole = read_whole(&file, &NoModules);
         assert!(whole.model.is_none(), "{broken:?} breaks the script");
         for &piece_bytes in PIECE_SIZES {
             assert_same_reading("broken.py", &text, piece_bytes);
