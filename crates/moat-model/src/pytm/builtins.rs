@@ -58,9 +58,21 @@ impl Reader<'_> {
         if name == "print" {
             return Some(Value::None);
         }
-        if name == "sorted" || name == "setattr" || name == "getattr" || name == "dict" {
-            // these read keyword arguments themselves
-        } else if let Some(keyword) = args.keywords.first() {
+        let mut positional = args.positional.clone();
+        if name == "enumerate"
+            && let Some(start) = args.keyword("start")
+        {
+            positional.push(super::args::Arg {
+                value: start.value.clone(),
+                span: start.value_span,
+            });
+        }
+        let reads_keywords = matches!(name, "sorted" | "dict" | "enumerate");
+        if let Some(keyword) = args
+            .keywords
+            .iter()
+            .find(|k| !reads_keywords || (name == "enumerate" && k.name != "start"))
+        {
             let keyword = keyword.name.clone();
             self.warn(
                 code::SKIPPED,
@@ -69,8 +81,8 @@ impl Reader<'_> {
             );
             return None;
         }
-        let mut values = Vec::with_capacity(args.positional.len());
-        for arg in &args.positional {
+        let mut values = Vec::with_capacity(positional.len());
+        for arg in &positional {
             values.push(arg.value.clone()?);
         }
         let warned_before = self.warnings_so_far();

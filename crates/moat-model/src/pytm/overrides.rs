@@ -34,6 +34,8 @@ pub(super) struct FindingSpec {
     pub location: Location,
     /// Where it is in the script, when it is there (not in a module).
     pub span: Option<Span>,
+    /// The `Finding(...)` call, in the file of module `module`.
+    pub call: (usize, Span),
 }
 
 /// An `Assumption(...)`.
@@ -56,6 +58,7 @@ impl Reader<'_> {
             other_fields: Vec::new(),
             location: self.file.location(span),
             span: self.in_main().then_some(span),
+            call: (self.current_module(), span),
         };
         if !args.positional.is_empty() {
             spec.other_fields.push("element".to_string());
@@ -193,6 +196,13 @@ impl Reader<'_> {
 
     /// Says what of an override moat does not apply.
     fn check_override(&mut self, spec: &FindingSpec, span: Span) {
+        // at the finding itself, when it is in the file running
+        let (module, call) = spec.call;
+        let span = if module == self.current_module() {
+            call
+        } else {
+            span
+        };
         let fields = spec
             .other_fields
             .iter()
