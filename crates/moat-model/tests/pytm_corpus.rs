@@ -30,10 +30,9 @@ fn read(entry: &str) -> Loaded {
 
 #[test]
 fn moat_reads_what_pytm_builds_from_every_corpus_script() {
-    let recorded: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(corpus().join("pytm-counts.json")).unwrap(),
-    )
-    .unwrap();
+    let recorded: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(corpus().join("pytm-counts.json")).unwrap())
+            .unwrap();
     let entries = entries();
     assert!(entries.len() >= 40, "{} scripts", entries.len());
     let mut table = String::new();
@@ -50,8 +49,14 @@ fn moat_reads_what_pytm_builds_from_every_corpus_script() {
             "data": model.data.len(),
         });
         let theirs = &recorded[entry.as_str()];
-        assert!(theirs.get("error").is_none(), "{entry}: pytm failed: {theirs}");
-        assert_eq!(&ours, theirs, "{entry}: moat (left) and pytm (right) differ");
+        assert!(
+            theirs.get("error").is_none(),
+            "{entry}: pytm failed: {theirs}"
+        );
+        assert_eq!(
+            &ours, theirs,
+            "{entry}: moat (left) and pytm (right) differ"
+        );
         let codes = |level: Level| {
             let mut codes: Vec<&str> = loaded
                 .diagnostics
@@ -87,5 +92,8 @@ fn pytm_s_own_sample_records_its_assumption_as_a_decision() {
     assert_eq!(decision.threats, ["INP16"]);
     assert_eq!(decision.targets, ["web-server"]);
     assert_eq!(decision.status, moat_model::DecisionStatus::FalsePositive);
-    assert_eq!(decision.justification, "pytm assumption: This webserver does not use PHP");
+    assert_eq!(
+        decision.justification,
+        "pytm assumption: This webserver does not use PHP"
+    );
 }

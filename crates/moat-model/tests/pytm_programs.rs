@@ -414,3 +414,64 @@ fn reading_twice_gives_the_same_model() {
     assert_eq!(first.model, second.model);
     assert_eq!(lines(&first), lines(&second));
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Statements of what the reader interprets, to combine at random; the
+    /// script may import `common`, which is the same text.
+    const FRAGMENTS: &[&str] = &[
+        "from pytm import *\n",
+        "import common\n",
+        "from common import f, items\n",
+        "tm = TM('x')\n",
+        "items = [Server(f'S{i}') for i in range(3)]\n",
+        "def f(a, b=1, *c, **d):\n    return f(a) if a else [a, b, c, d]\n",
+        "for x in items:\n    Dataflow(x, items[0], 'f')\n",
+        "while len(items) < 5:\n    items.append(items)\n",
+        "items += items\n",
+        "d = {k: v for k, v in zip('abc', items)}\n",
+        "if d and items[-1]:\n    x = d.get('a', 1)\nelse:\n    pass\n",
+        "g = lambda *a: g(*a)\n",
+        "y = g(1)\n",
+        "z = (items, items, items)\nz = (z, z, z)\n",
+        "common.f(common)\n",
+        "s = str(f(0)) + 1\n",
+        "try:\n    q = undefined\nexcept NameError:\n    q = 1\n",
+        "Server('w').overrides = [Finding(threat_id='X', response='accepted')]\n",
+        "x.assumptions = [Assumption('a', exclude=['Y'])]\n",
+    ];
+
+    struct Itself(SourceFile);
+
+    impl pytm::Loader for Itself {
+        fn load(&self, path: &str) -> Result<Option<SourceFile>, String> {
+            Ok((path == "common.py").then(|| self.0.clone()))
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn interpreted_scripts_never_panic_and_always_say_where(
+            parts in prop::collection::vec(0..FRAGMENTS.len(), 0..16),
+        ) {
+            let text: String = parts.iter().map(|&i| FRAGMENTS[i]).collect();
+            let loaded = pytm::read_with(
+                &SourceFile::new("tm.py", text.as_str()),
+                &Itself(SourceFile::new("common.py", text.as_str())),
+            );
+            prop_assert!(loaded.model.is_some() || loaded.has_errors());
+            for diagnostic in &loaded.diagnostics {
+                prop_assert!(diagnostic.location.is_some(), "{}", diagnostic);
+            }
+            if let Some(model) = &loaded.model {
+                for part in &model.incomplete {
+                    prop_assert!(part.location.is_some() || part.reason.contains("more parts"));
+                }
+            }
+        }
+    }
+}

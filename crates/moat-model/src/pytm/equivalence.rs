@@ -121,6 +121,12 @@ const FRAGMENTS: &[&str] = &[
     "tm.process()\n",
     "r{i} = e{j}.name\n",
     "p{i} = [Server(\"In list {i}\"), Datastore(\"In list {j}\")]\n",
+    "def h{i}(x, y={j}, *rest, **kw):\n    return Server(f\"H{i} {x} {y}\", **kw)\n",
+    "k{i} = h{j}(\"call\", port={i}) if {i} % 2 else None\n",
+    "for n{i}, s{i} in enumerate({{\"a{i}\": 1, \"b{j}\": 2}}.items()):\n    e{i} = Server(f\"Loop {i} {{n{i}}}\")\n    if n{i}:\n        break\nelse:\n    pass\n",
+    "c{i} = {{n: Datastore(n) for n in (\"p{i}\", \"q{j}\") if n}}\n",
+    "while z{i} < 2:\n    z{i} += 1\n",
+    "from common import helper\nimport os\ng{i} = os.environ.get(\"G{i}\", \"x\")\n",
 ];
 
 /// Lines that make the script fail to parse.
