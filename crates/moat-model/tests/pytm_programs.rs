@@ -475,3 +475,32 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn the_deepest_calls_of_the_most_nested_functions_fit_on_the_stack() {
+    // every call as deeply nested as the guard lets a script be, 32 deep
+    let blocks = 90;
+    let mut body = String::from("from pytm import TM\ntm = TM('Deep')\ndef f(n):\n");
+    for level in 1..=blocks {
+        body.push_str(&format!("{}if n >= 0:\n", " ".repeat(level)));
+    }
+    body.push_str(&format!(
+        "{}return f(n + 1)\nf(0)\n",
+        " ".repeat(blocks + 1)
+    ));
+    let expressions = format!(
+        "from pytm import TM\ntm = TM('Deep')\ndef g(n):\n    return {}g(n + 1){}\ng(0)\n",
+        "[".repeat(95),
+        "]".repeat(95)
+    );
+    for text in [body, expressions] {
+        let loaded = pytm::read_str("deep.py", &text);
+        let errors: Vec<&str> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.level == Level::Error)
+            .map(|d| d.code.as_str())
+            .collect();
+        assert_eq!(errors, ["pytm::call-too-deep"], "{:#?}", lines(&loaded));
+    }
+}
