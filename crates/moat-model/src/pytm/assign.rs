@@ -212,10 +212,13 @@ impl Reader<'_> {
                 attr_span,
                 "skipped `controls`: moat reads controls one at a time, as in `web.controls.isHardened = True`",
             ),
-            "overrides" if is_element || kind == ObjKind::Dataflow => {
+            "overrides" if is_element || matches!(kind, ObjKind::Dataflow | ObjKind::Boundary) => {
                 self.set_overrides(id, &value, value_span);
             }
-            "assumptions" if is_element || kind == ObjKind::Dataflow || kind == ObjKind::Tm => {
+            "assumptions"
+                if is_element
+                    || matches!(kind, ObjKind::Dataflow | ObjKind::Boundary | ObjKind::Tm) =>
+            {
                 self.set_assumptions(id, &value, value_span);
             }
             "threatsFile" if kind == ObjKind::Tm => self.note(

@@ -385,7 +385,7 @@ impl Reader<'_> {
     /// script (which the call could run).
     fn quiet_standard_call(&self, call: &rustpython_parser::ast::ExprCall) -> Option<String> {
         const QUIET: &[&str] = &[
-            "random", "logging", "warnings", "sys", "time", "datetime", "math", "json", "re",
+            "os", "random", "logging", "warnings", "sys", "time", "datetime", "math", "json", "re",
             "pathlib", "textwrap", "pprint", "argparse", "typing", "string", "uuid", "hashlib",
         ];
         let mut base = &*call.func;
@@ -395,8 +395,10 @@ impl Reader<'_> {
         let Expr::Name(name) = base else {
             return None;
         };
-        let Some(Binding::Foreign { module }) = self.binding(name.id.as_str()) else {
-            return None;
+        let module = match self.binding(name.id.as_str()) {
+            Some(Binding::Foreign { module }) => module,
+            Some(Binding::Value(Value::Stdlib(module))) => module.to_string(),
+            _ => return None,
         };
         let top = module.split('.').next().unwrap_or(&module);
         if !QUIET.contains(&top) {
