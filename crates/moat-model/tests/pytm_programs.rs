@@ -504,3 +504,17 @@ fn the_deepest_calls_of_the_most_nested_functions_fit_on_the_stack() {
         assert_eq!(errors, ["pytm::call-too-deep"], "{:#?}", lines(&loaded));
     }
 }
+
+#[test]
+fn starred_targets_take_what_the_others_leave() {
+    let loaded = pytm::read_str(
+        "star.py",
+        "from pytm import TM, Server, Dataflow\ntm = TM('Star')\nhead, *rest, last = [Server(n) for n in 'abcd']\nDataflow(head, last, 'ends')\nfor r in rest:\n    Dataflow(head, r, r.name)\nfor x, *ys in [(head, last, head)]:\n    Dataflow(x, ys[0], str(len(ys)))\n",
+    );
+    let model = model(&loaded);
+    assert!(loaded.diagnostics.is_empty(), "{:#?}", lines(&loaded));
+    assert_eq!(
+        flows(model),
+        owned(&[("ends", "a", "d"), ("b", "a", "b"), ("c", "a", "c"), ("2", "a", "d")])
+    );
+}

@@ -104,24 +104,28 @@ impl Reader<'_> {
                     Expr::List(l) => &l.elts,
                     _ => return,
                 };
-                let values = self.unpack(target, targets.len(), value, span_of(target));
+                let values = self.unpack(targets, value, span_of(target));
                 for (target, value) in targets.iter().zip(values) {
                     self.bind_target(target, value, stmt_span, true, depth + 1);
                 }
+            }
+            Expr::Starred(starred) if comprehension => {
+                self.bind_target(&starred.value, value, stmt_span, true, depth + 1);
             }
             _ => self.assign(target, value, stmt_span, stmt_span, depth),
         }
     }
 
-    /// `value` spread over `count` targets: its items, or `None`s after a
-    /// warning when it does not hold exactly that many.
+    /// `value` spread over `targets`, one value each (a `*rest` target gets
+    /// a list of what the others leave); `None`s after a warning when the
+    /// counts do not fit.
     pub(super) fn unpack(
         &mut self,
-        _target: &Expr,
-        count: usize,
+        targets: &[Expr],
         value: Option<Value>,
         span: Span,
     ) -> Vec<Option<Value>> {
+        let count = targets.len();
         let Some(value) = value else {
             return vec![None; count];
         };
@@ -132,29 +136,44 @@ impl Reader<'_> {
             }
             _ => None,
         };
-        match items {
-            Some(items) if items.len() == count => items.into_iter().map(Some).collect(),
-            Some(items) => {
-                self.warn(
-                    code::PYTHON_ERROR,
-                    span,
-                    format!(
-                        "skipped unpacking {} values into {count} names (Python raises `ValueError`)",
-                        items.len()
-                    ),
-                );
-                vec![None; count]
-            }
-            None => {
-                let what = value.describe(&self.objects);
-                self.warn(
-                    code::SKIPPED,
-                    span,
-                    format!("skipped unpacking {what} into {count} names"),
-                );
-                vec![None; count]
-            }
+        let Some(mut items) = items else {
+            let what = value.describe(&self.objects);
+            self.warn(
+                code::SKIPPED,
+                span,
+                format!("skipped unpacking {what} into {count} names"),
+            );
+            return vec![None; count];
+        };
+        let starred = targets.iter().position(|t| matches!(t, Expr::Starred(_)));
+        let fits = match starred {
+            Some(_) => items.len() + 1 >= count,
+            None => items.len() == count,
+        };
+        if !fits {
+            self.warn(
+                code::PYTHON_ERROR,
+                span,
+                format!(
+                    "skipped unpacking {} values into {count} names (Python raises `ValueError`)",
+                    items.len()
+                ),
+            );
+            return vec![None; count];
         }
+        let Some(star) = starred else {
+            return items.into_iter().map(Some).collect();
+        };
+        let after = count - star - 1;
+        let tail = items.split_off(items.len() - after);
+        let middle = items.split_off(star);
+        let rest = self.build(middle, Display::List, span);
+        items
+            .into_iter()
+            .map(Some)
+            .chain(std::iter::once(rest))
+            .chain(tail.into_iter().map(Some))
+            .collect()
     }
 
     /// `[elt for target in iter if cond ...]` and its set, dictionary and

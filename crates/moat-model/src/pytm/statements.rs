@@ -322,10 +322,13 @@ impl Reader<'_> {
                     Expr::List(list) => &list.elts,
                     _ => return,
                 };
-                let values = self.unpack(target, targets.len(), value, span_of(target));
+                let values = self.unpack(targets, value, span_of(target));
                 for (target, value) in targets.iter().zip(values) {
                     self.assign(target, value, value_span, stmt_span, depth + 1);
                 }
+            }
+            Expr::Starred(starred) => {
+                self.assign(&starred.value, value, value_span, stmt_span, depth + 1);
             }
             Expr::Subscript(subscript) => {
                 if let Some(value) = value {
@@ -337,7 +340,7 @@ impl Reader<'_> {
                 self.warn(
                     code::SKIPPED,
                     span,
-                    format!("skipped an assignment to a `*` target: {WITHOUT_RUNNING}"),
+                    format!("skipped an assignment to this target: {WITHOUT_RUNNING}"),
                 );
             }
         }
