@@ -515,6 +515,11 @@ fn starred_targets_take_what_the_others_leave() {
     assert!(loaded.diagnostics.is_empty(), "{:#?}", lines(&loaded));
     assert_eq!(
         flows(model),
-        owned(&[("ends", "a", "d"), ("b", "a", "b"), ("c", "a", "c"), ("2", "a", "d")])
+        owned(&[
+            ("ends", "a", "d"),
+            ("b", "a", "b"),
+            ("c", "a", "c"),
+            ("2", "a", "d")
+        ])
     );
 }

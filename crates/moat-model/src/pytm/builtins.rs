@@ -38,6 +38,8 @@ const BUILTINS: &[&str] = &[
     "map",
     "filter",
     "abs",
+    "format",
+    "repr",
 ];
 
 /// The built-in `name` stands for, when no binding of the script hides it.
@@ -201,6 +203,11 @@ impl Reader<'_> {
                 }
                 Some(Value::Bool(result))
             }
+            ("format", [value]) => self.text_of(value, span).map(Value::Str),
+            ("format", [value, Value::Str(spec)]) => {
+                self.formatted(value, spec, span).map(Value::Str)
+            }
+            ("repr", [value]) => super::eval::repr(value).map(Value::str),
             ("abs", [Value::Int(i)]) => i.checked_abs().map(Value::Int),
             ("abs", [Value::Float(f)]) => Some(Value::Float(f.abs())),
             ("isinstance", [value, classes]) => self.isinstance(value, classes),

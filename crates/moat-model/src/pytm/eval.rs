@@ -4,6 +4,7 @@
 //! expression has no value. Every `None` returned here comes with at least
 //! one warning (or the error that stopped the reading).
 
+use super::format::format_value;
 use super::reader::{Reader, WITHOUT_RUNNING, code, span_of};
 use super::values::{Dict, MAX_KEY_BYTES, Seq, Value, is_key};
 use crate::span::Span;
@@ -340,18 +341,51 @@ impl Reader<'_> {
             };
         };
         let span = span_of(field);
-        if field.format_spec.is_some()
-            || !matches!(field.conversion, ConversionFlag::None | ConversionFlag::Str)
-        {
-            self.warn(
-                code::SKIPPED,
-                span,
-                "skipped an f-string field with a conversion or format spec: moat only inserts plain values",
-            );
-            return None;
-        }
         let value = self.eval(&field.value, depth)?;
-        self.text_of(&value, span)
+        let value = match field.conversion {
+            ConversionFlag::None => value,
+            ConversionFlag::Str => Value::Str(self.text_of(&value, span)?),
+            ConversionFlag::Repr => match repr(&value) {
+                Some(text) => Value::str(text),
+                None => {
+                    let what = value.describe(&self.objects);
+                    self.warn(
+                        code::SKIPPED,
+                        span,
+                        format!("skipped `!r` of {what}: moat writes out strings and numbers only"),
+                    );
+                    return None;
+                }
+            },
+            ConversionFlag::Ascii => {
+                self.warn(code::SKIPPED, span, "skipped an f-string field with `!a`");
+                return None;
+            }
+        };
+        let Some(spec) = &field.format_spec else {
+            return self.text_of(&value, span);
+        };
+        let spec = match self.eval(spec, depth)? {
+            Value::Str(spec) => spec,
+            _ => return None,
+        };
+        self.formatted(&value, &spec, span)
+    }
+
+    /// `format(value, spec)`, or `None` with a warning.
+    pub(super) fn formatted(&mut self, value: &Value, spec: &str, span: Span) -> Option<Rc<str>> {
+        match format_value(value, spec) {
+            Some(text) => Some(text.into()),
+            None => {
+                let what = value.describe(&self.objects);
+                self.warn(
+                    code::SKIPPED,
+                    span,
+                    format!("skipped formatting {what} with `{spec}`: moat formats strings and numbers with fill, alignment, width, precision and the types `s`, `d`, `f`, `x`, `o`, `b`, `%`"),
+                );
+                None
+            }
+        }
     }
 
     /// What `str(value)` gives, for the values whose text does not depend on
@@ -379,6 +413,25 @@ pub(super) fn interpolate(value: &Value) -> Option<Rc<str>> {
         Value::Bool(true) => Some("True".into()),
         Value::Bool(false) => Some("False".into()),
         Value::None => Some("None".into()),
+        _ => None,
+    }
+}
+
+/// Python's `repr`, for strings that need no escape and the values whose
+/// `repr` is their text.
+pub(super) fn repr(value: &Value) -> Option<String> {
+    match value {
+        Value::Str(text) => {
+            let plain = text.chars().all(|c| !c.is_control() && c != '\\');
+            match (plain, text.contains('\''), text.contains('"')) {
+                (true, false, _) => Some(format!("'{text}'")),
+                (true, true, false) => Some(format!("\"{text}\"")),
+                _ => None,
+            }
+        }
+        Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::None => {
+            interpolate(value).map(|t| t.to_string())
+        }
         _ => None,
     }
 }

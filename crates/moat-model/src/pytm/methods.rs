@@ -4,7 +4,8 @@
 //! moat reads the script, not the environment it would run in.
 
 use super::args::CallArgs;
-use super::eval::{Display, interpolate};
+use super::eval::{Display, interpolate, repr};
+use super::format::format_value;
 use super::operators::{COMPARE_FUEL, equal};
 use super::reader::{Reader, code};
 use super::values::{Dict, Value};
@@ -323,21 +324,30 @@ impl Reader<'_> {
                         }
                         field.push(c);
                     }
-                    let value = if !closed || field.contains([':', '!', '[', '.']) {
+                    // name[!conversion][:spec]
+                    let (name, spec) = field.split_once(':').unwrap_or((&field, ""));
+                    let (name, conversion) = name.split_once('!').unwrap_or((name, ""));
+                    let value = if !closed || name.contains(['[', '.']) {
                         None
-                    } else if field.is_empty() {
+                    } else if name.is_empty() {
                         next_auto += 1;
                         values.get(next_auto - 1).cloned()
-                    } else if let Ok(index) = field.parse::<usize>() {
+                    } else if let Ok(index) = name.parse::<usize>() {
                         values.get(index).cloned()
                     } else {
-                        args.keyword(&field).and_then(|k| k.value.clone())
+                        args.keyword(name).and_then(|k| k.value.clone())
                     };
-                    let Some(text) = value.as_ref().and_then(interpolate) else {
+                    let value = match (conversion, value) {
+                        ("" | "s", Some(value)) if conversion.is_empty() => Some(value),
+                        ("s", Some(value)) => interpolate(&value).map(Value::Str),
+                        ("r", Some(value)) => repr(&value).map(Value::str),
+                        _ => None,
+                    };
+                    let Some(text) = value.as_ref().and_then(|v| format_value(v, spec)) else {
                         self.warn(
                             code::SKIPPED,
                             span,
-                            format!("skipped `format`: moat fills plain fields with strings and numbers, not `{{{field}}}`"),
+                            format!("skipped `format`: moat fills fields with strings and numbers, not `{{{field}}}`"),
                         );
                         return None;
                     };

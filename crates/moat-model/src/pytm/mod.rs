@@ -28,6 +28,7 @@ mod classes;
 mod containers;
 mod convert;
 mod eval;
+mod format;
 mod functions;
 mod guard;
 mod hash;
