@@ -9,8 +9,9 @@ use super::values::Value;
 use crate::span::{SourceFile, Span};
 use rustpython_parser::ast::{ExprAttribute, ExprCall};
 
-/// TM methods a script calls to run pytm; reading the model needs neither.
-const QUIET_TM_METHODS: &[&str] = &["process", "resolve", "check"];
+/// TM methods a script calls to run pytm or write its outputs; none changes
+/// the model, so reading it needs none of them.
+const QUIET_TM_METHODS: &[&str] = &["process", "resolve", "check", "dfd", "seq", "report"];
 
 impl Reader<'_> {
     pub(super) fn method_call(
