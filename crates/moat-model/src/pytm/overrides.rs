@@ -60,9 +60,6 @@ impl Reader<'_> {
             span: self.in_main().then_some(span),
             call: (self.current_module(), span),
         };
-        if !args.positional.is_empty() {
-            spec.other_fields.push("element".to_string());
-        }
         for keyword in args.keywords {
             match keyword.name.as_str() {
                 "threat_id" => {
@@ -72,6 +69,8 @@ impl Reader<'_> {
                     spec.span = self.in_main().then_some(keyword.value_span);
                 }
                 "response" => spec.response = self.text_argument("Finding", &keyword),
+                // pytm's overrides never take these from the finding
+                "element" | "target" => {}
                 other => spec.other_fields.push(other.to_string()),
             }
         }
