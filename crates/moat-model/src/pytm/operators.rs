@@ -155,17 +155,11 @@ impl Reader<'_> {
                 Operator::Add => a.checked_add(b).map(Value::Int),
                 Operator::Sub => a.checked_sub(b).map(Value::Int),
                 Operator::Mult => a.checked_mul(b).map(Value::Int),
-                Operator::FloorDiv if b != 0 => a.checked_div_euclid(b).map(|q| {
-                    // Python floors; Euclid rounds towards the smaller remainder
-                    Value::Int(if b < 0 && a.rem_euclid(b) != 0 {
-                        q + 1
-                    } else {
-                        q
-                    })
-                }),
+                Operator::FloorDiv if b != 0 => floor_div(a, b).map(Value::Int),
                 Operator::Mod if b != 0 => a
                     .checked_rem_euclid(b)
                     .map(|r| Value::Int(if b < 0 && r != 0 { r + b } else { r })),
+                Operator::Pow if b < 0 => Some(Value::Float((a as f64).powf(b as f64))),
                 Operator::Pow => u32::try_from(b)
                     .ok()
                     .and_then(|e| a.checked_pow(e))
@@ -563,6 +557,17 @@ pub(super) fn order(a: &Value, b: &Value, fuel: &mut u64) -> Option<Ordering> {
     }
 }
 
+/// Python's `a // b`: the quotient rounded down (Euclid's rounds so the
+/// remainder is positive, which differs when `b` is negative).
+fn floor_div(a: i64, b: i64) -> Option<i64> {
+    let q = a.checked_div_euclid(b)?;
+    if b < 0 && a.checked_rem_euclid(b)? != 0 {
+        q.checked_sub(1)
+    } else {
+        Some(q)
+    }
+}
+
 /// The position index `i` (negative from the end) names in `len` items.
 fn position(i: i64, len: usize) -> Option<usize> {
     let len = i64::try_from(len).ok()?;
@@ -631,6 +636,16 @@ mod tests {
             slice_positions(3, Some(10), Some(20), 1),
             Vec::<usize>::new()
         );
+    }
+
+    #[test]
+    fn floor_division_rounds_down_as_python_does() {
+        assert_eq!(floor_div(7, 2), Some(3));
+        assert_eq!(floor_div(-7, 2), Some(-4));
+        assert_eq!(floor_div(7, -2), Some(-4));
+        assert_eq!(floor_div(-7, -2), Some(3));
+        assert_eq!(floor_div(6, -2), Some(-3));
+        assert_eq!(floor_div(i64::MIN, -1), None);
     }
 
     #[test]
