@@ -127,7 +127,13 @@ impl Reader<'_> {
             }
             ("len", [value]) => {
                 let len = match value {
-                    Value::Str(text) => Some(text.chars().count()),
+                    Value::Str(text) => {
+                        let work = u64::try_from(text.len() / 64).unwrap_or(u64::MAX);
+                        if !self.tick(work, span) {
+                            return None;
+                        }
+                        Some(text.chars().count())
+                    }
                     Value::Dict(dict) | Value::Set(dict) => Some(dict.borrow().entries.len()),
                     Value::Range(start, stop, step) => {
                         usize::try_from(range_len(*start, *stop, *step)).ok()
@@ -204,10 +210,13 @@ impl Reader<'_> {
                 Some(Value::Bool(result))
             }
             ("format", [value]) => self.text_of(value, span).map(Value::Str),
-            ("format", [value, Value::Str(spec)]) => {
-                self.formatted(value, spec, span).map(Value::Str)
-            }
-            ("repr", [value]) => super::eval::repr(value).map(Value::str),
+            ("format", [value, Value::Str(spec)]) => self
+                .formatted(value, spec, span)
+                .filter(|text| self.charge(text.len(), span))
+                .map(Value::Str),
+            ("repr", [value]) => super::eval::repr(value)
+                .filter(|text| self.charge(text.len(), span))
+                .map(Value::str),
             ("abs", [Value::Int(i)]) => i.checked_abs().map(Value::Int),
             ("abs", [Value::Float(f)]) => Some(Value::Float(f.abs())),
             ("isinstance", [value, classes]) => self.isinstance(value, classes),

@@ -50,6 +50,9 @@ impl Reader<'_> {
             Value::Tuple(_) | Value::List(_) | Value::Set(_) => value.items().unwrap_or_default(),
             Value::Dict(dict) => dict.borrow().keys(),
             Value::Str(text) => {
+                if !self.walkable(value, span) {
+                    return None;
+                }
                 let chars: Vec<Value> = text.chars().map(|c| Value::str(c.to_string())).collect();
                 if !self.charge(chars.len().saturating_mul(SLOT_BYTES), span) {
                     return None;

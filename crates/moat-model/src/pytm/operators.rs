@@ -241,6 +241,11 @@ impl Reader<'_> {
         right: &Value,
         span: Span,
     ) -> Option<bool> {
+        // comparing strings costs steps by their length
+        let bytes = left.size().saturating_add(right.size());
+        if !self.tick(u64::try_from(bytes / 64).unwrap_or(u64::MAX), span) {
+            return None;
+        }
         let mut fuel = COMPARE_FUEL;
         let result = match op {
             CmpOp::Eq => equal(left, right, &mut fuel),
@@ -331,6 +336,9 @@ impl Reader<'_> {
             );
             return None;
         };
+        if !self.walkable(value, span) {
+            return None;
+        }
         let found = match value {
             Value::Str(text) => {
                 let chars: Vec<char> = text.chars().collect();
@@ -383,6 +391,9 @@ impl Reader<'_> {
             );
             return None;
         }
+        if !self.walkable(value, span) {
+            return None;
+        }
         let (items, display): (Vec<Value>, Option<Display>) = match value {
             Value::Str(text) => (
                 text.chars().map(|c| Value::str(c.to_string())).collect(),
@@ -419,6 +430,27 @@ impl Reader<'_> {
 /// How many items one comparison may look at; past it the comparison is
 /// skipped with a warning, so a loop comparing huge values stays bounded.
 pub(super) const COMPARE_FUEL: u64 = 100_000;
+
+/// The longest string moat indexes, slices or iterates over character by
+/// character: a model's strings are names and descriptions.
+pub(super) const MAX_WALKED_TEXT: usize = 1024 * 1024;
+
+impl Reader<'_> {
+    /// Whether `value` may be walked character by character; a warning if not.
+    pub(super) fn walkable(&mut self, value: &Value, span: Span) -> bool {
+        match value {
+            Value::Str(text) if text.len() > MAX_WALKED_TEXT => {
+                self.warn(
+                    code::SKIPPED,
+                    span,
+                    format!("skipped indexing or iterating over a string of more than {MAX_WALKED_TEXT} bytes"),
+                );
+                false
+            }
+            _ => true,
+        }
+    }
+}
 
 /// Python's `==`: values of different kinds are unequal, numbers compare
 /// by value, containers item by item, objects by identity. `None` when
