@@ -523,3 +523,19 @@ fn starred_targets_take_what_the_others_leave() {
         ])
     );
 }
+
+#[test]
+fn a_construct_met_again_in_a_loop_is_said_once() {
+    let loaded = pytm::read_str(
+        "loop.py",
+        "import os\nfrom pytm import TM, Server\ntm = TM('Loop')\nfor i in range(500):\n    Server(undefined)\n    os.environ.get('X', 'y')\n",
+    );
+    assert_eq!(
+        lines(&loaded),
+        [
+            "loop.py:5:12: warning[pytm::unknown-name]: unknown name `undefined`",
+            "loop.py:6:5: note[pytm::stdlib-call]: moat does not run this call of `os`: a standard-library call whose result is unused cannot change the model",
+        ]
+    );
+    assert_eq!(model(&loaded).incomplete.len(), 1);
+}

@@ -1,7 +1,7 @@
 //! The state of one script being read: the names it has bound, the objects
 //! it has made, what it could not read and what there is to tell the user.
 
-use super::hash::FastMap;
+use super::hash::{FastMap, FastSet};
 use super::modules::{Loader, ModuleState};
 use super::names::Frame;
 use super::objects::{Obj, ObjId, Objects};
@@ -147,6 +147,9 @@ pub(super) struct Reader<'f> {
     built_bytes: usize,
     steps: u64,
     warnings: usize,
+    notes: usize,
+    /// What was said where (module, span, code), to say it once.
+    said: FastSet<(usize, u32, u32, String)>,
     incomplete_dropped: usize,
 }
 
@@ -169,6 +172,8 @@ impl<'f> Reader<'f> {
             built_bytes: 0,
             steps: 0,
             warnings: 0,
+            notes: 0,
+            said: FastSet::default(),
             incomplete_dropped: 0,
         }
     }
@@ -213,6 +218,10 @@ impl<'f> Reader<'f> {
         message: impl Into<String>,
         help: Option<String>,
     ) {
+        // a loop meets the same construct again: it is said once
+        if !self.first_time(code, span) {
+            return;
+        }
         let message = message.into();
         if INCOMPLETE_CODES.contains(&code) {
             self.mark_incomplete(&message, span);
@@ -240,8 +249,19 @@ impl<'f> Reader<'f> {
     }
 
     pub(super) fn note(&mut self, code: &str, span: Span, message: impl Into<String>) {
+        if !self.first_time(code, span) || self.notes >= MAX_WARNINGS {
+            return;
+        }
+        self.notes += 1;
         let diagnostic = Diagnostic::note(code, message).at(&self.file, span);
         self.diagnostics.push(diagnostic);
+    }
+
+    /// Whether nothing with `code` was said yet at `span` of the file running.
+    fn first_time(&mut self, code: &str, span: Span) -> bool {
+        let module = self.frames.last().map_or(0, |f| f.module);
+        self.said
+            .insert((module, span.start, span.end, code.to_string()))
     }
 
     pub(super) fn error(&mut self, code: &str, span: Span, message: impl Into<String>) {
