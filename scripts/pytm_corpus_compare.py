@@ -78,13 +78,15 @@ def pytm_counts(entry):
 
 
 def moat_binary(given):
+    """The moat binary given, or the one built last (release or debug)."""
     if given:
         return given
-    for profile in ("release", "debug"):
-        candidate = os.path.join(ROOT, "target", profile, "moat")
-        if os.path.exists(candidate):
-            return candidate
-    return None
+    built = [
+        os.path.join(ROOT, "target", profile, "moat")
+        for profile in ("release", "debug")
+    ]
+    built = [path for path in built if os.path.exists(path)]
+    return max(built, key=os.path.getmtime, default=None)
 
 
 def moat_counts(moat, entry):
@@ -115,7 +117,7 @@ def cell(counts, key):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--moat", help="the moat binary (default: target/release or target/debug)")
+    parser.add_argument("--moat", help="the moat binary (default: the newest of target/release and target/debug)")
     parser.add_argument("--write-counts", action="store_true", help=f"record pytm's counts in {COUNTS}")
     args = parser.parse_args()
 
