@@ -218,33 +218,27 @@ fn typos_and_type_mismatches_are_warnings_with_suggestions() {
 }
 
 #[test]
-fn what_needs_python_to_run_is_skipped_with_a_warning() {
+fn loops_functions_and_conditions_run_and_the_rest_is_skipped_with_a_warning() {
     let loaded = read_fixture("skipped");
     let model = model(&loaded);
-    // the `__main__` guard's body is read; its `else` branch is not
+    // the `__main__` guard's body runs, its `else` branch does not;
+    // `if api:` holds (an object is true); the helper returns its server
     let flows: Vec<&str> = model.flows.iter().map(|f| f.name.as_str()).collect();
-    assert_eq!(flows, ["Call"]);
-    assert_eq!(model.elements.len(), 2);
+    assert_eq!(flows, ["To later", "Call", "Maybe"]);
+    let elements: Vec<&str> = model.elements.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(elements, ["web", "api", "a", "b", "x", "y", "later", "x-2"]);
+    // the loop at the end rebinds `web` to its last server
+    assert_eq!(
+        model.element("x-2").unwrap().attributes["protocol"],
+        "HTTPS"
+    );
+    assert_eq!(model.element("web").unwrap().description, "ok");
     let text = messages(&loaded);
-    assert!(text.contains(
-        "skipped.py:7:1: warning: skipped `for` loop: moat reads pytm scripts without running them"
-    ));
     for skipped in [
-        "`while` loop",
-        "function `make`",
-        "class `Custom`",
-        "a comprehension",
-        "unknown function `print`",
-        "`web.dfd()`",
-        "unknown name `undefined_thing`",
-        "`later` has no value",
-        "a dictionary",
-        "a conditional expression",
-        "`with` block",
-        "`try` block",
-        "`else` branch",
-        "`if` statement",
-        "`web` has no value: line 45, which sets it, was skipped",
+        "skipped.py:16:1: warning: skipped class `Custom`: moat reads pytm scripts without running them",
+        "skipped.py:22:1: warning: skipped call to `web.dfd()`",
+        "skipped.py:23:1: warning: unknown name `undefined_thing`",
+        "skipped.py:28:1: warning: skipped `with` block",
     ] {
         assert!(
             text.contains(skipped),
@@ -256,6 +250,13 @@ fn what_needs_python_to_run_is_skipped_with_a_warning() {
         "tm.process() is read quietly:\n{text}"
     );
     assert!(loaded.diagnostics.iter().all(|d| d.level == Level::Warning));
+    // each skipped construct makes the model incomplete, where it is
+    let incomplete: Vec<u32> = model
+        .incomplete
+        .iter()
+        .map(|i| i.location.as_ref().unwrap().line)
+        .collect();
+    assert_eq!(incomplete, [16, 22, 23, 28]);
 }
 
 #[test]
@@ -275,11 +276,15 @@ fn f_strings_insert_constants_and_names_bound_to_them() {
     let web = model.element("web-prod-eu-west-1").unwrap();
     assert_eq!(web.description, "serves prod traffic, enabled=True");
     assert_eq!(web.attributes["port"], 443);
-    assert!(model.element("api-443").is_some());
+    let api = model.element("api-443").unwrap();
+    // conversions and format specs as Python applies them
+    assert_eq!(api.attributes["protocol"], "443");
+    assert_eq!(api.attributes["OS"], "  443");
     assert_eq!(model.flows[0].name, "prod calls");
+    // an object has no text moat can write out
     assert_eq!(
-        codes(&loaded, Level::Warning).len(),
-        3,
+        codes(&loaded, Level::Warning),
+        ["pytm::skipped"],
         "{}",
         messages(&loaded)
     );
@@ -477,9 +482,15 @@ fn names_bind_values_and_objects_can_be_read_back() {
     assert_eq!(model.name, "Names");
     assert_eq!(model.description, "names bound to values");
     let elements: Vec<&str> = model.elements.iter().map(|e| e.name.as_str()).collect();
-    assert_eq!(elements, ["Web", "DB", "Replica", "Cache", "One", "Kwargs"]);
+    assert_eq!(
+        elements,
+        ["Web", "DB", "Replica", "Cache", "One", "Spread", "Kwargs"]
+    );
+    // `**` spreads a known dictionary into keywords
+    assert_eq!(model.element("kwargs").unwrap().attributes["port"], 80);
     let web = model.element("web").unwrap();
-    assert_eq!(web.attributes["protocol"], "HTTPS");
+    // set through `alias`, then `web.protocol += "S"` reads it back and sets it again
+    assert_eq!(web.attributes["protocol"], "HTTPSS");
     assert_eq!(web.attributes["maxClassification"], "SECRET");
     let flows: Vec<(&str, &str, &str)> = model
         .flows
@@ -492,13 +503,15 @@ fn names_bind_values_and_objects_can_be_read_back() {
         codes(&loaded, Level::Warning),
         [
             "pytm::unsupported",
-            "pytm::unsupported",
             "pytm::skipped",
-            "pytm::skipped",
-            "pytm::skipped",
-            "pytm::skipped",
+            "pytm::bad-arguments",
             "pytm::second-tm",
         ]
+    );
+    // `web.protocol += "S"` reads the attribute back and sets it again
+    assert_eq!(
+        model.element("web").unwrap().attributes["protocol"],
+        "HTTPSS"
     );
 }
 
@@ -624,9 +637,28 @@ fn huge_files_are_refused_before_parsing() {
     assert!(loaded.diagnostics[0].location.is_some());
 }
 
+/// The one error a hostile script gets, with where it is.
+fn only_error(loaded: &Loaded) -> (&str, u32) {
+    assert!(loaded.model.is_none(), "{}", messages(loaded));
+    let errors: Vec<&moat_model::Diagnostic> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.level == Level::Error)
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", messages(loaded));
+    let line = errors[0].location.as_ref().unwrap().line;
+    (errors[0].code.as_str(), line)
+}
+
 #[test]
 fn values_built_by_doubling_stop_at_the_budget() {
-    for double in ["s = s + s", "s = f'{s}{s}'", "l = l + l"] {
+    for double in [
+        "s = s + s",
+        "s = f'{s}{s}'",
+        "l = l + l",
+        "l += l",
+        "s = s * 2",
+    ] {
         let mut text =
             String::from("from pytm import TM, Server\ntm = TM('Big')\ns = 'x'\nl = [1]\n");
         for _ in 0..64 {
@@ -635,24 +667,85 @@ fn values_built_by_doubling_stop_at_the_budget() {
         }
         text.push_str("Server(s)\n");
         let loaded = pytm::read_str("big.py", &text);
-        assert!(!loaded.has_errors());
-        let budget = loaded
-            .diagnostics
-            .iter()
-            .filter(|d| d.code == "pytm::value-too-large")
-            .count();
-        assert!(budget > 0, "{double}: {}", messages(&loaded));
+        let (code, line) = only_error(&loaded);
+        assert_eq!(code, "pytm::value-too-large", "{double}");
+        assert!((20..69).contains(&line), "{double}: line {line}");
     }
 }
 
 #[test]
+fn a_tuple_nesting_itself_is_refused_at_its_logical_size() {
+    // 355 bytes that once ran for minutes: each line holds the tuple before
+    // it four times, so the last is 4^16 strings long when written out
+    let mut text = String::from("from pytm import TM, Server\ntm = TM('Bomb')\na = \"z\"\n");
+    for _ in 0..16 {
+        text.push_str("a = (a, a, a, a)\n");
+    }
+    text.push_str("Server(\"s\").sourceFiles = a\nb = a == (a, a, a, a)\nServer(str(a))\n");
+    let loaded = pytm::read_str("bomb.py", &text);
+    let (code, line) = only_error(&loaded);
+    assert_eq!(code, "pytm::value-too-large");
+    // refused where the logical size passes the budget, before anything walks it
+    assert!(
+        (12..=19).contains(&line),
+        "line {line}: {}",
+        messages(&loaded)
+    );
+}
+
+#[test]
+fn loops_that_do_not_end_meet_the_step_limit() {
+    for endless in [
+        "while True:\n    pass\n",
+        "for i in range(10**15):\n    x = i\n",
+        "def f(n):\n    for i in range(1000):\n        x = [i]\n    return f\ng = f\nwhile g:\n    g = g(1)\n",
+    ] {
+        let text = format!("from pytm import TM\ntm = TM('Loop')\n{endless}");
+        let loaded = pytm::read_str("loop.py", &text);
+        let (code, _) = only_error(&loaded);
+        assert_eq!(code, "pytm::too-many-steps", "{endless}");
+    }
+}
+
+#[test]
+fn calls_that_do_not_end_meet_the_call_depth_limit() {
+    let text = "from pytm import TM, Server\ntm = TM('Deep')\n\ndef f(n):\n    return f(n + 1)\n\nServer('x')\nf(0)\n";
+    let loaded = pytm::read_str("recursion.py", text);
+    let (code, line) = only_error(&loaded);
+    assert_eq!(code, "pytm::call-too-deep");
+    assert_eq!(line, 5, "located at the call that goes too deep");
+    // containers nested without end meet their own limit
+    let nested =
+        "from pytm import TM\ntm = TM('Nested')\na = []\nfor i in range(1000):\n    a = [a]\n";
+    let loaded = pytm::read_str("nested.py", nested);
+    let (code, line) = only_error(&loaded);
+    assert_eq!((code, line), ("pytm::value-too-large", 5));
+}
+
+#[test]
+fn a_list_holding_itself_is_read_and_dropped_without_end() {
+    let text = "from pytm import TM, Server\ntm = TM('Cycle')\nl = [1]\nl.append(l)\nm = l == l\nweb = Server('Web')\nweb.levels = l\n";
+    let loaded = pytm::read_str("cycle.py", text);
+    assert!(!loaded.has_errors(), "{}", messages(&loaded));
+    assert_eq!(codes(&loaded, Level::Warning), ["pytm::type-mismatch"]);
+}
+
+#[test]
 fn warnings_stop_being_kept_after_a_thousand() {
-    let text = "for x in y:\n    pass\n".repeat(1500);
+    let text = "class C:\n    pass\n".repeat(1500);
     let loaded = pytm::read_str("many.py", &text);
     assert_eq!(loaded.diagnostics.len(), 1001);
     let last = loaded.diagnostics.last().unwrap();
     assert_eq!(last.code, "pytm::too-many-warnings");
     assert!(last.message.starts_with("501 more warnings"), "{last}");
+    // the incomplete parts are capped alike, the rest counted in one entry
+    let incomplete = &loaded.model.as_ref().unwrap().incomplete;
+    assert_eq!(incomplete.len(), 1001);
+    assert!(
+        incomplete[1000].reason.starts_with("500 more parts"),
+        "{:?}",
+        incomplete[1000]
+    );
 }
 
 #[test]

@@ -5,7 +5,7 @@
 
 use super::objects::{ObjId, ObjKind};
 use super::reader::{BoundaryKeyword, Reader, code, span_of, trailing_name_span};
-use super::values::{Value, to_attribute};
+use super::values::{Fuel, Value, to_attribute};
 use crate::diag::did_you_mean;
 use crate::model::Classification;
 use crate::schema::{self, AttrSpec, EnumKind};
@@ -30,8 +30,6 @@ enum LinkTo {
 /// pytm fields moat knows but does not read.
 const UNREAD_FIELDS: &[&str] = &[
     "findings",
-    "overrides",
-    "assumptions",
     "uuid",
     "inputs",
     "outputs",
@@ -68,7 +66,7 @@ impl Reader<'_> {
         depth: usize,
     ) {
         let attr = target.attr.as_str();
-        let attr_span = trailing_name_span(self.file, target, attr);
+        let attr_span = trailing_name_span(&self.file, target, attr);
         if let Expr::Attribute(inner) = &*target.value
             && inner.attr.as_str() == "controls"
         {
@@ -164,15 +162,16 @@ impl Reader<'_> {
             }
             "features" if is_element || kind == ObjKind::Dataflow => {
                 let features = match &value {
-                    Value::List(items) => items
-                        .iter()
-                        .map(|v| match v {
-                            Value::Str(s) => Some(serde_json::Value::from(s.to_string())),
-                            _ => None,
-                        })
-                        .collect::<Option<Vec<_>>>(),
                     Value::Str(s) => Some(vec![serde_json::Value::from(s.to_string())]),
-                    _ => None,
+                    other => other.items().and_then(|items| {
+                        items
+                            .iter()
+                            .map(|v| match v {
+                                Value::Str(s) => Some(serde_json::Value::from(s.to_string())),
+                                _ => None,
+                            })
+                            .collect::<Option<Vec<_>>>()
+                    }),
                 };
                 match features {
                     Some(list) if self.charge(list.len().saturating_mul(16), value_span) => {
@@ -213,6 +212,15 @@ impl Reader<'_> {
                 attr_span,
                 "skipped `controls`: moat reads controls one at a time, as in `web.controls.isHardened = True`",
             ),
+            "overrides" if is_element || matches!(kind, ObjKind::Dataflow | ObjKind::Boundary) => {
+                self.set_overrides(id, &value, value_span);
+            }
+            "assumptions"
+                if is_element
+                    || matches!(kind, ObjKind::Dataflow | ObjKind::Boundary | ObjKind::Tm) =>
+            {
+                self.set_assumptions(id, &value, value_span);
+            }
             "threatsFile" if kind == ObjKind::Tm => self.note(
                 code::THREATS_FILE,
                 attr_span,
@@ -245,17 +253,27 @@ impl Reader<'_> {
     }
 
     fn set_schema_attr(&mut self, id: ObjId, spec: &AttrSpec, value: Value, value_span: Span) {
-        if !self.charge(value.size(), value_span) {
-            return;
+        if let Some(json) = self.attribute_json(spec, &value, value_span)
+            && let Some(obj) = self.obj_mut(id)
+        {
+            obj.attributes.insert(spec.name.to_string(), json);
         }
-        match to_attribute(&value, spec.ty) {
-            Some(json) => {
-                if let Some(obj) = self.obj_mut(id) {
-                    obj.attributes.insert(spec.name.to_string(), json);
-                }
-            }
-            None => self.mismatch(spec.name, spec.ty.describe(), &value, value_span),
+    }
+
+    /// `value` written out for attribute `spec`, charged to the budget at
+    /// the size it takes; `None` after a warning (or the error that stops).
+    fn attribute_json(&mut self, spec: &AttrSpec, value: &Value, value_span: Span) -> Option<Json> {
+        let mut fuel = Fuel::new(self.budget_left());
+        let json = to_attribute(value, spec.ty, &mut fuel);
+        let used = self.budget_left().saturating_sub(fuel.left);
+        if fuel.out || !self.charge(used, value_span) {
+            self.charge(usize::MAX, value_span);
+            return None;
         }
+        if json.is_none() {
+            self.mismatch(spec.name, spec.ty.describe(), value, value_span);
+        }
+        json
     }
 
     /// `x.controls.name = value`.
@@ -295,11 +313,7 @@ impl Reader<'_> {
             );
             return;
         };
-        if !self.charge(value.size(), value_span) {
-            return;
-        }
-        let Some(json) = to_attribute(&value, spec.ty) else {
-            self.mismatch(spec.name, spec.ty.describe(), &value, value_span);
+        let Some(json) = self.attribute_json(spec, &value, value_span) else {
             return;
         };
         let Some(obj) = self.obj_mut(id) else {
@@ -331,12 +345,13 @@ impl Reader<'_> {
             }
         };
         let is_boundary = self.obj(id).is_some_and(|o| o.kind == ObjKind::Boundary);
+        let site = self.site(attr_span);
         if let Some(obj) = self.obj_mut(id) {
-            obj.in_boundary = boundary.map(|b| (b, attr_span));
+            obj.in_boundary = boundary.map(|b| (b, site));
         }
         if attr == "boundary" {
             let used = self.boundary_keyword.get_or_insert(BoundaryKeyword {
-                first: attr_span,
+                first: site,
                 elements: 0,
                 boundaries: 0,
             });
@@ -392,9 +407,9 @@ impl Reader<'_> {
     /// `Data(traverses=[flows])` and `Data(processedBy=[elements])`: the data
     /// joins each flow's or element's `data`.
     fn link_data(&mut self, data: ObjId, attr: &str, value: Value, value_span: Span, to: LinkTo) {
-        let items: Vec<Value> = match value {
-            Value::List(items) => items.to_vec(),
-            single => vec![single],
+        let items: Vec<Value> = match value.items() {
+            Some(items) => items,
+            None => vec![value],
         };
         if !self.charge(items.len().saturating_mul(8), value_span) {
             return;
@@ -444,7 +459,12 @@ impl Reader<'_> {
         };
         let ids = match &value {
             Value::None => Some(Vec::new()),
-            Value::List(items) => items.iter().map(|v| is_data(self, v)).collect(),
+            Value::Tuple(_) | Value::List(_) | Value::Set(_) => value
+                .items()
+                .unwrap_or_default()
+                .iter()
+                .map(|v| is_data(self, v))
+                .collect(),
             single => is_data(self, single).map(|d| vec![d]),
         };
         if let Some(ids) = &ids

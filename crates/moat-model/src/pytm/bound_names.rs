@@ -111,6 +111,52 @@ fn handlers(handlers: &[ExceptHandler], names: &mut Vec<String>, depth: usize) {
     }
 }
 
+/// The names `stmt` declares `global` and `nonlocal`, in its blocks too
+/// (not inside nested functions or classes).
+pub(super) fn declared_names(stmt: &Stmt) -> (Vec<String>, Vec<String>) {
+    let mut global = Vec::new();
+    let mut nonlocal = Vec::new();
+    declared(stmt, &mut global, &mut nonlocal, 0);
+    (global, nonlocal)
+}
+
+fn declared(stmt: &Stmt, global: &mut Vec<String>, nonlocal: &mut Vec<String>, depth: usize) {
+    if depth > MAX_EVAL_DEPTH {
+        return;
+    }
+    let block = |body: &[Stmt], global: &mut Vec<String>, nonlocal: &mut Vec<String>| {
+        for stmt in body {
+            declared(stmt, global, nonlocal, depth + 1);
+        }
+    };
+    match stmt {
+        Stmt::Global(g) => global.extend(g.names.iter().map(ToString::to_string)),
+        Stmt::Nonlocal(n) => nonlocal.extend(n.names.iter().map(ToString::to_string)),
+        Stmt::For(s) => {
+            block(&s.body, global, nonlocal);
+            block(&s.orelse, global, nonlocal);
+        }
+        Stmt::While(s) => {
+            block(&s.body, global, nonlocal);
+            block(&s.orelse, global, nonlocal);
+        }
+        Stmt::If(s) => {
+            block(&s.body, global, nonlocal);
+            block(&s.orelse, global, nonlocal);
+        }
+        Stmt::With(s) => block(&s.body, global, nonlocal),
+        Stmt::Try(s) => {
+            block(&s.body, global, nonlocal);
+            for ExceptHandler::ExceptHandler(h) in &s.handlers {
+                block(&h.body, global, nonlocal);
+            }
+            block(&s.orelse, global, nonlocal);
+            block(&s.finalbody, global, nonlocal);
+        }
+        _ => {}
+    }
+}
+
 /// Names in an assignment target: `a`, `a, (b, c)`, `*rest`.
 fn targets(target: &Expr, names: &mut Vec<String>, depth: usize) {
     if depth > MAX_EVAL_DEPTH {

@@ -3,7 +3,8 @@
 
 use super::objects::{ObjId, ObjKind};
 use super::reader::{MAX_WARNINGS, Reader, code};
-use super::{convert, ids};
+use super::{convert, ids, overrides};
+use crate::decision::Incomplete;
 use crate::model::Model;
 use crate::span::Span;
 use crate::{Diagnostic, Loaded};
@@ -11,21 +12,37 @@ use serde_json::Value as Json;
 
 impl Reader<'_> {
     pub(super) fn finish(mut self) -> Loaded {
+        // whatever ran last, what follows is about the script
+        self.file = self.main.clone();
+        self.anchor = None;
         self.note_boundary_keyword();
         self.check_boundary_cycles();
         self.link_responses();
         self.number_flows();
-        let model = self.model();
+        let mut model = self.model();
         let dropped = self.dropped_warnings();
-        let file = self.file;
-        let mut diagnostics = self.diagnostics;
-        diagnostics.sort_by_key(|d| d.location.as_ref().map(|l| (l.line, l.col)));
+        let main = self.main;
+        let mut diagnostics = std::mem::take(&mut self.diagnostics);
+        // the script's own diagnostics first, then each module's, by position
+        diagnostics.sort_by_key(|d| {
+            d.location
+                .as_ref()
+                .map(|l| (l.file != *main.name, l.file.clone(), l.line, l.col))
+        });
         if dropped > 0 {
             let message =
                 format!("{dropped} more warnings not shown: moat keeps the first {MAX_WARNINGS}");
             diagnostics.push(
-                Diagnostic::warning(code::TOO_MANY_WARNINGS, message).at(file, Span::new(0, 0)),
+                Diagnostic::warning(code::TOO_MANY_WARNINGS, message).at(main, Span::new(0, 0)),
             );
+        }
+        model.incomplete = std::mem::take(&mut self.incomplete);
+        let more = self.dropped_incomplete();
+        if more > 0 {
+            model.incomplete.push(Incomplete {
+                reason: format!("{more} more parts of the script were not read: moat lists the first {MAX_WARNINGS}"),
+                location: None,
+            });
         }
         let failed = diagnostics.iter().any(Diagnostic::is_error);
         Loaded {
@@ -178,11 +195,12 @@ impl Reader<'_> {
         let objects = std::mem::take(&mut self.objects);
         let ids = ids::ids(&objects);
         let mut model = Model {
-            source: Some(self.file.name.to_string()),
+            source: Some(self.main.name.to_string()),
+            decisions: overrides::decisions(&objects, &ids, self.tm),
             ..Model::default()
         };
         if convert::fill(&mut model, objects, &ids, self.tm).is_none() {
-            model.name = file_stem(&self.file.name).to_string();
+            model.name = file_stem(&self.main.name).to_string();
             self.warn(
                 code::NO_TM,
                 Span::new(0, 0),

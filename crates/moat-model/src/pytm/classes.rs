@@ -1,89 +1,31 @@
-//! Calls: pytm constructors (`Server("Web", protocol="HTTPS")`), the TM's
-//! `process()` and `resolve()`, and warnings for every other call.
+//! pytm constructors (`Server("Web", protocol="HTTPS")`) and the methods
+//! of the objects they make (`tm.process()`).
 
+use super::args::{Arg, CallArgs, KeywordArg};
 use super::assign::Origin;
 use super::objects::{Obj, ObjKind};
 use super::reader::{Reader, code, span_of};
-use super::scope::pytm_export;
 use super::values::Value;
 use crate::span::{SourceFile, Span};
-use rustpython_parser::ast::{Expr, ExprAttribute, ExprCall, Keyword};
+use rustpython_parser::ast::{ExprAttribute, ExprCall};
 
-/// TM methods a script calls to run pytm; reading the model needs neither.
-const QUIET_TM_METHODS: &[&str] = &["process", "resolve"];
-
-/// One argument of a constructor call, evaluated.
-struct Arg<'c> {
-    name: &'c str,
-    name_span: Span,
-    value_span: Span,
-    value: Option<Value>,
-}
+/// TM methods a script calls to run pytm or write its outputs; none changes
+/// the model, so reading it needs none of them.
+const QUIET_TM_METHODS: &[&str] = &["process", "resolve", "check", "dfd", "seq", "report"];
 
 impl Reader<'_> {
-    pub(super) fn call(&mut self, call: &ExprCall, depth: usize) -> Option<Value> {
-        let callee = match &*call.func {
-            Expr::Name(name) if !self.scope.contains_key(name.id.as_str()) => {
-                let name = name.id.as_str();
-                let help = pytm_export(name)
-                    .is_some()
-                    .then(|| format!("import it: `from pytm import {name}`"));
-                self.warn_with_help(
-                    code::SKIPPED,
-                    span_of(call),
-                    format!("skipped call to unknown function `{name}`"),
-                    help,
-                );
-                return None;
-            }
-            Expr::Attribute(attribute) => match self.eval(&attribute.value, depth)? {
-                Value::Obj(id) => return self.method_call(id, attribute, call),
-                base => self.attribute_of(base, attribute)?,
-            },
-            func => self.eval(func, depth)?,
-        };
-        let span = span_of(call);
-        match callee {
-            Value::Class(kind) => self.construct(kind, call, depth),
-            Value::Unsupported(name) => {
-                self.warn(
-                    code::UNSUPPORTED,
-                    span,
-                    format!("skipped `{name}(...)`: moat does not read pytm's `{name}`"),
-                );
-                None
-            }
-            Value::Enum(kind) => {
-                let name = kind.pytm_name();
-                let example = kind.members().last().copied().unwrap_or("NONE");
-                self.warn(
-                    code::SKIPPED,
-                    span,
-                    format!(
-                        "skipped call to `{name}`: name a member instead, as in `{name}.{example}`"
-                    ),
-                );
-                None
-            }
-            other => {
-                let what = other.describe(&self.objects);
-                self.warn(
-                    code::SKIPPED,
-                    span,
-                    format!("skipped a call of {what}: it is not a pytm class"),
-                );
-                None
-            }
-        }
-    }
-
-    fn method_call(&mut self, id: usize, method: &ExprAttribute, call: &ExprCall) -> Option<Value> {
+    pub(super) fn method_call(
+        &mut self,
+        id: usize,
+        method: &ExprAttribute,
+        call: &ExprCall,
+    ) -> Option<Value> {
         let name = method.attr.as_str();
         let is_tm = self.obj(id).is_some_and(|obj| obj.kind == ObjKind::Tm);
         if is_tm && QUIET_TM_METHODS.contains(&name) {
             return Some(Value::None);
         }
-        let callee = snippet(self.file, span_of(method));
+        let callee = snippet(&self.file, span_of(method));
         self.warn(
             code::SKIPPED,
             span_of(call),
@@ -93,10 +35,9 @@ impl Reader<'_> {
     }
 
     /// `Kind(positional..., keyword=...)`: the object, or `None` with a warning.
-    fn construct(&mut self, kind: ObjKind, call: &ExprCall, depth: usize) -> Option<Value> {
+    pub(super) fn construct(&mut self, kind: ObjKind, args: CallArgs, span: Span) -> Option<Value> {
         let class = kind.class_name();
-        let span = span_of(call);
-        let args = self.constructor_args(kind, call, depth)?;
+        let args = self.constructor_args(kind, args);
 
         let required = |param: &str| args.iter().find(|a| a.name == param);
         let Some(name_arg) = required("name") else {
@@ -136,7 +77,7 @@ impl Reader<'_> {
         if kind == ObjKind::Tm {
             self.check_single_tm(id, span);
         }
-        let mut obj = Obj::new(kind, name, span);
+        let mut obj = Obj::new(kind, name, self.site(span));
         obj.endpoints = endpoints;
         self.objects.push(obj);
         // the constructor consumed these; the rest set attributes
@@ -145,13 +86,13 @@ impl Reader<'_> {
             _ => &["name"],
         };
         for arg in args {
-            if consumed.contains(&arg.name) {
+            if consumed.contains(&arg.name.as_str()) {
                 continue;
             }
             if let Some(value) = arg.value {
                 self.set_attr(
                     id,
-                    arg.name,
+                    &arg.name,
                     arg.name_span,
                     value,
                     arg.value_span,
@@ -162,29 +103,14 @@ impl Reader<'_> {
         Some(Value::Obj(id))
     }
 
-    /// The arguments of a constructor call, positional ones named after their
-    /// parameter, each evaluated once, in source order (as Python does).
-    fn constructor_args<'c>(
-        &mut self,
-        kind: ObjKind,
-        call: &'c ExprCall,
-        depth: usize,
-    ) -> Option<Vec<Arg<'c>>> {
+    /// The arguments of a constructor call, positional ones named after
+    /// their parameter.
+    fn constructor_args(&mut self, kind: ObjKind, args: CallArgs) -> Vec<KeywordArg> {
         let class = kind.class_name();
         let params = kind.positional_params();
-        let mut args: Vec<Arg> = Vec::with_capacity(call.args.len() + call.keywords.len());
-        for (index, arg) in call.args.iter().enumerate() {
-            let arg_span = span_of(arg);
-            if matches!(arg, Expr::Starred(_)) {
-                self.warn(
-                    code::SKIPPED,
-                    arg_span,
-                    format!(
-                        "skipped `{class}(...)` with `*` unpacking: moat reads arguments one by one"
-                    ),
-                );
-                return None;
-            }
+        let positional_count = args.positional.len();
+        let mut named: Vec<KeywordArg> = Vec::with_capacity(positional_count + args.keywords.len());
+        for (index, Arg { value, span }) in args.positional.into_iter().enumerate() {
             let Some(param) = params.get(index) else {
                 let list = params
                     .iter()
@@ -193,48 +119,34 @@ impl Reader<'_> {
                     .join(", ");
                 self.warn(
                     code::BAD_ARGUMENTS,
-                    arg_span,
+                    span,
                     format!("skipped an extra positional argument: `{class}` takes only {list}"),
                 );
                 continue;
             };
-            let value = self.eval(arg, depth);
-            args.push(Arg {
-                name: param,
-                name_span: arg_span,
-                value_span: arg_span,
+            named.push(KeywordArg {
+                name: (*param).to_string(),
+                name_span: span,
                 value,
+                value_span: span,
             });
         }
-        for keyword in &call.keywords {
-            let Some(name) = &keyword.arg else {
-                self.warn(
-                    code::SKIPPED,
-                    span_of(keyword),
-                    "skipped `**` unpacking: moat reads keyword arguments one by one",
-                );
-                continue;
-            };
-            let name = name.as_str();
+        for keyword in args.keywords {
+            let name = keyword.name.as_str();
             // the parser refuses repeated keywords; a positional one may repeat
-            let positional = params.iter().take(call.args.len());
-            if positional.into_iter().any(|p| *p == name) {
+            let positional = params.iter().take(positional_count);
+            let repeated = named.iter().any(|a| a.name == name);
+            if repeated || positional.into_iter().any(|p| *p == name) {
                 self.warn(
                     code::BAD_ARGUMENTS,
-                    span_of(keyword),
+                    keyword.name_span,
                     format!("skipped `{name}=`: `{class}(...)` already has a `{name}`"),
                 );
                 continue;
             }
-            let value = self.eval(&keyword.value, depth);
-            args.push(Arg {
-                name,
-                name_span: keyword_name_span(self.file, keyword, name),
-                value_span: span_of(&keyword.value),
-                value,
-            });
+            named.push(keyword);
         }
-        Some(args)
+        named
     }
 
     /// A flow's source or sink: an element, or `None` with a warning.
@@ -242,7 +154,7 @@ impl Reader<'_> {
         &mut self,
         flow: &str,
         role: &str,
-        arg: Option<&Arg<'_>>,
+        arg: Option<&KeywordArg>,
         call: Span,
     ) -> Option<usize> {
         let Some(arg) = arg else {
@@ -281,17 +193,6 @@ impl Reader<'_> {
                 format!("a second `TM`: moat reads one model per script, the first one (`{name}`)"),
             );
         }
-    }
-}
-
-/// `name` in `name=value`.
-fn keyword_name_span(file: &SourceFile, keyword: &Keyword, name: &str) -> Span {
-    let whole = span_of(keyword);
-    let start = whole.start as usize;
-    let end = start + name.len();
-    match file.text.get(start..end) {
-        Some(text) if text == name => Span::new(start, end),
-        _ => whole,
     }
 }
 

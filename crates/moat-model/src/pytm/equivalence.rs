@@ -2,7 +2,7 @@
 //! give exactly what parsing the whole script with rustpython gives: the
 //! same syntax tree, hence the same model and diagnostics.
 
-use super::{guard, parse, pieces, read_in_pieces, read_whole};
+use super::{NoModules, guard, parse, pieces, read_in_pieces, read_whole};
 use crate::{Loaded, SourceFile};
 use proptest::prelude::*;
 use rustpython_parser::Mode;
@@ -47,9 +47,9 @@ fn assert_same_reading(name: &str, text: &str, piece_bytes: usize) {
         );
     }
     let file = SourceFile::new(name, text);
-    let expected = outcome(&read_whole(&file));
+    let expected = outcome(&read_whole(&file, &NoModules));
     for parallel in [false, true] {
-        let got = outcome(&read_in_pieces(&file, piece_bytes, parallel));
+        let got = outcome(&read_in_pieces(&file, &NoModules, piece_bytes, parallel));
         assert!(
             got == expected,
             "{name} read in pieces of {piece_bytes} bytes (parallel: {parallel}) differs:\n{got:#?}\nexpected:\n{expected:#?}"
@@ -121,6 +121,12 @@ const FRAGMENTS: &[&str] = &[
     "tm.process()\n",
     "r{i} = e{j}.name\n",
     "p{i} = [Server(\"In list {i}\"), Datastore(\"In list {j}\")]\n",
+    "def h{i}(x, y={j}, *rest, **kw):\n    return Server(f\"H{i} {x} {y}\", **kw)\n",
+    "k{i} = h{j}(\"call\", port={i}) if {i} % 2 else None\n",
+    "for n{i}, s{i} in enumerate({{\"a{i}\": 1, \"b{j}\": 2}}.items()):\n    e{i} = Server(f\"Loop {i} {{n{i}}}\")\n    if n{i}:\n        break\nelse:\n    pass\n",
+    "c{i} = {{n: Datastore(n) for n in (\"p{i}\", \"q{j}\") if n}}\n",
+    "while z{i} < 2:\n    z{i} += 1\n",
+    "from common import helper\nimport os\ng{i} = os.environ.get(\"G{i}\", \"x\")\n",
 ];
 
 /// Lines that make the script fail to parse.
@@ -183,7 +189,7 @@ fn a_syntax_error_in_a_later_piece_is_the_one_the_whole_script_has() {
     for broken in BROKEN {
         let text = format!("{clean}{broken}{clean}");
         let file = SourceFile::new("broken.py", text.as_str());
-        let whole = read_whole(&file);
+        let whole = read_whole(&file, &NoModules);
         assert!(whole.model.is_none(), "{broken:?} breaks the script");
         for &piece_bytes in PIECE_SIZES {
             assert_same_reading("broken.py", &text, piece_bytes);

@@ -1,6 +1,7 @@
 //! The objects a script creates, held in creation order until the model is
 //! built: ids are handed out in that order, so it is the definition order.
 
+use super::overrides::{AssumptionSpec, FindingSpec};
 use crate::model::{Attributes, Classification, ElementKind};
 use crate::schema::Target;
 use crate::span::Span;
@@ -75,6 +76,10 @@ pub(super) struct Obj {
     pub classification: Option<Classification>,
     /// Moat's own properties set from the script (`service`, `features`).
     pub properties: crate::model::Properties,
+    /// pytm's `overrides`: findings with a response, as decisions.
+    pub overrides: Vec<FindingSpec>,
+    /// pytm's `assumptions`: those excluding threats, as decisions.
+    pub assumptions: Vec<AssumptionSpec>,
 }
 
 impl Obj {
@@ -92,6 +97,8 @@ impl Obj {
             flow_refs: BTreeMap::new(),
             classification: None,
             properties: Default::default(),
+            overrides: Vec::new(),
+            assumptions: Vec::new(),
         }
     }
 

@@ -4,6 +4,7 @@
 //! Each piece's syntax tree is dropped once read, so the whole tree of a large
 //! script never has to be held at once.
 
+use super::modules::Loader;
 use super::parse;
 use super::reader::Reader;
 use crate::Loaded;
@@ -26,6 +27,7 @@ const MAX_AHEAD: usize = 8;
 /// its `cut_points`; `None` if a piece does not parse.
 pub(super) fn read(
     file: &SourceFile,
+    modules: &dyn Loader,
     pieces: &[Range<usize>],
     cut_points: &[usize],
 ) -> Option<Loaded> {
@@ -51,7 +53,7 @@ pub(super) fn read(
         let _stop = StopOnDrop(&shared);
         // freeing a tree costs about a third of building it: other threads
         // do it while this one reads on
-        shared.read(|statements| scope.spawn(move |_| drop(statements)))
+        shared.read(modules, |statements| scope.spawn(move |_| drop(statements)))
     })
 }
 
@@ -93,8 +95,8 @@ impl State {
 
 impl Shared<'_> {
     /// Reads the pieces in order, handing each to `done` once read.
-    fn read(&self, mut done: impl FnMut(Vec<Stmt>)) -> Option<Loaded> {
-        let mut reader = Reader::new(self.file);
+    fn read(&self, modules: &dyn Loader, mut done: impl FnMut(Vec<Stmt>)) -> Option<Loaded> {
+        let mut reader = Reader::new(self.file, modules);
         reader.expect_statements(self.cut_points.len());
         for index in 0..self.pieces.len() {
             let statements = self.take(index)?;

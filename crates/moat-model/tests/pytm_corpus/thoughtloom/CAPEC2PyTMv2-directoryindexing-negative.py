@@ -1,0 +1,18 @@
+# From https://github.com/tbiehn/thoughtloom, file examples/CAPEC2PyTMv2/_work/ex_directoryindexing/negative.py at commit 09c3ebd0efe8bfab043e723c2f5f0e427a5058f8
+# (Apache License 2.0; see ../LICENSE-thoughtloom.txt). Moat added this header and changed nothing else.
+#!/usr/bin/env python3
+
+from pytm import (
+    TM,
+    Server,
+)
+
+tm = TM("Negative Example")
+
+web = Server("Web Server")
+web.controls.hasAccessControl = True
+web.controls.validatesInput = True
+
+if __name__ == "__main__":
+    tm.threatsFile = "./threats.json"
+    tm.process()
