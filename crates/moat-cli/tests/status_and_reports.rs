@@ -283,3 +283,36 @@ fn the_plan_in_markdown_fits_a_pull_request_comment() {
     assert!(full.len() > md.len() * 5);
     assert!(full.contains("```hcl"));
 }
+
+#[test]
+fn an_incomplete_model_says_so_in_every_format_and_fails_strict_runs() {
+    let script = temp_file(
+        "incomplete.py",
+        "from pytm import TM, Server, Datastore, Dataflow\ntm = TM(\"Incomplete\")\nweb = Server(\"Web\")\ndb = Datastore(\"DB\")\nwith open(\"x\") as f:\n    Dataflow(web, db, \"Query\")\ntm.process()\n",
+    );
+    let text = moat(&["threats", &script]);
+    assert_eq!(text.status.code(), Some(0));
+    assert!(stdout(&text).contains("warning: the model is incomplete, threats may be missing"));
+    assert!(stderr(&text).contains("is incomplete: 1 part of the source could not be interpreted"));
+    let md = stdout(&moat(&["threats", &script, "-f", "md"]));
+    assert!(
+        md.contains("**The model is incomplete: threats may be missing.**"),
+        "{md}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&moat(&["threats", &script, "-f", "json"]))).unwrap();
+    let reasons = json["model"]["incomplete"].as_array().unwrap();
+    assert_eq!(reasons.len(), 1);
+    assert_eq!(reasons[0]["location"]["line"], 5);
+    assert_eq!(
+        moat(&["threats", &script, "--strict"]).status.code(),
+        Some(2)
+    );
+    let validate = moat(&["validate", &script]);
+    assert_eq!(validate.status.code(), Some(0));
+    assert!(stdout(&validate).contains(": incomplete (1 part of the source skipped"));
+    assert_eq!(
+        moat(&["validate", "--strict", &script]).status.code(),
+        Some(2)
+    );
+}

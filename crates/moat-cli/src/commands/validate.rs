@@ -15,6 +15,9 @@ pub struct Args {
     /// Catalogs to check too, with the built-in one unless --no-builtin
     #[command(flatten)]
     pub catalog: CatalogArgs,
+    /// Treat warnings and an incomplete model as errors: exit 2
+    #[arg(long)]
+    pub strict: bool,
 }
 
 pub fn run(args: Args) -> Outcome {
@@ -42,16 +45,31 @@ pub fn run(args: Args) -> Outcome {
         };
         let errors = of_level(Level::Error);
         let shown = escape_controls(&path.display().to_string()).into_owned();
+        let warnings = of_level(Level::Warning);
         match &loaded.model {
-            Some(m) if errors == 0 => println!(
-                "{shown}: ok ({}, {}, {}, {}; {}, {})",
-                count(m.boundaries.len(), "boundary"),
-                count(m.elements.len(), "element"),
-                count(m.flows.len(), "flow"),
-                count(m.data.len(), "data"),
-                count(of_level(Level::Warning), "warning"),
-                count(of_level(Level::Note), "note"),
-            ),
+            Some(m) if errors == 0 => {
+                // an incomplete model is never "ok": threats may be missing
+                let verdict = if m.incomplete.is_empty() {
+                    "ok".to_string()
+                } else {
+                    format!(
+                        "incomplete ({} of the source skipped, threats may be missing)",
+                        count(m.incomplete.len(), "part")
+                    )
+                };
+                println!(
+                    "{shown}: {verdict} ({}, {}, {}, {}; {}, {})",
+                    count(m.boundaries.len(), "boundary"),
+                    count(m.elements.len(), "element"),
+                    count(m.flows.len(), "flow"),
+                    count(m.data.len(), "data"),
+                    count(warnings, "warning"),
+                    count(of_level(Level::Note), "note"),
+                );
+                if args.strict && (warnings > 0 || !m.incomplete.is_empty()) {
+                    failed = true;
+                }
+            }
             _ => {
                 failed = true;
                 println!("{shown}: {}", count(errors, "error"));
