@@ -3,35 +3,10 @@
 //! kinds of catalog: Moat's built-in one and a TrustOnCloud ThreatModel file
 //! (a small invented fixture for snapshots; the real file, when present, for counts).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+use common::*;
 
 const MINI: &str = "crates/moat-catalog/tests/fixtures/trustoncloud/mini.json";
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn moat(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_moat"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("moat runs")
-}
-
-/// Runs a command that must succeed and returns its stdout.
-fn ok(args: &[&str]) -> String {
-    let out = moat(args);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 /// Every compliance format says when the framework file lists part of its
 /// framework, and a control that only supports a requirement is kept apart

@@ -2,43 +2,13 @@
 //! What every command shares: a converted model reads back, `--catalog` means
 //! the same everywhere, counts agree with their number.
 
+mod common;
+use common::*;
+use std::path::Path;
+
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 const MINI: &str = "crates/moat-catalog/tests/fixtures/trustoncloud/mini.json";
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn moat(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_moat"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("moat runs")
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = moat(args);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn temp_file(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("moat-commands-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
 
 /// The findings of `threats -f json`: threat and target ids, severities,
 /// and the model's element, flow and boundary ids.

@@ -2,25 +2,10 @@
 //! Hostile inputs end with a clear error (exit 2), never a hang, an exhausted
 //! memory or a terminal taken over by escape sequences from the input.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn moat(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_moat"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("moat runs")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8(out.stderr.clone()).unwrap()
-}
+mod common;
+use common::*;
+use std::path::PathBuf;
+use std::process::Command;
 
 fn temp_dir() -> PathBuf {
     let dir = std::env::temp_dir().join(format!("moat-hostile-{}", std::process::id()));

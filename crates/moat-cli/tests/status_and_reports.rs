@@ -2,38 +2,9 @@
 //! End-to-end: `--fail-on` over open threats, decisions, `--strict`,
 //! `--summary`, and every report format on every way a service is decided.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn moat(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_moat"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .env_remove("COLUMNS")
-        .output()
-        .expect("moat runs")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8(out.stdout.clone()).unwrap()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8(out.stderr.clone()).unwrap()
-}
-
-fn temp_file(name: &str, text: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("moat-status-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path.display().to_string()
-}
+mod common;
+use common::*;
+use std::process::Command;
 
 const LAKE: &str = "examples/data-lake/model.yaml";
 
@@ -68,7 +39,7 @@ fn fail_on_counts_open_threats_and_says_how_to_close_them() {
     let accepted = lake_with(
         "  - threat: T-S3-001\n    target: bi-reads-results\n    status: accepted\n    justification: the partner's keys are rotated daily by their IdP\n    ticket: LAKE-7",
     );
-    let path = temp_file("lake-accepted.yaml", &accepted);
+    let path = temp_str("lake-accepted.yaml", &accepted);
     let out = moat(&[
         "threats",
         &path,
@@ -84,7 +55,7 @@ fn fail_on_counts_open_threats_and_says_how_to_close_them() {
     let expiring = lake_with(
         "  - threat: T-S3-001\n    target: bi-reads-results\n    status: accepted\n    justification: temporary\n    expires: 2026-12-01",
     );
-    let path = temp_file("lake-expired.yaml", &expiring);
+    let path = temp_str("lake-expired.yaml", &expiring);
     let out = moat(&[
         "threats",
         &path,
@@ -122,7 +93,7 @@ fn strict_turns_warnings_into_an_input_error() {
     let nothing = lake_with(
         "  - threat: T-S3-001\n    target: raw\n    status: accepted\n    justification: T-S3-001 never lands on a bucket",
     );
-    let path = temp_file("lake-nothing.yaml", &nothing);
+    let path = temp_str("lake-nothing.yaml", &nothing);
     let out = moat(&["threats", &path, "-f", "json"]);
     assert_eq!(out.status.code(), Some(0), "a warning alone does not fail");
     assert!(stderr(&out).contains("matches no threat of this model"));
@@ -145,7 +116,7 @@ fn unknown_ids_in_implements_and_decisions_fail_the_run() {
             "  - C-S3-061   # organization trail",
             "  - C-S3-61   # organization trail",
         );
-    let path = temp_file("lake-typo.yaml", &typo);
+    let path = temp_str("lake-typo.yaml", &typo);
     for command in ["threats", "validate"] {
         let out = moat(&[command, &path]);
         assert_eq!(out.status.code(), Some(2), "{command}");
@@ -205,7 +176,7 @@ fn the_text_table_fits_the_terminal() {
 /// elements named after a service: every format must render each.
 #[test]
 fn every_format_renders_every_inference_path() {
-    let pytm = temp_file(
+    let pytm = temp_str(
         "inferred.py",
         r#"from pytm import TM, Actor, Lambda, Datastore, Dataflow, Boundary, DatastoreType
 tm = TM("Inferred services")
@@ -224,7 +195,7 @@ Dataflow(fn, kms, "Decrypt")
 tm.process()
 "#,
     );
-    let yaml = temp_file(
+    let yaml = temp_str(
         "inferred.yaml",
         "name: Inferred services\nelements:\n  - {id: fn, name: Resize function, kind: lambda}\n  - {id: b, name: S3 Bucket, kind: datastore}\nflows:\n  - {name: Write, source: fn, sink: b}\n",
     );
@@ -286,7 +257,7 @@ fn the_plan_in_markdown_fits_a_pull_request_comment() {
 
 #[test]
 fn an_incomplete_model_says_so_in_every_format_and_fails_strict_runs() {
-    let script = temp_file(
+    let script = temp_str(
         "incomplete.py",
         "from pytm import TM, Server, Datastore, Dataflow\ntm = TM(\"Incomplete\")\nweb = Server(\"Web\")\ndb = Datastore(\"DB\")\nwith open(\"x\") as f:\n    Dataflow(web, db, \"Query\")\ntm.process()\n",
     );
@@ -315,4 +286,8 @@ fn an_incomplete_model_says_so_in_every_format_and_fails_strict_runs() {
         moat(&["validate", "--strict", &script]).status.code(),
         Some(2)
     );
+}
+
+fn temp_str(name: &str, text: &str) -> String {
+    temp_file(name, text).display().to_string()
 }
