@@ -4,6 +4,7 @@
 
 mod commands;
 mod diagnostics;
+mod format;
 mod inputs;
 mod outcome;
 

@@ -3,6 +3,7 @@
 use crate::Outcome;
 use crate::commands::finish;
 use crate::commands::source::{CatalogArgs, Format, to_json};
+use crate::format::OutputFormat;
 use moat_catalog::Catalog;
 use moat_catalog::search::{self, EntryKind};
 use moat_report::catalog_views as views;
@@ -14,7 +15,7 @@ pub struct Args {
     pub action: Action,
     #[command(flatten)]
     pub catalog: CatalogArgs,
-    #[arg(long, short, value_enum, default_value = "text", global = true)]
+    #[arg(long, short, default_value = "text", value_parser = OutputFormat::parser(crate::commands::source::CATALOG_FORMATS), global = true)]
     pub format: Format,
     /// Write to this file instead of stdout
     #[arg(long, short, global = true)]
@@ -53,6 +54,7 @@ fn listing(entries: &[search::Entry], format: Format) -> Result<String, Outcome>
         Format::Md => views::entries_markdown(entries),
         Format::Csv => views::entries_csv(entries),
         Format::Json => return to_json(&entries),
+        other => return Err(crate::format::unsupported(other)),
     })
 }
 
@@ -80,5 +82,6 @@ fn show(catalog: &Catalog, id: &str, format: Format) -> Result<String, Outcome> 
         Format::Csv => views::entries_csv(std::slice::from_ref(&entry)),
         Format::Md => views::entry_markdown(&value),
         Format::Text => views::entry_text(&value),
+        other => return Err(crate::format::unsupported(other)),
     })
 }

@@ -3,6 +3,7 @@
 use crate::Outcome;
 use crate::commands::finish;
 use crate::commands::source::{CatalogArgs, Format, to_json};
+use crate::format::OutputFormat;
 use moat_report::catalog_views as views;
 use std::path::PathBuf;
 
@@ -14,7 +15,7 @@ pub struct Args {
     pub framework: String,
     #[command(flatten)]
     pub catalog: CatalogArgs,
-    #[arg(long, short, value_enum, default_value = "text")]
+    #[arg(long, short, default_value = "text", value_parser = OutputFormat::parser(crate::commands::source::CATALOG_FORMATS))]
     pub format: Format,
     /// Write to this file instead of stdout
     #[arg(long, short)]
@@ -38,6 +39,7 @@ pub fn run(args: Args) -> Outcome {
         Format::Md => Ok(views::compliance_markdown(&report)),
         Format::Csv => Ok(views::compliance_csv(&report)),
         Format::Json => to_json(&report),
+        other => Err(crate::format::unsupported(other)),
     };
     finish(text, args.output.as_deref())
 }

@@ -3,23 +3,17 @@
 //! Both are model files every command reads back.
 
 use crate::commands::emit;
+use crate::format::OutputFormat;
 use crate::{Outcome, inputs};
-use clap::ValueEnum;
 use std::path::PathBuf;
 
-#[derive(Clone, Copy, ValueEnum)]
-pub enum Format {
-    /// Moat's YAML model format (docs/model.md)
-    Yaml,
-    /// The same model document as JSON: save it as a `.json` model file
-    Json,
-}
+pub type Format = OutputFormat;
 
 #[derive(clap::Args)]
 pub struct Args {
     /// A pytm script (.py) or a Moat model (.yaml, .json)
     pub model: PathBuf,
-    #[arg(long, short, value_enum, default_value = "yaml")]
+    #[arg(long, short, default_value = "yaml", value_parser = OutputFormat::parser(&[OutputFormat::Yaml, OutputFormat::Json]))]
     pub format: Format,
     /// Write to this file instead of stdout
     #[arg(long, short)]
@@ -33,6 +27,7 @@ pub fn run(args: Args) -> Outcome {
     let text = match args.format {
         Format::Yaml => moat_model::yaml::to_string(&model).map_err(|e| e.to_string()),
         Format::Json => moat_model::yaml::to_json(&model).map_err(|e| e.to_string()),
+        other => return crate::format::unsupported(other),
     };
     match text {
         Ok(text) => match emit(&text, args.output.as_deref()) {

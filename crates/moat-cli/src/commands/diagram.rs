@@ -1,25 +1,17 @@
 //! `moat diagram MODEL --format dot|mermaid|plantuml-seq`.
 
 use crate::commands::emit;
+use crate::format::OutputFormat;
 use crate::{Outcome, inputs};
-use clap::ValueEnum;
 use std::path::PathBuf;
 
-#[derive(Clone, Copy, ValueEnum)]
-pub enum Format {
-    /// Graphviz data flow diagram, boundaries as clusters
-    Dot,
-    /// Mermaid flowchart, boundaries as subgraphs
-    Mermaid,
-    /// PlantUML sequence diagram of the flows, in order (pytm's --seq)
-    PlantumlSeq,
-}
+pub type Format = OutputFormat;
 
 #[derive(clap::Args)]
 pub struct Args {
     /// A pytm script (.py) or a Moat YAML model
     pub model: PathBuf,
-    #[arg(long, short, value_enum, default_value = "dot")]
+    #[arg(long, short, default_value = "dot", value_parser = OutputFormat::parser(&[OutputFormat::Dot, OutputFormat::Mermaid, OutputFormat::PlantumlSeq]))]
     pub format: Format,
     /// Write the diagram to this file instead of stdout
     #[arg(long, short)]
@@ -34,6 +26,7 @@ pub fn run(args: Args) -> Outcome {
         Format::Dot => moat_report::dot(&model),
         Format::Mermaid => moat_report::mermaid(&model),
         Format::PlantumlSeq => moat_report::plantuml_sequence(&model),
+        other => return crate::format::unsupported(other),
     };
     if let Err(outcome) = emit(&text, args.output.as_deref()) {
         return outcome;

@@ -5,7 +5,7 @@
 use crate::Outcome;
 use crate::commands::finish;
 use crate::commands::source::{CatalogArgs, to_json};
-use clap::ValueEnum;
+use crate::format::OutputFormat;
 use moat_catalog::guardrails::{
     Category, EVENT_PATTERN_MAX_CHARS, GuardrailOptions, Guardrails, SCP_MAX_CHARS, guardrails_with,
 };
@@ -13,12 +13,7 @@ use moat_source::diag::count;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Md,
-    Json,
-}
+pub type Format = OutputFormat;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -46,7 +41,7 @@ pub struct Args {
     pub out_dir: Option<PathBuf>,
     #[command(flatten)]
     pub catalog: CatalogArgs,
-    #[arg(long, short, value_enum, default_value = "text")]
+    #[arg(long, short, default_value = "text", value_parser = OutputFormat::parser(&[OutputFormat::Text, OutputFormat::Md, OutputFormat::Json]))]
     pub format: Format,
     /// Write the report to this file instead of stdout
     #[arg(long, short)]
@@ -88,6 +83,7 @@ pub fn run(args: Args) -> Outcome {
         Format::Json => to_json(&result),
         Format::Text => Ok(render(&result, false)),
         Format::Md => Ok(render(&result, true)),
+        other => Err(crate::format::unsupported(other)),
     };
     finish(text, args.output.as_deref())
 }

@@ -3,6 +3,7 @@
 use crate::Outcome;
 use crate::commands::finish;
 use crate::commands::source::{CatalogArgs, Format, to_json};
+use crate::format::OutputFormat;
 use moat_report::catalog_views as views;
 use std::path::PathBuf;
 
@@ -10,7 +11,7 @@ use std::path::PathBuf;
 pub struct Args {
     #[command(flatten)]
     pub catalog: CatalogArgs,
-    #[arg(long, short, value_enum, default_value = "text")]
+    #[arg(long, short, default_value = "text", value_parser = OutputFormat::parser(crate::commands::source::CATALOG_FORMATS))]
     pub format: Format,
     /// With `-f md`: each control's full implementation, snippets and tests too
     #[arg(long)]
@@ -31,6 +32,7 @@ pub fn run(args: Args) -> Outcome {
         Format::Md => Ok(views::plan_markdown(&plan, args.details)),
         Format::Csv => Ok(views::plan_csv(&plan)),
         Format::Json => to_json(&plan),
+        other => Err(crate::format::unsupported(other)),
     };
     finish(text, args.output.as_deref())
 }

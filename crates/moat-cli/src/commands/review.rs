@@ -4,17 +4,13 @@
 use crate::commands::finish;
 use crate::commands::source::{CatalogArgs, to_json};
 use crate::commands::threats::SeverityArg;
+use crate::format::OutputFormat;
 use crate::{Outcome, inputs};
 use clap::ValueEnum;
 use moat_report::catalog_views::{self as views, DiagramSyntax};
 use std::path::PathBuf;
 
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Md,
-    Json,
-}
+pub type Format = OutputFormat;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Diagram {
@@ -35,7 +31,7 @@ pub struct Args {
     pub min_severity: SeverityArg,
     #[command(flatten)]
     pub catalog: CatalogArgs,
-    #[arg(long, short, value_enum, default_value = "text")]
+    #[arg(long, short, default_value = "text", value_parser = OutputFormat::parser(&[OutputFormat::Text, OutputFormat::Md, OutputFormat::Json]))]
     pub format: Format,
     /// Diagram syntax for each feature class
     #[arg(long, value_enum, default_value = "mermaid")]
@@ -85,6 +81,7 @@ pub fn run(args: Args) -> Outcome {
         Format::Text => Ok(views::review_text(&review, syntax)),
         Format::Md => Ok(views::review_markdown(&review, syntax)),
         Format::Json => to_json(&review),
+        other => Err(crate::format::unsupported(other)),
     };
     finish(text, args.output.as_deref())
 }

@@ -3,7 +3,6 @@
 //! `--catalog` files alone.
 
 use crate::{Outcome, diagnostics, inputs};
-use clap::ValueEnum;
 use moat_catalog::Catalog;
 use std::path::PathBuf;
 
@@ -31,13 +30,15 @@ impl CatalogArgs {
 }
 
 /// The formats every catalog command writes.
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Md,
-    Json,
-    Csv,
-}
+pub type Format = crate::format::OutputFormat;
+
+/// What `plan`, `compliance` and `catalog` accept after `--format`.
+pub const CATALOG_FORMATS: &[crate::format::OutputFormat] = &[
+    crate::format::OutputFormat::Text,
+    crate::format::OutputFormat::Md,
+    crate::format::OutputFormat::Json,
+    crate::format::OutputFormat::Csv,
+];
 
 /// JSON of a serializable value with a trailing newline.
 pub fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Outcome> {

@@ -3,6 +3,7 @@
 
 use crate::commands::emit;
 use crate::commands::source::CatalogArgs;
+use crate::format::OutputFormat;
 use crate::{Outcome, diagnostics, inputs};
 use clap::ValueEnum;
 use moat_catalog::Severity;
@@ -10,12 +11,7 @@ use moat_engine::Assessment;
 use moat_source::diag::count;
 use std::path::PathBuf;
 
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-    Md,
-}
+pub type Format = OutputFormat;
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum SeverityArg {
@@ -43,7 +39,7 @@ pub struct Args {
     /// A pytm script (.py) or a Moat YAML model
     pub model: PathBuf,
     /// Output format
-    #[arg(long, short, value_enum, default_value = "text")]
+    #[arg(long, short, default_value = "text", value_parser = OutputFormat::parser(&[OutputFormat::Text, OutputFormat::Json, OutputFormat::Md]))]
     pub format: Format,
     /// Render with your own minijinja template instead (see docs/templates.md)
     #[arg(long, conflicts_with = "format")]
@@ -169,6 +165,10 @@ fn render(args: &Args, assessment: &Assessment) -> Result<String, Box<moat_model
                 e.to_string(),
             ))
         }),
+        (None, other) => Err(Box::new(moat_model::Diagnostic::error(
+            "cli::format",
+            format!("`moat threats` does not write `{}`", other.name()),
+        ))),
     }
 }
 

@@ -1,0 +1,77 @@
+//! One set of output formats for every command; each command names the ones
+//! it writes, and clap offers and accepts only those.
+
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    Text,
+    Md,
+    Json,
+    Csv,
+    Yaml,
+    Dot,
+    Mermaid,
+    PlantumlSeq,
+}
+
+impl OutputFormat {
+    pub const ALL: [OutputFormat; 8] = [
+        OutputFormat::Text,
+        OutputFormat::Md,
+        OutputFormat::Json,
+        OutputFormat::Csv,
+        OutputFormat::Yaml,
+        OutputFormat::Dot,
+        OutputFormat::Mermaid,
+        OutputFormat::PlantumlSeq,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputFormat::Text => "text",
+            OutputFormat::Md => "md",
+            OutputFormat::Json => "json",
+            OutputFormat::Csv => "csv",
+            OutputFormat::Yaml => "yaml",
+            OutputFormat::Dot => "dot",
+            OutputFormat::Mermaid => "mermaid",
+            OutputFormat::PlantumlSeq => "plantuml-seq",
+        }
+    }
+
+    fn help(self) -> &'static str {
+        match self {
+            OutputFormat::Text => "aligned text for a terminal",
+            OutputFormat::Md => "GitHub-flavoured Markdown",
+            OutputFormat::Json => "JSON (documented in docs/)",
+            OutputFormat::Csv => "comma-separated values, one row per item",
+            OutputFormat::Yaml => "Moat's YAML model format (docs/model.md)",
+            OutputFormat::Dot => "Graphviz data flow diagram, boundaries as clusters",
+            OutputFormat::Mermaid => "Mermaid flowchart, boundaries as subgraphs",
+            OutputFormat::PlantumlSeq => {
+                "PlantUML sequence diagram of the flows, in order (pytm's --seq)"
+            }
+        }
+    }
+
+    /// A clap parser that accepts the names of `allowed` only.
+    pub fn parser(allowed: &'static [OutputFormat]) -> impl TypedValueParser<Value = OutputFormat> {
+        let values = allowed
+            .iter()
+            .map(|f| PossibleValue::new(f.name()).help(f.help()));
+        PossibleValuesParser::new(values).map(|name| {
+            OutputFormat::ALL
+                .into_iter()
+                .find(|f| f.name() == name)
+                .unwrap_or(OutputFormat::Text)
+        })
+    }
+}
+
+/// What a command says when handed a format it does not write (clap's parser
+/// makes this unreachable from the command line).
+pub fn unsupported(format: OutputFormat) -> crate::Outcome {
+    eprintln!("error: this command does not write `{}`", format.name());
+    crate::Outcome::InputError
+}
