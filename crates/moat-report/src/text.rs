@@ -48,6 +48,7 @@ pub(crate) fn render(a: &Assessment, options: &Options) -> String {
                 options.color.then_some(row.severity),
             );
         }
+        out.push_str(&assumed_features(a));
         out.push_str(&what_to_do(&groups, options));
         out.push_str(&why_not_open(a, options));
     }
@@ -211,6 +212,28 @@ fn push_row(out: &mut String, cells: &[String; 5], widths: &[usize; 5], color: O
         }
     }
     out.push('\n');
+}
+
+/// One note naming the threats reported only because a target does not say
+/// which features it uses, so the user can settle it with `features:`.
+fn assumed_features(a: &Assessment) -> String {
+    let mut ids: Vec<&str> = a
+        .threats
+        .iter()
+        .filter(|t| t.feature_assumed)
+        .map(|t| t.threat_id.as_str())
+        .collect();
+    if ids.is_empty() {
+        return String::new();
+    }
+    ids.sort_by(|x, y| threat_groups::natural_cmp(x, y));
+    ids.dedup();
+    let assumed = a.threats.iter().filter(|t| t.feature_assumed).count();
+    format!(
+        "\nnote: {} assume a feature in use because the target declares no `features` ({}); declare them to settle it\n",
+        count(assumed, "result"),
+        ids.iter().map(|id| clean(id)).collect::<Vec<_>>().join(", ")
+    )
 }
 
 /// For each threat still open somewhere: its best controls, or the catalog's

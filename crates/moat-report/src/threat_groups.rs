@@ -44,6 +44,8 @@ pub(crate) struct TargetStatus {
     pub status_label: &'static str,
     pub evidence: Vec<Evidence>,
     pub decision: Option<DecisionView>,
+    /// The threat needs a feature the target does not say it uses: assumed in use.
+    pub feature_assumed: bool,
 }
 
 /// A decision as reports show it: the model's entry plus what it did here.
@@ -145,6 +147,7 @@ fn group(
                 status: r.status,
                 status_label: r.status.label(),
                 evidence: r.evidence.clone(),
+                feature_assumed: r.feature_assumed,
                 decision: r.decision.as_ref().and_then(|d| {
                     a.model
                         .decisions
