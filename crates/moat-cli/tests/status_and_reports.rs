@@ -18,6 +18,9 @@ fn lake_with(more: &str) -> String {
     format!("{}\n{more}\n", text.trim_end())
 }
 
+/// Decisions accepting T-S3-001 on the data lake's other flows into S3.
+const OTHER_CREDENTIAL_FLOWS: &str = "  - threat: T-S3-001\n    target: upload-feeds\n    status: accepted\n    justification: partner keys are scoped to one prefix\n  - threat: T-S3-001\n    target: read-raw-write-curated\n    status: accepted\n    justification: the job runs with IMDSv2 only";
+
 #[test]
 fn fail_on_counts_open_threats_and_says_how_to_close_them() {
     let out = moat(&[
@@ -32,13 +35,14 @@ fn fail_on_counts_open_threats_and_says_how_to_close_them() {
     let last = stderr(&out).lines().last().unwrap().to_string();
     assert_eq!(
         last,
-        "moat: 1 open threat at or above critical (1 critical); implement a control (`implements:`) or record a decision (`decisions:`, docs/model.md#decisions)"
+        "moat: 3 open threats at or above critical (3 critical); implement a control (`implements:`) or record a decision (`decisions:`, docs/model.md#decisions)"
     );
 
-    // accepting the one critical threat lets the run pass
-    let accepted = lake_with(
-        "  - threat: T-S3-001\n    target: bi-reads-results\n    status: accepted\n    justification: the partner's keys are rotated daily by their IdP\n    ticket: LAKE-7",
-    );
+    // accepting the critical threats (stolen credentials on the three flows that
+    // sign requests to S3) lets the run pass
+    let accepted = lake_with(&format!(
+        "  - threat: T-S3-001\n    target: bi-reads-results\n    status: accepted\n    justification: the partner's keys are rotated daily by their IdP\n    ticket: LAKE-7\n{OTHER_CREDENTIAL_FLOWS}",
+    ));
     let path = temp_str("lake-accepted.yaml", &accepted);
     let out = moat(&[
         "threats",
@@ -52,9 +56,9 @@ fn fail_on_counts_open_threats_and_says_how_to_close_them() {
     assert!(stdout(&out).contains("T-S3-001 on BI reads results: accepted: decision `accepted`"));
 
     // ... until the acceptance expires
-    let expiring = lake_with(
-        "  - threat: T-S3-001\n    target: bi-reads-results\n    status: accepted\n    justification: temporary\n    expires: 2026-12-01",
-    );
+    let expiring = lake_with(&format!(
+        "  - threat: T-S3-001\n    target: bi-reads-results\n    status: accepted\n    justification: temporary\n    expires: 2026-12-01\n{OTHER_CREDENTIAL_FLOWS}",
+    ));
     let path = temp_str("lake-expired.yaml", &expiring);
     let out = moat(&[
         "threats",
@@ -85,7 +89,7 @@ fn fail_on_sees_threats_that_min_severity_hides() {
     let shown = json["threats"].as_array().unwrap();
     assert!(shown.iter().all(|t| t["severity"] == "critical"));
     let line = stderr(&out).lines().last().unwrap().to_string();
-    assert!(line.contains("at or above high (1 critical, "), "{line}");
+    assert!(line.contains("at or above high (3 critical, "), "{line}");
 }
 
 #[test]

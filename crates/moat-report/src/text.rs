@@ -232,7 +232,10 @@ fn assumed_features(a: &Assessment) -> String {
     format!(
         "\nnote: {} assume a feature in use because the target declares no `features` ({}); declare them to settle it\n",
         count(assumed, "result"),
-        ids.iter().map(|id| clean(id)).collect::<Vec<_>>().join(", ")
+        ids.iter()
+            .map(|id| clean(id))
+            .collect::<Vec<_>>()
+            .join(", ")
     )
 }
 
