@@ -323,9 +323,10 @@ impl EntryReader<'_> {
                 severity,
                 applies_to,
                 applies_when: condition.as_ref().map(|c| c.source.clone()),
-                // pytm's library is about software a team builds (injection,
-                // sessions, input handling), not AWS-managed services
-                applies_to_managed_services: false,
+                // an imported library applies where pytm applies it, so Moat
+                // reports what pytm reports on the same model (tested); Moat's
+                // own generic catalog is the one that skips managed services
+                applies_to_managed_services: true,
                 feature_use: None,
                 mitigations: if mitigations.is_empty() {
                     Vec::new()
