@@ -18,28 +18,29 @@ mod attrs;
 mod de;
 mod decisions;
 mod doc;
-mod errors;
 mod export;
 mod flow_fields;
 mod loc;
 mod lower;
-mod node;
 mod parallel;
 mod refs;
 mod report;
 
 pub use doc::{AttrMap, BoundaryDoc, DataDoc, ElementDoc, FlowDoc, ModelDoc, PropertyMap};
-pub use errors::describe_error;
+pub use moat_source::node::errors::describe_error;
 pub use export::document;
 pub use loc::Loc;
 
 use crate::{Loaded, Model, SourceFile};
+use moat_source::node;
 use report::Reporter;
 
 /// Loads a model from `file`, reporting every problem found.
 pub fn load(file: &SourceFile) -> Loaded {
     let reporter = Reporter::new(file);
-    let model = node::parse(file, &reporter)
+    let model = node::parse(file)
+        .map_err(|error| reporter.push(error))
+        .ok()
         .filter(|node| !is_empty(node, &reporter))
         .and_then(|node| de::check_model(node, &reporter))
         .map(|doc| lower::lower(doc, &reporter));

@@ -69,6 +69,11 @@ impl<'a> Reporter<'a> {
             || self.inherited.is_some_and(|flags| flags.contains(&span))
     }
 
+    /// Records a diagnostic that is already located.
+    pub fn push(&self, diagnostic: Diagnostic) {
+        self.diagnostics.borrow_mut().push(diagnostic);
+    }
+
     pub fn report(&self, diagnostic: Diagnostic, span: Span) {
         self.diagnostics
             .borrow_mut()

@@ -7,7 +7,7 @@ use crate::diag::Diagnostic;
 use crate::span::Span;
 use crate::yaml::doc;
 use crate::yaml::loc;
-use crate::yaml::node::{Node, NodeValue};
+use moat_source::node::{Node, NodeValue};
 use crate::yaml::report::{Reporter, quoted};
 use serde::de::value::{StrDeserializer, U64Deserializer};
 use serde::de::{self, DeserializeSeed, EnumAccess, IntoDeserializer, MapAccess, SeqAccess};

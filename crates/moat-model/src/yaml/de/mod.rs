@@ -16,7 +16,7 @@ mod model;
 
 use super::doc;
 use super::loc;
-use super::node::{Node, NodeValue};
+use moat_source::node::{Node, NodeValue};
 use super::report::{Reporter, list, quoted};
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::span::Span;

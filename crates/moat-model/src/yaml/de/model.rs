@@ -12,7 +12,7 @@
 use super::{DeError, Input, NodeDe, check, deserialize};
 use crate::yaml::doc::ModelDoc;
 use crate::yaml::loc::Loc;
-use crate::yaml::node::{self, Node, NodeValue};
+use moat_source::node::{self, Node, NodeValue};
 use crate::yaml::parallel;
 use crate::yaml::report::Reporter;
 use serde::Deserialize;
@@ -34,7 +34,7 @@ pub(crate) fn check_model(mut root: Node<'_>, reporter: &Reporter) -> Option<Mod
         None => {
             // The tree is gone; it reads the same again (it read without error).
             drop(root);
-            let root = node::parse(reporter.file, &Reporter::new(reporter.file))?;
+            let root = node::parse(reporter.file).ok()?;
             check::<ModelDoc>(&root, reporter)
         }
     }

@@ -1,8 +1,8 @@
 //! The YAML text as a tree of spanned nodes.
 //!
-//! Reading into a plain tree first, rather than straight into the document
-//! types, is what lets the checker in [`super::de`] report every problem in a
-//! file instead of the first one.
+//! Reading into a plain tree first, rather than straight into a reader's
+//! document types, is what lets each reader (the model, policies) report every
+//! problem in a file instead of the first one. JSON is read as YAML 1.2 flow.
 //!
 //! serde-saphyr reads every YAML file ([`saphyr`]), but its general
 //! deserializer costs several times the parse itself on large models. So
@@ -14,6 +14,7 @@
 //! files stop with a located error instead of exhausting the stack or memory.
 //! The tests hold all three readers to the same trees.
 
+pub mod errors;
 mod events;
 mod lines;
 mod saphyr;
@@ -21,16 +22,15 @@ mod saphyr;
 mod tests;
 mod tree;
 
-use super::report::Reporter;
 use crate::diag::Diagnostic;
 use crate::span::{SourceFile, Span};
 use serde_saphyr::{Budget, DuplicateKeyPolicy};
 use std::borrow::Cow;
 
 /// Nesting deeper than this is rejected; a real model needs fewer than ten levels.
-pub(crate) const MAX_DEPTH: usize = 48;
+pub const MAX_DEPTH: usize = 48;
 /// Larger files are rejected before parsing.
-pub(crate) const MAX_BYTES: usize = 16 * 1024 * 1024;
+pub const MAX_BYTES: usize = 16 * 1024 * 1024;
 /// Bounds alias expansion; a 16 MiB file written out holds fewer values than this.
 /// (Without aliases, scalars hold fewer bytes than the file, far below
 /// serde-saphyr's 64 MiB budget for them, so the fast readers need not count those.)
@@ -39,7 +39,7 @@ const MAX_NODES: usize = 10_000_000;
 const MAX_EVENTS: usize = 2 * MAX_NODES;
 
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Node<'t> {
+pub struct Node<'t> {
     /// Where the node is written (for an alias, the alias).
     pub span: Span,
     /// Where the node's text is (for an alias, the anchored node).
@@ -49,7 +49,7 @@ pub(crate) struct Node<'t> {
 
 /// A node's value; strings borrow the file's text where the YAML has no escapes.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum NodeValue<'t> {
+pub enum NodeValue<'t> {
     Null,
     Bool(bool),
     Int(i64),
@@ -98,25 +98,20 @@ impl Node<'_> {
 }
 
 /// Parses `file` into a node tree, or reports why it cannot.
-pub(crate) fn parse<'t>(file: &'t SourceFile, reporter: &Reporter) -> Option<Node<'t>> {
+pub fn parse<'t>(file: &'t SourceFile) -> Result<Node<'t>, Diagnostic> {
     if file.text.len() > MAX_BYTES {
-        reporter.report(
-            Diagnostic::error(
-                "yaml::too-large",
-                format!(
-                    "the file is too large ({} bytes; the limit is {} MiB)",
-                    file.text.len(),
-                    MAX_BYTES / (1024 * 1024)
-                ),
-            ),
-            Span::default(),
+        let message = format!(
+            "the file is too large ({} bytes; the limit is {} MiB)",
+            file.text.len(),
+            MAX_BYTES / (1024 * 1024)
         );
-        return None;
+        return Err(Diagnostic::error("yaml::too-large", message).at(file, Span::default()));
     }
     let text: &str = &file.text;
-    fast(text, lines::read)
-        .or_else(|| fast(text, events::read))
-        .or_else(|| saphyr::parse(file, reporter))
+    match fast(text, lines::read).or_else(|| fast(text, events::read)) {
+        Some(node) => Ok(node),
+        None => saphyr::parse(file),
+    }
 }
 
 /// The tree a fast reader builds, if it and the builder take `text`.

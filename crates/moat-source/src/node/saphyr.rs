@@ -5,25 +5,23 @@
 use super::{Node, NodeValue, options};
 use crate::diag::Diagnostic;
 use crate::span::{SourceFile, Span};
-use crate::yaml::report::Reporter;
 use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{Location, Spanned};
 use std::borrow::Cow;
 
 /// Parses `file` into a node tree, or reports why it cannot.
-pub(super) fn parse<'t>(file: &SourceFile, reporter: &Reporter) -> Option<Node<'t>> {
+pub(super) fn parse<'t>(file: &SourceFile) -> Result<Node<'t>, Diagnostic> {
     match serde_saphyr::from_str_with_options::<Spanned<RawValue>>(&file.text, options()) {
-        Ok(raw) => Some(resolve(raw, file)),
+        Ok(raw) => Ok(resolve(raw, file)),
         Err(error) => {
             let budget = options().budget.unwrap_or_default();
-            let (message, code) = crate::yaml::describe_error(&error, &budget);
+            let (message, code) = super::errors::describe_error(&error, &budget);
             let span = error
                 .location()
                 .map(|loc| point(&loc, file))
                 .unwrap_or_default();
-            reporter.report(Diagnostic::error(code, message), span);
-            None
+            Err(Diagnostic::error(code, message).at(file, span))
         }
     }
 }
