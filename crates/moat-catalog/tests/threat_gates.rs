@@ -57,7 +57,7 @@ fn wrong_values_are_located_errors() {
 }
 
 #[test]
-fn pytm_library_threats_leave_managed_services_alone() {
+fn pytm_library_threats_apply_to_managed_services_as_pytm_does() {
     let text = include_str!("fixtures/pytm_threats.json");
     let (catalog, _) = load_str("threats.json", text);
     let catalog = catalog.unwrap();
@@ -66,7 +66,7 @@ fn pytm_library_threats_leave_managed_services_alone() {
         catalog
             .threats
             .iter()
-            .all(|t| !t.threat.applies_to_managed_services)
+            .all(|t| t.threat.applies_to_managed_services)
     );
 }
 
