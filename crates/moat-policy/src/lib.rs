@@ -1,3 +1,16 @@
 //! IAM policy reasoning for Moat: the IAM action data, policy documents read
 //! with spans, an evaluator that follows AWS's documented logic, and the
 //! questions reviewers ask of S3 access. See docs/policy.md.
+
+pub mod condition;
+pub mod document;
+pub mod evaluate;
+pub mod matching;
+pub mod request;
+pub mod statement;
+pub mod values;
+pub mod variables;
+
+pub use document::{Policy, Statement};
+pub use evaluate::{Decision, Evaluation, NamedPolicy, OrgLevel, PolicyKind, PolicySet, evaluate};
+pub use request::{Context, Principal, Request};
