@@ -50,6 +50,8 @@ enum Command {
     Guardrails(commands::guardrails::Args),
     /// Browse the catalog: list, show, search, or export it as HTML
     Catalog(commands::catalog::Args),
+    /// IAM policy reasoning: evaluate requests as AWS does
+    Policy(commands::policy::Args),
 }
 
 fn main() -> ExitCode {
@@ -70,6 +72,7 @@ fn main() -> ExitCode {
         Command::Compliance(args) => commands::compliance::run(args),
         Command::Guardrails(args) => commands::guardrails::run(args),
         Command::Catalog(args) => commands::catalog::run(args),
+        Command::Policy(args) => commands::policy::run(args),
     };
     ExitCode::from(outcome.exit_code())
 }

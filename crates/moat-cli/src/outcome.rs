@@ -8,6 +8,8 @@ pub enum Outcome {
     Ok,
     /// Open threats at or above `--fail-on`.
     ThreatsAtOrAboveThreshold,
+    /// A check failed: evaluation cases that do not match their expectation.
+    Failed,
     /// A usage or input error (with `--strict`, a warning too).
     InputError,
 }
@@ -16,7 +18,7 @@ impl Outcome {
     pub fn exit_code(self) -> u8 {
         match self {
             Outcome::Ok => 0,
-            Outcome::ThreatsAtOrAboveThreshold => 1,
+            Outcome::ThreatsAtOrAboveThreshold | Outcome::Failed => 1,
             Outcome::InputError => 2,
         }
     }

@@ -2,6 +2,7 @@
 //! with spans, an evaluator that follows AWS's documented logic, and the
 //! questions reviewers ask of S3 access. See docs/policy.md.
 
+pub mod cases;
 pub mod condition;
 pub mod document;
 pub mod evaluate;

@@ -4,6 +4,7 @@ pub mod convert;
 pub mod diagram;
 pub mod guardrails;
 pub mod plan;
+pub mod policy;
 pub mod review;
 pub mod source;
 pub mod threats;
