@@ -6,7 +6,7 @@
 //! A file holds one case or an array of them.
 
 use crate::document::read_node;
-use crate::evaluate::{Decision, NamedPolicy, OrgLevel, PolicySet};
+use crate::evaluate::{BlockPublicAccess, BlockPublicAccessFlags, Decision, NamedPolicy, OrgLevel, PolicySet};
 use crate::request::{Context, Principal, Request};
 use moat_source::diag::did_you_mean;
 use moat_source::node::{self, Node, NodeValue};
@@ -37,7 +37,15 @@ const CASE_KEYS: &[&str] = &[
     "sessionPolicy",
     "endpointPolicies",
     "vpcEndpointPolicies",
+    "blockPublicAccess",
     "expected",
+];
+const BPA_LEVELS: &[&str] = &["account", "bucket", "accessPoint"];
+const BPA_FLAGS: &[&str] = &[
+    "BlockPublicAcls",
+    "IgnorePublicAcls",
+    "BlockPublicPolicy",
+    "RestrictPublicBuckets",
 ];
 const REQUEST_KEYS: &[&str] = &["action", "resource", "principal", "context", "contextVariables"];
 
@@ -193,6 +201,7 @@ impl Reader<'_> {
                 "endpointPolicies" | "vpcEndpointPolicies" => {
                     policies.endpoints = self.policies(value, "endpointPolicies");
                 }
+                "blockPublicAccess" => policies.block_public_access = self.block_public_access(value),
                 _ => expected = self.expected(value),
             }
         }
@@ -209,6 +218,34 @@ impl Reader<'_> {
             expected,
             span: node.span,
         })
+    }
+
+    fn block_public_access(&mut self, node: &Node) -> BlockPublicAccess {
+        let mut settings = BlockPublicAccess::default();
+        for (level, flags_node) in self.map(node, BPA_LEVELS, "blockPublicAccess") {
+            let mut flags = BlockPublicAccessFlags::default();
+            for (flag, value) in self.map(flags_node, BPA_FLAGS, "Block Public Access") {
+                let on = match &value.value {
+                    NodeValue::Bool(b) => *b,
+                    _ => {
+                        self.error(value.span, format!("`{flag}` must be true or false"));
+                        continue;
+                    }
+                };
+                match flag.as_str() {
+                    "BlockPublicAcls" => flags.block_public_acls = on,
+                    "IgnorePublicAcls" => flags.ignore_public_acls = on,
+                    "BlockPublicPolicy" => flags.block_public_policy = on,
+                    _ => flags.restrict_public_buckets = on,
+                }
+            }
+            match level.as_str() {
+                "account" => settings.account = flags,
+                "bucket" => settings.bucket = flags,
+                _ => settings.access_point = flags,
+            }
+        }
+        settings
     }
 
     fn expected(&mut self, node: &Node) -> Option<Decision> {

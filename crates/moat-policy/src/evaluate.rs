@@ -72,6 +72,37 @@ pub struct PolicySet {
     pub scps: Vec<OrgLevel>,
     pub rcps: Vec<OrgLevel>,
     pub endpoints: Vec<NamedPolicy>,
+    /// S3 Block Public Access settings in force (Moat's extension of the
+    /// exchange shape); all off by default.
+    pub block_public_access: BlockPublicAccess,
+}
+
+/// The four Block Public Access settings at one level.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct BlockPublicAccessFlags {
+    pub block_public_acls: bool,
+    pub ignore_public_acls: bool,
+    pub block_public_policy: bool,
+    pub restrict_public_buckets: bool,
+}
+
+/// Block Public Access at the account, bucket and access point; S3 applies
+/// the most restrictive combination.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct BlockPublicAccess {
+    pub account: BlockPublicAccessFlags,
+    pub bucket: BlockPublicAccessFlags,
+    pub access_point: BlockPublicAccessFlags,
+}
+
+impl BlockPublicAccess {
+    /// `RestrictPublicBuckets` at any level: the only setting that changes
+    /// how an existing policy is enforced.
+    pub fn restricts_public_buckets(&self) -> bool {
+        self.account.restrict_public_buckets
+            || self.bucket.restrict_public_buckets
+            || self.access_point.restrict_public_buckets
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -143,10 +174,11 @@ fn hits<'a>(
     policy: &'a NamedPolicy,
     level: Option<&'a str>,
     request: &Request,
+    bounded: bool,
     out: &mut Vec<Hit<'a>>,
 ) {
     for statement in &policy.policy.statements {
-        if let Some(principal) = applies(&policy.policy, statement, request) {
+        if let Some(principal) = applies(&policy.policy, statement, request, bounded) {
             out.push(Hit {
                 kind,
                 policy,
@@ -165,34 +197,35 @@ fn allows<'h, 'a>(hits: &'h [Hit<'a>]) -> impl Iterator<Item = &'h Hit<'a>> {
 /// Evaluates `request` against `policies`.
 pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
     let iam_caller = matches!(request.principal, Principal::Iam(_));
+    let bounded = iam_caller && !policies.boundaries.is_empty();
     let mut all = Vec::new();
     // Principal-side policies exist only for a signed IAM caller.
     if iam_caller {
         for p in &policies.identity {
-            hits(PolicyKind::Identity, p, None, request, &mut all);
+            hits(PolicyKind::Identity, p, None, request, bounded, &mut all);
         }
         for p in &policies.boundaries {
-            hits(PolicyKind::PermissionBoundary, p, None, request, &mut all);
+            hits(PolicyKind::PermissionBoundary, p, None, request, bounded, &mut all);
         }
         if let Some(p) = &policies.session {
-            hits(PolicyKind::Session, p, None, request, &mut all);
+            hits(PolicyKind::Session, p, None, request, bounded, &mut all);
         }
         for level in &policies.scps {
             for p in &level.policies {
-                hits(PolicyKind::Scp, p, Some(&level.id), request, &mut all);
+                hits(PolicyKind::Scp, p, Some(&level.id), request, bounded, &mut all);
             }
         }
     }
     if let Some(p) = &policies.resource {
-        hits(PolicyKind::Resource, p, None, request, &mut all);
+        hits(PolicyKind::Resource, p, None, request, bounded, &mut all);
     }
     for level in &policies.rcps {
         for p in &level.policies {
-            hits(PolicyKind::Rcp, p, Some(&level.id), request, &mut all);
+            hits(PolicyKind::Rcp, p, Some(&level.id), request, bounded, &mut all);
         }
     }
     for p in &policies.endpoints {
-        hits(PolicyKind::Endpoint, p, None, request, &mut all);
+        hits(PolicyKind::Endpoint, p, None, request, bounded, &mut all);
     }
 
     let denies: Vec<StatementRef> = all
@@ -254,7 +287,27 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
         }
     }
 
-    let resource_allows = of(PolicyKind::Resource);
+    let mut resource_allows = of(PolicyKind::Resource);
+    // RestrictPublicBuckets: a public policy grants only to AWS services and
+    // the owner's account; every other grant in it is disregarded.
+    if policies.block_public_access.restricts_public_buckets()
+        && let Some(resource) = &policies.resource
+        && crate::public::is_public(&resource.policy)
+    {
+        let owner_or_service = match &request.principal {
+            Principal::Service(_) => true,
+            Principal::Iam(_) => request.same_account(),
+            _ => false,
+        };
+        if !owner_or_service {
+            resource_allows.clear();
+            if !iam_caller {
+                return implicit(
+                    "RestrictPublicBuckets: the bucket policy is public, so its grants reach only AWS services and the owner's account".into(),
+                );
+            }
+        }
+    }
     let identity_allows = of(PolicyKind::Identity);
     let best = |m: PrincipalMatch| resource_allows.iter().find(|h| h.principal == Some(m));
     let resource_hit = [
@@ -278,6 +331,10 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
         };
     }
 
+    let federated_user = matches!(
+        &request.principal,
+        Principal::Iam(p) if p.kind == crate::request::IamKind::FederatedUser
+    );
     let bounded = |needed: &mut Vec<StatementRef>| -> Result<(), String> {
         for boundary in &policies.boundaries {
             match of(PolicyKind::PermissionBoundary)
@@ -292,6 +349,9 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
                     ));
                 }
             }
+        }
+        if federated_user && policies.session.is_none() {
+            return Err("a federated user session without a session policy has no permissions".into());
         }
         if let Some(session) = &policies.session {
             match of(PolicyKind::Session).first() {
@@ -316,22 +376,35 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
     }
 
     if request.same_account() {
+        let root = matches!(
+            &request.principal,
+            Principal::Iam(p) if p.kind == crate::request::IamKind::Root
+        );
+        if root && mandatory.is_none() {
+            return allowed(needed, "the account root user has full access in its own account");
+        }
+        // A role's trust policy grants only within the caller's boundary
+        // (AWS: "Update a role trust policy").
+        let trust = mandatory == Some("role trust policy");
         if let Some(hit) = resource_hit {
             match hit.principal {
                 // Granted to the caller itself (or everyone): boundaries and
                 // session policies do not limit it.
-                Some(PrincipalMatch::Exact | PrincipalMatch::Everyone) => {
+                Some(PrincipalMatch::Exact | PrincipalMatch::Everyone) if !trust => {
                     needed.push(hit.to_ref());
                     return allowed(needed, "allowed by the resource-based policy");
                 }
-                Some(PrincipalMatch::Role) => {
+                Some(PrincipalMatch::Role | PrincipalMatch::Exact | PrincipalMatch::Everyone) => {
                     let mut with_bounds = needed.clone();
                     with_bounds.push(hit.to_ref());
                     if bounded(&mut with_bounds).is_ok() {
-                        return allowed(
-                            with_bounds,
-                            "allowed by the resource-based policy, which names the caller's role",
-                        );
+                        return allowed(with_bounds, "allowed by the resource-based policy");
+                    }
+                    if trust {
+                        let mut probe = Vec::new();
+                        if let Err(reason) = bounded(&mut probe) {
+                            return implicit(reason);
+                        }
                     }
                 }
                 _ => {}

@@ -7,6 +7,7 @@ pub mod condition;
 pub mod document;
 pub mod evaluate;
 pub mod matching;
+pub mod public;
 pub mod request;
 pub mod statement;
 pub mod values;

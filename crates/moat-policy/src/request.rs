@@ -89,6 +89,10 @@ pub enum IamKind {
 impl Principal {
     /// Reads a principal string: an IAM ARN, a service name, or another name.
     pub fn parse(text: &str) -> Result<Principal, String> {
+        // SAML and OIDC providers call AssumeRoleWith* as themselves.
+        if text.contains(":saml-provider/") || text.contains(":oidc-provider/") {
+            return Ok(Principal::Federated(text.to_string()));
+        }
         if text.starts_with("arn:") {
             return IamPrincipal::parse(text).map(Principal::Iam);
         }

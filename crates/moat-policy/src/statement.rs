@@ -2,7 +2,7 @@
 //! principal and conditions all match.
 
 use crate::condition::holds;
-use crate::document::{Patterns, Policy, PrincipalEntry, PrincipalKind, Principals, Statement};
+use crate::document::{Effect, Patterns, Policy, PrincipalEntry, PrincipalKind, Principals, Statement};
 use crate::matching::{action_matches, arn_matches, tokens};
 use crate::request::{IamKind, Principal, Request};
 use crate::variables::{expand, pieces};
@@ -24,8 +24,15 @@ pub enum PrincipalMatch {
 }
 
 /// Whether `statement` of `policy` applies to `request`; for a statement
-/// with a principal element, how the caller was matched.
-pub fn applies(policy: &Policy, statement: &Statement, request: &Request) -> Option<Option<PrincipalMatch>> {
+/// with a principal element, how the caller was matched. `bounded` is
+/// whether the caller has a permissions boundary (AWS: a `Deny` with
+/// `NotPrincipal` always denies such a caller, whatever it lists).
+pub fn applies(
+    policy: &Policy,
+    statement: &Statement,
+    request: &Request,
+    bounded: bool,
+) -> Option<Option<PrincipalMatch>> {
     let variables = policy.expands_variables();
     if !actions_match(&statement.action, &request.action) {
         return None;
@@ -36,7 +43,12 @@ pub fn applies(policy: &Policy, statement: &Statement, request: &Request) -> Opt
         return None;
     }
     let principal = match &statement.principal {
-        Some(principals) => Some(principal_matches(principals, &request.principal)?),
+        Some(principals) => Some(principal_matches(
+            principals,
+            &request.principal,
+            statement.effect.value,
+            bounded,
+        )?),
         None => None,
     };
     if !statement
@@ -70,10 +82,21 @@ fn resources_match(element: &Patterns, request: &Request, variables: bool) -> bo
 }
 
 /// For `Principal`, how an entry names the caller (the closest match wins);
-/// for `NotPrincipal`, whether the caller escapes every entry.
-fn principal_matches(element: &Principals, caller: &Principal) -> Option<PrincipalMatch> {
+/// for `NotPrincipal`, whether the caller escapes the entries.
+fn principal_matches(
+    element: &Principals,
+    caller: &Principal,
+    effect: Effect,
+    bounded: bool,
+) -> Option<PrincipalMatch> {
     if element.negated {
-        return not_principal_matches(element, caller).then_some(PrincipalMatch::Everyone);
+        let applies = match effect {
+            Effect::Deny => bounded || not_principal_matches(element, caller),
+            // An Allow to everyone but the listed: the caller gets nothing
+            // from it if any identity it carries is listed.
+            Effect::Allow => !element.entries.iter().any(|e| entry_matches(e, caller).is_some()),
+        };
+        return applies.then_some(PrincipalMatch::Everyone);
     }
     element
         .entries
@@ -97,12 +120,12 @@ fn entry_matches(entry: &PrincipalEntry, caller: &Principal) -> Option<Principal
             let role = role_of(value)?;
             (role.0 == p.account && Some(role.1) == p.role_name()).then_some(PrincipalMatch::Role)
         }
-        (PrincipalKind::Service, Principal::Service(s)) => {
-            value.eq_ignore_ascii_case(s).then_some(PrincipalMatch::Exact)
-        }
-        (PrincipalKind::Federated, Principal::Federated(f)) => {
-            (value == f).then_some(PrincipalMatch::Exact)
-        }
+        // A name like `cognito-identity.amazonaws.com` reads as a service
+        // but is written under `Federated`: compare the names either way.
+        (
+            PrincipalKind::Service | PrincipalKind::Federated,
+            Principal::Service(name) | Principal::Federated(name),
+        ) => value.eq_ignore_ascii_case(name).then_some(PrincipalMatch::Exact),
         _ => None,
     }
 }

@@ -148,5 +148,11 @@ fn text(results: &[Result], summary: &Summary, check: bool) -> String {
         }
         out.push('\n');
     }
-    moat_source::diag::escape_controls(&out).into_owned()
+    // Names and reasons quote case files: escape them, keeping the line breaks.
+    out.split_inclusive('\n')
+        .map(|line| match line.strip_suffix('\n') {
+            Some(body) => moat_source::diag::escape_controls(body).into_owned() + "\n",
+            None => moat_source::diag::escape_controls(line).into_owned(),
+        })
+        .collect()
 }
