@@ -60,7 +60,9 @@ fn compare(family: F, policy: &str, request: &str, context: &Context, variables:
     };
     match family {
         F::StringEquals => expanded().is_some_and(|p| p == request),
-        F::StringEqualsIgnoreCase => expanded().is_some_and(|p| p.to_lowercase() == request.to_lowercase()),
+        F::StringEqualsIgnoreCase => {
+            expanded().is_some_and(|p| p.to_lowercase() == request.to_lowercase())
+        }
         F::StringLike => like(policy, request, context, variables, false),
         F::ArnEquals | F::ArnLike => like(policy, request, context, variables, true),
         F::NumericEquals => numeric(policy, request, |a, b| a == b),

@@ -191,7 +191,8 @@ fn hits<'a>(
 }
 
 fn allows<'h, 'a>(hits: &'h [Hit<'a>]) -> impl Iterator<Item = &'h Hit<'a>> {
-    hits.iter().filter(|h| h.statement.effect.value == Effect::Allow)
+    hits.iter()
+        .filter(|h| h.statement.effect.value == Effect::Allow)
 }
 
 /// Evaluates `request` against `policies`.
@@ -205,14 +206,28 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
             hits(PolicyKind::Identity, p, None, request, bounded, &mut all);
         }
         for p in &policies.boundaries {
-            hits(PolicyKind::PermissionBoundary, p, None, request, bounded, &mut all);
+            hits(
+                PolicyKind::PermissionBoundary,
+                p,
+                None,
+                request,
+                bounded,
+                &mut all,
+            );
         }
         if let Some(p) = &policies.session {
             hits(PolicyKind::Session, p, None, request, bounded, &mut all);
         }
         for level in &policies.scps {
             for p in &level.policies {
-                hits(PolicyKind::Scp, p, Some(&level.id), request, bounded, &mut all);
+                hits(
+                    PolicyKind::Scp,
+                    p,
+                    Some(&level.id),
+                    request,
+                    bounded,
+                    &mut all,
+                );
             }
         }
     }
@@ -221,7 +236,14 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
     }
     for level in &policies.rcps {
         for p in &level.policies {
-            hits(PolicyKind::Rcp, p, Some(&level.id), request, bounded, &mut all);
+            hits(
+                PolicyKind::Rcp,
+                p,
+                Some(&level.id),
+                request,
+                bounded,
+                &mut all,
+            );
         }
     }
     for p in &policies.endpoints {
@@ -351,7 +373,9 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
             }
         }
         if federated_user && policies.session.is_none() {
-            return Err("a federated user session without a session policy has no permissions".into());
+            return Err(
+                "a federated user session without a session policy has no permissions".into(),
+            );
         }
         if let Some(session) = &policies.session {
             match of(PolicyKind::Session).first() {
@@ -381,7 +405,10 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
             Principal::Iam(p) if p.kind == crate::request::IamKind::Root
         );
         if root && mandatory.is_none() {
-            return allowed(needed, "the account root user has full access in its own account");
+            return allowed(
+                needed,
+                "the account root user has full access in its own account",
+            );
         }
         // A role's trust policy grants only within the caller's boundary
         // (AWS: "Update a role trust policy").
@@ -443,7 +470,10 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
     if let Err(reason) = bounded(&mut needed) {
         return implicit(reason);
     }
-    allowed(needed, "allowed by both the resource-based and the identity-based policy (cross-account)")
+    allowed(
+        needed,
+        "allowed by both the resource-based and the identity-based policy (cross-account)",
+    )
 }
 
 fn allowed(statements: Vec<StatementRef>, reason: &str) -> Evaluation {

@@ -2,9 +2,12 @@
 //! with spans, an evaluator that follows AWS's documented logic, and the
 //! questions reviewers ask of S3 access. See docs/policy.md.
 
+pub mod acl;
 pub mod cases;
 pub mod condition;
+pub mod describe;
 pub mod document;
+pub mod enforcement;
 pub mod evaluate;
 pub mod matching;
 pub mod public;

@@ -2,7 +2,9 @@
 //! principal and conditions all match.
 
 use crate::condition::holds;
-use crate::document::{Effect, Patterns, Policy, PrincipalEntry, PrincipalKind, Principals, Statement};
+use crate::document::{
+    Effect, Patterns, Policy, PrincipalEntry, PrincipalKind, Principals, Statement,
+};
 use crate::matching::{action_matches, arn_matches, tokens};
 use crate::request::{IamKind, Principal, Request};
 use crate::variables::{expand, pieces};
@@ -62,7 +64,10 @@ pub fn applies(
 }
 
 fn actions_match(element: &Patterns, action: &str) -> bool {
-    let any = element.patterns.iter().any(|p| action_matches(&p.value, action));
+    let any = element
+        .patterns
+        .iter()
+        .any(|p| action_matches(&p.value, action));
     any != element.negated
 }
 
@@ -94,7 +99,10 @@ fn principal_matches(
             Effect::Deny => bounded || not_principal_matches(element, caller),
             // An Allow to everyone but the listed: the caller gets nothing
             // from it if any identity it carries is listed.
-            Effect::Allow => !element.entries.iter().any(|e| entry_matches(e, caller).is_some()),
+            Effect::Allow => !element
+                .entries
+                .iter()
+                .any(|e| entry_matches(e, caller).is_some()),
         };
         return applies.then_some(PrincipalMatch::Everyone);
     }
@@ -111,7 +119,8 @@ fn entry_matches(entry: &PrincipalEntry, caller: &Principal) -> Option<Principal
         (PrincipalKind::Everyone, _) => Some(PrincipalMatch::Everyone),
         (PrincipalKind::Aws, _) if value == "*" => Some(PrincipalMatch::Everyone),
         (PrincipalKind::Aws, Principal::Iam(p)) => {
-            if value == p.account || value == format!("arn:{}:iam::{}:root", p.partition, p.account) {
+            if value == p.account || value == format!("arn:{}:iam::{}:root", p.partition, p.account)
+            {
                 return Some(PrincipalMatch::Account);
             }
             if value == p.arn {
@@ -125,7 +134,9 @@ fn entry_matches(entry: &PrincipalEntry, caller: &Principal) -> Option<Principal
         (
             PrincipalKind::Service | PrincipalKind::Federated,
             Principal::Service(name) | Principal::Federated(name),
-        ) => value.eq_ignore_ascii_case(name).then_some(PrincipalMatch::Exact),
+        ) => value
+            .eq_ignore_ascii_case(name)
+            .then_some(PrincipalMatch::Exact),
         _ => None,
     }
 }
@@ -146,11 +157,14 @@ fn role_of(arn: &str) -> Option<(&str, &str)> {
 /// leaves the statement applying (AWS's documented `NotPrincipal` pitfall).
 fn not_principal_matches(element: &Principals, caller: &Principal) -> bool {
     let listed = |want: PrincipalMatch| {
-        element.entries.iter().any(|e| match entry_matches(e, caller) {
-            Some(PrincipalMatch::Everyone) => true,
-            Some(found) => found == want,
-            None => false,
-        })
+        element
+            .entries
+            .iter()
+            .any(|e| match entry_matches(e, caller) {
+                Some(PrincipalMatch::Everyone) => true,
+                Some(found) => found == want,
+                None => false,
+            })
     };
     match caller {
         Principal::Iam(p) => {

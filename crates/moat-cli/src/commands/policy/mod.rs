@@ -1,6 +1,7 @@
 //! `moat policy ...`: IAM policy reasoning (docs/policy.md).
 
 mod eval;
+mod public;
 
 use crate::Outcome;
 use crate::format::OutputFormat;
@@ -19,11 +20,15 @@ pub enum Action {
     /// Evaluate requests against policies, as AWS decides them; `--check`
     /// compares with each case's `expected`
     Eval(eval::Args),
+    /// Is a bucket or access-point policy (and ACL) public by Amazon S3's
+    /// meaning, and does Block Public Access stop it; exit 1 when public access works
+    Public(public::Args),
 }
 
 pub fn run(args: Args) -> Outcome {
     match args.action {
         Action::Eval(args) => eval::run(args),
+        Action::Public(args) => public::run(args),
     }
 }
 
