@@ -3,7 +3,7 @@
 //! `ForAnyValue`/`ForAllValues` set qualifiers.
 
 use crate::document::{Condition, OperatorFamily as F, SetQualifier};
-use crate::matching::{arn_matches, glob, tokens};
+use crate::matching::{arn_matches, arn_matches_str, glob, glob_str};
 use crate::request::Context;
 use crate::values::{IpRange, date_millis, number};
 use crate::variables::{expand, expand_text, pieces};
@@ -90,12 +90,15 @@ fn compare(family: F, policy: &str, request: &str, context: &Context, variables:
 }
 
 fn like(policy: &str, request: &str, context: &Context, variables: bool, arn: bool) -> bool {
-    let pattern = match pieces(policy).filter(|_| variables) {
-        Some(p) => match expand(&p, context, true) {
-            Some(t) => t,
-            None => return false,
-        },
-        None => tokens(policy),
+    let Some(p) = pieces(policy).filter(|_| variables) else {
+        return if arn {
+            arn_matches_str(policy, request)
+        } else {
+            glob_str(policy, request)
+        };
+    };
+    let Some(pattern) = expand(&p, context, true) else {
+        return false;
     };
     if arn {
         arn_matches(&pattern, request)

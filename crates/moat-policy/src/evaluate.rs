@@ -19,6 +19,7 @@ use crate::request::{Principal, Request};
 use crate::statement::{PrincipalMatch, applies};
 use moat_source::Span;
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// The kinds of policy that take part in a decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -144,7 +145,7 @@ pub struct Evaluation {
     /// The statements that decided: the denies, or the allows that were needed.
     pub statements: Vec<StatementRef>,
     /// One sentence: what decided.
-    pub reason: String,
+    pub reason: Cow<'static, str>,
 }
 
 struct Hit<'a> {
@@ -265,7 +266,7 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
         return Evaluation {
             decision: Decision::ExplicitlyDenied,
             statements: denies,
-            reason,
+            reason: reason.into(),
         };
     }
 
@@ -273,7 +274,7 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
     let implicit = |reason: String| Evaluation {
         decision: Decision::ImplicitlyDenied,
         statements: Vec::new(),
-        reason,
+        reason: reason.into(),
     };
     let mut needed: Vec<StatementRef> = Vec::new();
 
@@ -476,21 +477,24 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
     )
 }
 
-fn allowed(statements: Vec<StatementRef>, reason: &str) -> Evaluation {
+fn allowed(statements: Vec<StatementRef>, reason: &'static str) -> Evaluation {
     Evaluation {
         decision: Decision::Allowed,
         statements,
-        reason: reason.to_string(),
+        reason: Cow::Borrowed(reason),
     }
 }
 
 /// The resource policies that must allow by themselves: a role's trust
 /// policy for `sts:AssumeRole*`, a KMS key policy for `kms:*`.
 fn mandatory_resource_policy(request: &Request) -> Option<&'static str> {
-    let action = request.action.to_ascii_lowercase();
-    if action.starts_with("sts:assumerole") {
+    let action = request.action.as_bytes();
+    let starts = |prefix: &str| {
+        action.len() >= prefix.len() && action[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+    };
+    if starts("sts:assumerole") {
         Some("role trust policy")
-    } else if action.starts_with("kms:") {
+    } else if starts("kms:") {
         Some("key policy")
     } else {
         None

@@ -5,7 +5,7 @@ use crate::condition::holds;
 use crate::document::{
     Effect, Patterns, Policy, PrincipalEntry, PrincipalKind, Principals, Statement,
 };
-use crate::matching::{action_matches, arn_matches, tokens};
+use crate::matching::{action_matches, arn_matches, arn_matches_str};
 use crate::request::{IamKind, Principal, Request};
 use crate::variables::{expand, pieces};
 use serde::Serialize;
@@ -73,15 +73,14 @@ fn actions_match(element: &Patterns, action: &str) -> bool {
 
 fn resources_match(element: &Patterns, request: &Request, variables: bool) -> bool {
     let any = element.patterns.iter().any(|p| {
-        let pattern = match pieces(&p.value).filter(|_| variables) {
+        match pieces(&p.value).filter(|_| variables) {
             // A variable without a value makes the pattern match nothing.
             Some(pieces) => match expand(&pieces, &request.context, true) {
-                Some(tokens) => tokens,
-                None => return false,
+                Some(tokens) => arn_matches(&tokens, &request.resource),
+                None => false,
             },
-            None => tokens(&p.value),
-        };
-        arn_matches(&pattern, &request.resource)
+            None => arn_matches_str(&p.value, &request.resource),
+        }
     });
     any != element.negated
 }
