@@ -48,7 +48,7 @@ function sfc32(a, b, c, d) {
   };
 }
 
-class Rng {
+export class Rng {
   constructor(seedString) {
     const [a, b, c, d] = cyrb128(seedString);
     this.next = sfc32(a, b, c, d);

@@ -3,7 +3,7 @@
 // under compare/node_modules only, called as a tool) on cases in Moat's case
 // exchange format.
 //
-//   node peer.mjs [CASES.json]                    # stdin when no file: JSON lines {name, response, error?}
+//   node peer.mjs [CASES.json]                    # stdin when no file: JSON lines {name, response, error?, expected?}
 //   node peer.mjs CASES.json --with-expected -o LABELLED.json [--errors ERRORS.jsonl] [--keep-ignored]
 //
 // --with-expected writes the cases back with expected.response set to the
@@ -17,6 +17,7 @@
 // A summary goes to stderr: cases, peer errors, responses, ignored keys.
 
 import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 // iam-simulate parses ISO dates without a zone with Date.parse, in local time:
 // pin the zone so results do not depend on the machine.
@@ -110,7 +111,8 @@ async function main() {
   const text = args.file && args.file !== '-' ? readFileSync(args.file, 'utf8') : readFileSync(0, 'utf8');
   const cases = loadCases(text);
 
-  const counts = { cases: cases.length, errors: 0, Allowed: 0, ExplicitlyDenied: 0, ImplicitlyDenied: 0, withIgnoredKeys: 0 };
+  const counts = { cases: cases.length, errors: 0, Allowed: 0, ExplicitlyDenied: 0, ImplicitlyDenied: 0, withIgnoredKeys: 0, withExpected: 0, matchExpected: 0 };
+  const mismatches = [];
   const errorKinds = {};
   const lines = [];
   const labelled = [];
@@ -140,6 +142,15 @@ async function main() {
       if (r.response) line.response = r.response;
       if (r.error) line.error = r.error;
       if (r.ignored) line.ignored = r.ignored;
+      const expected = c.expected?.response;
+      if (expected) {
+        line.expected = expected;
+        if (r.response) {
+          counts.withExpected++;
+          if (r.response === expected) counts.matchExpected++;
+          else mismatches.push(r.name);
+        }
+      }
       lines.push(JSON.stringify(line));
     }
   }
@@ -163,8 +174,12 @@ async function main() {
       `peer: Allowed ${counts.Allowed} (${pct(counts.Allowed, ok)}%), ExplicitlyDenied ${counts.ExplicitlyDenied} (${pct(counts.ExplicitlyDenied, ok)}%), ` +
       `ImplicitlyDenied ${counts.ImplicitlyDenied} (${pct(counts.ImplicitlyDenied, ok)}%); ` +
       `${counts.withIgnoredKeys} cases had context keys the peer ignores for the action` +
-      (args.withExpected && !args.keepIgnored ? ' (removed)' : '') + '\n',
+      (args.withExpected && !args.keepIgnored ? ' (removed)' : '') + '\n' +
+      (counts.withExpected
+        ? `peer: ${counts.matchExpected} of ${counts.withExpected} answers equal the cases' expected response` +
+          (mismatches.length ? `; differ: ${mismatches.slice(0, 20).join(', ')}${mismatches.length > 20 ? ', ...' : ''}` : '') + '\n'
+        : ''),
   );
 }
 
-await main();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();
