@@ -564,7 +564,11 @@ function genRequest(g, quirks, tags) {
   req.bucket = bucket.name;
   if (actionKind === 'object') {
     req.actionName = g.pick(OBJECT_ACTIONS);
-    req.resource = `arn:aws:s3:::${bucket.name}/${g.pick(OBJECT_KEYS)}`;
+    // the peer reads a `*` in the request's resource as a wildcard over many
+    // resources, not as a character of the object key
+    const key = g.pick(quirks ? OBJECT_KEYS : OBJECT_KEYS.filter((k) => !k.includes('*')));
+    if (key.includes('*')) tags.add('star-in-request-resource');
+    req.resource = `arn:aws:s3:::${bucket.name}/${key}`;
   } else if (actionKind === 'bucket') {
     req.actionName = g.pick(BUCKET_ACTIONS);
     req.resource = `arn:aws:s3:::${bucket.name}`;

@@ -142,6 +142,7 @@ async function main() {
       if (r.response) line.response = r.response;
       if (r.error) line.error = r.error;
       if (r.ignored) line.ignored = r.ignored;
+      if (r.note) line.note = r.note;
       const expected = c.expected?.response;
       if (expected) {
         line.expected = expected;
