@@ -276,6 +276,12 @@ function genCondition(g, req, ctx, policyKind, quirks, tags) {
     const block = cond[op] ?? (cond[op] = {});
     for (const key of keys) {
       block[key] = condValues(g, key, family, op, req, quirks, tags);
+      // The peer computes the /0 mask with a 32-bit shift, which JavaScript
+      // takes modulo 32: 0.0.0.0/0 then matches almost nothing.
+      if ([block[key]].flat().includes('0.0.0.0/0')) {
+        if (quirks) tags.add('ip-slash-zero');
+        else block[key] = [block[key]].flat().map((v) => (v === '0.0.0.0/0' ? '0.0.0.0/1' : v));
+      }
     }
   }
   return cond;
@@ -429,15 +435,19 @@ function genNotPrincipal(g, req, quirks, tags) {
   else full.push(p.arn);
   const variants = [
     [40, full],
-    [20, [`arn:aws:iam::${acct}:root`]],
     [15, [`arn:aws:iam::${g.pick(ACCOUNTS)}:root`]],
     [10, [...full, `arn:aws:iam::${g.pick(ACCOUNTS)}:root`]],
   ];
-  if (quirks) variants.push([15, 'partial']);
+  // Lists that leave out one of the caller's identities: AWS still denies the
+  // caller (every identity must be listed); the peer excludes it.
+  if (quirks) variants.push([15, 'partial'], [20, 'account-only']);
   let list = g.weighted(variants);
   if (list === 'partial') {
     list = [p.arn];
     tags.add('notprincipal-without-account');
+  } else if (list === 'account-only') {
+    list = [`arn:aws:iam::${acct}:root`];
+    tags.add('notprincipal-account-only');
   }
   const el = { AWS: list.length === 1 ? list[0] : list };
   if (g.chance(0.1)) el.Service = g.pick(SERVICES);
@@ -638,7 +648,11 @@ export function generateCase(seed, index, { quirks = false } = {}) {
   const canSession = req.principal && ['role', 'session', 'federated'].includes(req.principal.kind);
 
   const hasEndpoint = req.resource !== '*' && g.chance(0.1);
-  const hasSession = canSession && g.chance(req.principal.kind === 'federated' ? 0.6 : 0.22);
+  // A federated user's session without a session policy has no permissions
+  // (GetFederationToken); the peer gives it its user's: a quirk.
+  const federated = canSession && req.principal.kind === 'federated';
+  const hasSession = canSession && (federated && !quirks ? true : g.chance(federated ? 0.6 : 0.22));
+  if (federated && !hasSession) tags.add('federated-user-without-session-policy');
   req.sessionPolicy = hasSession;
   const ctx = genContext(g, req, { endpoint: hasEndpoint });
 

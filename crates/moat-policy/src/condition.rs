@@ -38,8 +38,11 @@ pub fn holds(condition: &Condition, context: &Context, variables: bool) -> bool 
             Some(values) if negated => values.iter().all(|v| value_matches(v)),
             Some(values) => values.iter().any(|v| value_matches(v)),
         },
+        // `IfExists` does not rescue an absent key here: with no value there
+        // is no "any value" that matches (AWS re:Post, ForAnyValue:StringEqualsIfExists
+        // on a request without aws:TagKeys is denied).
         Some(SetQualifier::ForAnyValue) => match present {
-            None => operator.if_exists,
+            None => false,
             Some(values) => values.iter().any(|v| value_matches(v)),
         },
         // Holds for an absent or empty key: every one of no values matches.

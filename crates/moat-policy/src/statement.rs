@@ -72,16 +72,23 @@ fn actions_match(element: &Patterns, action: &str) -> bool {
 }
 
 fn resources_match(element: &Patterns, request: &Request, variables: bool) -> bool {
-    let any = element.patterns.iter().any(|p| {
-        match pieces(&p.value).filter(|_| variables) {
-            // A variable without a value makes the pattern match nothing.
+    let mut any = false;
+    for p in &element.patterns {
+        let matched = match pieces(&p.value).filter(|_| variables) {
             Some(pieces) => match expand(&pieces, &request.context, true) {
                 Some(tokens) => arn_matches(&tokens, &request.resource),
+                // A variable without a value (and no default) matches
+                // nothing in `Resource`, and in `NotResource` leaves the
+                // element unresolved: it excludes everything rather than
+                // nothing (AWS: an unresolvable variable may invalidate the
+                // statement; reading it as not applying grants least).
+                None if element.negated => return false,
                 None => false,
             },
             None => arn_matches_str(&p.value, &request.resource),
-        }
-    });
+        };
+        any |= matched;
+    }
     any != element.negated
 }
 
@@ -123,7 +130,10 @@ fn entry_matches(entry: &PrincipalEntry, caller: &Principal) -> Option<Principal
                 return Some(PrincipalMatch::Account);
             }
             if value == p.arn {
-                return Some(PrincipalMatch::Exact);
+                // A bare role ARN as the caller stands for a session of the
+                // role: naming it names the role.
+                let bare_role = matches!(&p.kind, IamKind::RoleSession { session, .. } if session.is_empty());
+                return Some(if bare_role { PrincipalMatch::Role } else { PrincipalMatch::Exact });
             }
             let role = role_of(value)?;
             (role.0 == p.account && Some(role.1) == p.role_name()).then_some(PrincipalMatch::Role)
