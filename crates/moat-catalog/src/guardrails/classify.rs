@@ -11,7 +11,7 @@
 
 use super::events::operations_of;
 use super::table::Table;
-use crate::iam_actions;
+use moat_policy::actions;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -77,7 +77,7 @@ pub fn classify(table: &Table, action: &str) -> (Category, String) {
     if let Some(entry) = table.override_for(action) {
         return (entry.category, format!("reviewed: {}", entry.reason));
     }
-    let level = iam_actions::access_level(action).unwrap_or("Write");
+    let level = actions::access_level(action).unwrap_or("Write");
     if matches!(level, "Read" | "List") {
         return (Category::Read, format!("access level `{level}`"));
     }

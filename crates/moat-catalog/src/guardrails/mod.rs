@@ -3,7 +3,7 @@
 //! alert on the CloudTrail events of their API calls.
 //!
 //! [`guardrails`] resolves the blocked classes, collects their IAM actions
-//! (checked against the vendored list in [`crate::iam_actions`]), leaves out the
+//! (checked against the vendored list in [`moat_policy::actions`]), leaves out the
 //! actions a class that stays allowed also needs and those an SCP cannot
 //! affect, sorts the rest ([`classify`]) and by default denies only those that
 //! enable, widen or use the feature, refuses core classes and actions without
@@ -26,8 +26,9 @@ pub use classify::Category;
 pub use events::is_data_event;
 pub use policy::compress;
 
+use crate::Catalog;
 use crate::feature_class::FeatureClass;
-use crate::{Catalog, iam_actions};
+use moat_policy::actions;
 use moat_source::diag::did_you_mean;
 use policy::DenyList;
 use serde::Serialize;
@@ -650,12 +651,12 @@ fn check_action(action: &str) -> Result<&'static str, String> {
     let Some((prefix, _)) = action.split_once(':') else {
         return Err("not of the form `service:Action`".to_string());
     };
-    if !iam_actions::services().any(|s| s == prefix) {
+    if !actions::services().any(|s| s == prefix) {
         return Err(format!(
             "service `{prefix}` is not in the vendored IAM action list, so the action cannot be checked"
         ));
     }
-    iam_actions::canonical(action).ok_or_else(|| match iam_actions::suggest(action) {
+    actions::canonical(action).ok_or_else(|| match actions::suggest(action) {
         Some(close) => format!("not a known IAM action; did you mean `{close}`?"),
         None => "not a known IAM action".to_string(),
     })

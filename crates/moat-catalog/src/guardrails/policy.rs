@@ -4,7 +4,7 @@
 
 use super::classify::leading_verb;
 use super::{GuardrailError, SCP_MAX_CHARS};
-use crate::iam_actions;
+use moat_policy::actions;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 const MAX_PARTS: usize = 999;
 
 /// The shortest list of actions and `service:Stem*` wildcards that matches
-/// exactly `actions` (known, canonical) under [`iam_actions::expand`]. A
+/// exactly `actions` (known, canonical) under [`actions::expand`]. A
 /// wildcard is used only where it matches two or more actions, all of them in
 /// `actions`, and its stem goes past the leading verb (`s3:GetO*`, never
 /// `s3:Get*` or `s3:G*`), so that actions AWS adds later match it only when they
@@ -78,7 +78,7 @@ fn cover(prefix: &str, names: &[&str], depth: usize) -> (usize, Vec<String>) {
     {
         let pattern = format!("{prefix}:{stem}*");
         let cost = entry_cost(pattern.len());
-        if cost < split_cost && iam_actions::expand(&pattern).len() == names.len() {
+        if cost < split_cost && actions::expand(&pattern).len() == names.len() {
             return (cost, vec![pattern]);
         }
     }
@@ -321,7 +321,7 @@ mod tests {
         assert_eq!(compress(&website), website.map(String::from).to_vec());
         let torrent = ["s3:GetObjectTorrent", "s3:GetObjectVersionTorrent"];
         for entry in compress(&torrent) {
-            for action in iam_actions::expand(&entry) {
+            for action in actions::expand(&entry) {
                 assert!(torrent.contains(&action), "{entry} -> {action}");
             }
         }

