@@ -3,3 +3,4 @@
 //! questions reviewers ask of S3 access. See docs/policy.md.
 
 pub mod actions;
+pub mod scp;

@@ -2,10 +2,10 @@
 //! events a class's calls record, which actions authorize each, and how they
 //! are grouped into patterns that fit the EventBridge quota.
 
-use super::policy::pack;
 use super::{DETAIL_TYPE, EVENT_PATTERN_MAX_CHARS, GuardrailError};
 use crate::feature_class::FeatureClass;
 use moat_policy::actions;
+use moat_policy::scp::pack;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -19,26 +19,21 @@
 pub mod classify;
 mod controls;
 mod events;
-mod policy;
 mod table;
 
 pub use classify::Category;
 pub use events::is_data_event;
-pub use policy::compress;
+pub use moat_policy::scp::{SCP_MAX_CHARS, compress};
 
 use crate::Catalog;
 use crate::feature_class::FeatureClass;
 use moat_policy::actions;
+use moat_policy::scp::{self, DenyList, ScpError};
 use moat_source::diag::did_you_mean;
-use policy::DenyList;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-
-/// The most characters an SCP document may have (the AWS Organizations quota).
-/// Policies are measured minified, as `serde_json::to_string` writes them.
-pub const SCP_MAX_CHARS: usize = 5120;
 
 /// The most SCPs AWS Organizations attaches to one root, OU or account,
 /// `FullAWSAccess` included.
@@ -234,6 +229,16 @@ impl fmt::Display for GuardrailError {
 
 impl std::error::Error for GuardrailError {}
 
+/// The packing in `moat_policy::scp` knows no guardrails; its one failure is a
+/// document over its size limit.
+impl From<ScpError> for GuardrailError {
+    fn from(error: ScpError) -> Self {
+        match error {
+            ScpError::TooLarge { what, limit } => GuardrailError::TooLarge { what, limit },
+        }
+    }
+}
+
 /// Guardrails for `blocked` feature classes with the default options (no
 /// exempt role, wildcards allowed, only enabling actions denied, core classes
 /// refused). Each entry is a feature class id, a TrustOnCloud id a class lists
@@ -405,13 +410,13 @@ pub fn guardrails_with(
             Some(id) if contributors.len() == 1 => classes
                 .iter()
                 .find(|c| c.id == *id)
-                .map(|c| policy::class_label(&c.id, &c.service))
+                .map(|c| scp::class_label(&c.id, &c.service))
                 .unwrap_or_default(),
             _ => "Features".to_string(),
         };
         let base = format!(
             "{SID_PREFIX}{}{subject}{}",
-            policy::service_label(service),
+            scp::service_label(service),
             options.sid_suffix()
         );
         let mut sid = base.clone();
@@ -428,7 +433,7 @@ pub fn guardrails_with(
         out.policy_actions.extend(entries.iter().cloned());
         lists.push(DenyList { sid, entries });
     }
-    out.policies = policy::policies(&lists, &exempt)?;
+    out.policies = scp::policies(&lists, &exempt)?;
     if !out.policies.is_empty() {
         out.notes.push(
             "SCPs do not restrict the organization's management account or service-linked roles"
