@@ -64,7 +64,11 @@ pub fn resource_type_arns(service: &str, name: &str) -> Option<&'static [String]
 /// The known actions an IAM action pattern matches, sorted by service prefix and
 /// then by name; empty when none match. `*` and `?` are wildcards as in IAM
 /// policies (`s3:Get*`, `kms:*`, `*`); the part after the prefix matches
-/// case-insensitively, the prefix exactly.
+/// case-insensitively, as IAM matches it, the prefix exactly, so that the
+/// catalog's files spell prefixes one way (AWS ignores the prefix's case too:
+/// an evaluator lowercases it before asking). A statement's `Action` list is
+/// the union of its entries' expansions; `NotAction` is every known action
+/// but those.
 pub fn expand(pattern: &str) -> Vec<&'static str> {
     let index = index();
     let Some((prefix_pattern, name_pattern)) = pattern.split_once(':') else {
