@@ -3,6 +3,7 @@
 //! questions reviewers ask of S3 access. See docs/policy.md.
 
 pub mod acl;
+pub mod actions;
 pub mod cases;
 pub mod condition;
 pub mod describe;
@@ -12,7 +13,9 @@ pub mod evaluate;
 pub mod matching;
 pub mod public;
 pub mod request;
+pub mod scp;
 pub mod statement;
+pub mod validate;
 pub mod values;
 pub mod variables;
 

@@ -2,6 +2,7 @@
 
 mod eval;
 mod public;
+mod validate;
 
 use crate::Outcome;
 use crate::format::OutputFormat;
@@ -23,12 +24,16 @@ pub enum Action {
     /// Is a bucket or access-point policy (and ACL) public by Amazon S3's
     /// meaning, and does Block Public Access stop it; exit 1 when public access works
     Public(public::Args),
+    /// Located errors and warnings in the spirit of IAM Access Analyzer's
+    /// policy checks (unknown actions, keys that never apply, risky grants)
+    Validate(validate::Args),
 }
 
 pub fn run(args: Args) -> Outcome {
     match args.action {
         Action::Eval(args) => eval::run(args),
         Action::Public(args) => public::run(args),
+        Action::Validate(args) => validate::run(args),
     }
 }
 
