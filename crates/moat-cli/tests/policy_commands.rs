@@ -93,3 +93,39 @@ fn a_fixed_endpoint_makes_a_policy_not_public() {
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout(&out).contains("vpce-only.json: not public"));
 }
+
+#[test]
+fn validate_locates_each_finding_and_strict_fails_on_warnings() {
+    let file = format!("{DIR}/risky-bucket-policy.json");
+    let out = moat(&["policy", "validate", &file]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("risky-bucket-policy.json:9:83: warning: `ForAllValues` on the single-valued key `aws:SourceVpce`"), "{err}");
+    assert!(err.contains("risky-bucket-policy.json:11:20: warning: this `Deny` does not apply to requests signed with long-term access keys"), "{err}");
+    assert!(stdout(&out).contains("(read as a resource-based policy): 0 errors, 2 warnings"));
+    let strict = moat(&["policy", "validate", &file, "--strict"]);
+    assert_eq!(strict.status.code(), Some(2));
+}
+
+#[test]
+fn validate_refuses_a_principal_in_an_identity_policy() {
+    let out = moat(&[
+        "policy",
+        "validate",
+        &format!("{DIR}/public-read.json"),
+        "--kind",
+        "identity",
+        "-f",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let value: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap_or_default();
+    let codes: Vec<&str> = value[0]["findings"]
+        .as_array()
+        .map(|f| f.iter().filter_map(|d| d["code"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(
+        codes.contains(&"policy::principal-in-identity-policy"),
+        "{codes:?}"
+    );
+}

@@ -46,7 +46,8 @@ fn request() -> Request {
     context.insert("aws:PrincipalTag/team", vec!["data-eng".into()], false);
     context.insert("aws:SourceIp", vec!["203.0.113.9".into()], false);
     Request {
-        principal: Principal::parse("arn:aws:sts::111122223333:assumed-role/Analyst/alice").unwrap(),
+        principal: Principal::parse("arn:aws:sts::111122223333:assumed-role/Analyst/alice")
+            .unwrap(),
         action: "s3:GetObject".into(),
         resource: "arn:aws:s3:::data-bucket/reports/2026/q4.csv".into(),
         resource_account: Some("111122223333".into()),
@@ -60,7 +61,10 @@ fn per_second(n: usize) -> f64 {
         ..PolicySet::default()
     };
     let request = request();
-    assert_eq!(evaluate(&request, &set).decision, moat_policy::Decision::Allowed);
+    assert_eq!(
+        evaluate(&request, &set).decision,
+        moat_policy::Decision::Allowed
+    );
     let mut count: u64 = 0;
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(2) {

@@ -490,7 +490,8 @@ fn allowed(statements: Vec<StatementRef>, reason: &'static str) -> Evaluation {
 fn mandatory_resource_policy(request: &Request) -> Option<&'static str> {
     let action = request.action.as_bytes();
     let starts = |prefix: &str| {
-        action.len() >= prefix.len() && action[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+        action.len() >= prefix.len()
+            && action[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
     };
     if starts("sts:assumerole") {
         Some("role trust policy")

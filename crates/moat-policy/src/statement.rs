@@ -132,8 +132,13 @@ fn entry_matches(entry: &PrincipalEntry, caller: &Principal) -> Option<Principal
             if value == p.arn {
                 // A bare role ARN as the caller stands for a session of the
                 // role: naming it names the role.
-                let bare_role = matches!(&p.kind, IamKind::RoleSession { session, .. } if session.is_empty());
-                return Some(if bare_role { PrincipalMatch::Role } else { PrincipalMatch::Exact });
+                let bare_role =
+                    matches!(&p.kind, IamKind::RoleSession { session, .. } if session.is_empty());
+                return Some(if bare_role {
+                    PrincipalMatch::Role
+                } else {
+                    PrincipalMatch::Exact
+                });
             }
             let role = role_of(value)?;
             (role.0 == p.account && Some(role.1) == p.role_name()).then_some(PrincipalMatch::Role)

@@ -29,7 +29,12 @@ impl Out<'_> {
     }
 }
 
-pub(super) fn run(policy: &Policy, kind: PolicyType, file: &SourceFile, diagnostics: &mut Vec<Diagnostic>) {
+pub(super) fn run(
+    policy: &Policy,
+    kind: PolicyType,
+    file: &SourceFile,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let mut out = Out { file, diagnostics };
     version(policy, &mut out);
     duplicate_sids(policy, &mut out);
@@ -49,7 +54,8 @@ pub(super) fn run(policy: &Policy, kind: PolicyType, file: &SourceFile, diagnost
             out.error(
                 statement.effect.span,
                 "policy::rcp-allow",
-                "an RCP statement must be a `Deny`: AWS attaches `RCPFullAWSAccess` for the allows".into(),
+                "an RCP statement must be a `Deny`: AWS attaches `RCPFullAWSAccess` for the allows"
+                    .into(),
                 None,
             );
         }
@@ -59,8 +65,14 @@ pub(super) fn run(policy: &Policy, kind: PolicyType, file: &SourceFile, diagnost
 /// Without `Version: 2012-10-17`, `${...}` is literal text.
 fn version(policy: &Policy, out: &mut Out) {
     let has_variables = policy.statements.iter().any(|s| {
-        s.resource.iter().flat_map(|r| &r.patterns).any(|p| p.value.contains("${"))
-            || s.conditions.iter().flat_map(|c| &c.values).any(|v| v.value.contains("${"))
+        s.resource
+            .iter()
+            .flat_map(|r| &r.patterns)
+            .any(|p| p.value.contains("${"))
+            || s.conditions
+                .iter()
+                .flat_map(|c| &c.values)
+                .any(|v| v.value.contains("${"))
     });
     match &policy.version {
         None => out.warning(
@@ -84,7 +96,12 @@ fn duplicate_sids(policy: &Policy, out: &mut Out) {
     for s in &policy.statements {
         if let Some(sid) = &s.sid {
             if seen.contains(&sid.value.as_str()) {
-                out.error(sid.span, "policy::duplicate-sid", format!("`Sid` `{}` is used twice", sid.value), None);
+                out.error(
+                    sid.span,
+                    "policy::duplicate-sid",
+                    format!("`Sid` `{}` is used twice", sid.value),
+                    None,
+                );
             }
             seen.push(&sid.value);
         }
@@ -96,7 +113,10 @@ fn principal_element(statement: &Statement, kind: PolicyType, out: &mut Out) {
         (Some(p), PolicyType::Identity | PolicyType::Scp) => out.error(
             p.key_span,
             "policy::principal-in-identity-policy",
-            format!("{} cannot name principals: the principal is whoever it is attached to", kind.describe()),
+            format!(
+                "{} cannot name principals: the principal is whoever it is attached to",
+                kind.describe()
+            ),
             Some("remove `Principal`, or validate with `--kind resource`".into()),
         ),
         (None, PolicyType::Resource | PolicyType::Trust | PolicyType::Rcp) => out.error(
@@ -111,12 +131,17 @@ fn principal_element(statement: &Statement, kind: PolicyType, out: &mut Out) {
 
 fn resource_element(statement: &Statement, kind: PolicyType, out: &mut Out) {
     match (&statement.resource, kind) {
-        (None, PolicyType::Identity | PolicyType::Resource | PolicyType::Scp | PolicyType::Rcp) => out.error(
-            statement.span,
-            "policy::missing-resource",
-            format!("a statement of {} needs `Resource` or `NotResource`", kind.describe()),
-            None,
-        ),
+        (None, PolicyType::Identity | PolicyType::Resource | PolicyType::Scp | PolicyType::Rcp) => {
+            out.error(
+                statement.span,
+                "policy::missing-resource",
+                format!(
+                    "a statement of {} needs `Resource` or `NotResource`",
+                    kind.describe()
+                ),
+                None,
+            )
+        }
         (Some(r), PolicyType::Trust) => out.warning(
             r.key_span,
             "policy::resource-in-trust-policy",
@@ -188,7 +213,11 @@ fn resources_are_arns(statement: &Statement, out: &mut Out) {
             continue;
         }
         let parts: Vec<&str> = text.splitn(6, ':').collect();
-        let valid = parts.len() == 6 && parts[0] == "arn" && !parts[1].is_empty() && !parts[2].is_empty() && !parts[5].is_empty();
+        let valid = parts.len() == 6
+            && parts[0] == "arn"
+            && !parts[1].is_empty()
+            && !parts[2].is_empty()
+            && !parts[5].is_empty();
         if !valid {
             out.error(
                 pattern.span,
@@ -230,11 +259,17 @@ fn pass_role_on_everything(statement: &Statement, out: &mut Out) {
     if statement.effect.value != Effect::Allow || statement.action.negated {
         return;
     }
-    let passes = statement.action.patterns.iter().any(|p| crate::matching::action_matches(&p.value, "iam:PassRole"));
-    let everywhere = statement
-        .resource
-        .as_ref()
-        .is_some_and(|r| !r.negated && r.patterns.iter().any(|p| p.value == "*" || p.value.ends_with(":role/*")));
+    let passes = statement
+        .action
+        .patterns
+        .iter()
+        .any(|p| crate::matching::action_matches(&p.value, "iam:PassRole"));
+    let everywhere = statement.resource.as_ref().is_some_and(|r| {
+        !r.negated
+            && r.patterns
+                .iter()
+                .any(|p| p.value == "*" || p.value.ends_with(":role/*"))
+    });
     if passes && everywhere {
         out.warning(
             statement.action.key_span,
@@ -254,21 +289,34 @@ fn condition_values(condition: &Condition, out: &mut Out) {
             continue;
         }
         let bad = match family {
-            F::NumericEquals | F::NumericLessThan | F::NumericLessThanEquals | F::NumericGreaterThan | F::NumericGreaterThanEquals => {
-                number(v).is_none().then_some("a number")
-            }
-            F::DateEquals | F::DateLessThan | F::DateLessThanEquals | F::DateGreaterThan | F::DateGreaterThanEquals => {
-                date_millis(v).is_none().then_some("an ISO 8601 date or epoch seconds")
-            }
-            F::Bool | F::Null => (!v.eq_ignore_ascii_case("true") && !v.eq_ignore_ascii_case("false")).then_some("`true` or `false`"),
-            F::IpAddress => IpRange::parse(v).is_none().then_some("an IP address or CIDR range"),
+            F::NumericEquals
+            | F::NumericLessThan
+            | F::NumericLessThanEquals
+            | F::NumericGreaterThan
+            | F::NumericGreaterThanEquals => number(v).is_none().then_some("a number"),
+            F::DateEquals
+            | F::DateLessThan
+            | F::DateLessThanEquals
+            | F::DateGreaterThan
+            | F::DateGreaterThanEquals => date_millis(v)
+                .is_none()
+                .then_some("an ISO 8601 date or epoch seconds"),
+            F::Bool | F::Null => (!v.eq_ignore_ascii_case("true")
+                && !v.eq_ignore_ascii_case("false"))
+            .then_some("`true` or `false`"),
+            F::IpAddress => IpRange::parse(v)
+                .is_none()
+                .then_some("an IP address or CIDR range"),
             _ => None,
         };
         if let Some(expected) = bad {
             out.error(
                 value.span,
                 "policy::condition-value",
-                format!("`{}` needs {expected}, not `{v}`: the condition can never hold", condition.operator.value.name()),
+                format!(
+                    "`{}` needs {expected}, not `{v}`: the condition can never hold",
+                    condition.operator.value.name()
+                ),
                 None,
             );
         }
@@ -281,7 +329,11 @@ fn condition_key(statement: &Statement, condition: &Condition, out: &mut Out) {
     let key = condition.key.value.as_str();
     let operator = condition.operator.value;
     let Some(info) = actions::condition_key(key) else {
-        let prefix = key.split(':').next().unwrap_or_default().to_ascii_lowercase();
+        let prefix = key
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         if prefix == "aws" || actions::is_known_service(&prefix) {
             out.warning(
                 condition.key.span,
@@ -294,8 +346,16 @@ fn condition_key(statement: &Statement, condition: &Condition, out: &mut Out) {
     };
     let wanted = match operator.family.positive() {
         F::StringEquals | F::StringEqualsIgnoreCase | F::StringLike => Some(KeyType::String),
-        F::NumericEquals | F::NumericLessThan | F::NumericLessThanEquals | F::NumericGreaterThan | F::NumericGreaterThanEquals => Some(KeyType::Numeric),
-        F::DateEquals | F::DateLessThan | F::DateLessThanEquals | F::DateGreaterThan | F::DateGreaterThanEquals => Some(KeyType::Date),
+        F::NumericEquals
+        | F::NumericLessThan
+        | F::NumericLessThanEquals
+        | F::NumericGreaterThan
+        | F::NumericGreaterThanEquals => Some(KeyType::Numeric),
+        F::DateEquals
+        | F::DateLessThan
+        | F::DateLessThanEquals
+        | F::DateGreaterThan
+        | F::DateGreaterThanEquals => Some(KeyType::Date),
         F::Bool => Some(KeyType::Bool),
         F::IpAddress => Some(KeyType::IpAddress),
         F::ArnEquals | F::ArnLike => Some(KeyType::Arn),
@@ -379,10 +439,16 @@ fn lowercase_prefix(pattern: &str) -> String {
 fn mfa_deny(statement: &Statement, condition: &Condition, out: &mut Out) {
     let operator = condition.operator.value;
     if statement.effect.value == Effect::Deny
-        && condition.key.value.eq_ignore_ascii_case("aws:MultiFactorAuthPresent")
+        && condition
+            .key
+            .value
+            .eq_ignore_ascii_case("aws:MultiFactorAuthPresent")
         && operator.family == F::Bool
         && !operator.if_exists
-        && condition.values.iter().any(|v| v.value.eq_ignore_ascii_case("false"))
+        && condition
+            .values
+            .iter()
+            .any(|v| v.value.eq_ignore_ascii_case("false"))
     {
         out.warning(
             condition.operator.span,

@@ -34,13 +34,14 @@ impl PolicyType {
     /// name principals, identity otherwise.
     pub fn guess(policy: &Policy) -> PolicyType {
         let names_principals = policy.statements.iter().any(|s| s.principal.is_some());
+        // Actions a trust policy grants: assuming the role, and what comes with it.
+        let trust_action = |p: &str| {
+            let p = p.to_ascii_lowercase();
+            p.starts_with("sts:assumerole") || p == "sts:tagsession" || p == "sts:setsourceidentity"
+        };
         let assume_only = !policy.statements.is_empty()
             && policy.statements.iter().all(|s| {
-                !s.action.negated
-                    && s.action
-                        .patterns
-                        .iter()
-                        .all(|p| p.value.to_ascii_lowercase().starts_with("sts:assumerole") || p.value.to_ascii_lowercase() == "sts:tagsession" || p.value.to_ascii_lowercase() == "sts:setsourceidentity")
+                !s.action.negated && s.action.patterns.iter().all(|p| trust_action(&p.value))
             });
         match (names_principals, assume_only) {
             (true, true) => PolicyType::Trust,

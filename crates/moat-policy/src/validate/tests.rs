@@ -24,10 +24,24 @@ fn unknown_actions_get_a_suggestion() {
     let file = SourceFile::new("p.json", text);
     let (policy, _) = crate::document::read_file(&file);
     let found = validate(&policy.unwrap(), PolicyType::Identity, &file);
-    let unknown = found.iter().find(|d| d.code == "policy::unknown-action").unwrap();
-    assert_eq!(unknown.help.as_deref(), Some("did you mean `s3:GetObject`?"));
-    assert!(found.iter().any(|d| d.code == "policy::action-matches-nothing"));
-    assert!(found.iter().any(|d| d.code == "policy::service-not-checked"));
+    let unknown = found
+        .iter()
+        .find(|d| d.code == "policy::unknown-action")
+        .unwrap();
+    assert_eq!(
+        unknown.help.as_deref(),
+        Some("did you mean `s3:GetObject`?")
+    );
+    assert!(
+        found
+            .iter()
+            .any(|d| d.code == "policy::action-matches-nothing")
+    );
+    assert!(
+        found
+            .iter()
+            .any(|d| d.code == "policy::service-not-checked")
+    );
 }
 
 #[test]

@@ -87,9 +87,20 @@ pub fn run(args: Args) -> Outcome {
             crate::diagnostics::print_all(&owned, stderr_color());
             let mut out = String::new();
             for r in &reports {
-                let kind = r.kind.map(|k| format!(" (read as {k})")).unwrap_or_default();
-                let e = r.findings.iter().filter(|d| d.level == Level::Error).count();
-                let w = r.findings.iter().filter(|d| d.level == Level::Warning).count();
+                let kind = r
+                    .kind
+                    .map(|k| format!(" (read as {k})"))
+                    .unwrap_or_default();
+                let e = r
+                    .findings
+                    .iter()
+                    .filter(|d| d.level == Level::Error)
+                    .count();
+                let w = r
+                    .findings
+                    .iter()
+                    .filter(|d| d.level == Level::Warning)
+                    .count();
                 let _ = writeln!(
                     out,
                     "{}{kind}: {}, {}",
