@@ -342,6 +342,21 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
     .into_iter()
     .find_map(best);
 
+    // STS serves AssumeRole (and AssumeRoleWithWebIdentity/SAML aside, which
+    // the identity provider's token authenticates) only to signed requests
+    // from IAM users and roles: never anonymously, never to the root user.
+    if request.action.eq_ignore_ascii_case("sts:AssumeRole") {
+        match &request.principal {
+            Principal::Anonymous => {
+                return implicit("STS refuses unsigned `AssumeRole` requests".into());
+            }
+            Principal::Iam(p) if p.kind == crate::request::IamKind::Root => {
+                return implicit("the root user cannot call `AssumeRole`; only IAM users and roles can".into());
+            }
+            _ => {}
+        }
+    }
+
     if !iam_caller {
         // Anonymous callers and services have no identity policies: only a
         // resource policy naming them (or everyone) can allow.
