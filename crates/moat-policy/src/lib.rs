@@ -9,9 +9,11 @@ pub mod evaluate;
 pub mod matching;
 pub mod public;
 pub mod request;
+pub mod snapshot;
 pub mod statement;
 pub mod values;
 pub mod variables;
+pub mod whocan;
 
 pub use document::{Policy, Statement};
 pub use evaluate::{Decision, Evaluation, NamedPolicy, OrgLevel, PolicyKind, PolicySet, evaluate};
