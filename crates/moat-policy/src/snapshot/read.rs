@@ -327,7 +327,7 @@ impl Reader<'_> {
     }
 
     /// `UserPolicyList` and its kin: `[{PolicyName, PolicyDocument}]`.
-    fn inline(&mut self, entries: &Entries, key: &str, owner: &str) -> Vec<crate::evaluate::NamedPolicy> {
+    fn inline(&mut self, entries: &Entries, key: &str, owner: &str) -> Vec<NamedPolicy> {
         let mut out = Vec::new();
         let Some(list) = self.get(entries, key) else {
             return out;
@@ -343,8 +343,20 @@ impl Reader<'_> {
                 self.error(item.span, format!("inline policy `{name}` has no `PolicyDocument`"));
                 continue;
             };
-            if let Some(policy) = self.document(doc, format!("{owner}/{name}")) {
-                out.push(policy);
+            let full = format!("{owner}/{name}");
+            match self.document(doc, full.clone()) {
+                Some(policy) => out.push(policy),
+                // Unreadable: kept empty, so the principal's answers say
+                // they are incomplete rather than pretend it grants nothing.
+                None => out.push(NamedPolicy {
+                    name: full,
+                    policy: crate::document::Policy {
+                        version: None,
+                        id: None,
+                        statements: Vec::new(),
+                        span: doc.span,
+                    },
+                }),
             }
         }
         out
@@ -539,7 +551,7 @@ impl Reader<'_> {
 }
 
 /// Decodes `%XX` escapes (and `+` as a space when `plus_is_space`).
-fn percent_decode(text: &str, plus_is_space: bool) -> Result<String, String> {
+pub(super) fn percent_decode(text: &str, plus_is_space: bool) -> Result<String, String> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -59,6 +59,8 @@ pub fn phrase(condition: &Condition, holds: bool) -> String {
 
 fn render(key: &str, form: Form) -> String {
     let lower = key.to_ascii_lowercase();
+    // Every request has these keys: "or absent" would say nothing.
+    let always = super::keys::always_present(key);
     match form {
         Form::Present => match lower.as_str() {
             "aws:multifactorauthpresent" => {
@@ -68,7 +70,7 @@ fn render(key: &str, form: Form) -> String {
         },
         Form::Absent => format!("requires no {key} in the request"),
         Form::Match { family, absent_ok, values } => {
-            let or_absent = if absent_ok { format!(", or no {key} at all") } else { String::new() };
+            let or_absent = if absent_ok && !always { format!(", or no {key} at all") } else { String::new() };
             format!("{}{or_absent}", positive(key, &lower, family, &values))
         }
         Form::NotMatch { family, absent_ok, values } => {
@@ -82,10 +84,10 @@ fn render(key: &str, form: Form) -> String {
                     return "requires MFA (aws:MultiFactorAuthPresent = true), or long-term access keys (no aws:MultiFactorAuthPresent)".into();
                 }
                 let text = positive(key, &lower, F::Bool, &[flipped]);
-                let or_absent = if absent_ok { format!(", or no {key} at all") } else { String::new() };
+                let or_absent = if absent_ok && !always { format!(", or no {key} at all") } else { String::new() };
                 return format!("{text}{or_absent}");
             }
-            let or_absent = if absent_ok { format!(", or no {key} at all") } else { String::new() };
+            let or_absent = if absent_ok && !always { format!(", or no {key} at all") } else { String::new() };
             let text = match (lower.as_str(), family) {
                 ("aws:sourcevpce", _) => format!("only when not via VPC endpoint {}", list(&values)),
                 ("aws:sourcevpc", _) => format!("only when not from VPC {}", list(&values)),

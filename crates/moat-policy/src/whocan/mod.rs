@@ -69,6 +69,9 @@ const NOT_IAM: &[&str] = &[
 /// The account id standing for "any other account" in requests.
 pub const OTHER_ACCOUNT: &str = "000000000000";
 
+/// The account id standing for the snapshot's account when it names none.
+pub const UNKNOWN_ACCOUNT: &str = "111111111111";
+
 static BUILTIN: BuiltinKeys = BuiltinKeys;
 
 /// The question: can `action` be performed on `resource`?
@@ -366,7 +369,11 @@ struct Candidate {
 /// Decides who can perform `query.action` on `query.resource`.
 pub fn who_can(query: &Query, inputs: &Inputs) -> WhoCan {
     let snapshot = inputs.snapshot;
-    let resource_account = query.resource_account.clone().or_else(|| snapshot.account.clone());
+    let resource_account = query
+        .resource_account
+        .clone()
+        .or_else(|| snapshot.account.clone())
+        .or_else(|| Some(UNKNOWN_ACCOUNT.to_string()));
     let mut notes = Vec::new();
     let trust;
     let resource_policy = match inputs.resource_policy {
@@ -386,9 +393,10 @@ pub fn who_can(query: &Query, inputs: &Inputs) -> WhoCan {
     let mut query = query.clone();
     query.resource_account = resource_account.clone();
     let candidates = candidates(inputs, resource_policy);
+    let mut stripped = Stripped::default();
     let principals = candidates
         .iter()
-        .map(|c| Analysis::new(c, &query, inputs).run())
+        .map(|c| Analysis::new(c, &query, inputs, &mut stripped).run())
         .collect();
     WhoCan {
         action: query.action.clone(),
@@ -403,7 +411,7 @@ pub fn who_can(query: &Query, inputs: &Inputs) -> WhoCan {
 fn candidates(inputs: &Inputs, resource_policy: Option<&NamedPolicy>) -> Vec<Candidate> {
     let snapshot = inputs.snapshot;
     let partition = snapshot.partition.clone();
-    let account = snapshot.account.clone().unwrap_or_else(|| "111111111111".into());
+    let account = snapshot.account.clone().unwrap_or_else(|| UNKNOWN_ACCOUNT.into());
     let base = |identity: Vec<NamedPolicy>, boundary: Option<NamedPolicy>, scps: bool| PolicySet {
         identity,
         resource: resource_policy.cloned(),
@@ -469,10 +477,8 @@ fn candidates(inputs: &Inputs, resource_policy: Option<&NamedPolicy>) -> Vec<Can
         for (k, v) in &role.tags {
             facts.insert(&format!("aws:PrincipalTag/{k}"), vec![v.clone()], false);
         }
-        let mut notes = missing(&policies.missing, &policies.incomplete);
-        if role.is_service_linked() && !inputs.scps.is_empty() {
-            notes.push("a service-linked role: SCPs do not restrict it".into());
-        }
+        // (A service-linked role is outside SCPs: they are not applied to it.)
+        let notes = missing(&policies.missing, &policies.incomplete);
         out.push(Candidate {
             principal,
             arn: role.arn.clone(),
@@ -653,6 +659,28 @@ fn principal_facts(arn: &str, account: &str, principal_type: &str, organization:
     facts
 }
 
+/// Statements without their conditions, by policy, shared by every
+/// candidate (the snapshot's policies are the same for all who have them).
+#[derive(Default)]
+struct Stripped(std::collections::HashMap<(String, usize), Vec<Statement>>);
+
+impl Stripped {
+    fn of(&mut self, policy: &NamedPolicy) -> &[Statement] {
+        let key = (policy.name.clone(), policy.policy.statements.len());
+        self.0.entry(key).or_insert_with(|| {
+            policy
+                .policy
+                .statements
+                .iter()
+                .map(|s| Statement {
+                    conditions: Vec::new(),
+                    ..s.clone()
+                })
+                .collect()
+        })
+    }
+}
+
 /// A statement of one of the candidate's policies.
 struct Stmt<'a> {
     kind: PolicyKind,
@@ -663,6 +691,10 @@ struct Stmt<'a> {
     group: usize,
     /// Whether its action, resource and principal match (conditions aside).
     could: bool,
+    /// Its `Sid` or `#n`.
+    label: String,
+    /// Its position in its policy.
+    index: usize,
 }
 
 impl Stmt<'_> {
@@ -674,7 +706,7 @@ impl Stmt<'_> {
         self.kind == r.kind
             && self.policy.name == r.policy
             && self.level == r.level.as_deref()
-            && self.statement.label() == r.statement
+            && self.label == r.statement
     }
 
     fn allow(&self) -> bool {
@@ -719,7 +751,7 @@ const MANDATORY: &[PolicyKind] = &[
 const GRANTING: &[PolicyKind] = &[PolicyKind::Identity, PolicyKind::Resource];
 
 impl<'a> Analysis<'a> {
-    fn new(candidate: &'a Candidate, query: &'a Query, inputs: &'a Inputs<'a>) -> Analysis<'a> {
+    fn new(candidate: &'a Candidate, query: &'a Query, inputs: &'a Inputs<'a>, stripped: &mut Stripped) -> Analysis<'a> {
         let iam = matches!(candidate.principal, Principal::Iam(_));
         let bounded = iam && !candidate.policies.boundaries.is_empty();
         let mut analysis = Analysis {
@@ -732,7 +764,7 @@ impl<'a> Analysis<'a> {
         let set = &candidate.policies;
         let mut group = 0;
         let push = |stmts: &mut Vec<Stmt<'a>>, kind, policy: &'a NamedPolicy, level: Option<&'a str>, group: usize| {
-            for statement in &policy.policy.statements {
+            for (index, statement) in policy.policy.statements.iter().enumerate() {
                 stmts.push(Stmt {
                     kind,
                     policy,
@@ -740,6 +772,8 @@ impl<'a> Analysis<'a> {
                     statement,
                     group,
                     could: false,
+                    label: statement.label(),
+                    index,
                 });
             }
         };
@@ -778,11 +812,8 @@ impl<'a> Analysis<'a> {
         }
         let request = analysis.request(&candidate.facts);
         for s in &mut stmts {
-            let stripped = Statement {
-                conditions: Vec::new(),
-                ..s.statement.clone()
-            };
-            s.could = applies(&s.policy.policy, &stripped, &request, bounded).is_some();
+            let bare = &stripped.of(s.policy)[s.index];
+            s.could = applies(&s.policy.policy, bare, &request, bounded).is_some();
         }
         analysis.stmts = stmts;
         analysis
@@ -907,18 +938,25 @@ impl<'a> Analysis<'a> {
     fn run(&self) -> Access {
         let (start, unset) = self.start(true);
         let base = self.evaluate(&start);
-        let mut attempts = vec![self.attempt(&start, None)];
-        for s in self
-            .stmts
-            .iter()
-            .filter(|s| s.could && s.allow() && GRANTING.contains(&s.kind) && !s.statement.conditions.is_empty())
-        {
-            attempts.push(self.attempt(&start, Some(s)));
-        }
         let mut routes: Vec<(Route, Vec<String>)> = Vec::new();
         let mut denied: Option<Evaluation> = None;
         let mut refused: Option<Evaluation> = None;
-        for attempt in attempts {
+        let seeds = self
+            .stmts
+            .iter()
+            .filter(|s| s.could && s.allow() && GRANTING.contains(&s.kind) && !s.statement.conditions.is_empty());
+        for seed in std::iter::once(None).chain(seeds.map(Some)) {
+            // A statement a route already took gives that route again.
+            if let Some(s) = seed
+                && routes.iter().any(|(r, _)| {
+                    r.statements
+                        .iter()
+                        .any(|c| s.is(&c.statement))
+                })
+            {
+                continue;
+            }
+            let attempt = self.attempt(&start, seed);
             match attempt {
                 Attempt::Allowed(evaluation, assign) => {
                     let route = self.route(&evaluation, &assign);
@@ -1057,7 +1095,7 @@ impl<'a> Analysis<'a> {
                     clauses: vec![clause],
                     effect: Effect::Allow,
                     policy: s.policy.name.clone(),
-                    statement: s.statement.label(),
+                    statement: s.label.clone(),
                     met,
                     location: self.locate(&s.policy.name, c.key.span),
                 };
@@ -1102,7 +1140,7 @@ impl<'a> Analysis<'a> {
                 clauses,
                 effect: Effect::Deny,
                 policy: s.policy.name.clone(),
-                statement: s.statement.label(),
+                statement: s.label.clone(),
                 met: false,
                 location: self.locate(&s.policy.name, s.statement.span),
             };
@@ -1162,7 +1200,7 @@ impl<'a> Analysis<'a> {
             let Some(s) = self
                 .stmts
                 .iter()
-                .find(|s| s.policy.name == policy && s.statement.label() == label)
+                .find(|s| s.policy.name == policy && s.label == label)
             else {
                 continue;
             };
@@ -1210,5 +1248,3 @@ fn route_key(route: &Route) -> Vec<String> {
     key
 }
 
-#[cfg(test)]
-mod tests;

@@ -62,7 +62,7 @@ fn principal(out: &mut String, access: &Access) {
     requirements(out, &access.conditions, "    ");
     let by = if access.decision.can() { "by" } else { "decided by" };
     statements(out, &access.statements, by, "    ");
-    if !access.decision.can() {
+    if access.decision == AccessDecision::NotAllowed {
         let _ = writeln!(out, "    {}", access.reason);
     }
     for route in &access.alternatives {
@@ -82,11 +82,12 @@ fn requirements(out: &mut String, requirements: &[Requirement], indent: &str) {
             crate::document::Effect::Allow => "Allow",
             crate::document::Effect::Deny => "Deny",
         };
-        let at = r.location.as_ref().map(|l| format!(", {l}")).unwrap_or_default();
         let _ = writeln!(
             out,
-            "{indent}- {met}{}  ({effect} `{}` of `{}`{at})",
-            r.text, r.statement, r.policy
+            "{indent}- {met}{}  ({effect} `{}`{})",
+            r.text,
+            r.statement,
+            cite(&r.policy, r.location.as_ref())
         );
     }
 }
@@ -95,14 +96,33 @@ fn statements(out: &mut String, statements: &[Cited], label: &str, indent: &str)
     for c in statements {
         let s = &c.statement;
         let level = s.level.as_deref().map(|l| format!(" at `{l}`")).unwrap_or_default();
-        let at = c.location.as_ref().map(|l| format!(" ({l})")).unwrap_or_default();
         let _ = writeln!(
             out,
-            "{indent}{label}: {:?} `{}` of {} `{}`{level}{at}",
+            "{indent}{label}: {:?} `{}` of {}{}{level}",
             s.effect,
             s.statement,
             s.kind.describe(),
-            s.policy
+            cite_policy(&s.policy, c.location.as_ref())
         );
+    }
+}
+
+/// ` of `policy`, file:line:col`, or only `, file:line:col` when the policy
+/// is named after its file.
+fn cite(policy: &str, location: Option<&moat_source::Location>) -> String {
+    match location {
+        Some(l) if l.file == policy => format!(", {l}"),
+        Some(l) => format!(" of `{policy}`, {l}"),
+        None => format!(" of `{policy}`"),
+    }
+}
+
+/// ` `policy` (file:line:col)`, or only ` (file:line:col)` when the policy
+/// is named after its file.
+fn cite_policy(policy: &str, location: Option<&moat_source::Location>) -> String {
+    match location {
+        Some(l) if l.file == policy => format!(" ({l})"),
+        Some(l) => format!(" `{policy}` ({l})"),
+        None => format!(" `{policy}`"),
     }
 }

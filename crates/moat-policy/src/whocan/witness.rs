@@ -65,6 +65,13 @@ impl Assignment {
 
     fn set(&mut self, key: &str, values: Option<Vec<String>>, multivalued: bool) {
         let lower = key.to_ascii_lowercase();
+        let was_present = self.slots.get(&lower).is_some_and(|s| s.values.is_some());
+        // `insert` replaces the key's earlier value; only taking a value
+        // out needs the context rebuilt.
+        if let Some(v) = &values {
+            self.context.insert(key, v.clone(), multivalued);
+        }
+        let rebuild = values.is_none() && was_present;
         self.slots.insert(
             lower,
             Slot {
@@ -74,12 +81,16 @@ impl Assignment {
                 pinned: false,
             },
         );
-        self.rebuild();
+        if rebuild {
+            self.rebuild();
+        }
     }
 
     fn unset(&mut self, key: &str) {
-        self.slots.remove(&key.to_ascii_lowercase());
-        self.rebuild();
+        let removed = self.slots.remove(&key.to_ascii_lowercase());
+        if removed.is_some_and(|s| s.values.is_some()) {
+            self.rebuild();
+        }
     }
 
     fn rebuild(&mut self) {
