@@ -11,6 +11,7 @@ pub mod public;
 pub mod request;
 pub mod snapshot;
 pub mod statement;
+pub mod trust;
 pub mod values;
 pub mod variables;
 pub mod whocan;
