@@ -1,6 +1,8 @@
 //! `moat policy ...`: IAM policy reasoning (docs/policy.md).
 
 mod eval;
+mod trust;
+mod who_can;
 
 use crate::Outcome;
 use crate::format::OutputFormat;
@@ -19,11 +21,20 @@ pub enum Action {
     /// Evaluate requests against policies, as AWS decides them; `--check`
     /// compares with each case's `expected`
     Eval(eval::Args),
+    /// Every principal of an account snapshot (and other accounts, anonymous
+    /// callers, services) that can perform an action on a resource, and under
+    /// which conditions
+    WhoCan(who_can::Args),
+    /// Who can assume a role, and what in its trust policy widens that
+    /// (confused deputy, EC2 pass-role, account root, other accounts, OIDC/SAML)
+    Trust(trust::Args),
 }
 
 pub fn run(args: Args) -> Outcome {
     match args.action {
         Action::Eval(args) => eval::run(args),
+        Action::WhoCan(args) => who_can::run(args),
+        Action::Trust(args) => trust::run(args),
     }
 }
 
