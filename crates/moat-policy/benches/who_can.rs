@@ -52,7 +52,10 @@ fn main() {
     };
     for (action, resource) in [
         ("s3:GetObject", "arn:aws:s3:::acme-reports/reports/q1.csv"),
-        ("s3:DeleteObject", "arn:aws:s3:::acme-reports/home/user-7/notes.txt"),
+        (
+            "s3:DeleteObject",
+            "arn:aws:s3:::acme-reports/home/user-7/notes.txt",
+        ),
         ("s3:ListBucket", "arn:aws:s3:::acme-reports"),
     ] {
         let mut inputs = Inputs::new(&snapshot);

@@ -29,28 +29,29 @@ use crate::evaluate::{NamedPolicy, OrgLevel};
 use crate::matching::action_matches;
 use crate::request::Context;
 use crate::snapshot::{AccountSnapshot, PolicySources};
-use crate::whocan::{self, Access, AccessDecision, Inputs, KeyAvailability, Proof, Query, Scope, WhoCan};
+use crate::whocan::{
+    self, Access, AccessDecision, Inputs, KeyAvailability, Proof, Query, Scope, WhoCan,
+};
 use moat_source::{Location, SourceFile, Span};
 use serde::Serialize;
 
-pub const DOC_EVERYONE: &str =
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-anonymous";
-pub const DOC_NOT_PRINCIPAL: &str =
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html";
-pub const DOC_ACCOUNT: &str =
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-accounts";
+pub const DOC_EVERYONE: &str = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-anonymous";
+pub const DOC_NOT_PRINCIPAL: &str = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html";
+pub const DOC_ACCOUNT: &str = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-accounts";
 pub const DOC_THIRD_PARTY: &str =
     "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_third-party.html";
-pub const DOC_CONFUSED_DEPUTY: &str = "https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html";
-pub const DOC_PASS_ROLE: &str = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html";
+pub const DOC_CONFUSED_DEPUTY: &str =
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html";
+pub const DOC_PASS_ROLE: &str =
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html";
 pub const DOC_EC2_PASS_ROLE: &str =
     "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/permission-to-pass-iam-roles.html";
-pub const DOC_OIDC: &str = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_oidc.html";
-pub const DOC_GITHUB: &str =
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_oidc.html#idp_oidc_Create_GitHub";
-pub const DOC_WIF_KEYS: &str =
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif";
-pub const DOC_SAML: &str = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_saml.html";
+pub const DOC_OIDC: &str =
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_oidc.html";
+pub const DOC_GITHUB: &str = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_oidc.html#idp_oidc_Create_GitHub";
+pub const DOC_WIF_KEYS: &str = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif";
+pub const DOC_SAML: &str =
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_saml.html";
 pub const DOC_COGNITO: &str =
     "https://docs.aws.amazon.com/cognito/latest/developerguide/role-trust-and-permissions.html";
 
@@ -169,17 +170,27 @@ impl TrustReport {
 /// Compute services a role is passed to with `iam:PassRole`: the role is
 /// then used by whatever runs there. (service, launch action, resource).
 const PASSED_TO: &[(&str, &str, &str)] = &[
-    ("ec2.amazonaws.com", "ec2:RunInstances", "arn:{p}:ec2:us-east-1:{a}:instance/*"),
-    ("lambda.amazonaws.com", "lambda:CreateFunction", "arn:{p}:lambda:us-east-1:{a}:function:*"),
+    (
+        "ec2.amazonaws.com",
+        "ec2:RunInstances",
+        "arn:{p}:ec2:us-east-1:{a}:instance/*",
+    ),
+    (
+        "lambda.amazonaws.com",
+        "lambda:CreateFunction",
+        "arn:{p}:lambda:us-east-1:{a}:function:*",
+    ),
 ];
 
 /// Analyzes `trust`, the trust policy of a role.
 pub fn analyze_trust(trust: &NamedPolicy, inputs: &TrustInputs) -> TrustReport {
     let mut notes = Vec::new();
     let role = resolve_role(trust, inputs, &mut notes);
-    let role_account = role.as_deref().and_then(account_of).map(str::to_string).or_else(|| {
-        inputs.snapshot.and_then(|s| s.account.clone())
-    });
+    let role_account = role
+        .as_deref()
+        .and_then(account_of)
+        .map(str::to_string)
+        .or_else(|| inputs.snapshot.and_then(|s| s.account.clone()));
     if role_account.is_none() {
         notes.push(format!(
             "the role's account is not known (give --role ARN or a snapshot): account {} stands for it, and every account named is read as another account",
@@ -193,7 +204,10 @@ pub fn analyze_trust(trust: &NamedPolicy, inputs: &TrustInputs) -> TrustReport {
     };
     let snapshot = inputs.snapshot.unwrap_or(&empty);
     let role_arn = role.clone().unwrap_or_else(|| {
-        format!("arn:aws:iam::{}:role/the-role", role_account.as_deref().unwrap_or(whocan::UNKNOWN_ACCOUNT))
+        format!(
+            "arn:aws:iam::{}:role/the-role",
+            role_account.as_deref().unwrap_or(whocan::UNKNOWN_ACCOUNT)
+        )
     });
     let mut sources = PolicySources::default();
     if let Some(file) = inputs.file {
@@ -223,7 +237,12 @@ pub fn analyze_trust(trust: &NamedPolicy, inputs: &TrustInputs) -> TrustReport {
         }
         ctx.statement(s, &actions, &mut findings);
     }
-    if trust.policy.statements.iter().any(|s| s.effect.value == Effect::Deny) {
+    if trust
+        .policy
+        .statements
+        .iter()
+        .any(|s| s.effect.value == Effect::Deny)
+    {
         notes.push("the policy has Deny statements: findings read its Allow statements; the who-can lists apply the denies".into());
     }
     findings.sort_by_key(|f| f.severity);
@@ -266,13 +285,21 @@ pub fn analyze_trust(trust: &NamedPolicy, inputs: &TrustInputs) -> TrustReport {
 pub fn render(report: &TrustReport, policy: &str) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
-    let role = report.role.as_deref().map(|r| format!(" (role {r})")).unwrap_or_default();
+    let role = report
+        .role
+        .as_deref()
+        .map(|r| format!(" (role {r})"))
+        .unwrap_or_default();
     let _ = writeln!(out, "trust policy {policy}{role}");
     if report.findings.is_empty() {
         let _ = writeln!(out, "\nno findings");
     }
     for f in &report.findings {
-        let at = f.location.as_ref().map(|l| format!(" {l}")).unwrap_or_default();
+        let at = f
+            .location
+            .as_ref()
+            .map(|l| format!(" {l}"))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
             "\n{:<8} {}{at} (statement `{}`)\n    {}\n    see {}",
@@ -309,7 +336,11 @@ pub fn render(report: &TrustReport, policy: &str) -> String {
 }
 
 fn statement_action(s: &Statement, action: &str) -> bool {
-    let any = s.action.patterns.iter().any(|p| action_matches(&p.value, action));
+    let any = s
+        .action
+        .patterns
+        .iter()
+        .any(|p| action_matches(&p.value, action));
     any != s.action.negated
 }
 
@@ -322,7 +353,11 @@ fn account_of(arn: &str) -> Option<&str> {
 }
 
 /// The role: as given, or the one snapshot role whose trust policy this is.
-fn resolve_role(trust: &NamedPolicy, inputs: &TrustInputs, notes: &mut Vec<String>) -> Option<String> {
+fn resolve_role(
+    trust: &NamedPolicy,
+    inputs: &TrustInputs,
+    notes: &mut Vec<String>,
+) -> Option<String> {
     if let Some(role) = inputs.role {
         if let Some(found) = inputs.snapshot.and_then(|s| s.role(role)) {
             return Some(found.arn.clone());
@@ -348,7 +383,9 @@ fn resolve_role(trust: &NamedPolicy, inputs: &TrustInputs, notes: &mut Vec<Strin
         .collect();
     match matching.as_slice() {
         [one] => {
-            notes.push(format!("the snapshot's role with this trust policy is `{one}`"));
+            notes.push(format!(
+                "the snapshot's role with this trust policy is `{one}`"
+            ));
             Some((*one).to_string())
         }
         [] => None,
@@ -427,7 +464,9 @@ impl Ctx<'_> {
                 PrincipalKind::Everyone => self.everyone(s, span, out),
                 PrincipalKind::Aws if value == "*" => self.everyone(s, span, out),
                 PrincipalKind::Aws => self.aws(s, value, span, out),
-                PrincipalKind::Service if actions.contains(&"sts:AssumeRole") => self.service(s, value, span, out),
+                PrincipalKind::Service if actions.contains(&"sts:AssumeRole") => {
+                    self.service(s, value, span, out)
+                }
                 PrincipalKind::Federated => self.federated(s, value, span, actions, out),
                 _ => {}
             }
@@ -447,7 +486,9 @@ impl Ctx<'_> {
         let pinned: Vec<&str> = s
             .conditions
             .iter()
-            .filter(|c| PINNING.iter().any(|k| k.eq_ignore_ascii_case(&c.key.value)) && constrains(c))
+            .filter(|c| {
+                PINNING.iter().any(|k| k.eq_ignore_ascii_case(&c.key.value)) && constrains(c)
+            })
             .map(|c| c.key.value.as_str())
             .collect();
         let (severity, message) = if pinned.is_empty() {
@@ -513,22 +554,36 @@ impl Ctx<'_> {
             (Severity::Low, format!("{what} (with sts:ExternalId)"))
         } else {
             (
-                if is_root { Severity::Medium } else { Severity::Low },
-                format!("{what}; no sts:ExternalId condition: if it is a third party serving several customers, another customer can lead it to use this role"),
+                if is_root {
+                    Severity::Medium
+                } else {
+                    Severity::Low
+                },
+                format!(
+                    "{what}; no sts:ExternalId condition: if it is a third party serving several customers, another customer can lead it to use this role"
+                ),
             )
         };
         out.push(self.finding("cross-account", severity, s, span, message, DOC_THIRD_PARTY));
     }
 
     fn service(&self, s: &Statement, service: &str, span: Span, out: &mut Vec<Finding>) {
-        if let Some((_, launch, resource)) = PASSED_TO.iter().find(|(svc, ..)| svc.eq_ignore_ascii_case(service)) {
+        if let Some((_, launch, resource)) = PASSED_TO
+            .iter()
+            .find(|(svc, ..)| svc.eq_ignore_ascii_case(service))
+        {
             self.pass_role(s, service, launch, resource, span, out);
             return;
         }
         if self.role_arn.contains(":role/aws-service-role/") {
             return;
         }
-        const SOURCE: &[&str] = &["aws:SourceArn", "aws:SourceAccount", "aws:SourceOrgID", "aws:SourceOrgPaths"];
+        const SOURCE: &[&str] = &[
+            "aws:SourceArn",
+            "aws:SourceAccount",
+            "aws:SourceOrgID",
+            "aws:SourceOrgPaths",
+        ];
         let scoped = s
             .conditions
             .iter()
@@ -547,26 +602,48 @@ impl Ctx<'_> {
         }
     }
 
-    fn pass_role(&self, s: &Statement, service: &str, launch: &str, resource: &str, span: Span, out: &mut Vec<Finding>) {
+    fn pass_role(
+        &self,
+        s: &Statement,
+        service: &str,
+        launch: &str,
+        resource: &str,
+        span: Span,
+        out: &mut Vec<Finding>,
+    ) {
         let account = self.role_account.unwrap_or(whocan::UNKNOWN_ACCOUNT);
         let mut message = format!(
             "`{service}` is trusted: any principal that can iam:PassRole this role to {service} and call {launch} runs code with the role's permissions"
         );
-        let doc = if service.starts_with("ec2.") { DOC_EC2_PASS_ROLE } else { DOC_PASS_ROLE };
+        let doc = if service.starts_with("ec2.") {
+            DOC_EC2_PASS_ROLE
+        } else {
+            DOC_PASS_ROLE
+        };
         let mut finding = self.finding("pass-role", Severity::Medium, s, span, String::new(), doc);
         if self.has_snapshot {
             let mut passed = Context::default();
             passed.insert("iam:PassedToService", vec![service.to_string()], false);
             let passers = self.holders("iam:PassRole", passed, false);
-            let resource = resource.replace("{p}", &self.snapshot.partition).replace("{a}", account);
+            let resource = resource
+                .replace("{p}", &self.snapshot.partition)
+                .replace("{a}", account);
             let mut query = Query::new(launch, resource);
-            query.context.insert("aws:RequestedRegion", vec!["us-east-1".into()], false);
+            query
+                .context
+                .insert("aws:RequestedRegion", vec!["us-east-1".into()], false);
             let launchers = whocan::who_can(&query, &self.whocan_inputs(Scope::Account));
             let holders: Vec<Holder> = passers
                 .into_iter()
                 .filter_map(|mut h| {
                     let launcher = launchers.can().find(|a| a.principal == h.principal)?;
-                    h.conditions.extend(launcher.conditions.iter().filter(|c| !c.met).map(|c| c.text.clone()));
+                    h.conditions.extend(
+                        launcher
+                            .conditions
+                            .iter()
+                            .filter(|c| !c.met)
+                            .map(|c| c.text.clone()),
+                    );
                     h.conditions.dedup();
                     if launcher.decision == AccessDecision::AllowedWhen {
                         h.decision = AccessDecision::AllowedWhen;
@@ -596,7 +673,14 @@ impl Ctx<'_> {
         out.push(finding);
     }
 
-    fn federated(&self, s: &Statement, provider: &str, span: Span, actions: &[&str], out: &mut Vec<Finding>) {
+    fn federated(
+        &self,
+        s: &Statement,
+        provider: &str,
+        span: Span,
+        actions: &[&str],
+        out: &mut Vec<Finding>,
+    ) {
         let saml = provider.contains(":saml-provider/");
         if saml {
             if !actions.contains(&"sts:AssumeRoleWithSAML") {
@@ -619,7 +703,9 @@ impl Ctx<'_> {
         if !actions.contains(&"sts:AssumeRoleWithWebIdentity") {
             return;
         }
-        let host = provider.rsplit_once(":oidc-provider/").map_or(provider, |(_, h)| h);
+        let host = provider
+            .rsplit_once(":oidc-provider/")
+            .map_or(provider, |(_, h)| h);
         let github = host.eq_ignore_ascii_case("token.actions.githubusercontent.com");
         let cognito = host.eq_ignore_ascii_case("cognito-identity.amazonaws.com");
         let audience = match host {
@@ -644,7 +730,11 @@ impl Ctx<'_> {
             } else if github {
                 (Severity::Low, "every GitHub Actions token has audience sts.amazonaws.com when issued for the official action; the subject is what limits it".to_string())
             } else {
-                (Severity::High, "a token the provider issues for any client application can be used".to_string())
+                (
+                    Severity::High,
+                    "a token the provider issues for any client application can be used"
+                        .to_string(),
+                )
             };
             out.push(self.finding(
                 "federation-no-audience",
@@ -675,9 +765,15 @@ impl Ctx<'_> {
             .collect();
         if subjects.is_empty() || !subjects.iter().any(|c| constrains(c)) {
             let (severity, why) = if github {
-                (Severity::Critical, "any GitHub Actions workflow, of any repository and any organization, can assume this role")
+                (
+                    Severity::Critical,
+                    "any GitHub Actions workflow, of any repository and any organization, can assume this role",
+                )
             } else {
-                (Severity::Medium, "every user the provider issues a token to (for the audience allowed) can assume this role")
+                (
+                    Severity::Medium,
+                    "every user the provider issues a token to (for the audience allowed) can assume this role",
+                )
             };
             out.push(self.finding(
                 "federation-no-subject",
@@ -703,7 +799,9 @@ impl Ctx<'_> {
         }
         let mut worst: Option<(Severity, String, Span)> = None;
         for v in &c.values {
-            let Some((severity, what)) = github_pattern(&v.value) else { continue };
+            let Some((severity, what)) = github_pattern(&v.value) else {
+                continue;
+            };
             if worst.as_ref().is_none_or(|(w, ..)| severity < *w) {
                 worst = Some((severity, format!("`{}` admits {what}", v.value), v.span));
             }
@@ -740,7 +838,12 @@ impl Ctx<'_> {
 
 fn holder(a: Access) -> Holder {
     Holder {
-        conditions: a.conditions.iter().filter(|c| !c.met).map(|c| c.text.clone()).collect(),
+        conditions: a
+            .conditions
+            .iter()
+            .filter(|c| !c.met)
+            .map(|c| c.text.clone())
+            .collect(),
         principal: a.principal,
         name: a.name,
         kind: a.kind,
@@ -803,13 +906,17 @@ fn github_pattern(pattern: &str) -> Option<(Severity, String)> {
     if wild(repo) {
         return Some((
             Severity::High,
-            format!("every repository of `{owner}` matching `{repo}`, with any branch, environment or pull request"),
+            format!(
+                "every repository of `{owner}` matching `{repo}`, with any branch, environment or pull request"
+            ),
         ));
     }
     if wild(qualifier) || (qualifier.is_empty() && wild(after)) {
         return Some((
             Severity::Low,
-            format!("every branch, tag, environment and pull request of `{owner}/{repo}` matching `{qualifier}`"),
+            format!(
+                "every branch, tag, environment and pull request of `{owner}/{repo}` matching `{qualifier}`"
+            ),
         ));
     }
     None
@@ -822,10 +929,22 @@ mod tests {
     #[test]
     fn github_patterns_by_reach() {
         assert_eq!(github_pattern("*").map(|p| p.0), Some(Severity::Critical));
-        assert_eq!(github_pattern("repo:*").map(|p| p.0), Some(Severity::Critical));
-        assert_eq!(github_pattern("repo:acme*/app:*").map(|p| p.0), Some(Severity::Critical));
-        assert_eq!(github_pattern("repo:acme/*").map(|p| p.0), Some(Severity::High));
-        assert_eq!(github_pattern("repo:acme/app:*").map(|p| p.0), Some(Severity::Low));
+        assert_eq!(
+            github_pattern("repo:*").map(|p| p.0),
+            Some(Severity::Critical)
+        );
+        assert_eq!(
+            github_pattern("repo:acme*/app:*").map(|p| p.0),
+            Some(Severity::Critical)
+        );
+        assert_eq!(
+            github_pattern("repo:acme/*").map(|p| p.0),
+            Some(Severity::High)
+        );
+        assert_eq!(
+            github_pattern("repo:acme/app:*").map(|p| p.0),
+            Some(Severity::Low)
+        );
         assert_eq!(github_pattern("repo:acme/app:ref:refs/heads/main"), None);
         assert_eq!(github_pattern("repo:acme/app:environment:prod"), None);
     }

@@ -10,12 +10,16 @@ mod snapshot_gen;
 use moat_policy::document::read_file;
 use moat_policy::evaluate::{NamedPolicy, OrgLevel};
 use moat_policy::snapshot::{AccountSnapshot, PolicySources, read_snapshot};
-use moat_policy::whocan::{Access, AccessDecision, Inputs, PrincipalClass, Proof, Query, WhoCan, scp_levels, text, who_can};
+use moat_policy::whocan::{
+    Access, AccessDecision, Inputs, PrincipalClass, Proof, Query, WhoCan, scp_levels, text, who_can,
+};
 use moat_source::SourceFile;
 use std::path::Path;
 
 fn fixture(name: &str) -> SourceFile {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/whocan").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/whocan")
+        .join(name);
     SourceFile::new(name, std::fs::read_to_string(path).unwrap())
 }
 
@@ -24,7 +28,10 @@ fn policy(name: &str, sources: &mut PolicySources) -> NamedPolicy {
     let (policy, d) = read_file(&file);
     assert!(d.is_empty(), "{d:?}");
     sources.insert(name, &file);
-    NamedPolicy { name: name.into(), policy: policy.unwrap() }
+    NamedPolicy {
+        name: name.into(),
+        policy: policy.unwrap(),
+    }
 }
 
 struct World {
@@ -40,13 +47,24 @@ fn world() -> World {
     let messages: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
     assert_eq!(
         messages,
-        ["acme-account.json:324:17: warning: managed policy `arn:aws:iam::aws:policy/aws-service-role/AWSSupportServiceRolePolicy` is attached but not in `Policies`; answers for the principals it is attached to are assumed"]
+        [
+            "acme-account.json:324:17: warning: managed policy `arn:aws:iam::aws:policy/aws-service-role/AWSSupportServiceRolePolicy` is attached but not in `Policies`; answers for the principals it is attached to are assumed"
+        ]
     );
     let mut sources = PolicySources::default();
     let bucket = policy("acme-reports-bucket-policy.json", &mut sources);
     let (scps, _) = scp_levels(vec![policy("deny-deletes-scp.json", &mut sources)]);
-    let rcps = vec![OrgLevel { id: "rcp".into(), policies: vec![policy("org-identities-rcp.json", &mut sources)] }];
-    World { snapshot, bucket, scps, rcps, sources }
+    let rcps = vec![OrgLevel {
+        id: "rcp".into(),
+        policies: vec![policy("org-identities-rcp.json", &mut sources)],
+    }];
+    World {
+        snapshot,
+        bucket,
+        scps,
+        rcps,
+        sources,
+    }
 }
 
 fn ask(world: &World, action: &str, resource: &str, with_org: bool) -> WhoCan {
@@ -66,11 +84,25 @@ fn access<'a>(result: &'a WhoCan, name: &str) -> &'a Access {
         .principals
         .iter()
         .find(|a| a.name == name)
-        .unwrap_or_else(|| panic!("no principal `{name}` in {:?}", result.principals.iter().map(|a| &a.name).collect::<Vec<_>>()))
+        .unwrap_or_else(|| {
+            panic!(
+                "no principal `{name}` in {:?}",
+                result
+                    .principals
+                    .iter()
+                    .map(|a| &a.name)
+                    .collect::<Vec<_>>()
+            )
+        })
 }
 
 fn texts(access: &Access) -> Vec<&str> {
-    access.conditions.iter().filter(|c| !c.met).map(|c| c.text.as_str()).collect()
+    access
+        .conditions
+        .iter()
+        .filter(|c| !c.met)
+        .map(|c| c.text.as_str())
+        .collect()
 }
 
 const REPORTS: &str = "arn:aws:s3:::acme-reports/reports/q1.csv";
@@ -80,19 +112,48 @@ fn the_snapshot_is_read_whole() {
     let w = world();
     let s = &w.snapshot;
     assert_eq!(s.account.as_deref(), Some("111122223333"));
-    assert_eq!((s.users.len(), s.groups.len(), s.roles.len(), s.policies.len()), (7, 3, 5, 4));
+    assert_eq!(
+        (
+            s.users.len(),
+            s.groups.len(),
+            s.roles.len(),
+            s.policies.len()
+        ),
+        (7, 3, 5, 4)
+    );
     let dave = s.user("dave").unwrap();
     assert_eq!(dave.boundary.as_ref().unwrap().name, "ContractorBoundary");
     let legacy = s.role("LegacyReportViewer").unwrap();
     // Both URL-encoded documents (trust and inline) were decoded and read.
     assert_eq!(legacy.trust.as_ref().unwrap().policy.statements.len(), 1);
-    assert_eq!(legacy.inline[0].policy.statements[0].label(), "ReadReportsFromIntranet");
+    assert_eq!(
+        legacy.inline[0].policy.statements[0].label(),
+        "ReadReportsFromIntranet"
+    );
     // The default version of AmazonS3FullAccess is v2, not v1.
-    let s3full = s.managed("arn:aws:iam::aws:policy/AmazonS3FullAccess").unwrap();
-    assert_eq!(s3full.document.as_ref().unwrap().policy.statements[0].action.patterns.len(), 2);
+    let s3full = s
+        .managed("arn:aws:iam::aws:policy/AmazonS3FullAccess")
+        .unwrap();
+    assert_eq!(
+        s3full.document.as_ref().unwrap().policy.statements[0]
+            .action
+            .patterns
+            .len(),
+        2
+    );
     let bob = s.user_policies(s.user("bob").unwrap());
-    assert_eq!(bob.identity.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["group/Developers/HomeFolders"]);
-    assert!(s.role("AWSServiceRoleForSupport").unwrap().is_service_linked());
+    assert_eq!(
+        bob.identity
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>(),
+        ["group/Developers/HomeFolders"]
+    );
+    assert!(
+        s.role("AWSServiceRoleForSupport")
+            .unwrap()
+            .is_service_linked()
+    );
 }
 
 #[test]
@@ -101,13 +162,23 @@ fn who_can_read_the_reports() {
     let result = ask(&w, "s3:GetObject", REPORTS, true);
     insta::assert_snapshot!("get_reports", text::render(&result, true));
     // Everyone is subject to the bucket policy's TLS deny.
-    assert_eq!(texts(access(&result, "alice")), ["requires TLS (aws:SecureTransport = true)"]);
+    assert_eq!(
+        texts(access(&result, "alice")),
+        ["requires TLS (aws:SecureTransport = true)"]
+    );
     // erin's tag is a fact of the snapshot: the condition is met.
     let erin = access(&result, "erin");
-    assert!(erin.conditions.iter().any(|c| c.met && c.text == "requires principal tag team=analytics"));
+    assert!(
+        erin.conditions
+            .iter()
+            .any(|c| c.met && c.text == "requires principal tag team=analytics")
+    );
     // The boundary stops dave, although AmazonS3FullAccess allows.
     assert_eq!(access(&result, "dave").decision, AccessDecision::NotAllowed);
-    assert_eq!(access(&result, "dave").reason, "the permissions boundary `ContractorBoundary` does not allow the request");
+    assert_eq!(
+        access(&result, "dave").reason,
+        "the permissions boundary `ContractorBoundary` does not allow the request"
+    );
     // The pipeline only through its endpoint.
     let pipeline = access(&result, "DataPipeline");
     assert_eq!(pipeline.decision, AccessDecision::AllowedWhen);
@@ -118,9 +189,15 @@ fn who_can_read_the_reports() {
     assert_eq!(legacy.proof, Proof::Assumed);
     assert!(legacy.assumptions[0].contains("aws:Referer is written by the caller"));
     // A policy missing from the snapshot makes the answer assumed.
-    assert_eq!(access(&result, "AWSServiceRoleForSupport").proof, Proof::Assumed);
+    assert_eq!(
+        access(&result, "AWSServiceRoleForSupport").proof,
+        Proof::Assumed
+    );
     // The RCP lets no one outside the organization in.
-    assert_eq!(access(&result, "anonymous").decision, AccessDecision::Denied);
+    assert_eq!(
+        access(&result, "anonymous").decision,
+        AccessDecision::Denied
+    );
 }
 
 #[test]
@@ -135,9 +212,15 @@ fn who_can_delete_the_reports() {
     assert_eq!(carol.decision, AccessDecision::AllowedWhen);
     assert_eq!(
         texts(carol),
-        ["requires MFA (aws:MultiFactorAuthPresent = true)", "requires TLS (aws:SecureTransport = true)"]
+        [
+            "requires MFA (aws:MultiFactorAuthPresent = true)",
+            "requires TLS (aws:SecureTransport = true)"
+        ]
     );
-    assert_eq!(carol.context.get("aws:MultiFactorAuthPresent").unwrap(), &["true"]);
+    assert_eq!(
+        carol.context.get("aws:MultiFactorAuthPresent").unwrap(),
+        &["true"]
+    );
     // With it: only BreakGlass (and no one else, root included).
     let result = ask(&w, "s3:DeleteObject", REPORTS, true);
     insta::assert_snapshot!("delete_reports_with_scp", text::render(&result, false));
@@ -154,18 +237,33 @@ fn prefixes_partners_services_and_the_public() {
     let bob = access(&list, "bob");
     assert_eq!(texts(bob)[0], "only for prefix home/bob/*");
     assert_eq!(bob.proof, Proof::Assumed, "a policy variable decides");
-    assert_eq!(bob.conditions[0].clauses[0].values, ["home/${aws:username}/*"]);
+    assert_eq!(
+        bob.conditions[0].clauses[0].values,
+        ["home/${aws:username}/*"]
+    );
 
-    let shared = ask(&w, "s3:GetObject", "arn:aws:s3:::acme-reports/shared/q1.csv", false);
+    let shared = ask(
+        &w,
+        "s3:GetObject",
+        "arn:aws:s3:::acme-reports/shared/q1.csv",
+        false,
+    );
     insta::assert_snapshot!("get_shared_without_org", text::render(&shared, false));
     let partner = access(&shared, "arn:aws:iam::444455556666:root");
     assert_eq!(partner.kind, PrincipalClass::ExternalPrincipal);
     assert_eq!(partner.proof, Proof::Assumed);
     assert!(texts(partner).contains(&"only for principals of organization o-acme1234"));
     // Without --org-id, the snapshot's own principals are in the organization only if...
-    assert!(texts(access(&shared, "alice")).contains(&"only for principals of organization o-acme1234"));
+    assert!(
+        texts(access(&shared, "alice")).contains(&"only for principals of organization o-acme1234")
+    );
 
-    let logs = ask(&w, "s3:PutObject", "arn:aws:s3:::acme-reports/logs/2024/01/01.log", true);
+    let logs = ask(
+        &w,
+        "s3:PutObject",
+        "arn:aws:s3:::acme-reports/logs/2024/01/01.log",
+        true,
+    );
     let delivery = access(&logs, "logging.s3.amazonaws.com");
     assert_eq!(delivery.kind, PrincipalClass::Service);
     assert_eq!(texts(delivery)[0], "only on behalf of account 111122223333");
@@ -174,16 +272,28 @@ fn prefixes_partners_services_and_the_public() {
     // right Referer: assumed, since anyone can.
     let mut inputs = Inputs::new(&w.snapshot);
     inputs.resource_policy = Some(&w.bucket);
-    let public = who_can(&Query::new("s3:GetObject", "arn:aws:s3:::acme-reports/public/index.html"), &inputs);
+    let public = who_can(
+        &Query::new(
+            "s3:GetObject",
+            "arn:aws:s3:::acme-reports/public/index.html",
+        ),
+        &inputs,
+    );
     let anonymous = access(&public, "anonymous");
     assert_eq!(anonymous.decision, AccessDecision::AllowedWhen);
     assert_eq!(anonymous.proof, Proof::Assumed);
-    assert_eq!(texts(anonymous)[0], "requires aws:Referer like https://www.acme.example/*");
+    assert_eq!(
+        texts(anonymous)[0],
+        "requires aws:Referer like https://www.acme.example/*"
+    );
     // dave reads the public prefix through his boundary, with no Referer.
     let dave = access(&public, "dave");
     assert_eq!(texts(dave), ["requires TLS (aws:SecureTransport = true)"]);
     assert_eq!(dave.proof, Proof::Proved);
-    assert!(!dave.alternatives.is_empty(), "the Referer route is listed as an alternative");
+    assert!(
+        !dave.alternatives.is_empty(),
+        "the Referer route is listed as an alternative"
+    );
 }
 
 #[test]
@@ -198,18 +308,28 @@ fn keys_the_service_never_sets_are_absent() {
              "Condition": {"StringNotEquals": {"s3:x-amz-server-side-encryption": "aws:kms"}}}]}"#,
     );
     assert!(d.is_empty());
-    let bucket = NamedPolicy { name: "bucket.json".into(), policy: policy.unwrap() };
+    let bucket = NamedPolicy {
+        name: "bucket.json".into(),
+        policy: policy.unwrap(),
+    };
     let mut inputs = Inputs::new(&w.snapshot);
     inputs.resource_policy = Some(&bucket);
     let get = who_can(&Query::new("s3:GetObject", REPORTS), &inputs);
     let alice = access(&get, "alice");
     assert_eq!(alice.decision, AccessDecision::Denied);
     assert_eq!(alice.proof, Proof::Assumed);
-    assert!(alice.assumptions[0].starts_with("s3:x-amz-server-side-encryption treated as absent"), "{:?}", alice.assumptions);
+    assert!(
+        alice.assumptions[0].starts_with("s3:x-amz-server-side-encryption treated as absent"),
+        "{:?}",
+        alice.assumptions
+    );
     // PutObject has the header: allowed when it is aws:kms.
     let put = who_can(&Query::new("s3:PutObject", REPORTS), &inputs);
     let alice = access(&put, "alice");
-    assert_eq!(texts(alice), ["requires s3:x-amz-server-side-encryption = aws:kms"]);
+    assert_eq!(
+        texts(alice),
+        ["requires s3:x-amz-server-side-encryption = aws:kms"]
+    );
     assert_eq!(alice.proof, Proof::Proved);
 }
 
@@ -227,11 +347,17 @@ fn json_names_every_field() {
     assert_eq!(breakglass["decision"], "allowed-when");
     assert_eq!(breakglass["proof"], "proved");
     assert_eq!(breakglass["kind"], "role");
-    assert_eq!(breakglass["conditions"][0]["clauses"][0]["key"], "aws:SecureTransport");
+    assert_eq!(
+        breakglass["conditions"][0]["clauses"][0]["key"],
+        "aws:SecureTransport"
+    );
     assert_eq!(breakglass["conditions"][0]["clauses"][0]["holds"], false);
     assert_eq!(breakglass["conditions"][0]["effect"], "Deny");
     assert_eq!(breakglass["statements"][1]["policy"], "AdministratorAccess");
-    assert_eq!(breakglass["statements"][1]["location"]["file"], "acme-account.json");
+    assert_eq!(
+        breakglass["statements"][1]["location"]["file"],
+        "acme-account.json"
+    );
 }
 
 #[test]
@@ -250,10 +376,18 @@ fn a_broken_snapshot_is_reported_and_read_on() {
     let (snapshot, diagnostics) = read_snapshot(&SourceFile::new("broken.json", text));
     let shown: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
     insta::assert_snapshot!("broken_snapshot", shown.join("\n"));
-    assert_eq!(snapshot.users.len(), 2, "the user without a name is left out, the others read");
+    assert_eq!(
+        snapshot.users.len(),
+        2,
+        "the user without a name is left out, the others read"
+    );
     assert_eq!(snapshot.incomplete, ["user/ok/p", "user/enc/q"]);
     let enc = snapshot.user_policies(snapshot.user("enc").unwrap());
-    assert_eq!(enc.incomplete, ["user/enc/q"], "an unreadable policy makes its principal's answers assumed");
+    assert_eq!(
+        enc.incomplete,
+        ["user/enc/q"],
+        "an unreadable policy makes its principal's answers assumed"
+    );
 }
 
 #[test]
@@ -263,7 +397,10 @@ fn a_thousand_principals() {
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
     assert_eq!(snapshot.users.len() + snapshot.roles.len(), 1000);
     let (bucket, _) = moat_policy::document::read("bucket.json", snapshot_gen::BUCKET_POLICY);
-    let bucket = NamedPolicy { name: "bucket.json".into(), policy: bucket.unwrap() };
+    let bucket = NamedPolicy {
+        name: "bucket.json".into(),
+        policy: bucket.unwrap(),
+    };
     let mut inputs = Inputs::new(&snapshot);
     inputs.resource_policy = Some(&bucket);
     let result = who_can(&Query::new("s3:GetObject", REPORTS), &inputs);
@@ -273,7 +410,54 @@ fn a_thousand_principals() {
     assert!(can > 100 && can < 1000, "{can}");
     // Every answer that can is backed by statements, and says why when assumed.
     for a in result.can() {
-        assert!(!a.statements.is_empty() || a.kind == PrincipalClass::Root, "{}", a.name);
-        assert_eq!(a.proof == Proof::Assumed, !a.assumptions.is_empty(), "{}", a.name);
+        assert!(
+            !a.statements.is_empty() || a.kind == PrincipalClass::Root,
+            "{}",
+            a.name
+        );
+        assert_eq!(
+            a.proof == Proof::Assumed,
+            !a.assumptions.is_empty(),
+            "{}",
+            a.name
+        );
     }
+}
+
+#[test]
+fn a_bucket_policy_naming_a_role_grants_its_sessions() {
+    let w = world();
+    let (policy, d) = moat_policy::document::read(
+        "bucket.json",
+        r#"{"Version": "2012-10-17", "Statement": [
+            {"Sid": "DeployerReadsSite", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/GitHubDeploy"},
+             "Action": "s3:GetObject", "Resource": "arn:aws:s3:::acme-reports/site/*"}]}"#,
+    );
+    assert!(d.is_empty());
+    let bucket = NamedPolicy {
+        name: "bucket.json".into(),
+        policy: policy.unwrap(),
+    };
+    let mut inputs = Inputs::new(&w.snapshot);
+    inputs.resource_policy = Some(&bucket);
+    let result = who_can(
+        &Query::new("s3:GetObject", "arn:aws:s3:::acme-reports/site/index.html"),
+        &inputs,
+    );
+    let deployer = access(&result, "GitHubDeploy");
+    assert_eq!(deployer.decision, AccessDecision::Allowed);
+    assert_eq!(
+        deployer.principal,
+        "arn:aws:iam::111122223333:role/GitHubDeploy"
+    );
+    assert_eq!(
+        deployer.statements[0].statement.statement,
+        "DeployerReadsSite"
+    );
+    let roles: Vec<&str> = result
+        .can()
+        .filter(|a| a.kind == PrincipalClass::Role)
+        .map(|a| a.name.as_str())
+        .collect();
+    assert_eq!(roles, ["DataPipeline", "BreakGlass", "GitHubDeploy"]);
 }

@@ -14,7 +14,10 @@ struct Rng(u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         self.0 >> 33
     }
 
@@ -59,8 +62,13 @@ fn statement(rng: &mut Rng, sid: &str) -> String {
 }
 
 fn document(rng: &mut Rng, statements: u64) -> String {
-    let body: Vec<String> = (0..statements).map(|i| statement(rng, &format!("S{i}"))).collect();
-    format!(r#"{{"Version": "2012-10-17", "Statement": [{}]}}"#, body.join(", "))
+    let body: Vec<String> = (0..statements)
+        .map(|i| statement(rng, &format!("S{i}")))
+        .collect();
+    format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{}]}}"#,
+        body.join(", ")
+    )
 }
 
 fn tags(rng: &mut Rng) -> String {
@@ -92,7 +100,10 @@ pub fn generate(principals: usize) -> String {
             })
             .collect();
         let inline = if rng.below(3) == 0 {
-            format!(r#"[{{"PolicyName": "inline", "PolicyDocument": {}}}]"#, { let n = 1 + rng.below(3); document(&mut rng, n) })
+            format!(r#"[{{"PolicyName": "inline", "PolicyDocument": {}}}]"#, {
+                let n = 1 + rng.below(3);
+                document(&mut rng, n)
+            })
         } else {
             "[]".into()
         };
@@ -115,7 +126,10 @@ pub fn generate(principals: usize) -> String {
     out.push_str("],\n\"GroupDetailList\": [\n");
     for g in 0..groups {
         let p = rng.below(managed);
-        let inline = { let n = 1 + rng.below(2); document(&mut rng, n) };
+        let inline = {
+            let n = 1 + rng.below(2);
+            document(&mut rng, n)
+        };
         let _ = write!(
             out,
             r#"{{"Path": "/", "GroupName": "group-{g}", "GroupId": "AGPA{g:016}", "Arn": "arn:aws:iam::{ACCOUNT}:group/group-{g}", "CreateDate": "2024-01-01T00:00:00+00:00", "GroupPolicyList": [{{"PolicyName": "group-inline", "PolicyDocument": {inline}}}], "AttachedManagedPolicies": [{{"PolicyName": "managed-{p}", "PolicyArn": "arn:aws:iam::{ACCOUNT}:policy/managed-{p}"}}]}}"#
@@ -134,10 +148,15 @@ pub fn generate(principals: usize) -> String {
                 r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {{"Federated": "arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"}}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {{"StringLike": {{"token.actions.githubusercontent.com:sub": "repo:acme/app-{r}:*"}}}}}}]}}"#
             ),
         };
-        let inline = { let n = 1 + rng.below(4); document(&mut rng, n) };
+        let inline = {
+            let n = 1 + rng.below(4);
+            document(&mut rng, n)
+        };
         let attached = if rng.below(2) == 0 {
             let p = rng.below(managed);
-            format!(r#"{{"PolicyName": "managed-{p}", "PolicyArn": "arn:aws:iam::{ACCOUNT}:policy/managed-{p}"}}"#)
+            format!(
+                r#"{{"PolicyName": "managed-{p}", "PolicyArn": "arn:aws:iam::{ACCOUNT}:policy/managed-{p}"}}"#
+            )
         } else {
             String::new()
         };
@@ -154,7 +173,10 @@ pub fn generate(principals: usize) -> String {
             // The boundary: S3 reads and writes only.
             r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:Get*", "s3:List*", "s3:PutObject"], "Resource": "*"}]}"#.to_string()
         } else {
-            { let n = 1 + rng.below(5); document(&mut rng, n) }
+            {
+                let n = 1 + rng.below(5);
+                document(&mut rng, n)
+            }
         };
         let _ = write!(
             out,

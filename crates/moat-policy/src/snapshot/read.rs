@@ -64,7 +64,10 @@ impl Reader<'_> {
         match &node.value {
             NodeValue::Map(entries) => Some(entries),
             _ => {
-                self.error(node.span, format!("{what} must be a JSON object, not {}", node.describe()));
+                self.error(
+                    node.span,
+                    format!("{what} must be a JSON object, not {}", node.describe()),
+                );
                 None
             }
         }
@@ -75,7 +78,10 @@ impl Reader<'_> {
             NodeValue::Seq(items) => items,
             NodeValue::Null => &[],
             _ => {
-                self.error(node.span, format!("`{what}` must be a list, not {}", node.describe()));
+                self.error(
+                    node.span,
+                    format!("`{what}` must be a list, not {}", node.describe()),
+                );
                 &[]
             }
         }
@@ -91,13 +97,22 @@ impl Reader<'_> {
     fn text(&mut self, node: &Node, what: &str) -> Option<String> {
         let text = node.scalar_text(self.file).map(|t| t.into_owned());
         if text.is_none() {
-            self.error(node.span, format!("`{what}` must be a string, not {}", node.describe()));
+            self.error(
+                node.span,
+                format!("`{what}` must be a string, not {}", node.describe()),
+            );
         }
         text
     }
 
     /// A required string field of an entry.
-    fn required(&mut self, entries: &Entries, owner: &Node, key: &str, what: &str) -> Option<String> {
+    fn required(
+        &mut self,
+        entries: &Entries,
+        owner: &Node,
+        key: &str,
+        what: &str,
+    ) -> Option<String> {
         match self.get(entries, key) {
             Some(node) => self.text(node, key),
             None => {
@@ -238,7 +253,10 @@ impl Reader<'_> {
         let trust = match self.get(entries, "AssumeRolePolicyDocument") {
             Some(doc) => self.document(doc, format!("role/{name} trust policy")),
             None => {
-                self.error(node.span, format!("role `{name}` has no `AssumeRolePolicyDocument`"));
+                self.error(
+                    node.span,
+                    format!("role `{name}` has no `AssumeRolePolicyDocument`"),
+                );
                 None
             }
         };
@@ -294,7 +312,10 @@ impl Reader<'_> {
                         ..
                     }) => *b,
                     Some(other) => {
-                        self.error(other.span, "`IsDefaultVersion` must be true or false".into());
+                        self.error(
+                            other.span,
+                            "`IsDefaultVersion` must be true or false".into(),
+                        );
                         false
                     }
                     None => {
@@ -308,7 +329,10 @@ impl Reader<'_> {
                 found = true;
                 match self.get(version, "Document") {
                     Some(doc) => document = self.document(doc, shown.clone()),
-                    None => self.error(item.span, format!("the default version of `{name}` has no `Document`")),
+                    None => self.error(
+                        item.span,
+                        format!("the default version of `{name}` has no `Document`"),
+                    ),
                 }
             }
         }
@@ -340,7 +364,10 @@ impl Reader<'_> {
                 continue;
             };
             let Some(doc) = self.get(fields, "PolicyDocument") else {
-                self.error(item.span, format!("inline policy `{name}` has no `PolicyDocument`"));
+                self.error(
+                    item.span,
+                    format!("inline policy `{name}` has no `PolicyDocument`"),
+                );
                 continue;
             };
             let full = format!("{owner}/{name}");
@@ -389,7 +416,12 @@ impl Reader<'_> {
     fn boundary(&mut self, entries: &Entries) -> Option<Attachment> {
         let node = self.get(entries, "PermissionsBoundary")?;
         let fields = self.map(node, "`PermissionsBoundary`")?;
-        let arn = self.required(fields, node, "PermissionsBoundaryArn", "`PermissionsBoundary`")?;
+        let arn = self.required(
+            fields,
+            node,
+            "PermissionsBoundaryArn",
+            "`PermissionsBoundary`",
+        )?;
         let name = arn.rsplit('/').next().unwrap_or(&arn).to_string();
         Some(Attachment {
             name,
@@ -429,7 +461,10 @@ impl Reader<'_> {
             _ => {
                 self.error(
                     node.span,
-                    format!("policy `{name}` must be a JSON object or a URL-encoded string, not {}", node.describe()),
+                    format!(
+                        "policy `{name}` must be a JSON object or a URL-encoded string, not {}",
+                        node.describe()
+                    ),
                 );
                 return None;
             }
@@ -437,7 +472,10 @@ impl Reader<'_> {
         if self.error_count() > before && !self.snapshot.incomplete.contains(&name) {
             self.snapshot.incomplete.push(name.clone());
         }
-        Some(NamedPolicy { name, policy: policy? })
+        Some(NamedPolicy {
+            name,
+            policy: policy?,
+        })
     }
 
     fn error_count(&self) -> usize {
@@ -459,7 +497,9 @@ impl Reader<'_> {
             let decoded = match decoded {
                 Ok(decoded) => decoded,
                 Err(message) => {
-                    last_error = Some(Diagnostic::error("snapshot::encoding", message).at(self.file, node.span));
+                    last_error = Some(
+                        Diagnostic::error("snapshot::encoding", message).at(self.file, node.span),
+                    );
                     continue;
                 }
             };
@@ -521,7 +561,11 @@ impl Reader<'_> {
                     .flat_map(|r| r.attached.iter().chain(r.boundary.iter())),
             );
         for a in attachments {
-            if !known(&a.arn) && !problems.iter().any(|(arn, _): &(String, Span)| *arn == a.arn) {
+            if !known(&a.arn)
+                && !problems
+                    .iter()
+                    .any(|(arn, _): &(String, Span)| *arn == a.arn)
+            {
                 problems.push((a.arn.clone(), a.span));
             }
         }
@@ -581,5 +625,6 @@ pub(super) fn percent_decode(text: &str, plus_is_space: bool) -> Result<String, 
             }
         }
     }
-    String::from_utf8(out).map_err(|_| "the URL-decoded policy document is not valid UTF-8".to_string())
+    String::from_utf8(out)
+        .map_err(|_| "the URL-decoded policy document is not valid UTF-8".to_string())
 }

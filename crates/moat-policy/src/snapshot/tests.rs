@@ -5,7 +5,10 @@ use moat_source::SourceFile;
 
 #[test]
 fn url_encoding_is_decoded() {
-    assert_eq!(percent_decode("%7B%22a%22%3A%201%7D", false).unwrap(), r#"{"a": 1}"#);
+    assert_eq!(
+        percent_decode("%7B%22a%22%3A%201%7D", false).unwrap(),
+        r#"{"a": 1}"#
+    );
     // A `%` that starts no escape is kept, and `+` is a plus unless asked.
     assert_eq!(percent_decode("100%+x", false).unwrap(), "100%+x");
     assert_eq!(percent_decode("a+b", true).unwrap(), "a b");
@@ -25,7 +28,14 @@ fn plus_as_space_is_tried_when_the_text_does_not_parse_otherwise() {
 
 #[test]
 fn not_an_authorization_details_file() {
-    let (_, diagnostics) = read_snapshot(&SourceFile::new("s.json", r#"{"Version": "2012-10-17"}"#));
+    let (_, diagnostics) =
+        read_snapshot(&SourceFile::new("s.json", r#"{"Version": "2012-10-17"}"#));
     let shown: Vec<String> = diagnostics.iter().map(|d| d.message.clone()).collect();
-    assert!(shown.iter().any(|m| m.contains("this is not the output of `aws iam get-account-authorization-details`")), "{shown:?}");
+    assert!(
+        shown
+            .iter()
+            .any(|m| m
+                .contains("this is not the output of `aws iam get-account-authorization-details`")),
+        "{shown:?}"
+    );
 }

@@ -10,9 +10,17 @@ use crate::document::{Condition, OperatorFamily as F, SetQualifier};
 /// What must be true of one key, after negation is folded in.
 enum Form<'c> {
     /// The key matches one of the values (`absent_ok`: or is absent).
-    Match { family: F, absent_ok: bool, values: Vec<&'c str> },
+    Match {
+        family: F,
+        absent_ok: bool,
+        values: Vec<&'c str>,
+    },
     /// The key matches none of the values (`absent_ok`: or is absent).
-    NotMatch { family: F, absent_ok: bool, values: Vec<&'c str> },
+    NotMatch {
+        family: F,
+        absent_ok: bool,
+        values: Vec<&'c str>,
+    },
     Present,
     Absent,
 }
@@ -29,7 +37,7 @@ pub fn phrase(condition: &Condition, holds: bool) -> String {
             SetQualifier::ForAllValues => "every value of",
         };
         let op = symbol(operator.family.positive());
-        let negated = operator.family.is_negated() != !holds;
+        let negated = operator.family.is_negated() == holds;
         let not = if negated { "not " } else { "" };
         let absent = match (qualifier, holds, operator.if_exists) {
             (SetQualifier::ForAllValues, true, _) | (SetQualifier::ForAnyValue, true, true) => {
@@ -42,17 +50,37 @@ pub fn phrase(condition: &Condition, holds: bool) -> String {
     let family = operator.family;
     let form = if family == F::Null {
         let wants_absent = values.iter().any(|v| v.eq_ignore_ascii_case("true"));
-        if wants_absent == holds { Form::Absent } else { Form::Present }
+        if wants_absent == holds {
+            Form::Absent
+        } else {
+            Form::Present
+        }
     } else if family.is_negated() {
         if holds {
-            Form::NotMatch { family: family.positive(), absent_ok: true, values }
+            Form::NotMatch {
+                family: family.positive(),
+                absent_ok: true,
+                values,
+            }
         } else {
-            Form::Match { family: family.positive(), absent_ok: false, values }
+            Form::Match {
+                family: family.positive(),
+                absent_ok: false,
+                values,
+            }
         }
     } else if holds {
-        Form::Match { family, absent_ok: operator.if_exists, values }
+        Form::Match {
+            family,
+            absent_ok: operator.if_exists,
+            values,
+        }
     } else {
-        Form::NotMatch { family, absent_ok: !operator.if_exists, values }
+        Form::NotMatch {
+            family,
+            absent_ok: !operator.if_exists,
+            values,
+        }
     };
     render(key, form)
 }
@@ -69,14 +97,30 @@ fn render(key: &str, form: Form) -> String {
             _ => format!("requires {key} to be present"),
         },
         Form::Absent => format!("requires no {key} in the request"),
-        Form::Match { family, absent_ok, values } => {
-            let or_absent = if absent_ok && !always { format!(", or no {key} at all") } else { String::new() };
+        Form::Match {
+            family,
+            absent_ok,
+            values,
+        } => {
+            let or_absent = if absent_ok && !always {
+                format!(", or no {key} at all")
+            } else {
+                String::new()
+            };
             format!("{}{or_absent}", positive(key, &lower, family, &values))
         }
-        Form::NotMatch { family, absent_ok, values } => {
+        Form::NotMatch {
+            family,
+            absent_ok,
+            values,
+        } => {
             // A boolean that is always present and not `v` is `!v`.
             if family == F::Bool && values.len() == 1 {
-                let flipped = if values[0].eq_ignore_ascii_case("true") { "false" } else { "true" };
+                let flipped = if values[0].eq_ignore_ascii_case("true") {
+                    "false"
+                } else {
+                    "true"
+                };
                 if lower == "aws:securetransport" {
                     return positive(key, &lower, F::Bool, &[flipped]);
                 }
@@ -84,12 +128,22 @@ fn render(key: &str, form: Form) -> String {
                     return "requires MFA (aws:MultiFactorAuthPresent = true), or long-term access keys (no aws:MultiFactorAuthPresent)".into();
                 }
                 let text = positive(key, &lower, F::Bool, &[flipped]);
-                let or_absent = if absent_ok && !always { format!(", or no {key} at all") } else { String::new() };
+                let or_absent = if absent_ok && !always {
+                    format!(", or no {key} at all")
+                } else {
+                    String::new()
+                };
                 return format!("{text}{or_absent}");
             }
-            let or_absent = if absent_ok && !always { format!(", or no {key} at all") } else { String::new() };
+            let or_absent = if absent_ok && !always {
+                format!(", or no {key} at all")
+            } else {
+                String::new()
+            };
             let text = match (lower.as_str(), family) {
-                ("aws:sourcevpce", _) => format!("only when not via VPC endpoint {}", list(&values)),
+                ("aws:sourcevpce", _) => {
+                    format!("only when not via VPC endpoint {}", list(&values))
+                }
                 ("aws:sourcevpc", _) => format!("only when not from VPC {}", list(&values)),
                 ("aws:sourceip", F::IpAddress) => format!("only from outside {}", list(&values)),
                 ("aws:currenttime" | "aws:epochtime", _) if is_date_order(family) => {
@@ -119,11 +173,15 @@ fn positive(key: &str, lower: &str, family: F, values: &[&str]) -> String {
         return format!("requires object tag {name}={v}");
     }
     match (lower, family) {
-        ("aws:securetransport", F::Bool) if values.iter().all(|v| v.eq_ignore_ascii_case("true")) => {
+        ("aws:securetransport", F::Bool)
+            if values.iter().all(|v| v.eq_ignore_ascii_case("true")) =>
+        {
             "requires TLS (aws:SecureTransport = true)".into()
         }
         ("aws:securetransport", F::Bool) => "only without TLS (aws:SecureTransport = false)".into(),
-        ("aws:multifactorauthpresent", F::Bool) if values.iter().all(|v| v.eq_ignore_ascii_case("true")) => {
+        ("aws:multifactorauthpresent", F::Bool)
+            if values.iter().all(|v| v.eq_ignore_ascii_case("true")) =>
+        {
             "requires MFA (aws:MultiFactorAuthPresent = true)".into()
         }
         ("aws:sourcevpce", _) => format!("only via VPC endpoint {v}"),
@@ -142,13 +200,19 @@ fn positive(key: &str, lower: &str, family: F, values: &[&str]) -> String {
 }
 
 fn is_date_order(f: F) -> bool {
-    matches!(f, F::DateLessThan | F::DateLessThanEquals | F::DateGreaterThan | F::DateGreaterThanEquals)
+    matches!(
+        f,
+        F::DateLessThan | F::DateLessThanEquals | F::DateGreaterThan | F::DateGreaterThanEquals
+    )
 }
 
 fn is_numeric_order(f: F) -> bool {
     matches!(
         f,
-        F::NumericLessThan | F::NumericLessThanEquals | F::NumericGreaterThan | F::NumericGreaterThanEquals
+        F::NumericLessThan
+            | F::NumericLessThanEquals
+            | F::NumericGreaterThan
+            | F::NumericGreaterThanEquals
     )
 }
 
@@ -164,7 +228,12 @@ fn date_opposite(f: F) -> F {
 
 fn symbol(family: F) -> &'static str {
     match family {
-        F::StringEquals | F::ArnEquals | F::BinaryEquals | F::Bool | F::NumericEquals | F::DateEquals => "=",
+        F::StringEquals
+        | F::ArnEquals
+        | F::BinaryEquals
+        | F::Bool
+        | F::NumericEquals
+        | F::DateEquals => "=",
         F::StringEqualsIgnoreCase => "= (any case)",
         F::StringLike | F::ArnLike => "like",
         F::NumericLessThan => "<",
@@ -205,9 +274,15 @@ mod tests {
     #[test]
     fn allows_and_denies_read_as_requirements() {
         let mfa = first(r#"{"Bool": {"aws:MultiFactorAuthPresent": "true"}}"#);
-        assert_eq!(phrase(&mfa, true), "requires MFA (aws:MultiFactorAuthPresent = true)");
+        assert_eq!(
+            phrase(&mfa, true),
+            "requires MFA (aws:MultiFactorAuthPresent = true)"
+        );
         let tls = first(r#"{"Bool": {"aws:SecureTransport": "false"}}"#);
-        assert_eq!(phrase(&tls, false), "requires TLS (aws:SecureTransport = true)");
+        assert_eq!(
+            phrase(&tls, false),
+            "requires TLS (aws:SecureTransport = true)"
+        );
         let vpce = first(r#"{"StringNotEquals": {"aws:SourceVpce": "vpce-123"}}"#);
         assert_eq!(phrase(&vpce, false), "only via VPC endpoint vpce-123");
         let prefix = first(r#"{"StringLike": {"s3:prefix": ["home/alice/*"]}}"#);
@@ -217,11 +292,20 @@ mod tests {
         let mfa_deny = first(r#"{"Bool": {"aws:MultiFactorAuthPresent": "false"}}"#);
         assert!(phrase(&mfa_deny, false).contains("long-term access keys"));
         let if_exists = first(r#"{"StringEqualsIfExists": {"aws:SourceVpce": "vpce-1"}}"#);
-        assert_eq!(phrase(&if_exists, true), "only via VPC endpoint vpce-1, or no aws:SourceVpce at all");
+        assert_eq!(
+            phrase(&if_exists, true),
+            "only via VPC endpoint vpce-1, or no aws:SourceVpce at all"
+        );
         let null = first(r#"{"Null": {"s3:x-amz-server-side-encryption": "true"}}"#);
-        assert_eq!(phrase(&null, false), "requires s3:x-amz-server-side-encryption to be present");
+        assert_eq!(
+            phrase(&null, false),
+            "requires s3:x-amz-server-side-encryption to be present"
+        );
         let time = first(r#"{"DateLessThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}}"#);
         assert_eq!(phrase(&time, true), "only before 2030-01-01T00:00:00Z");
-        assert_eq!(phrase(&time, false), "only at or after 2030-01-01T00:00:00Z");
+        assert_eq!(
+            phrase(&time, false),
+            "only at or after 2030-01-01T00:00:00Z"
+        );
     }
 }

@@ -143,11 +143,21 @@ const S3_BY_ACTION: &[(&str, &[&str])] = &[
     ),
     (
         "s3:x-amz-server-side-encryption",
-        &["BypassGovernanceRetention", "PutObject", "ReplicateObject", "UpdateObjectEncryption"],
+        &[
+            "BypassGovernanceRetention",
+            "PutObject",
+            "ReplicateObject",
+            "UpdateObjectEncryption",
+        ],
     ),
     (
         "s3:x-amz-server-side-encryption-aws-kms-key-id",
-        &["BypassGovernanceRetention", "PutObject", "ReplicateObject", "UpdateObjectEncryption"],
+        &[
+            "BypassGovernanceRetention",
+            "PutObject",
+            "ReplicateObject",
+            "UpdateObjectEncryption",
+        ],
     ),
     (
         "s3:x-amz-server-side-encryption-customer-algorithm",
@@ -178,26 +188,62 @@ const S3_BY_ACTION: &[(&str, &[&str])] = &[
     ),
     (
         "s3:x-amz-storage-class",
-        &["BypassGovernanceRetention", "PutObject", "PutObjectAcl", "PutObjectVersionAcl"],
+        &[
+            "BypassGovernanceRetention",
+            "PutObject",
+            "PutObjectAcl",
+            "PutObjectVersionAcl",
+        ],
     ),
-    ("s3:x-amz-metadata-directive", &["BypassGovernanceRetention", "PutObject"]),
-    ("s3:x-amz-copy-source", &["BypassGovernanceRetention", "PutObject"]),
-    ("s3:x-amz-website-redirect-location", &["BypassGovernanceRetention", "PutObject"]),
+    (
+        "s3:x-amz-metadata-directive",
+        &["BypassGovernanceRetention", "PutObject"],
+    ),
+    (
+        "s3:x-amz-copy-source",
+        &["BypassGovernanceRetention", "PutObject"],
+    ),
+    (
+        "s3:x-amz-website-redirect-location",
+        &["BypassGovernanceRetention", "PutObject"],
+    ),
     (
         "s3:requestobjecttag/",
-        &["BypassGovernanceRetention", "PutObject", "PutObjectTagging", "PutObjectVersionTagging"],
+        &[
+            "BypassGovernanceRetention",
+            "PutObject",
+            "PutObjectTagging",
+            "PutObjectVersionTagging",
+        ],
     ),
     (
         "s3:requestobjecttagkeys",
-        &["BypassGovernanceRetention", "PutObject", "PutObjectTagging", "PutObjectVersionTagging"],
+        &[
+            "BypassGovernanceRetention",
+            "PutObject",
+            "PutObjectTagging",
+            "PutObjectVersionTagging",
+        ],
     ),
-    ("s3:object-lock-legal-hold", &["PutObject", "PutObjectLegalHold"]),
-    ("s3:object-lock-retain-until-date", &["PutObject", "PutObjectRetention"]),
-    ("s3:object-lock-remaining-retention-days", &["PutObject", "PutObjectRetention"]),
+    (
+        "s3:object-lock-legal-hold",
+        &["PutObject", "PutObjectLegalHold"],
+    ),
+    (
+        "s3:object-lock-retain-until-date",
+        &["PutObject", "PutObjectRetention"],
+    ),
+    (
+        "s3:object-lock-remaining-retention-days",
+        &["PutObject", "PutObjectRetention"],
+    ),
     ("s3:object-lock-mode", &["PutObject", "PutObjectRetention"]),
     ("s3:if-match", &["DeleteObject", "PutObject"]),
     ("s3:if-none-match", &["PutObject"]),
-    ("s3:locationconstraint", &["CreateAccessPoint", "CreateBucket"]),
+    (
+        "s3:locationconstraint",
+        &["CreateAccessPoint", "CreateBucket"],
+    ),
     ("s3:x-amz-object-ownership", &["CreateBucket"]),
     // The S3 User Guide delegates bucket access to access points with these
     // two keys on object and listing actions.
@@ -235,11 +281,24 @@ const S3_BY_ACTION: &[(&str, &[&str])] = &[
     ),
     (
         "aws:requesttag/",
-        &["CreateAccessPoint", "CreateBucket", "CreateJob", "PutJobTagging", "TagResource"],
+        &[
+            "CreateAccessPoint",
+            "CreateBucket",
+            "CreateJob",
+            "PutJobTagging",
+            "TagResource",
+        ],
     ),
     (
         "aws:tagkeys",
-        &["CreateAccessPoint", "CreateBucket", "CreateJob", "PutJobTagging", "TagResource", "UntagResource"],
+        &[
+            "CreateAccessPoint",
+            "CreateBucket",
+            "CreateJob",
+            "PutJobTagging",
+            "TagResource",
+            "UntagResource",
+        ],
     ),
 ];
 
@@ -259,7 +318,10 @@ impl KeyAvailability for BuiltinKeys {
         }
         match service.as_str() {
             "s3" => s3(name, &key),
-            "sts" if name.to_ascii_lowercase().starts_with("assumerole") || name.eq_ignore_ascii_case("TagSession") => {
+            "sts"
+                if name.to_ascii_lowercase().starts_with("assumerole")
+                    || name.eq_ignore_ascii_case("TagSession") =>
+            {
                 sts(&key)
             }
             "iam" if name.eq_ignore_ascii_case("PassRole") => match key.as_str() {
@@ -310,7 +372,10 @@ fn sts(key: &str) -> KeySupport {
         "saml:doc",
         "saml:cn",
     ];
-    if STS.contains(&key) || key.starts_with("aws:requesttag/") || key.starts_with("iam:resourcetag/") {
+    if STS.contains(&key)
+        || key.starts_with("aws:requesttag/")
+        || key.starts_with("iam:resourcetag/")
+    {
         return KeySupport::Request;
     }
     // `<provider>:aud`, `:sub`, `:amr`...: claims of the web identity token.
@@ -333,14 +398,35 @@ mod tests {
     fn s3_keys_by_action() {
         let k = BuiltinKeys;
         assert_eq!(k.support("s3:ListBucket", "s3:prefix"), KeySupport::Request);
-        assert_eq!(k.support("s3:GetObject", "s3:prefix"), KeySupport::NotForAction);
-        assert_eq!(k.support("s3:GetObject", "s3:ExistingObjectTag/team"), KeySupport::Request);
-        assert_eq!(k.support("s3:PutObject", "s3:x-amz-grant-read"), KeySupport::Request);
-        assert_eq!(k.support("s3:GetObject", "aws:Referer"), KeySupport::Spoofable);
-        assert_eq!(k.support("s3:GetObject", "aws:SecureTransport"), KeySupport::Always);
-        assert_eq!(k.support("dynamodb:GetItem", "dynamodb:LeadingKeys"), KeySupport::Unknown);
         assert_eq!(
-            k.support("sts:AssumeRoleWithWebIdentity", "token.actions.githubusercontent.com:sub"),
+            k.support("s3:GetObject", "s3:prefix"),
+            KeySupport::NotForAction
+        );
+        assert_eq!(
+            k.support("s3:GetObject", "s3:ExistingObjectTag/team"),
+            KeySupport::Request
+        );
+        assert_eq!(
+            k.support("s3:PutObject", "s3:x-amz-grant-read"),
+            KeySupport::Request
+        );
+        assert_eq!(
+            k.support("s3:GetObject", "aws:Referer"),
+            KeySupport::Spoofable
+        );
+        assert_eq!(
+            k.support("s3:GetObject", "aws:SecureTransport"),
+            KeySupport::Always
+        );
+        assert_eq!(
+            k.support("dynamodb:GetItem", "dynamodb:LeadingKeys"),
+            KeySupport::Unknown
+        );
+        assert_eq!(
+            k.support(
+                "sts:AssumeRoleWithWebIdentity",
+                "token.actions.githubusercontent.com:sub"
+            ),
             KeySupport::Request
         );
     }

@@ -45,7 +45,9 @@ pub use describe::phrase;
 pub use keys::{BuiltinKeys, KeyAvailability, KeySupport};
 
 use crate::document::{Effect, PrincipalKind, Statement};
-use crate::evaluate::{Decision, Evaluation, NamedPolicy, OrgLevel, PolicyKind, PolicySet, StatementRef, evaluate};
+use crate::evaluate::{
+    Decision, Evaluation, NamedPolicy, OrgLevel, PolicyKind, PolicySet, StatementRef, evaluate,
+};
 use crate::request::{Context, IamKind, Principal, Request};
 use crate::snapshot::{AccountSnapshot, PolicySources};
 use crate::statement::applies;
@@ -68,6 +70,9 @@ const NOT_IAM: &[&str] = &[
 
 /// The account id standing for "any other account" in requests.
 pub const OTHER_ACCOUNT: &str = "000000000000";
+
+/// The session name of the role sessions decided.
+pub const SESSION: &str = "moat-session";
 
 /// The account id standing for the snapshot's account when it names none.
 pub const UNKNOWN_ACCOUNT: &str = "111111111111";
@@ -155,9 +160,12 @@ pub fn scp_levels(policies: Vec<NamedPolicy>) -> (Vec<OrgLevel>, Option<String>)
         return (Vec::new(), None);
     }
     let mut policies = policies;
-    let any_allow = policies
-        .iter()
-        .any(|p| p.policy.statements.iter().any(|s| s.effect.value == Effect::Allow));
+    let any_allow = policies.iter().any(|p| {
+        p.policy
+            .statements
+            .iter()
+            .any(|s| s.effect.value == Effect::Allow)
+    });
     let mut note = None;
     if !any_allow {
         let (full, _) = crate::document::read(
@@ -378,7 +386,11 @@ pub fn who_can(query: &Query, inputs: &Inputs) -> WhoCan {
     let trust;
     let resource_policy = match inputs.resource_policy {
         Some(p) => Some(p),
-        None if query.action.to_ascii_lowercase().starts_with("sts:assumerole") => {
+        None if query
+            .action
+            .to_ascii_lowercase()
+            .starts_with("sts:assumerole") =>
+        {
             trust = snapshot.role(&query.resource).and_then(|r| r.trust.clone());
             if let Some(t) = &trust {
                 notes.push(format!("the resource policy is `{}`", t.name));
@@ -388,7 +400,10 @@ pub fn who_can(query: &Query, inputs: &Inputs) -> WhoCan {
         None => None,
     };
     if snapshot.truncated {
-        notes.push("the snapshot is truncated (`IsTruncated`): principals on later pages are not decided".into());
+        notes.push(
+            "the snapshot is truncated (`IsTruncated`): principals on later pages are not decided"
+                .into(),
+        );
     }
     let mut query = query.clone();
     query.resource_account = resource_account.clone();
@@ -411,12 +426,19 @@ pub fn who_can(query: &Query, inputs: &Inputs) -> WhoCan {
 fn candidates(inputs: &Inputs, resource_policy: Option<&NamedPolicy>) -> Vec<Candidate> {
     let snapshot = inputs.snapshot;
     let partition = snapshot.partition.clone();
-    let account = snapshot.account.clone().unwrap_or_else(|| UNKNOWN_ACCOUNT.into());
+    let account = snapshot
+        .account
+        .clone()
+        .unwrap_or_else(|| UNKNOWN_ACCOUNT.into());
     let base = |identity: Vec<NamedPolicy>, boundary: Option<NamedPolicy>, scps: bool| PolicySet {
         identity,
         resource: resource_policy.cloned(),
         boundaries: boundary.into_iter().collect(),
-        scps: if scps { inputs.scps.to_vec() } else { Vec::new() },
+        scps: if scps {
+            inputs.scps.to_vec()
+        } else {
+            Vec::new()
+        },
         rcps: inputs.rcps.to_vec(),
         ..PolicySet::default()
     };
@@ -424,10 +446,14 @@ fn candidates(inputs: &Inputs, resource_policy: Option<&NamedPolicy>) -> Vec<Can
     let missing = |missing: &[String], incomplete: &[String]| {
         let mut notes = Vec::new();
         for m in missing {
-            notes.push(format!("`{m}` is attached but not in the snapshot: what it grants or denies is not counted"));
+            notes.push(format!(
+                "`{m}` is attached but not in the snapshot: what it grants or denies is not counted"
+            ));
         }
         for i in incomplete {
-            notes.push(format!("policy `{i}` has errors: statements with errors are left out"));
+            notes.push(format!(
+                "policy `{i}` has errors: statements with errors are left out"
+            ));
         }
         notes
     };
@@ -449,9 +475,16 @@ fn candidates(inputs: &Inputs, resource_policy: Option<&NamedPolicy>) -> Vec<Can
         });
     }
     for user in &snapshot.users {
-        let Ok(principal) = Principal::parse(&user.arn) else { continue };
+        let Ok(principal) = Principal::parse(&user.arn) else {
+            continue;
+        };
         let policies = snapshot.user_policies(user);
-        let mut facts = principal_facts(&user.arn, principal.account().unwrap_or(&account), "User", inputs.organization);
+        let mut facts = principal_facts(
+            &user.arn,
+            principal.account().unwrap_or(&account),
+            "User",
+            inputs.organization,
+        );
         facts.insert("aws:username", vec![user.name.clone()], false);
         if let Some(id) = &user.id {
             facts.insert("aws:userid", vec![id.clone()], false);
@@ -471,9 +504,28 @@ fn candidates(inputs: &Inputs, resource_policy: Option<&NamedPolicy>) -> Vec<Can
         });
     }
     for role in &snapshot.roles {
-        let Ok(principal) = Principal::parse(&role.arn) else { continue };
+        // A session of the role is what makes requests: a resource policy
+        // naming the role's ARN then grants to the role (within its
+        // boundary), not to the caller itself.
+        let session = match role.arn.splitn(6, ':').collect::<Vec<_>>()[..] {
+            [_, partition, _, _, account, _] => {
+                format!(
+                    "arn:{partition}:sts::{account}:assumed-role/{}/{SESSION}",
+                    role.name
+                )
+            }
+            _ => continue,
+        };
+        let Ok(principal) = Principal::parse(&session) else {
+            continue;
+        };
         let policies = snapshot.role_policies(role);
-        let mut facts = principal_facts(&role.arn, principal.account().unwrap_or(&account), "AssumedRole", inputs.organization);
+        let mut facts = principal_facts(
+            &role.arn,
+            principal.account().unwrap_or(&account),
+            "AssumedRole",
+            inputs.organization,
+        );
         for (k, v) in &role.tags {
             facts.insert(&format!("aws:PrincipalTag/{k}"), vec![v.clone()], false);
         }
@@ -486,7 +538,11 @@ fn candidates(inputs: &Inputs, resource_policy: Option<&NamedPolicy>) -> Vec<Can
             kind: PrincipalClass::Role,
             notes,
             absent: Vec::new(),
-            policies: base(policies.identity, policies.boundary, !role.is_service_linked()),
+            policies: base(
+                policies.identity,
+                policies.boundary,
+                !role.is_service_linked(),
+            ),
             facts,
         });
     }
@@ -506,17 +562,25 @@ fn candidates(inputs: &Inputs, resource_policy: Option<&NamedPolicy>) -> Vec<Can
     };
     if let Some(policy) = resource_policy {
         for s in &policy.policy.statements {
-            let Some(principals) = &s.principal else { continue };
+            let Some(principals) = &s.principal else {
+                continue;
+            };
             for entry in &principals.entries {
                 let value = entry.value.value.as_str();
                 match entry.kind {
                     PrincipalKind::Aws if value != "*" => {
-                        let (arn, kind) = if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) {
-                            (format!("arn:{partition}:iam::{value}:root"), PrincipalClass::ExternalPrincipal)
-                        } else {
-                            (value.to_string(), PrincipalClass::ExternalPrincipal)
-                        };
-                        let in_account = Principal::parse(&arn).ok().and_then(|p| p.account().map(str::to_string));
+                        let (arn, kind) =
+                            if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) {
+                                (
+                                    format!("arn:{partition}:iam::{value}:root"),
+                                    PrincipalClass::ExternalPrincipal,
+                                )
+                            } else {
+                                (value.to_string(), PrincipalClass::ExternalPrincipal)
+                            };
+                        let in_account = Principal::parse(&arn)
+                            .ok()
+                            .and_then(|p| p.account().map(str::to_string));
                         if in_account.as_deref() != Some(account.as_str())
                             && !external.iter().any(|(a, _)| *a == arn)
                         {
@@ -545,7 +609,9 @@ fn candidates(inputs: &Inputs, resource_policy: Option<&NamedPolicy>) -> Vec<Can
         PrincipalClass::OtherAccount,
     ));
     for (arn, kind) in external {
-        let Ok(principal) = Principal::parse(&arn) else { continue };
+        let Ok(principal) = Principal::parse(&arn) else {
+            continue;
+        };
         let other = principal.account().unwrap_or(OTHER_ACCOUNT).to_string();
         let own = format!("policies of account {other} (not in the snapshot; assumed to allow)");
         let allow_all = crate::document::read(
@@ -554,7 +620,10 @@ fn candidates(inputs: &Inputs, resource_policy: Option<&NamedPolicy>) -> Vec<Can
         )
         .0;
         let identity: Vec<NamedPolicy> = allow_all
-            .map(|policy| NamedPolicy { name: own.clone(), policy })
+            .map(|policy| NamedPolicy {
+                name: own.clone(),
+                policy,
+            })
             .into_iter()
             .collect();
         let principal_type = match &principal {
@@ -574,7 +643,9 @@ fn candidates(inputs: &Inputs, resource_policy: Option<&NamedPolicy>) -> Vec<Can
         } else {
             (
                 arn.clone(),
-                format!("outside the snapshot: account {other}'s own policies are assumed to allow"),
+                format!(
+                    "outside the snapshot: account {other}'s own policies are assumed to allow"
+                ),
             )
         };
         out.push(Candidate {
@@ -593,27 +664,30 @@ fn candidates(inputs: &Inputs, resource_policy: Option<&NamedPolicy>) -> Vec<Can
             absent: Vec::new(),
         });
     }
-    let outside = |principal: Principal, arn: String, name: String, kind: PrincipalClass, facts: Context| {
-        let mut absent: Vec<String> = NOT_IAM.iter().map(|k| (*k).to_string()).collect();
-        if kind != PrincipalClass::Service {
-            // Unsigned requests carry no principal keys at all.
-            absent.extend(["aws:PrincipalIsAWSService", "aws:PrincipalServiceName"].map(String::from));
-        }
-        Candidate {
-        principal,
-        arn,
-        name,
-        kind,
-        policies: PolicySet {
-            resource: resource_policy.cloned(),
-            rcps: inputs.rcps.to_vec(),
-            ..PolicySet::default()
-        },
-        facts,
-        notes: Vec::new(),
-        absent,
-    }
-    };
+    let outside =
+        |principal: Principal, arn: String, name: String, kind: PrincipalClass, facts: Context| {
+            let mut absent: Vec<String> = NOT_IAM.iter().map(|k| (*k).to_string()).collect();
+            if kind != PrincipalClass::Service {
+                // Unsigned requests carry no principal keys at all.
+                absent.extend(
+                    ["aws:PrincipalIsAWSService", "aws:PrincipalServiceName"].map(String::from),
+                );
+            }
+            Candidate {
+                principal,
+                arn,
+                name,
+                kind,
+                policies: PolicySet {
+                    resource: resource_policy.cloned(),
+                    rcps: inputs.rcps.to_vec(),
+                    ..PolicySet::default()
+                },
+                facts,
+                notes: Vec::new(),
+                absent,
+            }
+        };
     let mut facts = Context::default();
     facts.insert("aws:PrincipalType", vec!["Anonymous".into()], false);
     out.push(outside(
@@ -647,7 +721,12 @@ fn candidates(inputs: &Inputs, resource_policy: Option<&NamedPolicy>) -> Vec<Can
     out
 }
 
-fn principal_facts(arn: &str, account: &str, principal_type: &str, organization: Option<&str>) -> Context {
+fn principal_facts(
+    arn: &str,
+    account: &str,
+    principal_type: &str,
+    organization: Option<&str>,
+) -> Context {
     let mut facts = Context::default();
     if let Some(org) = organization {
         facts.insert("aws:PrincipalOrgID", vec![org.to_string()], false);
@@ -722,7 +801,9 @@ impl Stmt<'_> {
         let values = self.statement.conditions.iter().flat_map(|c| &c.values);
         resources
             .chain(values)
-            .find(|v| v.value.contains("${") && !matches!(v.value.as_str(), "${*}" | "${?}" | "${$}"))
+            .find(|v| {
+                v.value.contains("${") && !matches!(v.value.as_str(), "${*}" | "${?}" | "${$}")
+            })
             .map(|v| v.value.clone())
     }
 }
@@ -751,7 +832,12 @@ const MANDATORY: &[PolicyKind] = &[
 const GRANTING: &[PolicyKind] = &[PolicyKind::Identity, PolicyKind::Resource];
 
 impl<'a> Analysis<'a> {
-    fn new(candidate: &'a Candidate, query: &'a Query, inputs: &'a Inputs<'a>, stripped: &mut Stripped) -> Analysis<'a> {
+    fn new(
+        candidate: &'a Candidate,
+        query: &'a Query,
+        inputs: &'a Inputs<'a>,
+        stripped: &mut Stripped,
+    ) -> Analysis<'a> {
         let iam = matches!(candidate.principal, Principal::Iam(_));
         let bounded = iam && !candidate.policies.boundaries.is_empty();
         let mut analysis = Analysis {
@@ -763,7 +849,11 @@ impl<'a> Analysis<'a> {
         };
         let set = &candidate.policies;
         let mut group = 0;
-        let push = |stmts: &mut Vec<Stmt<'a>>, kind, policy: &'a NamedPolicy, level: Option<&'a str>, group: usize| {
+        let push = |stmts: &mut Vec<Stmt<'a>>,
+                    kind,
+                    policy: &'a NamedPolicy,
+                    level: Option<&'a str>,
+                    group: usize| {
             for (index, statement) in policy.policy.statements.iter().enumerate() {
                 stmts.push(Stmt {
                     kind,
@@ -855,7 +945,8 @@ impl<'a> Analysis<'a> {
                 for c in &s.statement.conditions {
                     let key = &c.key.value;
                     if !assign.decided(key)
-                        && self.inputs.keys.support(&self.query.action, key) == KeySupport::NotForAction
+                        && self.inputs.keys.support(&self.query.action, key)
+                            == KeySupport::NotForAction
                         && !unset.iter().any(|u: &String| u.eq_ignore_ascii_case(key))
                     {
                         unset.push(key.clone());
@@ -884,7 +975,10 @@ impl<'a> Analysis<'a> {
                         let Some(s) = self.find(r) else {
                             return Attempt::Denied(evaluation);
                         };
-                        if assign.break_one(&s.statement.conditions, s.variables()).is_none() {
+                        if assign
+                            .break_one(&s.statement.conditions, s.variables())
+                            .is_none()
+                        {
                             return Attempt::Denied(evaluation);
                         }
                     }
@@ -904,10 +998,19 @@ impl<'a> Analysis<'a> {
     /// For each policy group of `kinds` with no applying `Allow`, makes the
     /// first `Allow` that can apply do so (in the first such group only, when
     /// `first_only`). Returns whether anything changed.
-    fn satisfy_groups(&self, assign: &mut Assignment, kinds: &[PolicyKind], first_only: bool) -> bool {
+    fn satisfy_groups(
+        &self,
+        assign: &mut Assignment,
+        kinds: &[PolicyKind],
+        first_only: bool,
+    ) -> bool {
         let mut changed = false;
         let mut groups: Vec<(PolicyKind, usize)> = Vec::new();
-        for s in self.stmts.iter().filter(|s| s.could && s.allow() && kinds.contains(&s.kind)) {
+        for s in self
+            .stmts
+            .iter()
+            .filter(|s| s.could && s.allow() && kinds.contains(&s.kind))
+        {
             if !groups.contains(&(s.kind, s.group)) {
                 groups.push((s.kind, s.group));
             }
@@ -941,18 +1044,15 @@ impl<'a> Analysis<'a> {
         let mut routes: Vec<(Route, Vec<String>)> = Vec::new();
         let mut denied: Option<Evaluation> = None;
         let mut refused: Option<Evaluation> = None;
-        let seeds = self
-            .stmts
-            .iter()
-            .filter(|s| s.could && s.allow() && GRANTING.contains(&s.kind) && !s.statement.conditions.is_empty());
+        let seeds = self.stmts.iter().filter(|s| {
+            s.could && s.allow() && GRANTING.contains(&s.kind) && !s.statement.conditions.is_empty()
+        });
         for seed in std::iter::once(None).chain(seeds.map(Some)) {
             // A statement a route already took gives that route again.
             if let Some(s) = seed
-                && routes.iter().any(|(r, _)| {
-                    r.statements
-                        .iter()
-                        .any(|c| s.is(&c.statement))
-                })
+                && routes
+                    .iter()
+                    .any(|(r, _)| r.statements.iter().any(|c| s.is(&c.statement)))
             {
                 continue;
             }
@@ -986,7 +1086,12 @@ impl<'a> Analysis<'a> {
                 r
             })
             .collect();
-        routes.sort_by_key(|r| (r.conditions.iter().filter(|c| !c.met).count(), r.assumptions.len()));
+        routes.sort_by_key(|r| {
+            (
+                r.conditions.iter().filter(|c| !c.met).count(),
+                r.assumptions.len(),
+            )
+        });
         routes.truncate(4);
         let mut assumptions = self.candidate.notes.clone();
         if routes.is_empty() {
@@ -995,7 +1100,11 @@ impl<'a> Analysis<'a> {
                 let (open, _) = self.start(false);
                 let mut found = self.attempt(&open, None);
                 if !matches!(found, Attempt::Allowed(..)) {
-                    for s in self.stmts.iter().filter(|s| s.could && s.allow() && GRANTING.contains(&s.kind)) {
+                    for s in self
+                        .stmts
+                        .iter()
+                        .filter(|s| s.could && s.allow() && GRANTING.contains(&s.kind))
+                    {
                         found = self.attempt(&open, Some(s));
                         if matches!(found, Attempt::Allowed(..)) {
                             break;
@@ -1004,7 +1113,8 @@ impl<'a> Analysis<'a> {
                 }
                 if let Attempt::Allowed(evaluation, assign) = found {
                     let route = self.route(&evaluation, &assign);
-                    let texts: Vec<&str> = route.conditions.iter().map(|r| r.text.as_str()).collect();
+                    let texts: Vec<&str> =
+                        route.conditions.iter().map(|r| r.text.as_str()).collect();
                     assumptions.push(format!(
                         "{} treated as absent: the Service Authorization Reference lists no such key for {}; if the request had it, access would be allowed when {}",
                         unset.join(", "),
@@ -1018,7 +1128,15 @@ impl<'a> Analysis<'a> {
                 None => (AccessDecision::NotAllowed, refused.unwrap_or(base)),
             };
             let statements = self.cite(&evaluation.statements);
-            return self.access(decision, Vec::new(), statements, Vec::new(), assumptions, evaluation.reason, start.shown());
+            return self.access(
+                decision,
+                Vec::new(),
+                statements,
+                Vec::new(),
+                assumptions,
+                evaluation.reason,
+                start.shown(),
+            );
         }
         let first = routes.remove(0);
         assumptions.extend(first.assumptions.iter().cloned());
@@ -1032,7 +1150,15 @@ impl<'a> Analysis<'a> {
         } else {
             "allowed only when the request meets the conditions".into()
         };
-        self.access(decision, first.conditions, first.statements, routes, assumptions, reason, first.context)
+        self.access(
+            decision,
+            first.conditions,
+            first.statements,
+            routes,
+            assumptions,
+            reason,
+            first.context,
+        )
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1055,7 +1181,11 @@ impl<'a> Analysis<'a> {
             conditions,
             statements,
             alternatives,
-            proof: if assumptions.is_empty() { Proof::Proved } else { Proof::Assumed },
+            proof: if assumptions.is_empty() {
+                Proof::Proved
+            } else {
+                Proof::Assumed
+            },
             assumptions,
             reason,
             context,
@@ -1132,7 +1262,11 @@ impl<'a> Analysis<'a> {
                 [one] => one.text.clone(),
                 _ => format!(
                     "one of: {}",
-                    clauses.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join("; or ")
+                    clauses
+                        .iter()
+                        .map(|c| c.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; or ")
                 ),
             };
             let requirement = Requirement {
@@ -1188,7 +1322,13 @@ impl<'a> Analysis<'a> {
         let cited = route
             .statements
             .iter()
-            .map(|c| (c.statement.kind, c.statement.policy.as_str(), c.statement.statement.clone()))
+            .map(|c| {
+                (
+                    c.statement.kind,
+                    c.statement.policy.as_str(),
+                    c.statement.statement.clone(),
+                )
+            })
             .chain(
                 route
                     .conditions
@@ -1219,11 +1359,18 @@ impl<'a> Analysis<'a> {
 
 /// `c` as a clause; its text shows policy variables with the values
 /// `context` gives them (`home/${aws:username}/*` as `home/bob/*`).
-fn clause(c: &crate::document::Condition, holds: bool, context: &Context, variables: bool) -> Clause {
+fn clause(
+    c: &crate::document::Condition,
+    holds: bool,
+    context: &Context,
+    variables: bool,
+) -> Clause {
     let mut shown = c.clone();
     if variables && c.operator.value.family.takes_variables() {
         for v in &mut shown.values {
-            if let Some(text) = crate::variables::pieces(&v.value).and_then(|p| crate::variables::expand_text(&p, context)) {
+            if let Some(text) = crate::variables::pieces(&v.value)
+                .and_then(|p| crate::variables::expand_text(&p, context))
+            {
                 v.value = text;
             }
         }
@@ -1247,4 +1394,3 @@ fn route_key(route: &Route) -> Vec<String> {
     key.sort();
     key
 }
-

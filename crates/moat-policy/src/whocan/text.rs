@@ -13,7 +13,11 @@ pub fn render(result: &WhoCan, all: bool) -> String {
         .as_deref()
         .map(|a| format!(" (account {a})"))
         .unwrap_or_default();
-    let _ = writeln!(out, "who can {} on {}{account}", result.action, result.resource);
+    let _ = writeln!(
+        out,
+        "who can {} on {}{account}",
+        result.action, result.resource
+    );
     let shown = |a: &&Access| all || a.decision != AccessDecision::NotAllowed;
     for access in result.principals.iter().filter(shown) {
         out.push('\n');
@@ -60,7 +64,11 @@ fn principal(out: &mut String, access: &Access) {
         access.proof.as_str()
     );
     requirements(out, &access.conditions, "    ");
-    let by = if access.decision.can() { "by" } else { "decided by" };
+    let by = if access.decision.can() {
+        "by"
+    } else {
+        "decided by"
+    };
     statements(out, &access.statements, by, "    ");
     if access.decision == AccessDecision::NotAllowed {
         let _ = writeln!(out, "    {}", access.reason);
@@ -95,7 +103,11 @@ fn requirements(out: &mut String, requirements: &[Requirement], indent: &str) {
 fn statements(out: &mut String, statements: &[Cited], label: &str, indent: &str) {
     for c in statements {
         let s = &c.statement;
-        let level = s.level.as_deref().map(|l| format!(" at `{l}`")).unwrap_or_default();
+        let level = s
+            .level
+            .as_deref()
+            .map(|l| format!(" at `{l}`"))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
             "{indent}{label}: {:?} `{}` of {}{}{level}",

@@ -183,7 +183,12 @@ impl Assignment {
 /// Values to try for the key of `condition`, best first: values the
 /// condition names (or that its patterns, ranges and bounds admit), then
 /// values it cannot name, then absence (never for keys every request has).
-fn candidates(condition: &Condition, want: bool, context: &Context, variables: bool) -> Vec<Option<Vec<String>>> {
+fn candidates(
+    condition: &Condition,
+    want: bool,
+    context: &Context,
+    variables: bool,
+) -> Vec<Option<Vec<String>>> {
     let family = condition.operator.value.family.positive();
     let mut derived: Vec<String> = Vec::new();
     let push = |v: String, out: &mut Vec<String>| {
@@ -201,7 +206,7 @@ fn candidates(condition: &Condition, want: bool, context: &Context, variables: b
         };
         match family {
             F::StringLike | F::ArnLike | F::ArnEquals => {
-                push(value.replace('*', "x").replace('?', "x"), &mut derived);
+                push(value.replace(['*', '?'], "x"), &mut derived);
                 push(value.replace('*', "").replace('?', "x"), &mut derived);
                 push(value, &mut derived);
             }
@@ -216,7 +221,11 @@ fn candidates(condition: &Condition, want: bool, context: &Context, variables: b
                     }
                 }
             }
-            F::DateEquals | F::DateLessThan | F::DateLessThanEquals | F::DateGreaterThan | F::DateGreaterThanEquals => {
+            F::DateEquals
+            | F::DateLessThan
+            | F::DateLessThanEquals
+            | F::DateGreaterThan
+            | F::DateGreaterThanEquals => {
                 if let Some(ms) = date_millis(&value) {
                     push(value.clone(), &mut derived);
                     for d in [-1000, 1000] {
@@ -247,9 +256,11 @@ fn candidates(condition: &Condition, want: bool, context: &Context, variables: b
         | F::NumericLessThanEquals
         | F::NumericGreaterThan
         | F::NumericGreaterThanEquals => &["0", "1", "1000000000"],
-        F::DateEquals | F::DateLessThan | F::DateLessThanEquals | F::DateGreaterThan | F::DateGreaterThanEquals => {
-            &["0", "4102444800"]
-        }
+        F::DateEquals
+        | F::DateLessThan
+        | F::DateLessThanEquals
+        | F::DateGreaterThan
+        | F::DateGreaterThanEquals => &["0", "4102444800"],
         F::ArnEquals | F::ArnLike => &["arn:aws:iam::000000000000:role/moat-other"],
         F::BinaryEquals => &["bW9hdA=="],
         _ => &["moat-other-value"],
@@ -290,11 +301,15 @@ fn show_number(n: f64) -> String {
 fn next_address(range: IpRange) -> Option<IpAddr> {
     match range.address {
         IpAddr::V4(a) if range.prefix < 32 => {
-            let mask = u32::MAX.checked_shl(32 - u32::from(range.prefix)).unwrap_or(0);
+            let mask = u32::MAX
+                .checked_shl(32 - u32::from(range.prefix))
+                .unwrap_or(0);
             Some(IpAddr::V4(((u32::from(a) & mask) + 1).into()))
         }
         IpAddr::V6(a) if range.prefix < 128 => {
-            let mask = u128::MAX.checked_shl(128 - u32::from(range.prefix)).unwrap_or(0);
+            let mask = u128::MAX
+                .checked_shl(128 - u32::from(range.prefix))
+                .unwrap_or(0);
             Some(IpAddr::V6(((u128::from(a) & mask) + 1).into()))
         }
         _ => None,

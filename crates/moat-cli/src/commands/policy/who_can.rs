@@ -66,7 +66,11 @@ struct Report<'a> {
 }
 
 /// Reads a policy file; problems go to `diagnostics`.
-pub(super) fn policy_file(path: &Path, sources: &mut PolicySources, diagnostics: &mut Vec<Diagnostic>) -> Option<NamedPolicy> {
+pub(super) fn policy_file(
+    path: &Path,
+    sources: &mut PolicySources,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<NamedPolicy> {
     let name = path.display().to_string();
     let text = match read(path) {
         Ok(text) => text,
@@ -79,7 +83,10 @@ pub(super) fn policy_file(path: &Path, sources: &mut PolicySources, diagnostics:
     let (policy, found) = read_file(&file);
     diagnostics.extend(found);
     sources.insert(&name, &file);
-    Some(NamedPolicy { name, policy: policy? })
+    Some(NamedPolicy {
+        name,
+        policy: policy?,
+    })
 }
 
 /// Reads an account snapshot; problems go to `diagnostics`.
@@ -100,7 +107,11 @@ pub(super) fn snapshot_file(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> A
 }
 
 /// SCP files as one organization level, with the note when FullAWSAccess is assumed.
-pub(super) fn scp_files(paths: &[PathBuf], sources: &mut PolicySources, diagnostics: &mut Vec<Diagnostic>) -> (Vec<OrgLevel>, Option<String>) {
+pub(super) fn scp_files(
+    paths: &[PathBuf],
+    sources: &mut PolicySources,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<OrgLevel>, Option<String>) {
     let policies = paths
         .iter()
         .filter_map(|p| policy_file(p, sources, diagnostics))
@@ -145,9 +156,9 @@ pub fn run(args: Args) -> Outcome {
         result.notes.push(note);
     }
     if snapshot.account.is_none() {
-        result
-            .notes
-            .push("the snapshot names no account: the account id 111111111111 stands for it".into());
+        result.notes.push(
+            "the snapshot names no account: the account id 111111111111 stands for it".into(),
+        );
     }
 
     let count = |d: AccessDecision| result.principals.iter().filter(|a| a.decision == d).count();
