@@ -351,7 +351,9 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
                 return implicit("STS refuses unsigned `AssumeRole` requests".into());
             }
             Principal::Iam(p) if p.kind == crate::request::IamKind::Root => {
-                return implicit("the root user cannot call `AssumeRole`; only IAM users and roles can".into());
+                return implicit(
+                    "the root user cannot call `AssumeRole`; only IAM users and roles can".into(),
+                );
             }
             _ => {}
         }

@@ -14,10 +14,13 @@ pub mod matching;
 pub mod public;
 pub mod request;
 pub mod scp;
+pub mod snapshot;
 pub mod statement;
+pub mod trust;
 pub mod validate;
 pub mod values;
 pub mod variables;
+pub mod whocan;
 
 pub use document::{Policy, Statement};
 pub use evaluate::{Decision, Evaluation, NamedPolicy, OrgLevel, PolicyKind, PolicySet, evaluate};

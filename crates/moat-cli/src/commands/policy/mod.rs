@@ -2,7 +2,9 @@
 
 mod eval;
 mod public;
+mod trust;
 mod validate;
+mod who_can;
 
 use crate::Outcome;
 use crate::format::OutputFormat;
@@ -27,6 +29,13 @@ pub enum Action {
     /// Located errors and warnings in the spirit of IAM Access Analyzer's
     /// policy checks (unknown actions, keys that never apply, risky grants)
     Validate(validate::Args),
+    /// Every principal of an account snapshot (and other accounts, anonymous
+    /// callers, services) that can perform an action on a resource, and under
+    /// which conditions
+    WhoCan(who_can::Args),
+    /// Who can assume a role, and what in its trust policy widens that
+    /// (confused deputy, EC2 pass-role, account root, other accounts, OIDC/SAML)
+    Trust(trust::Args),
 }
 
 pub fn run(args: Args) -> Outcome {
@@ -34,6 +43,8 @@ pub fn run(args: Args) -> Outcome {
         Action::Eval(args) => eval::run(args),
         Action::Public(args) => public::run(args),
         Action::Validate(args) => validate::run(args),
+        Action::WhoCan(args) => who_can::run(args),
+        Action::Trust(args) => trust::run(args),
     }
 }
 
