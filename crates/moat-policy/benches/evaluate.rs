@@ -76,10 +76,42 @@ fn per_second(n: usize) -> f64 {
     count as f64 / start.elapsed().as_secs_f64()
 }
 
+/// Evaluations per second over every case of a file in the exchange shape
+/// (compare/bench.mjs writes the peer's cases there, so both tools are timed
+/// on the same inputs).
+fn cases_per_second(path: &str) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).expect("case file");
+    let file = moat_source::SourceFile::new(path, text);
+    let (cases, diagnostics) = moat_policy::cases::read_cases(&file);
+    assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
+    let agree = cases
+        .iter()
+        .filter(|c| c.expected == Some(evaluate(&c.request, &c.policies).decision))
+        .count();
+    let mut count: u64 = 0;
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(2) {
+        for case in &cases {
+            black_box(evaluate(black_box(&case.request), black_box(&case.policies)));
+        }
+        count += cases.len() as u64;
+    }
+    json!({
+        "file": path,
+        "cases": cases.len(),
+        "agree_with_expected": agree,
+        "evaluations_per_second": (count as f64 / start.elapsed().as_secs_f64()).round(),
+    })
+}
+
 fn main() {
     let results: Vec<_> = [1, 10, 100]
         .into_iter()
         .map(|n| json!({"statements": n, "evaluations_per_second": per_second(n).round()}))
         .collect();
-    println!("{}", json!({"tool": "moat", "evaluate": results}));
+    // MOAT_BENCH_CASES=a.json,b.json: also time the evaluator on those cases.
+    let files: Vec<_> = std::env::var("MOAT_BENCH_CASES")
+        .map(|v| v.split(',').filter(|s| !s.is_empty()).map(cases_per_second).collect())
+        .unwrap_or_default();
+    println!("{}", json!({"tool": "moat", "evaluate": results, "case_files": files}));
 }
