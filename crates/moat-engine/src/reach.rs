@@ -563,7 +563,9 @@ mod tests {
         Access::from_value(&value).unwrap().unwrap()
     }
 
-    fn held_by<'a>(table: &'a [(&'a str, bool, &'a [&'a str])]) -> impl Fn(&str) -> Option<Held> + 'a {
+    fn held_by<'a>(
+        table: &'a [(&'a str, bool, &'a [&'a str])],
+    ) -> impl Fn(&str) -> Option<Held> + 'a {
         move |action: &str| {
             table
                 .iter()
