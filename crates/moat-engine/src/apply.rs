@@ -361,6 +361,7 @@ pub fn apply(catalog: &Catalog, model: &Model, source: Option<&SourceFile>) -> A
                 status: ThreatStatus::Open,
                 evidence: Vec::new(),
                 decision: None,
+                reachability: None,
             })
         })
         .collect();

@@ -93,6 +93,12 @@ pub struct ThreatResult {
     /// The recorded decision that covers this result, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<AppliedDecision>,
+    /// Which principals of an account snapshot hold the permissions the
+    /// threat needs, on the bucket the target names (`moat threats
+    /// --account-snapshot`); absent without a snapshot and on targets that
+    /// are not S3 bucket elements.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reachability: Option<crate::reach::Reachability>,
 }
 
 impl ThreatResult {

@@ -9,6 +9,7 @@ pub mod gate;
 pub mod glob;
 pub mod mitigation;
 pub mod need;
+pub mod reach;
 pub mod service;
 pub mod status;
 pub mod view;

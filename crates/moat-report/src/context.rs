@@ -134,7 +134,19 @@ pub(crate) fn build(a: &Assessment, options: &crate::Options) -> Result<Value, R
         Some(serde_json::Value::Array(items)) => items,
         _ => Vec::new(),
     };
-    let results = take("threats");
+    let mut results = take("threats");
+    // `reachability` exists only with an account snapshot: left out of a
+    // result that has none, so templates and `tojson` see what they saw
+    // before it existed (a joined result still answers `none` for it).
+    for result in &mut results {
+        if let serde_json::Value::Object(fields) = result
+            && fields
+                .get("reachability")
+                .is_some_and(serde_json::Value::is_null)
+        {
+            fields.remove("reachability");
+        }
+    }
     let definitions: Vec<Value> = take("definitions")
         .iter()
         .map(Value::from_serialize)

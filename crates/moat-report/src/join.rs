@@ -42,6 +42,10 @@ impl JoinedResult {
         match key {
             "target" => Some(self.target.clone()),
             "definition" => Some(self.definition.clone()),
+            // only set with an account snapshot; `none` otherwise
+            "reachability" => {
+                Some(defined(self.result.get_attr(key)).unwrap_or_else(|| Value::from(())))
+            }
             _ => defined(self.result.get_attr(key)).or_else(|| {
                 if NOT_LIFTED.contains(&key) {
                     None

@@ -52,6 +52,7 @@ pub(crate) fn render(a: &Assessment, options: &Options) -> String {
         out.push_str(&what_to_do(&groups, options));
         out.push_str(&why_not_open(a, options));
     }
+    out.push_str(&reachability(a, options.summary));
     out.push('\n');
     out.push_str(&summary(a, options.color));
     out.push('\n');
@@ -361,6 +362,83 @@ fn why_not_open(a: &Assessment, options: &Options) -> String {
     for (_, line) in lines {
         out.push_str(&line);
         out.push('\n');
+    }
+    out
+}
+
+/// With an account snapshot (`--account-snapshot`): for each result on an S3
+/// bucket, the principals that hold the threat's permissions, with their
+/// conditions (only the first line per result with `--summary`). Empty
+/// without a snapshot, so reports without one are unchanged.
+fn reachability(a: &Assessment, summary: bool) -> String {
+    let index = a.index();
+    let mut entries: Vec<(&str, String)> = Vec::new();
+    let mut notes: Vec<&str> = Vec::new();
+    for r in &a.threats {
+        let Some(reach) = &r.reachability else {
+            continue;
+        };
+        let target = index
+            .target(&r.target_id)
+            .map_or(r.target_id.as_str(), |t| t.name.as_str());
+        let mut block = format!(
+            "  {} on {}: {}\n",
+            clean(&r.threat_id),
+            clean(target),
+            clean(&reach.summary())
+        );
+        if !summary {
+            if !reach.access.is_empty() && !reach.reachable_by.is_empty() {
+                let _ = writeln!(block, "    needs {}", clean(&reach.access));
+            }
+            for p in &reach.reachable_by {
+                let proof = match p.proof {
+                    moat_engine::reach::ReachProof::Proved => "proved",
+                    moat_engine::reach::ReachProof::Assumed => "assumed",
+                };
+                let unconditional = if p.conditions.is_empty() {
+                    ", no condition to meet"
+                } else {
+                    ""
+                };
+                let line = format!(
+                    "    - {} ({}) via {}{unconditional} [{proof}]",
+                    p.name,
+                    p.kind,
+                    p.actions.join(", ")
+                );
+                let _ = writeln!(block, "{}", clean(&line));
+                for condition in &p.conditions {
+                    let _ = writeln!(block, "        when {}", clean(condition));
+                }
+                if !p.also_holds.is_empty() {
+                    let _ = writeln!(
+                        block,
+                        "        also holds {}",
+                        clean(&p.also_holds.join(", "))
+                    );
+                }
+            }
+        }
+        for note in &reach.notes {
+            if !notes.contains(&note.as_str()) {
+                notes.push(note);
+            }
+        }
+        entries.push((&r.id, block));
+    }
+    if entries.is_empty() {
+        return String::new();
+    }
+    entries.sort_by(|x, y| threat_groups::natural_cmp(x.0, y.0));
+    let mut out = String::from(
+        "\nreachability (principals of the account snapshot holding each threat's permissions):\n",
+    );
+    for (_, block) in entries {
+        out.push_str(&block);
+    }
+    for note in notes {
+        let _ = writeln!(out, "note: {}", clean(note));
     }
     out
 }

@@ -9,7 +9,8 @@ use clap::ValueEnum;
 use moat_catalog::Severity;
 use moat_engine::Assessment;
 use moat_source::diag::count;
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 pub type Format = OutputFormat;
 
@@ -64,6 +65,14 @@ pub struct Args {
     /// Write the report to this file instead of stdout
     #[arg(long, short)]
     pub output: Option<PathBuf>,
+    /// The output of `aws iam get-account-authorization-details`: show which
+    /// principals can carry out each threat on an S3 bucket element
+    /// (docs/policy.md, "Threat reachability")
+    #[arg(long, value_name = "FILE")]
+    pub account_snapshot: Option<PathBuf>,
+    /// A bucket's policy, as BUCKET=FILE (repeatable; needs --account-snapshot)
+    #[arg(long, value_name = "BUCKET=FILE", requires = "account_snapshot")]
+    pub bucket_policy: Vec<String>,
 }
 
 pub fn run(args: Args) -> Outcome {
@@ -119,6 +128,13 @@ pub fn run(args: Args) -> Outcome {
     if let Some(min) = args.min_severity {
         assessment.retain(|t| t.severity >= min.severity());
     }
+    let mut policy_errors = false;
+    if let Some(path) = &args.account_snapshot {
+        match reachability(&args, path, &mut assessment, &catalog) {
+            Ok(errors) => policy_errors = errors,
+            Err(outcome) => return outcome,
+        }
+    }
     let text = match render(&args, &assessment) {
         Ok(text) => text,
         Err(diag) => {
@@ -132,6 +148,9 @@ pub fn run(args: Args) -> Outcome {
     if let Some(outcome) = input_outcome(&assessment, args.strict) {
         return outcome;
     }
+    if policy_errors {
+        return Outcome::InputError;
+    }
     match failing {
         Some(line) => {
             eprintln!("{line}");
@@ -139,6 +158,52 @@ pub fn run(args: Args) -> Outcome {
         }
         None => Outcome::Ok,
     }
+}
+
+/// Reads the snapshot and bucket policies and sets each bucket result's
+/// reachability. `Ok(true)` when a file had errors (reported on stderr; the
+/// report is still written, and the run exits 2).
+fn reachability(
+    args: &Args,
+    snapshot_path: &Path,
+    assessment: &mut Assessment,
+    catalog: &moat_catalog::Catalog,
+) -> Result<bool, Outcome> {
+    use crate::commands::policy::who_can::{policy_file, snapshot_file};
+    let color = inputs::stderr_color();
+    let mut found = Vec::new();
+    let snapshot = snapshot_file(snapshot_path, &mut found);
+    let mut sources = moat_policy::snapshot::PolicySources::default();
+    let mut policies = BTreeMap::new();
+    let known = moat_engine::reach::model_buckets(&assessment.model);
+    for spec in &args.bucket_policy {
+        let Some((bucket, file)) = spec
+            .split_once('=')
+            .filter(|(b, f)| !b.trim().is_empty() && !f.trim().is_empty())
+        else {
+            eprintln!(
+                "error: `--bucket-policy {spec}` is not BUCKET=FILE (e.g. `acme-reports=policy.json`)"
+            );
+            return Err(Outcome::InputError);
+        };
+        let bucket = bucket.trim().to_string();
+        if !known.contains(&bucket) {
+            eprintln!(
+                "warning: `--bucket-policy {spec}`: no S3 bucket element of the model names the bucket `{bucket}` (its `bucket` property)"
+            );
+        }
+        if let Some(policy) = policy_file(Path::new(file.trim()), &mut sources, &mut found) {
+            policies.insert(bucket, policy);
+        }
+    }
+    crate::diagnostics::print_all(&found, color);
+    let reach_inputs = moat_engine::reach::ReachInputs {
+        snapshot: &snapshot,
+        bucket_policies: &policies,
+        sources: Some(&sources),
+    };
+    moat_engine::reach::attach(assessment, catalog, &reach_inputs);
+    Ok(found.iter().any(moat_source::Diagnostic::is_error))
 }
 
 fn render(args: &Args, assessment: &Assessment) -> Result<String, Box<moat_model::Diagnostic>> {

@@ -4,7 +4,7 @@ mod eval;
 mod public;
 mod trust;
 mod validate;
-mod who_can;
+pub(crate) mod who_can;
 
 use crate::Outcome;
 use crate::format::OutputFormat;

@@ -66,7 +66,7 @@ struct Report<'a> {
 }
 
 /// Reads a policy file; problems go to `diagnostics`.
-pub(super) fn policy_file(
+pub(crate) fn policy_file(
     path: &Path,
     sources: &mut PolicySources,
     diagnostics: &mut Vec<Diagnostic>,
@@ -90,7 +90,7 @@ pub(super) fn policy_file(
 }
 
 /// Reads an account snapshot; problems go to `diagnostics`.
-pub(super) fn snapshot_file(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> AccountSnapshot {
+pub(crate) fn snapshot_file(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> AccountSnapshot {
     let name = path.display().to_string();
     match read(path) {
         Ok(text) => {
