@@ -4,6 +4,7 @@
 
 pub mod cases;
 pub mod condition;
+pub mod diff;
 pub mod document;
 pub mod evaluate;
 pub mod matching;
