@@ -334,6 +334,27 @@ fn witness(n: usize, found: &search::Found) -> Result<Witness, Error> {
     })
 }
 
+/// Evaluates `request` against `policy` alone, as the comparison does (see
+/// [`DiffKind`]): `None` when a policy of this kind cannot concern the
+/// request (a caller it does not apply to, or, for the caller's own
+/// policies, a resource in another account).
+pub fn evaluate_alone(
+    kind: DiffKind,
+    policy: &NamedPolicy,
+    request: &Request,
+) -> Option<Evaluation> {
+    if !kind.concerns(&request.principal) {
+        return None;
+    }
+    if kind.owner_is_callers() && request.resource_account.as_deref() != request.principal.account()
+    {
+        return None;
+    }
+    let extras = kind::Extras::new()?;
+    let set = kind::policy_set(kind, policy, &kind::SetKey::of(request), &extras);
+    Some(evaluate(request, &set))
+}
+
 /// The request a witness stands for (for callers that want to evaluate it).
 pub fn request_of(witness: &Witness) -> Option<Request> {
     let text = serde_json::to_string(&witness.new_case).ok()?;

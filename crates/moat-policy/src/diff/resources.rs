@@ -87,20 +87,19 @@ pub(crate) fn classes(
     let mut complete = solution.complete;
     let wanted = |v: &[bool]| restrict.is_empty() || v[restrict_from..].iter().any(|b| *b);
 
-    let mut candidates: Vec<String> = Vec::new();
+    // Readable strings first: an object and a bucket no pattern names, then
+    // each pattern with its wildcards filled in.
+    let mut candidates: Vec<String> = vec![
+        "arn:aws:s3:::moat-bucket/moat-key".into(),
+        "arn:aws:s3:::moat-bucket".into(),
+    ];
     for t in &patterns {
-        candidates.push(fill(t, "", 'x'));
         candidates.push(fill(t, "x", 'x'));
     }
-    candidates.extend(
-        [
-            "arn:aws:s3:::moat-bucket",
-            "arn:aws:s3:::moat-bucket/moat-key",
-            "*",
-        ]
-        .iter()
-        .map(|s| s.to_string()),
-    );
+    for t in &patterns {
+        candidates.push(fill(t, "", 'x'));
+    }
+    candidates.push("*".into());
     let mut by_vector: HashMap<Vec<bool>, String> = HashMap::new();
     for c in candidates {
         let vector: Vec<bool> = matchers.iter().map(|m| m.matches(&c)).collect();
