@@ -69,6 +69,87 @@ fn statements(seed: u64, count: usize, principals: bool) -> Vec<Value> {
         .collect()
 }
 
+/// A harder shape: every statement has two or three conditions over twelve
+/// keys (strings, patterns, numbers, dates, addresses, tag sets), so the
+/// context classes of many statements must be combined; `dense` puts every
+/// statement on every resource, so all of them meet in one class.
+fn conditioned(seed: u64, count: usize, dense: bool) -> Vec<Value> {
+    let mut x = seed;
+    let mut next = move |n: usize| {
+        x = x
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((x >> 33) as usize) % n
+    };
+    (0..count)
+        .map(|i| {
+            let mut condition = serde_json::Map::new();
+            for _ in 0..2 + next(2) {
+                let (op, key, value) = match next(12) {
+                    0 => ("Bool", "aws:SecureTransport", json!("true")),
+                    1 => (
+                        "StringEquals",
+                        "aws:SourceVpce",
+                        json!(format!("vpce-{}", next(6))),
+                    ),
+                    2 => (
+                        "IpAddress",
+                        "aws:SourceIp",
+                        json!(format!("10.{}.0.0/16", next(6))),
+                    ),
+                    3 => (
+                        "StringLike",
+                        "s3:prefix",
+                        json!(format!("team-{}/*", next(6))),
+                    ),
+                    4 => (
+                        "StringEquals",
+                        "aws:PrincipalTag/team",
+                        json!(format!("t{}", next(6))),
+                    ),
+                    5 => (
+                        "NumericLessThan",
+                        "s3:max-keys",
+                        json!(format!("{}", 10 * (1 + next(6)))),
+                    ),
+                    6 => (
+                        "DateLessThan",
+                        "aws:CurrentTime",
+                        json!(format!("202{}-01-01T00:00:00Z", next(6))),
+                    ),
+                    7 => (
+                        "ForAnyValue:StringEquals",
+                        "aws:TagKeys",
+                        json!([format!("k{}", next(6))]),
+                    ),
+                    8 => (
+                        "StringNotEquals",
+                        "aws:PrincipalAccount",
+                        json!(format!("{:012}", next(6))),
+                    ),
+                    9 => (
+                        "ArnLike",
+                        "aws:SourceArn",
+                        json!(format!("arn:aws:sns:*:*:topic-{}", next(6))),
+                    ),
+                    10 => ("StringEqualsIfExists", "s3:x-amz-acl", json!("private")),
+                    _ => ("Null", "aws:TokenIssueTime", json!("false")),
+                };
+                let block = condition.entry(op.to_string()).or_insert_with(|| json!({}));
+                block[key] = value;
+            }
+            let action = ["s3:GetObject", "s3:PutObject", "s3:List*", "s3:*"][next(4)];
+            json!({
+                "Sid": format!("C{i}"),
+                "Effect": if i % 7 == 6 { "Deny" } else { "Allow" },
+                "Action": action,
+                "Resource": if dense { "*".to_string() } else { format!("arn:aws:s3:::bucket-{}/*", next(10)) },
+                "Condition": condition,
+            })
+        })
+        .collect()
+}
+
 fn policy(name: &str, statements: &[Value]) -> NamedPolicy {
     let text = json!({"Version": "2012-10-17", "Statement": statements}).to_string();
     let (policy, _) = read(name, &text);
@@ -134,6 +215,37 @@ fn main() {
             &old,
             &policy("new", &statements(8, 50, principals)),
             kind,
+        );
+    }
+    for dense in [false, true] {
+        let label = if dense {
+            "conditions, all on *"
+        } else {
+            "conditions"
+        };
+        let base = conditioned(11, 50, dense);
+        let old = policy("old", &base);
+        let mut reordered = base.clone();
+        reordered.reverse();
+        time(
+            &format!("{label} 50 vs 50, reordered"),
+            &old,
+            &policy("new", &reordered),
+            DiffKind::Identity,
+        );
+        let mut fewer = base.clone();
+        fewer.remove(3);
+        time(
+            &format!("{label} 50 vs 49, one removed"),
+            &old,
+            &policy("new", &fewer),
+            DiffKind::Identity,
+        );
+        time(
+            &format!("{label} 50 vs 50 others"),
+            &old,
+            &policy("new", &conditioned(12, 50, dense)),
+            DiffKind::Identity,
         );
     }
 }

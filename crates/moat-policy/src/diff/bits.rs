@@ -5,6 +5,7 @@
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Bits {
     words: Box<[u64]>,
+    len: usize,
 }
 
 impl Bits {
@@ -18,6 +19,7 @@ impl Bits {
         }
         Bits {
             words: words.into_boxed_slice(),
+            len,
         }
     }
 
@@ -25,6 +27,7 @@ impl Bits {
     pub fn zeros(len: usize) -> Bits {
         Bits {
             words: vec![0; len.div_ceil(64)].into_boxed_slice(),
+            len,
         }
     }
 
@@ -48,15 +51,40 @@ impl Bits {
                 .zip(other.words.iter())
                 .map(|(a, b)| a & b)
                 .collect(),
+            len: self.len,
         }
     }
 
-    /// Whether every statement of `mask` is in `self`.
-    pub fn covers(&self, mask: &Bits) -> bool {
+    /// The statements in either.
+    pub fn or(&self, other: &Bits) -> Bits {
+        Bits {
+            words: self
+                .words
+                .iter()
+                .zip(other.words.iter())
+                .map(|(a, b)| a | b)
+                .collect(),
+            len: self.len,
+        }
+    }
+
+    /// The statements in `self` and not in `other`.
+    pub fn and_not(&self, other: &Bits) -> Bits {
+        Bits {
+            words: self
+                .words
+                .iter()
+                .zip(other.words.iter())
+                .map(|(a, b)| a & !b)
+                .collect(),
+            len: self.len,
+        }
+    }
+
+    pub fn get(&self, i: usize) -> bool {
         self.words
-            .iter()
-            .zip(mask.words.iter())
-            .all(|(a, m)| a & m == *m)
+            .get(i / 64)
+            .is_some_and(|w| w & (1u64 << (i % 64)) != 0)
     }
 
     /// The set statements, in order.
@@ -81,7 +109,8 @@ mod tests {
         some.set(3, true);
         some.set(65, true);
         assert_eq!(all.and(&some), some);
-        assert!(all.covers(&some) && !some.covers(&all));
+        assert!(all.get(65) && !some.get(64));
+        assert_eq!(all.and_not(&some).iter().count(), 68);
         assert_eq!(some.iter().collect::<Vec<_>>(), vec![3, 65]);
     }
 }

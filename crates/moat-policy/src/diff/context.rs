@@ -7,9 +7,11 @@
 //!    automaton, numbers and dates by the intervals of their bounds, IP
 //!    addresses by the cells of their ranges);
 //! 2. absent;
-//! 3. several values: `ForAnyValue`, `ForAllValues` and the plain operators
-//!    combine the per-value tests by "any" or "all", so the outcomes for a set
-//!    of values are the closure of the single outcomes under union.
+//! 3. several values, for keys a request can carry several values of (AWS's
+//!    multivalued keys, and keys a policy reads with `ForAnyValue:` or
+//!    `ForAllValues:`): the operators combine the per-value tests by "any" or
+//!    "all", so the outcomes for a set of values are the closure of the single
+//!    outcomes under union.
 //!
 //! Each class gives the statements whose conditions on the key all hold.
 
@@ -232,6 +234,29 @@ fn outcome(conditions: &KeyConditions, context: &Context, values: Option<&[Strin
         .collect()
 }
 
+/// AWS's multivalued global condition keys: the keys a request can carry
+/// several values of (every other key has one value or none).
+pub const MULTIVALUED: &[&str] = &[
+    "aws:TagKeys",
+    "aws:PrincipalOrgPaths",
+    "aws:ResourceOrgPaths",
+    "aws:SourceOrgPaths",
+    "aws:CalledVia",
+    "aws:PrincipalServiceNamesList",
+];
+
+/// Whether requests may carry several values of the key: a multivalued AWS
+/// key, or one a policy reads with `ForAnyValue:`/`ForAllValues:`.
+fn multivalued(conditions: &KeyConditions) -> bool {
+    MULTIVALUED
+        .iter()
+        .any(|k| k.eq_ignore_ascii_case(&conditions.key))
+        || conditions
+            .conditions
+            .iter()
+            .any(|(_, c, _)| c.operator.value.qualifier.is_some())
+}
+
 /// The most value sets tried for one key before giving up.
 const MAX_SETS: usize = 4096;
 
@@ -258,10 +283,15 @@ pub(crate) fn classes(
             singles.push((values, o));
         }
     }
-    // Closure under union: sets of values, each new outcome kept once.
+    // Closure under union: sets of values, each new outcome kept once (only
+    // for keys a request can carry several values of).
     let mut present: Vec<(Vec<String>, Vec<bool>)> = singles.clone();
     let mut present_seen = single_seen;
-    let mut i = 0;
+    let mut i = if multivalued(conditions) {
+        0
+    } else {
+        present.len()
+    };
     while i < present.len() {
         for (one, _) in &singles {
             if present[i].0.contains(&one[0]) {

@@ -67,6 +67,7 @@ mod project;
 pub mod render;
 mod resources;
 mod search;
+mod summary;
 mod values;
 
 pub use action_list::bundled as bundled_actions;

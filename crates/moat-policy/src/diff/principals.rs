@@ -22,6 +22,9 @@ pub(crate) struct PrincipalClass {
     pub principal: Principal,
     pub owner: String,
     pub bits: Bits,
+    /// Per statement, how its principal element names the caller: 0 not at
+    /// all, 1 no principal element, 2-5 everyone, account, role, exact.
+    pub codes: Vec<u8>,
 }
 
 /// What the principal element can name, collected from every statement.
@@ -224,6 +227,7 @@ pub(crate) fn classes(kind: DiffKind, stmts: &[Stmt]) -> Vec<PrincipalClass> {
                 principal: principal.clone(),
                 owner,
                 bits,
+                codes: key.2,
             });
         }
     }

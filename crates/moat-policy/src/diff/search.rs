@@ -1,14 +1,13 @@
 //! The search: every realisable combination of principal, action, resource
 //! and context classes, reduced to what the evaluator can see (the caller's
-//! class, whether the action needs its resource policy, and the set of
-//! statements that apply), each seen once and decided by `evaluate`.
+//! class, whether the action needs its resource policy, and the summary of
+//! the statements that apply, see [`summary`](super::summary)), each seen
+//! once and decided by `evaluate`.
 //!
 //! Classes of different dimensions combine freely (a statement applies when
-//! each of its projections does), so the applying set of a combination is the
-//! intersection of the classes' sets. Conditions are joined key by key, only
-//! over the statements the other dimensions left live, keeping each distinct
-//! intersection once: keys that never appear together with the live
-//! statements cost nothing.
+//! each of its projections does), so the statements live for a caller,
+//! action and resource class are the intersection of the classes' sets; the
+//! condition keys are then combined over the live statements only.
 
 use super::actions::{self, ActionClass};
 use super::assignments::{assignments, variable_keys};
@@ -18,6 +17,7 @@ use super::kind::{DiffKind, Extras, SetKey, policy_set};
 use super::principals::{self, PrincipalClass, bounded};
 use super::project::{Stmt, full_bits, statements};
 use super::resources::{self, ResourceClass};
+use super::summary::{Exceeded, Reached, contributions, reach, summarize};
 use super::{Restrict, Stats};
 use crate::condition::holds;
 use crate::evaluate::{Decision, Evaluation, NamedPolicy, PolicySet, evaluate};
@@ -54,11 +54,12 @@ struct Run<'a> {
     stmts: Vec<Stmt<'a>>,
     extras: Extras,
     sets: HashMap<SetKey, (PolicySet, PolicySet)>,
-    seen: HashSet<(usize, u8, Bits)>,
+    /// (caller class, action needs its resource policy, summary) decided so far.
+    seen: HashSet<(usize, u8, u16)>,
     limits: &'a Limits,
     found: Vec<Found>,
     stats: Stats,
-    /// Combinations visited (a guard against work that is not evaluations).
+    /// Steps taken combining classes (a guard besides evaluations).
     work: u64,
 }
 
@@ -66,6 +67,19 @@ struct Run<'a> {
 enum Stop {
     Enough,
     Limit(String),
+    Bug(String),
+}
+
+/// One combination of classes, with the statements its classes let apply.
+struct Combination<'c> {
+    p: usize,
+    principal: &'c PrincipalClass,
+    action: &'c ActionClass,
+    resource: &'c ResourceClass,
+    context: Context,
+    predicted: Bits,
+    summary: u16,
+    contributions: &'c [u16],
 }
 
 impl<'a> Run<'a> {
@@ -80,17 +94,9 @@ impl<'a> Run<'a> {
         })
     }
 
-    /// Decides one combination, unless one like it was decided before.
-    fn decide(
-        &mut self,
-        p: usize,
-        principal: &PrincipalClass,
-        action: &ActionClass,
-        resource: &ResourceClass,
-        context: Context,
-        bits: Bits,
-    ) -> Result<(), Stop> {
-        if !self.seen.insert((p, action.mandatory, bits.clone())) {
+    /// Decides one combination, unless one with the same summary was.
+    fn decide(&mut self, c: Combination) -> Result<(), Stop> {
+        if !self.seen.insert((c.p, c.action.mandatory, c.summary)) {
             return Ok(());
         }
         self.stats.evaluations += 1;
@@ -101,11 +107,11 @@ impl<'a> Run<'a> {
             )));
         }
         let request = Request {
-            principal: principal.principal.clone(),
-            action: action.action.clone(),
-            resource: resource.resource.clone(),
-            resource_account: Some(principal.owner.clone()),
-            context,
+            principal: c.principal.principal.clone(),
+            action: c.action.action.clone(),
+            resource: c.resource.resource.clone(),
+            resource_account: Some(c.principal.owner.clone()),
+            context: c.context,
         };
         let (old_set, new_set) = self.sets_for(&request).clone();
         let new = evaluate(&request, &new_set);
@@ -118,10 +124,11 @@ impl<'a> Run<'a> {
                 &request,
                 bounded(self.kind, &request.principal),
             );
-            if real != bits {
-                return Err(Stop::Limit(format!(
-                    "internal error: the classes predicted statements {:?} to apply to {request:?}, the evaluator applies {:?}",
-                    bits.iter().collect::<Vec<_>>(),
+            if real != c.predicted || summarize(&real, c.contributions) != c.summary {
+                return Err(Stop::Bug(format!(
+                    "internal error: the classes predicted statements {:?} (summary {:#x}) to apply to {request:?}, the evaluator applies {:?}",
+                    c.predicted.iter().collect::<Vec<_>>(),
+                    c.summary,
                     real.iter().collect::<Vec<_>>()
                 )));
             }
@@ -131,7 +138,7 @@ impl<'a> Run<'a> {
                 request,
                 old,
                 new,
-                known_action: action.known,
+                known_action: c.action.known,
                 old_set,
                 new_set,
             });
@@ -141,36 +148,6 @@ impl<'a> Run<'a> {
         }
         Ok(())
     }
-}
-
-/// A set of applying statements, with the class chosen for each key that
-/// narrowed it: (key index, class index).
-type Joined = Vec<(Bits, Vec<(usize, usize)>)>;
-
-/// The distinct sets of live statements the context keys can leave, each
-/// with the class chosen for each key that matters (others stay absent).
-fn join(live: &Bits, keys: &[KeyClasses], work: &mut u64) -> Joined {
-    let mut states: Joined = vec![(live.clone(), Vec::new())];
-    for (k, key) in keys.iter().enumerate() {
-        if key.classes.iter().all(|c| c.bits.covers(live)) {
-            continue;
-        }
-        let mut next = Vec::new();
-        let mut seen = HashSet::new();
-        for (bits, choice) in &states {
-            for (c, class) in key.classes.iter().enumerate() {
-                *work += 1;
-                let narrowed = bits.and(&class.bits);
-                if seen.insert(narrowed.clone()) {
-                    let mut choice = choice.clone();
-                    choice.push((k, c));
-                    next.push((narrowed, choice));
-                }
-            }
-        }
-        states = next;
-    }
-    states
 }
 
 pub(crate) fn search(
@@ -184,10 +161,15 @@ pub(crate) fn search(
     let extras = Extras::new().ok_or("internal error: a stand-in policy does not read")?;
     let stmts = statements(&old.policy, &new.policy);
     let n = stmts.len();
+    let old_count = old.policy.statements.len();
     let mut assumed = Vec::new();
     let mut stopped = Vec::new();
 
     let principals = principals::classes(kind, &stmts);
+    let contributions: Vec<Vec<u16>> = principals
+        .iter()
+        .map(|p| contributions(&stmts, old_count, p))
+        .collect();
     let actions = actions::classes(&stmts, known, &restrict.actions, limits.max_states);
     if !actions.complete {
         stopped.push(format!(
@@ -231,7 +213,8 @@ pub(crate) fn search(
         },
         work: 0,
     };
-    let max_work = limits.max_evaluations.saturating_mul(64);
+    let max_work = limits.max_evaluations.saturating_mul(16);
+    let max_states = usize::try_from(limits.max_evaluations).unwrap_or(usize::MAX);
     let mut notes = KeyNotes::default();
     'sigmas: for sigma in &sigmas {
         // Conditions on variable keys are fixed by the assignment.
@@ -259,7 +242,7 @@ pub(crate) fn search(
             .iter()
             .map(|k| context::classes(k, n, sigma, limits.max_states, &mut notes))
             .collect();
-        let mut joined: HashMap<Bits, Joined> = HashMap::new();
+        let mut reached: HashMap<(usize, Bits), Vec<Reached>> = HashMap::new();
         let mut visited: HashSet<(usize, u8, Bits)> = HashSet::new();
         for (p, principal) in principals.iter().enumerate() {
             for action in &actions.classes {
@@ -270,36 +253,64 @@ pub(crate) fn search(
                     if !visited.insert((p, action.mandatory, live.clone())) {
                         continue;
                     }
-                    if !joined.contains_key(&live) {
-                        let contexts = join(&live, &keys, &mut run.work);
-                        joined.insert(live.clone(), contexts);
+                    let memo = (p, live);
+                    if !reached.contains_key(&memo) {
+                        match reach(
+                            &memo.1,
+                            &keys,
+                            &contributions[p],
+                            &mut run.work,
+                            max_work,
+                            max_states,
+                        ) {
+                            Ok(r) => {
+                                reached.insert(memo.clone(), r);
+                            }
+                            Err(Exceeded) => {
+                                stopped.push(format!(
+                                    "combining the condition keys takes more than {max_work} steps or {max_states} states"
+                                ));
+                                break 'sigmas;
+                            }
+                        }
                     }
-                    if run.work > max_work {
-                        stopped.push(format!("more than {max_work} combinations of classes"));
-                        break 'sigmas;
-                    }
-                    let Some(contexts) = joined.get(&live) else {
+                    let Some(summaries) = reached.get(&memo) else {
                         continue;
                     };
-                    for (bits, choice) in contexts {
+                    for r in summaries {
                         run.stats.combinations += 1;
                         let mut context = sigma.clone();
-                        for &(k, c) in choice {
-                            if let Some(values) = &keys[k].classes[c].values {
+                        let mut predicted = memo.1.clone();
+                        for &(k, c) in &r.choice {
+                            let class = &keys[k].classes[c];
+                            predicted = predicted.and(&class.bits);
+                            if let Some(values) = &class.values {
                                 context.insert(&keys[k].key, values.clone(), values.len() > 1);
                             }
                         }
-                        match run.decide(p, principal, action, resource, context, bits.clone()) {
+                        let combination = Combination {
+                            p,
+                            principal,
+                            action,
+                            resource,
+                            context,
+                            predicted,
+                            summary: r.summary,
+                            contributions: &contributions[p],
+                        };
+                        match run.decide(combination) {
                             Ok(()) => {}
                             Err(Stop::Enough) => break 'sigmas,
-                            Err(Stop::Limit(why)) if why.starts_with("internal error") => {
-                                return Err(why);
-                            }
+                            Err(Stop::Bug(why)) => return Err(why),
                             Err(Stop::Limit(why)) => {
                                 stopped.push(why);
                                 break 'sigmas;
                             }
                         }
+                    }
+                    if run.work > max_work {
+                        stopped.push(format!("more than {max_work} combinations of classes"));
+                        break 'sigmas;
                     }
                 }
             }
