@@ -213,19 +213,27 @@ fn sample_requests(kind: DiffKind, seed: u64, count: usize) -> Vec<Request> {
             ],
         ),
     ];
+    let anyone = vec![
+        ("arn:aws:iam::111122223333:user/u", "111122223333"),
+        ("arn:aws:iam::111122223333:user/v", "111122223333"),
+        ("arn:aws:iam::444455556666:user/x", "111122223333"),
+        ("arn:aws:sts::444455556666:assumed-role/R/s", "111122223333"),
+        ("arn:aws:iam::444455556666:root", "111122223333"),
+        ("arn:aws:iam::111122223333:root", "111122223333"),
+        ("anonymous", "111122223333"),
+        ("s3.amazonaws.com", "111122223333"),
+        ("arn:aws:iam::444455556666:user/x", "444455556666"),
+    ];
     let principals: Vec<(&str, &str)> = match kind {
-        DiffKind::Resource => vec![
-            ("arn:aws:iam::111122223333:user/u", "111122223333"),
-            ("arn:aws:iam::111122223333:user/v", "111122223333"),
-            ("arn:aws:iam::444455556666:user/x", "111122223333"),
-            ("arn:aws:sts::444455556666:assumed-role/R/s", "111122223333"),
-            ("arn:aws:iam::444455556666:root", "111122223333"),
-            ("arn:aws:iam::111122223333:root", "111122223333"),
-            ("anonymous", "111122223333"),
-            ("s3.amazonaws.com", "111122223333"),
-            ("arn:aws:iam::444455556666:user/x", "444455556666"),
+        DiffKind::Resource | DiffKind::Rcp | DiffKind::Endpoint => anyone,
+        DiffKind::Session => vec![
+            ("arn:aws:sts::111122223333:assumed-role/R/s", "111122223333"),
+            ("arn:aws:sts::111122223333:federated-user/f", "111122223333"),
         ],
-        _ => vec![("arn:aws:iam::111122223333:user/u", "111122223333")],
+        _ => vec![
+            ("arn:aws:iam::111122223333:user/u", "111122223333"),
+            ("arn:aws:sts::111122223333:assumed-role/R/s", "111122223333"),
+        ],
     };
     let mut x = seed | 1;
     let mut next = |n: usize| {
@@ -273,12 +281,25 @@ fn options(kind: DiffKind) -> Options {
 }
 
 fn kind() -> impl Strategy<Value = DiffKind> {
-    prop::sample::select(vec![DiffKind::Identity, DiffKind::Resource])
+    prop::sample::select(vec![
+        DiffKind::Identity,
+        DiffKind::Resource,
+        DiffKind::Identity,
+        DiffKind::Resource,
+        DiffKind::Scp,
+        DiffKind::Rcp,
+        DiffKind::Boundary,
+        DiffKind::Session,
+        DiffKind::Endpoint,
+    ])
 }
 
 fn policies() -> impl Strategy<Value = (DiffKind, Vec<Stmt>, Vec<Stmt>)> {
     kind().prop_flat_map(|kind| {
-        let with_principal = kind == DiffKind::Resource;
+        let with_principal = matches!(
+            kind,
+            DiffKind::Resource | DiffKind::Rcp | DiffKind::Endpoint
+        );
         (
             Just(kind),
             prop::collection::vec(stmt(with_principal), 0..5),
