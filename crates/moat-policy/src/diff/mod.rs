@@ -28,9 +28,13 @@
 //!
 //! The evaluator's decision depends on a request only through the caller's
 //! class, whether the action needs its resource policy (`sts:AssumeRole*`,
-//! `kms:*`), and the set of statements that apply, which for a combination of
-//! classes is the intersection of their sets. The search visits every
-//! realisable combination once (see [`search`]), so "no new access" is a proof
+//! `kms:*`), and which statements apply; of those, only whether a `Deny`
+//! applies and in which ways the applying `Allow`s name the caller (a
+//! twelve-bit summary, see `summary`). For a combination of classes the
+//! applying statements are the intersection of the classes' sets. The search
+//! visits every realisable combination, combining condition keys by
+//! elimination so that keys shared by no open statement cost nothing, and
+//! evaluates one request per distinct summary: "no new access" is a proof
 //! over all requests, and every witness is a request `evaluate` decides.
 //!
 //! # How a policy is evaluated alone
@@ -45,15 +49,27 @@
 //! policy allows everything; an RCP or endpoint policy sits over policies
 //! that allow everything.
 //!
+//! # The requests
+//!
+//! Actions are `service:Name` strings (any, not only listed ones); resources
+//! are any string; callers are IAM principals, services, identity providers
+//! or anonymous; the resource's account is any account. A request carries one
+//! value per context key, or several for AWS's multivalued keys and for keys
+//! a policy reads with `ForAnyValue:`/`ForAllValues:`. Context keys are
+//! independent of the caller, as in the evaluator (which invents no
+//! `aws:PrincipalArn`): a witness may name a caller and a context that AWS
+//! would not send together.
+//!
 //! # Limits
 //!
 //! The answer is "assumed" when it rests on something the classes do not
 //! cover exactly: policy variables (tried with a few values, see
-//! [`assignments`]), or a condition key compared both as a string and as a
-//! number, date or address. It is "undecided" when a limit stops the search
-//! (more than `max_evaluations` classes): never a silent "no new access".
-//! Context keys are independent of the principal, as in the evaluator (which
-//! invents no `aws:PrincipalArn`).
+//! `assignments`), a condition key compared both as a string and as a
+//! number, date or address, or a bound that cannot be written exactly. It is
+//! "undecided" when a limit stops the search (`max_evaluations` distinct
+//! classes evaluated, sixteen times as many steps combining classes, or
+//! `max_states` automaton states): never a silent "no new access". A witness
+//! is always proved: it is replayed through `read_cases` and `evaluate`.
 
 mod action_list;
 mod actions;
