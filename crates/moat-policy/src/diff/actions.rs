@@ -2,12 +2,13 @@
 //! policies that an action can match, found by the product automaton over
 //! all strings shaped `service:Name` (so actions missing from the IAM list,
 //! such as ones AWS adds later, are covered), represented by a real action
-//! from the list where one has that combination. `kms:*` and
-//! `sts:AssumeRole*` take part because the evaluator treats them apart.
+//! from the list where one has that combination. `kms:*`,
+//! `sts:AssumeRole*` and `sts:AssumeRole` take part because the evaluator
+//! treats them apart.
 
 use super::bits::Bits;
 use super::glob::{Matcher, Mode, Shape, solve};
-use super::kind::mandatory;
+use super::kind::{SPECIAL_PATTERNS, special};
 use super::project::{Stmt, bits_of, nobody, probe};
 use crate::matching::tokens;
 use crate::request::Context;
@@ -17,7 +18,8 @@ pub(crate) struct ActionClass {
     pub action: String,
     /// Whether the action is in the IAM action list.
     pub known: bool,
-    pub mandatory: u8,
+    /// How the evaluator treats the action apart (`kind::special`).
+    pub special: u8,
     pub bits: Bits,
 }
 
@@ -45,8 +47,9 @@ pub(crate) fn classes(
             add(&p.value, &mut texts);
         }
     }
-    add("kms:*", &mut texts);
-    add("sts:AssumeRole*", &mut texts);
+    for special in SPECIAL_PATTERNS {
+        add(special, &mut texts);
+    }
     let restrict_from = texts.len();
     let matchers: Vec<Matcher> = texts
         .iter()
@@ -93,12 +96,12 @@ pub(crate) fn classes(
     for (action, known) in chosen {
         let request = probe(nobody(), &action, "*", Context::default());
         let bits = bits_of(stmts, &request, false, |s| &s.action);
-        let mandatory = mandatory(&action);
-        if distinct.insert((bits.clone(), mandatory)) {
+        let special = special(&action);
+        if distinct.insert((bits.clone(), special)) {
             out.push(ActionClass {
                 action,
                 known,
-                mandatory,
+                special,
                 bits,
             });
         }

@@ -77,18 +77,25 @@ impl DiffKind {
     }
 }
 
+/// The actions the evaluator treats apart beyond the statements that apply:
 /// `sts:AssumeRole*` and `kms:*` need their resource policy (trust or key
-/// policy) to allow by itself, as the evaluator has it.
-pub(crate) fn mandatory(action: &str) -> u8 {
+/// policy) to allow by itself, and `sts:AssumeRole` itself is served only to
+/// signed IAM users and roles. 0: any other action.
+pub(crate) fn special(action: &str) -> u8 {
     let action = action.to_ascii_lowercase();
-    if action.starts_with("sts:assumerole") {
+    if action == "sts:assumerole" {
         1
-    } else if action.starts_with("kms:") {
+    } else if action.starts_with("sts:assumerole") {
         2
+    } else if action.starts_with("kms:") {
+        3
     } else {
         0
     }
 }
+
+/// The patterns that separate the [`special`] actions from the others.
+pub(crate) const SPECIAL_PATTERNS: &[&str] = &["kms:*", "sts:AssumeRole*", "sts:AssumeRole"];
 
 /// The stand-in policies.
 pub(crate) struct Extras {
@@ -149,7 +156,7 @@ impl SetKey {
         SetKey {
             iam: matches!(request.principal, Principal::Iam(_)),
             same_account: request.same_account(),
-            mandatory: mandatory(&request.action) != 0,
+            mandatory: special(&request.action) != 0,
             owner: request.resource_account.clone().unwrap_or_default(),
         }
     }
