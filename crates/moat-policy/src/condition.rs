@@ -3,7 +3,7 @@
 //! `ForAnyValue`/`ForAllValues` set qualifiers.
 
 use crate::document::{Condition, OperatorFamily as F, SetQualifier};
-use crate::matching::{arn_matches, glob, tokens};
+use crate::matching::{arn_matches, arn_matches_str, glob, glob_str};
 use crate::request::Context;
 use crate::values::{IpRange, date_millis, number};
 use crate::variables::{expand, expand_text, pieces};
@@ -38,8 +38,11 @@ pub fn holds(condition: &Condition, context: &Context, variables: bool) -> bool 
             Some(values) if negated => values.iter().all(|v| value_matches(v)),
             Some(values) => values.iter().any(|v| value_matches(v)),
         },
+        // `IfExists` does not rescue an absent key here: with no value there
+        // is no "any value" that matches (AWS re:Post, ForAnyValue:StringEqualsIfExists
+        // on a request without aws:TagKeys is denied).
         Some(SetQualifier::ForAnyValue) => match present {
-            None => operator.if_exists,
+            None => false,
             Some(values) => values.iter().any(|v| value_matches(v)),
         },
         // Holds for an absent or empty key: every one of no values matches.
@@ -60,7 +63,9 @@ fn compare(family: F, policy: &str, request: &str, context: &Context, variables:
     };
     match family {
         F::StringEquals => expanded().is_some_and(|p| p == request),
-        F::StringEqualsIgnoreCase => expanded().is_some_and(|p| p.to_lowercase() == request.to_lowercase()),
+        F::StringEqualsIgnoreCase => {
+            expanded().is_some_and(|p| p.to_lowercase() == request.to_lowercase())
+        }
         F::StringLike => like(policy, request, context, variables, false),
         F::ArnEquals | F::ArnLike => like(policy, request, context, variables, true),
         F::NumericEquals => numeric(policy, request, |a, b| a == b),
@@ -88,12 +93,15 @@ fn compare(family: F, policy: &str, request: &str, context: &Context, variables:
 }
 
 fn like(policy: &str, request: &str, context: &Context, variables: bool, arn: bool) -> bool {
-    let pattern = match pieces(policy).filter(|_| variables) {
-        Some(p) => match expand(&p, context, true) {
-            Some(t) => t,
-            None => return false,
-        },
-        None => tokens(policy),
+    let Some(p) = pieces(policy).filter(|_| variables) else {
+        return if arn {
+            arn_matches_str(policy, request)
+        } else {
+            glob_str(policy, request)
+        };
+    };
+    let Some(pattern) = expand(&p, context, true) else {
+        return false;
     };
     if arn {
         arn_matches(&pattern, request)

@@ -19,6 +19,7 @@ use crate::request::{Principal, Request};
 use crate::statement::{PrincipalMatch, applies};
 use moat_source::Span;
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// The kinds of policy that take part in a decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -144,7 +145,7 @@ pub struct Evaluation {
     /// The statements that decided: the denies, or the allows that were needed.
     pub statements: Vec<StatementRef>,
     /// One sentence: what decided.
-    pub reason: String,
+    pub reason: Cow<'static, str>,
 }
 
 struct Hit<'a> {
@@ -191,7 +192,8 @@ fn hits<'a>(
 }
 
 fn allows<'h, 'a>(hits: &'h [Hit<'a>]) -> impl Iterator<Item = &'h Hit<'a>> {
-    hits.iter().filter(|h| h.statement.effect.value == Effect::Allow)
+    hits.iter()
+        .filter(|h| h.statement.effect.value == Effect::Allow)
 }
 
 /// Evaluates `request` against `policies`.
@@ -205,14 +207,28 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
             hits(PolicyKind::Identity, p, None, request, bounded, &mut all);
         }
         for p in &policies.boundaries {
-            hits(PolicyKind::PermissionBoundary, p, None, request, bounded, &mut all);
+            hits(
+                PolicyKind::PermissionBoundary,
+                p,
+                None,
+                request,
+                bounded,
+                &mut all,
+            );
         }
         if let Some(p) = &policies.session {
             hits(PolicyKind::Session, p, None, request, bounded, &mut all);
         }
         for level in &policies.scps {
             for p in &level.policies {
-                hits(PolicyKind::Scp, p, Some(&level.id), request, bounded, &mut all);
+                hits(
+                    PolicyKind::Scp,
+                    p,
+                    Some(&level.id),
+                    request,
+                    bounded,
+                    &mut all,
+                );
             }
         }
     }
@@ -221,7 +237,14 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
     }
     for level in &policies.rcps {
         for p in &level.policies {
-            hits(PolicyKind::Rcp, p, Some(&level.id), request, bounded, &mut all);
+            hits(
+                PolicyKind::Rcp,
+                p,
+                Some(&level.id),
+                request,
+                bounded,
+                &mut all,
+            );
         }
     }
     for p in &policies.endpoints {
@@ -243,7 +266,7 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
         return Evaluation {
             decision: Decision::ExplicitlyDenied,
             statements: denies,
-            reason,
+            reason: reason.into(),
         };
     }
 
@@ -251,7 +274,7 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
     let implicit = |reason: String| Evaluation {
         decision: Decision::ImplicitlyDenied,
         statements: Vec::new(),
-        reason,
+        reason: reason.into(),
     };
     let mut needed: Vec<StatementRef> = Vec::new();
 
@@ -319,6 +342,23 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
     .into_iter()
     .find_map(best);
 
+    // STS serves AssumeRole (and AssumeRoleWithWebIdentity/SAML aside, which
+    // the identity provider's token authenticates) only to signed requests
+    // from IAM users and roles: never anonymously, never to the root user.
+    if request.action.eq_ignore_ascii_case("sts:AssumeRole") {
+        match &request.principal {
+            Principal::Anonymous => {
+                return implicit("STS refuses unsigned `AssumeRole` requests".into());
+            }
+            Principal::Iam(p) if p.kind == crate::request::IamKind::Root => {
+                return implicit(
+                    "the root user cannot call `AssumeRole`; only IAM users and roles can".into(),
+                );
+            }
+            _ => {}
+        }
+    }
+
     if !iam_caller {
         // Anonymous callers and services have no identity policies: only a
         // resource policy naming them (or everyone) can allow.
@@ -351,7 +391,9 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
             }
         }
         if federated_user && policies.session.is_none() {
-            return Err("a federated user session without a session policy has no permissions".into());
+            return Err(
+                "a federated user session without a session policy has no permissions".into(),
+            );
         }
         if let Some(session) = &policies.session {
             match of(PolicyKind::Session).first() {
@@ -381,7 +423,10 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
             Principal::Iam(p) if p.kind == crate::request::IamKind::Root
         );
         if root && mandatory.is_none() {
-            return allowed(needed, "the account root user has full access in its own account");
+            return allowed(
+                needed,
+                "the account root user has full access in its own account",
+            );
         }
         // A role's trust policy grants only within the caller's boundary
         // (AWS: "Update a role trust policy").
@@ -443,24 +488,31 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
     if let Err(reason) = bounded(&mut needed) {
         return implicit(reason);
     }
-    allowed(needed, "allowed by both the resource-based and the identity-based policy (cross-account)")
+    allowed(
+        needed,
+        "allowed by both the resource-based and the identity-based policy (cross-account)",
+    )
 }
 
-fn allowed(statements: Vec<StatementRef>, reason: &str) -> Evaluation {
+fn allowed(statements: Vec<StatementRef>, reason: &'static str) -> Evaluation {
     Evaluation {
         decision: Decision::Allowed,
         statements,
-        reason: reason.to_string(),
+        reason: Cow::Borrowed(reason),
     }
 }
 
 /// The resource policies that must allow by themselves: a role's trust
 /// policy for `sts:AssumeRole*`, a KMS key policy for `kms:*`.
 fn mandatory_resource_policy(request: &Request) -> Option<&'static str> {
-    let action = request.action.to_ascii_lowercase();
-    if action.starts_with("sts:assumerole") {
+    let action = request.action.as_bytes();
+    let starts = |prefix: &str| {
+        action.len() >= prefix.len()
+            && action[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+    };
+    if starts("sts:assumerole") {
         Some("role trust policy")
-    } else if action.starts_with("kms:") {
+    } else if starts("kms:") {
         Some("key policy")
     } else {
         None

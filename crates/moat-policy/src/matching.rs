@@ -72,12 +72,58 @@ pub fn glob_ignore_case(pattern: &[Token], text: &str) -> bool {
     })
 }
 
+/// Wildcard match of a pattern written as text (no variables), without
+/// allocating: the evaluator's hot path. `fold` ignores ASCII case (actions
+/// are ASCII). `?` takes one character, however many bytes it has.
+fn glob_text(pattern: &[u8], text: &[u8], fold: bool) -> bool {
+    let eq = |a: u8, b: u8| a == b || (fold && a.eq_ignore_ascii_case(&b));
+    let char_len = |b: u8| match b {
+        0xF0..=0xFF => 4,
+        0xE0..=0xEF => 3,
+        0xC0..=0xDF => 2,
+        _ => 1,
+    };
+    let (mut p, mut t) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match pattern.get(p) {
+            Some(b'*') => {
+                star = Some((p, t));
+                p += 1;
+                continue;
+            }
+            Some(b'?') => {
+                p += 1;
+                t += char_len(text[t]);
+                continue;
+            }
+            Some(&c) if eq(c, text[t]) => {
+                p += 1;
+                t += 1;
+                continue;
+            }
+            _ => {}
+        }
+        match star {
+            Some((sp, st)) => {
+                // Resume one character further along the text.
+                let next = st + char_len(text[st]);
+                p = sp + 1;
+                t = next;
+                star = Some((sp, next));
+            }
+            None => return false,
+        }
+    }
+    t == text.len() && pattern[p..].iter().all(|&b| b == b'*')
+}
+
 /// Fast path for patterns without variables: plain text against plain text.
 pub fn glob_str(pattern: &str, text: &str) -> bool {
     if !pattern.contains(['*', '?']) {
         return pattern == text;
     }
-    glob(&tokens(pattern), text)
+    glob_text(pattern.as_bytes(), text.as_bytes(), false)
 }
 
 /// Whether `action` (e.g. `s3:GetObject`) matches an `Action` pattern: IAM
@@ -89,7 +135,21 @@ pub fn action_matches(pattern: &str, action: &str) -> bool {
     if !pattern.contains(['*', '?']) {
         return pattern.eq_ignore_ascii_case(action);
     }
-    glob_ignore_case(&tokens(pattern), action)
+    glob_text(pattern.as_bytes(), action.as_bytes(), true)
+}
+
+/// [`arn_matches`] for a pattern written as text (no variables), without allocating.
+pub fn arn_matches_str(pattern: &str, arn: &str) -> bool {
+    if pattern == "*" {
+        return true;
+    }
+    if pattern.matches(':').count() < 5 || arn.matches(':').count() < 5 {
+        return glob_str(pattern, arn);
+    }
+    pattern
+        .splitn(6, ':')
+        .zip(arn.splitn(6, ':'))
+        .all(|(p, t)| glob_str(p, t))
 }
 
 /// ARN matching as `ArnLike` does it and as `Resource` patterns work: each of
@@ -160,6 +220,17 @@ mod tests {
         assert!(arn_matches(&p, "arn:aws:s3:::bucket/a:b/c"));
         let p = tokens("arn:*:s3:::b");
         assert!(!arn_matches(&p, "arn:aws:iam:x:s3:::b"));
+    }
+
+    proptest::proptest! {
+        /// The allocation-free matcher agrees with the token matcher.
+        #[test]
+        fn both_matchers_agree(pattern in "[ab:/é*?]{0,10}", text in "[ab:/é]{0,12}") {
+            proptest::prop_assert_eq!(glob_str(&pattern, &text), glob(&tokens(&pattern), &text));
+            proptest::prop_assert_eq!(arn_matches_str(&pattern, &text), arn_matches(&tokens(&pattern), &text));
+            let upper = text.to_ascii_uppercase();
+            proptest::prop_assert_eq!(action_matches(&pattern, &upper), pattern == "*" || glob_ignore_case(&tokens(&pattern), &upper));
+        }
     }
 
     #[test]

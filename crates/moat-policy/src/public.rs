@@ -77,7 +77,9 @@ fn open_principal(statement: &Statement) -> Option<String> {
     }
     principal.entries.iter().find_map(|e| match e.kind {
         PrincipalKind::Everyone => Some("`Principal: \"*\"`".to_string()),
-        PrincipalKind::Aws if e.value.value == "*" => Some("`Principal: {\"AWS\": \"*\"}`".to_string()),
+        PrincipalKind::Aws if e.value.value == "*" => {
+            Some("`Principal: {\"AWS\": \"*\"}`".to_string())
+        }
         _ => None,
     })
 }
@@ -86,14 +88,16 @@ fn open_principal(statement: &Statement) -> Option<String> {
 fn limits(condition: &Condition) -> bool {
     let operator = condition.operator.value;
     // Absent keys make IfExists and ForAllValues hold: they limit nothing.
-    if operator.if_exists || operator.qualifier == Some(crate::document::SetQualifier::ForAllValues) {
+    if operator.if_exists || operator.qualifier == Some(crate::document::SetQualifier::ForAllValues)
+    {
         return false;
     }
     let key = condition.key.value.as_str();
     if key.eq_ignore_ascii_case("aws:SourceIp") {
         return operator.family == F::IpAddress
             && condition.values.iter().all(|v| {
-                IpRange::parse(&v.value).is_some_and(|r| r.prefix >= if r.address.is_ipv4() { 8 } else { 32 })
+                IpRange::parse(&v.value)
+                    .is_some_and(|r| r.prefix >= if r.address.is_ipv4() { 8 } else { 32 })
             });
     }
     let limiting = LIMITING_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key));

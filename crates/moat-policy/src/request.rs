@@ -207,7 +207,10 @@ mod tests {
         assert_eq!(p.role_name(), Some("Admin"));
         let p = IamPrincipal::parse("arn:aws:iam::111122223333:role/team/Admin").unwrap();
         assert_eq!(p.role_name(), Some("Admin"));
-        assert!(matches!(Principal::parse("s3.amazonaws.com").unwrap(), Principal::Service(_)));
+        assert!(matches!(
+            Principal::parse("s3.amazonaws.com").unwrap(),
+            Principal::Service(_)
+        ));
         assert!(IamPrincipal::parse("arn:aws:s3:::bucket").is_err());
     }
 

@@ -2,8 +2,10 @@
 //! principal and conditions all match.
 
 use crate::condition::holds;
-use crate::document::{Effect, Patterns, Policy, PrincipalEntry, PrincipalKind, Principals, Statement};
-use crate::matching::{action_matches, arn_matches, tokens};
+use crate::document::{
+    Effect, Patterns, Policy, PrincipalEntry, PrincipalKind, Principals, Statement,
+};
+use crate::matching::{action_matches, arn_matches, arn_matches_str};
 use crate::request::{IamKind, Principal, Request};
 use crate::variables::{expand, pieces};
 use serde::Serialize;
@@ -62,22 +64,31 @@ pub fn applies(
 }
 
 fn actions_match(element: &Patterns, action: &str) -> bool {
-    let any = element.patterns.iter().any(|p| action_matches(&p.value, action));
+    let any = element
+        .patterns
+        .iter()
+        .any(|p| action_matches(&p.value, action));
     any != element.negated
 }
 
 fn resources_match(element: &Patterns, request: &Request, variables: bool) -> bool {
-    let any = element.patterns.iter().any(|p| {
-        let pattern = match pieces(&p.value).filter(|_| variables) {
-            // A variable without a value makes the pattern match nothing.
+    let mut any = false;
+    for p in &element.patterns {
+        let matched = match pieces(&p.value).filter(|_| variables) {
             Some(pieces) => match expand(&pieces, &request.context, true) {
-                Some(tokens) => tokens,
-                None => return false,
+                Some(tokens) => arn_matches(&tokens, &request.resource),
+                // A variable without a value (and no default) matches
+                // nothing in `Resource`, and in `NotResource` leaves the
+                // element unresolved: it excludes everything rather than
+                // nothing (AWS: an unresolvable variable may invalidate the
+                // statement; reading it as not applying grants least).
+                None if element.negated => return false,
+                None => false,
             },
-            None => tokens(&p.value),
+            None => arn_matches_str(&p.value, &request.resource),
         };
-        arn_matches(&pattern, &request.resource)
-    });
+        any |= matched;
+    }
     any != element.negated
 }
 
@@ -94,7 +105,10 @@ fn principal_matches(
             Effect::Deny => bounded || not_principal_matches(element, caller),
             // An Allow to everyone but the listed: the caller gets nothing
             // from it if any identity it carries is listed.
-            Effect::Allow => !element.entries.iter().any(|e| entry_matches(e, caller).is_some()),
+            Effect::Allow => !element
+                .entries
+                .iter()
+                .any(|e| entry_matches(e, caller).is_some()),
         };
         return applies.then_some(PrincipalMatch::Everyone);
     }
@@ -111,11 +125,20 @@ fn entry_matches(entry: &PrincipalEntry, caller: &Principal) -> Option<Principal
         (PrincipalKind::Everyone, _) => Some(PrincipalMatch::Everyone),
         (PrincipalKind::Aws, _) if value == "*" => Some(PrincipalMatch::Everyone),
         (PrincipalKind::Aws, Principal::Iam(p)) => {
-            if value == p.account || value == format!("arn:{}:iam::{}:root", p.partition, p.account) {
+            if value == p.account || value == format!("arn:{}:iam::{}:root", p.partition, p.account)
+            {
                 return Some(PrincipalMatch::Account);
             }
             if value == p.arn {
-                return Some(PrincipalMatch::Exact);
+                // A bare role ARN as the caller stands for a session of the
+                // role: naming it names the role.
+                let bare_role =
+                    matches!(&p.kind, IamKind::RoleSession { session, .. } if session.is_empty());
+                return Some(if bare_role {
+                    PrincipalMatch::Role
+                } else {
+                    PrincipalMatch::Exact
+                });
             }
             let role = role_of(value)?;
             (role.0 == p.account && Some(role.1) == p.role_name()).then_some(PrincipalMatch::Role)
@@ -125,7 +148,9 @@ fn entry_matches(entry: &PrincipalEntry, caller: &Principal) -> Option<Principal
         (
             PrincipalKind::Service | PrincipalKind::Federated,
             Principal::Service(name) | Principal::Federated(name),
-        ) => value.eq_ignore_ascii_case(name).then_some(PrincipalMatch::Exact),
+        ) => value
+            .eq_ignore_ascii_case(name)
+            .then_some(PrincipalMatch::Exact),
         _ => None,
     }
 }
@@ -146,11 +171,14 @@ fn role_of(arn: &str) -> Option<(&str, &str)> {
 /// leaves the statement applying (AWS's documented `NotPrincipal` pitfall).
 fn not_principal_matches(element: &Principals, caller: &Principal) -> bool {
     let listed = |want: PrincipalMatch| {
-        element.entries.iter().any(|e| match entry_matches(e, caller) {
-            Some(PrincipalMatch::Everyone) => true,
-            Some(found) => found == want,
-            None => false,
-        })
+        element
+            .entries
+            .iter()
+            .any(|e| match entry_matches(e, caller) {
+                Some(PrincipalMatch::Everyone) => true,
+                Some(found) => found == want,
+                None => false,
+            })
     };
     match caller {
         Principal::Iam(p) => {

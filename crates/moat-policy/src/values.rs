@@ -7,7 +7,10 @@ use std::net::IpAddr;
 /// epoch time in seconds (`1714564800`), as IAM's date operators accept.
 pub fn date_millis(text: &str) -> Option<i128> {
     let text = text.trim();
-    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit() || b == b'-') && !text[1..].contains('-') {
+    if !text.is_empty()
+        && text.bytes().all(|b| b.is_ascii_digit() || b == b'-')
+        && !text[1..].contains('-')
+    {
         return text.parse::<i128>().ok().map(|s| s * 1000);
     }
     let (date, time) = match text.split_once(['T', 't']) {
@@ -32,7 +35,8 @@ pub fn date_millis(text: &str) -> Option<i128> {
             Some(s) => s.parse::<f64>().ok()?,
             None => 0.0,
         };
-        if fields.next().is_some() || hours > 24 || minutes > 59 || !(0.0..61.0).contains(&seconds) {
+        if fields.next().is_some() || hours > 24 || minutes > 59 || !(0.0..61.0).contains(&seconds)
+        {
             return None;
         }
         millis += hours * 3_600_000 + minutes * 60_000;
@@ -109,11 +113,15 @@ impl IpRange {
     pub fn contains(&self, ip: IpAddr) -> bool {
         match (self.address, ip) {
             (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
                 u32::from(net) & mask == u32::from(ip) & mask
             }
             (IpAddr::V6(net), IpAddr::V6(ip)) => {
-                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
                 u128::from(net) & mask == u128::from(ip) & mask
             }
             _ => false,
@@ -144,7 +152,11 @@ mod tests {
         assert!(!r.contains("203.0.114.9".parse().unwrap()));
         let r = IpRange::parse("2001:db8::/32").unwrap();
         assert!(r.contains("2001:db8:1::1".parse().unwrap()));
-        assert!(IpRange::parse("0.0.0.0/0").unwrap().contains("8.8.8.8".parse().unwrap()));
+        assert!(
+            IpRange::parse("0.0.0.0/0")
+                .unwrap()
+                .contains("8.8.8.8".parse().unwrap())
+        );
         assert!(IpRange::parse("10.0.0.0/33").is_none());
     }
 }

@@ -23,16 +23,30 @@ fn every_case_gets_the_documented_decision() {
         let text = std::fs::read_to_string(path).unwrap();
         let file = SourceFile::new(path.display().to_string(), text);
         let (cases, diagnostics) = read_cases(&file);
-        assert!(diagnostics.is_empty(), "{}: {diagnostics:?}", path.display());
+        assert!(
+            diagnostics.is_empty(),
+            "{}: {diagnostics:?}",
+            path.display()
+        );
         for case in cases {
             total += 1;
-            let expected = case.expected.unwrap_or_else(|| panic!("{} has no expected", case.name));
+            let expected = case
+                .expected
+                .unwrap_or_else(|| panic!("{} has no expected", case.name));
             let got = evaluate(&case.request, &case.policies);
             if got.decision != expected {
-                failures.push(format!("{}: {:?}, expected {expected:?} ({})", case.name, got.decision, got.reason));
+                failures.push(format!(
+                    "{}: {:?}, expected {expected:?} ({})",
+                    case.name, got.decision, got.reason
+                ));
             }
         }
     }
     assert!(total >= 300, "only {total} cases");
-    assert!(failures.is_empty(), "{} of {total} failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {total} failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -11,7 +11,8 @@
 
 use super::events::operations_of;
 use super::table::Table;
-use crate::iam_actions;
+use moat_policy::actions;
+pub use moat_policy::actions::leading_verb;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -77,7 +78,7 @@ pub fn classify(table: &Table, action: &str) -> (Category, String) {
     if let Some(entry) = table.override_for(action) {
         return (entry.category, format!("reviewed: {}", entry.reason));
     }
-    let level = iam_actions::access_level(action).unwrap_or("Write");
+    let level = actions::access_level(action).unwrap_or("Write");
     if matches!(level, "Read" | "List") {
         return (Category::Read, format!("access level `{level}`"));
     }
@@ -106,19 +107,6 @@ pub fn classify(table: &Table, action: &str) -> (Category, String) {
     }
 }
 
-/// The leading verb of an action name: its first character and the lowercase
-/// letters after it (`Put` in `PutBucketPolicy`, `Untag` in `UntagResource`).
-pub fn leading_verb(name: &str) -> &str {
-    let mut chars = name.char_indices();
-    let Some((_, first)) = chars.next() else {
-        return "";
-    };
-    let end = chars
-        .find(|(_, c)| !c.is_ascii_lowercase())
-        .map_or(name.len(), |(i, _)| i);
-    name.get(..end.max(first.len_utf8())).unwrap_or(name)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,15 +114,6 @@ mod tests {
 
     fn category(action: &str) -> Category {
         classify(table().unwrap(), action).0
-    }
-
-    #[test]
-    fn verbs() {
-        assert_eq!(leading_verb("PutBucketPolicy"), "Put");
-        assert_eq!(leading_verb("UntagResource"), "Untag");
-        assert_eq!(leading_verb("ReEncryptFrom"), "Re");
-        assert_eq!(leading_verb("Delete"), "Delete");
-        assert_eq!(leading_verb(""), "");
     }
 
     #[test]

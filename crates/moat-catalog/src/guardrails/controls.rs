@@ -14,7 +14,8 @@
 
 use super::DETAIL_TYPE;
 use super::events::operations_of;
-use crate::{Catalog, Control, ControlType, iam_actions};
+use crate::{Catalog, Control, ControlType};
+use moat_policy::actions;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// `action -> ids of the controls that need it`, for the `denied` actions
@@ -34,7 +35,7 @@ pub fn controls_needing(
             .any(|s| s.contains(&DETAIL_TYPE.to_ascii_lowercase()));
         let mut listed: BTreeSet<&'static str> = BTreeSet::new();
         for action in &control.actions {
-            let Some(action) = iam_actions::canonical(action.trim()) else {
+            let Some(action) = actions::canonical(action.trim()) else {
                 continue;
             };
             if !denied.contains(action) || !listed.insert(action) {

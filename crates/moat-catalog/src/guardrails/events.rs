@@ -2,10 +2,10 @@
 //! events a class's calls record, which actions authorize each, and how they
 //! are grouped into patterns that fit the EventBridge quota.
 
-use super::policy::pack;
 use super::{DETAIL_TYPE, EVENT_PATTERN_MAX_CHARS, GuardrailError};
 use crate::feature_class::FeatureClass;
-use crate::iam_actions;
+use moat_policy::actions;
+use moat_policy::scp::pack;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -72,13 +72,13 @@ pub fn class_events(class: &FeatureClass) -> BTreeMap<EventKey, EventInfo> {
             .collect();
         let known: Vec<&'static str> = permissions
             .iter()
-            .filter_map(|p| iam_actions::canonical(p))
+            .filter_map(|p| actions::canonical(p))
             .collect();
         covered.extend(known.iter().copied());
         let service = permissions
             .iter()
             .filter_map(|p| p.split_once(':').map(|(prefix, _)| prefix))
-            .find(|prefix| iam_actions::services().any(|s| s == *prefix))
+            .find(|prefix| actions::services().any(|s| s == *prefix))
             .unwrap_or(class.service.as_str());
         let recorded = event_name(&operation.event_name);
         let api = api_name(&operation.api);
@@ -101,7 +101,7 @@ pub fn class_events(class: &FeatureClass) -> BTreeMap<EventKey, EventInfo> {
         }
     }
     for action in &class.actions {
-        let Some(action) = iam_actions::canonical(action.trim()) else {
+        let Some(action) = actions::canonical(action.trim()) else {
             continue;
         };
         if covered.contains(action) {
@@ -146,7 +146,7 @@ fn is_operation_name(name: &str) -> bool {
 /// The API operations an action authorizes: the one the vendored list records
 /// and those [`MORE_OPERATIONS`] adds.
 pub fn operations_of(action: &str) -> Vec<&'static str> {
-    let mut operations = iam_actions::operations(action);
+    let mut operations = actions::operations(action);
     for (known, more) in MORE_OPERATIONS {
         if known.eq_ignore_ascii_case(action) {
             for operation in *more {
@@ -347,7 +347,7 @@ mod tests {
     #[test]
     fn more_operations_name_known_actions() {
         for (action, operations) in MORE_OPERATIONS {
-            assert_eq!(iam_actions::canonical(action), Some(*action), "{action}");
+            assert_eq!(actions::canonical(action), Some(*action), "{action}");
             for operation in *operations {
                 assert!(is_operation_name(operation), "{operation}");
             }

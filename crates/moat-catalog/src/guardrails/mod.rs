@@ -3,7 +3,7 @@
 //! alert on the CloudTrail events of their API calls.
 //!
 //! [`guardrails`] resolves the blocked classes, collects their IAM actions
-//! (checked against the vendored list in [`crate::iam_actions`]), leaves out the
+//! (checked against the vendored list in [`moat_policy::actions`]), leaves out the
 //! actions a class that stays allowed also needs and those an SCP cannot
 //! affect, sorts the rest ([`classify`]) and by default denies only those that
 //! enable, widen or use the feature, refuses core classes and actions without
@@ -19,25 +19,21 @@
 pub mod classify;
 mod controls;
 mod events;
-mod policy;
 mod table;
 
 pub use classify::Category;
 pub use events::is_data_event;
-pub use policy::compress;
+pub use moat_policy::scp::{SCP_MAX_CHARS, compress};
 
+use crate::Catalog;
 use crate::feature_class::FeatureClass;
-use crate::{Catalog, iam_actions};
+use moat_policy::actions;
+use moat_policy::scp::{self, DenyList, ScpError};
 use moat_source::diag::did_you_mean;
-use policy::DenyList;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-
-/// The most characters an SCP document may have (the AWS Organizations quota).
-/// Policies are measured minified, as `serde_json::to_string` writes them.
-pub const SCP_MAX_CHARS: usize = 5120;
 
 /// The most SCPs AWS Organizations attaches to one root, OU or account,
 /// `FullAWSAccess` included.
@@ -233,6 +229,16 @@ impl fmt::Display for GuardrailError {
 
 impl std::error::Error for GuardrailError {}
 
+/// The packing in `moat_policy::scp` knows no guardrails; its one failure is a
+/// document over its size limit.
+impl From<ScpError> for GuardrailError {
+    fn from(error: ScpError) -> Self {
+        match error {
+            ScpError::TooLarge { what, limit } => GuardrailError::TooLarge { what, limit },
+        }
+    }
+}
+
 /// Guardrails for `blocked` feature classes with the default options (no
 /// exempt role, wildcards allowed, only enabling actions denied, core classes
 /// refused). Each entry is a feature class id, a TrustOnCloud id a class lists
@@ -404,13 +410,13 @@ pub fn guardrails_with(
             Some(id) if contributors.len() == 1 => classes
                 .iter()
                 .find(|c| c.id == *id)
-                .map(|c| policy::class_label(&c.id, &c.service))
+                .map(|c| scp::class_label(&c.id, &c.service))
                 .unwrap_or_default(),
             _ => "Features".to_string(),
         };
         let base = format!(
             "{SID_PREFIX}{}{subject}{}",
-            policy::service_label(service),
+            scp::service_label(service),
             options.sid_suffix()
         );
         let mut sid = base.clone();
@@ -427,7 +433,7 @@ pub fn guardrails_with(
         out.policy_actions.extend(entries.iter().cloned());
         lists.push(DenyList { sid, entries });
     }
-    out.policies = policy::policies(&lists, &exempt)?;
+    out.policies = scp::policies(&lists, &exempt)?;
     if !out.policies.is_empty() {
         out.notes.push(
             "SCPs do not restrict the organization's management account or service-linked roles"
@@ -650,12 +656,12 @@ fn check_action(action: &str) -> Result<&'static str, String> {
     let Some((prefix, _)) = action.split_once(':') else {
         return Err("not of the form `service:Action`".to_string());
     };
-    if !iam_actions::services().any(|s| s == prefix) {
+    if !actions::services().any(|s| s == prefix) {
         return Err(format!(
             "service `{prefix}` is not in the vendored IAM action list, so the action cannot be checked"
         ));
     }
-    iam_actions::canonical(action).ok_or_else(|| match iam_actions::suggest(action) {
+    actions::canonical(action).ok_or_else(|| match actions::suggest(action) {
         Some(close) => format!("not a known IAM action; did you mean `{close}`?"),
         None => "not a known IAM action".to_string(),
     })

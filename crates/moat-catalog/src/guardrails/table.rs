@@ -118,7 +118,7 @@ pub fn table() -> Result<&'static Table, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::iam_actions;
+    use moat_policy::actions;
 
     #[test]
     fn embedded_table_parses_and_names_real_actions() {
@@ -132,7 +132,7 @@ mod tests {
             .chain(table.overrides.values().map(|a| &a.action));
         for action in actions {
             assert_eq!(
-                iam_actions::canonical(action),
+                actions::canonical(action),
                 Some(action.as_str()),
                 "`{action}` is not an IAM action as AWS spells it"
             );

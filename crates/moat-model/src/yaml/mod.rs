@@ -27,9 +27,9 @@ mod refs;
 mod report;
 
 pub use doc::{AttrMap, BoundaryDoc, DataDoc, ElementDoc, FlowDoc, ModelDoc, PropertyMap};
-pub use moat_source::node::errors::describe_error;
 pub use export::document;
 pub use loc::Loc;
+pub use moat_source::node::errors::describe_error;
 
 use crate::{Loaded, Model, SourceFile};
 use moat_source::node;
@@ -39,7 +39,7 @@ use report::Reporter;
 pub fn load(file: &SourceFile) -> Loaded {
     let reporter = Reporter::new(file);
     let model = node::parse(file)
-        .map_err(|error| reporter.push(error))
+        .map_err(|error| reporter.push(*error))
         .ok()
         .filter(|node| !is_empty(node, &reporter))
         .and_then(|node| de::check_model(node, &reporter))

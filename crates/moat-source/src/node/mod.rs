@@ -98,14 +98,16 @@ impl Node<'_> {
 }
 
 /// Parses `file` into a node tree, or reports why it cannot.
-pub fn parse<'t>(file: &'t SourceFile) -> Result<Node<'t>, Diagnostic> {
+pub fn parse<'t>(file: &'t SourceFile) -> Result<Node<'t>, Box<Diagnostic>> {
     if file.text.len() > MAX_BYTES {
         let message = format!(
             "the file is too large ({} bytes; the limit is {} MiB)",
             file.text.len(),
             MAX_BYTES / (1024 * 1024)
         );
-        return Err(Diagnostic::error("yaml::too-large", message).at(file, Span::default()));
+        return Err(Box::new(
+            Diagnostic::error("yaml::too-large", message).at(file, Span::default()),
+        ));
     }
     let text: &str = &file.text;
     match fast(text, lines::read).or_else(|| fast(text, events::read)) {

@@ -11,7 +11,7 @@ use serde_saphyr::{Location, Spanned};
 use std::borrow::Cow;
 
 /// Parses `file` into a node tree, or reports why it cannot.
-pub(super) fn parse<'t>(file: &SourceFile) -> Result<Node<'t>, Diagnostic> {
+pub(super) fn parse<'t>(file: &SourceFile) -> Result<Node<'t>, Box<Diagnostic>> {
     match serde_saphyr::from_str_with_options::<Spanned<RawValue>>(&file.text, options()) {
         Ok(raw) => Ok(resolve(raw, file)),
         Err(error) => {
@@ -21,7 +21,7 @@ pub(super) fn parse<'t>(file: &SourceFile) -> Result<Node<'t>, Diagnostic> {
                 .location()
                 .map(|loc| point(&loc, file))
                 .unwrap_or_default();
-            Err(Diagnostic::error(code, message).at(file, span))
+            Err(Box::new(Diagnostic::error(code, message).at(file, span)))
         }
     }
 }

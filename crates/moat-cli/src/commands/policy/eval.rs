@@ -90,7 +90,10 @@ pub fn run(args: Args) -> Outcome {
         cases: results.len(),
         passed: results.iter().filter(|r| r.passed == Some(true)).count(),
         failed: results.iter().filter(|r| r.passed == Some(false)).count(),
-        unchecked: results.iter().filter(|r| args.check && r.passed.is_none()).count(),
+        unchecked: results
+            .iter()
+            .filter(|r| args.check && r.passed.is_none())
+            .count(),
         unreadable,
     };
     let text = match args.out.format {
@@ -121,13 +124,23 @@ fn text(results: &[Result], summary: &Summary, check: bool) -> String {
             None if check => "NO EXPECTATION",
             None => "",
         };
-        let _ = write!(out, "{mark}{}{}: {}", if mark.is_empty() { "" } else { " " }, r.name, r.response);
+        let _ = write!(
+            out,
+            "{mark}{}{}: {}",
+            if mark.is_empty() { "" } else { " " },
+            r.name,
+            r.response
+        );
         if r.passed == Some(false) {
             let _ = write!(out, " (expected {})", r.expected.unwrap_or("?"));
         }
         let _ = writeln!(out, "\n    {}", r.evaluation.reason);
         for s in &r.evaluation.statements {
-            let level = s.level.as_deref().map(|l| format!(" at `{l}`")).unwrap_or_default();
+            let level = s
+                .level
+                .as_deref()
+                .map(|l| format!(" at `{l}`"))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
                 "    {:?} statement `{}` of {} `{}`{level}",

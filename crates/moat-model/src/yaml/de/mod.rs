@@ -16,11 +16,11 @@ mod model;
 
 use super::doc;
 use super::loc;
-use moat_source::node::{Node, NodeValue};
 use super::report::{Reporter, list, quoted};
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::span::Span;
 use access::{LocDe, MapDe, SeqDe, StructDe, UnitVariant};
+use moat_source::node::{Node, NodeValue};
 pub(crate) use model::check_model;
 use serde::de::{self, Deserializer, Visitor};
 use std::borrow::Cow;

@@ -12,9 +12,9 @@
 use super::{DeError, Input, NodeDe, check, deserialize};
 use crate::yaml::doc::ModelDoc;
 use crate::yaml::loc::Loc;
-use moat_source::node::{self, Node, NodeValue};
 use crate::yaml::parallel;
 use crate::yaml::report::Reporter;
+use moat_source::node::{self, Node, NodeValue};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 

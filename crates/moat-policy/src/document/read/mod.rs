@@ -32,7 +32,7 @@ pub fn read_file(file: &SourceFile) -> (Option<Policy>, Vec<Diagnostic>) {
             let policy = read_node(&root, file, &mut diagnostics);
             (policy, diagnostics)
         }
-        Err(error) => (None, vec![error]),
+        Err(error) => (None, vec![*error]),
     }
 }
 
@@ -46,7 +46,11 @@ pub fn read(name: &str, text: &str) -> (Option<Policy>, Vec<Diagnostic>) {
 /// `diagnostics`; the policy is `None` only when it has no usable shape.
 /// A statement with an error is left out, so an incomplete policy never
 /// evaluates as if the broken part were absent: callers must check errors.
-pub fn read_node(node: &Node, file: &SourceFile, diagnostics: &mut Vec<Diagnostic>) -> Option<Policy> {
+pub fn read_node(
+    node: &Node,
+    file: &SourceFile,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Policy> {
     let mut reader = Reader { file, diagnostics };
     reader.policy(node)
 }
@@ -319,7 +323,13 @@ impl Reader<'_> {
         }
     }
 
-    fn patterns(&mut self, node: &Node, negated: bool, key_span: Span, key: &str) -> Option<Patterns> {
+    fn patterns(
+        &mut self,
+        node: &Node,
+        negated: bool,
+        key_span: Span,
+        key: &str,
+    ) -> Option<Patterns> {
         let patterns = self.strings(node, &format!("`{key}`"))?;
         Some(Patterns {
             negated,
@@ -336,7 +346,10 @@ impl Reader<'_> {
                     node.span,
                     "policy::principal",
                     format!("a principal given as a string must be `*`, not `{text}`"),
-                    Some("write `{\"AWS\": \"...\"}` (or `Service`, `Federated`, `CanonicalUser`)".into()),
+                    Some(
+                        "write `{\"AWS\": \"...\"}` (or `Service`, `Federated`, `CanonicalUser`)"
+                            .into(),
+                    ),
                 );
                 return None;
             }
@@ -358,7 +371,11 @@ impl Reader<'_> {
                 }
             }
             if entries.is_empty() {
-                self.error(node.span, "policy::empty", "the principal names no one".into());
+                self.error(
+                    node.span,
+                    "policy::empty",
+                    "the principal names no one".into(),
+                );
                 return None;
             }
         }
@@ -380,7 +397,11 @@ impl Reader<'_> {
         };
         for (op_node, keys) in blocks {
             let Some(name) = op_node.scalar_text(self.file) else {
-                self.error(op_node.span, "policy::shape", "an operator must be a string".into());
+                self.error(
+                    op_node.span,
+                    "policy::shape",
+                    "an operator must be a string".into(),
+                );
                 continue;
             };
             let Some((operator, spelling)) = Operator::parse(&name) else {
@@ -404,7 +425,10 @@ impl Reader<'_> {
                 self.error(
                     keys.span,
                     "policy::shape",
-                    format!("`{name}` must map condition keys to values, not be {}", keys.describe()),
+                    format!(
+                        "`{name}` must map condition keys to values, not be {}",
+                        keys.describe()
+                    ),
                 );
                 continue;
             };

@@ -6,7 +6,10 @@ fn messages(text: &str) -> Vec<String> {
     diagnostics
         .iter()
         .map(|d| {
-            let at = d.location.as_ref().map_or(String::new(), |l| format!("{}:{}: ", l.line, l.col));
+            let at = d
+                .location
+                .as_ref()
+                .map_or(String::new(), |l| format!("{}:{}: ", l.line, l.col));
             format!("{at}{}", d.message)
         })
         .collect()
@@ -48,7 +51,9 @@ fn mistakes_are_located_and_reading_goes_on() {
 
 #[test]
 fn both_forms_and_string_principals_are_refused() {
-    let shown = messages(r#"{"Statement": {"Effect": "Allow", "Action": "a:b", "NotAction": "a:c", "Principal": "111122223333"}}"#);
+    let shown = messages(
+        r#"{"Statement": {"Effect": "Allow", "Action": "a:b", "NotAction": "a:c", "Principal": "111122223333"}}"#,
+    );
     assert_eq!(shown.len(), 2, "{shown:?}");
     assert!(shown[0].contains("`Action` or `NotAction`, not both"));
     assert!(shown[1].contains("must be `*`"));

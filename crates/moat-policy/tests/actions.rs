@@ -2,9 +2,7 @@
 //! The vendored IAM action list: real actions are known, made-up ones are not,
 //! patterns expand like IAM's, and near misses get a suggestion.
 
-use moat_catalog::iam_actions::{
-    access_level, canonical, expand, is_known, services, source, suggest,
-};
+use moat_policy::actions::{access_level, canonical, expand, is_known, services, source, suggest};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
