@@ -234,9 +234,8 @@ fn outcome(conditions: &KeyConditions, context: &Context, values: Option<&[Strin
         .collect()
 }
 
-/// AWS's multivalued global condition keys: the keys a request can carry
-/// several values of (every other key has one value or none).
-pub const MULTIVALUED: &[&str] = &[
+/// Multivalued keys the action data may not know (services it does not cover).
+const MULTIVALUED: &[&str] = &[
     "aws:TagKeys",
     "aws:PrincipalOrgPaths",
     "aws:ResourceOrgPaths",
@@ -245,12 +244,14 @@ pub const MULTIVALUED: &[&str] = &[
     "aws:PrincipalServiceNamesList",
 ];
 
-/// Whether requests may carry several values of the key: a multivalued AWS
-/// key, or one a policy reads with `ForAnyValue:`/`ForAllValues:`.
+/// Whether requests may carry several values of the key: a key the action
+/// data types as a list (`ArrayOfString`...), a known multivalued global key,
+/// or one a policy reads with `ForAnyValue:`/`ForAllValues:`.
 fn multivalued(conditions: &KeyConditions) -> bool {
-    MULTIVALUED
-        .iter()
-        .any(|k| k.eq_ignore_ascii_case(&conditions.key))
+    crate::actions::condition_key(&conditions.key).is_some_and(|k| k.multivalued)
+        || MULTIVALUED
+            .iter()
+            .any(|k| k.eq_ignore_ascii_case(&conditions.key))
         || conditions
             .conditions
             .iter()
