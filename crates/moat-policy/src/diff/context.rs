@@ -18,7 +18,7 @@
 use super::bits::Bits;
 use super::glob::{Matcher, Mode, Shape, solve};
 use super::project::Stmt;
-use super::values::{UNTYPED, addresses, dates, numbers};
+use super::values::{UNTYPED, addresses, dates, epochs, numbers};
 use crate::condition::holds;
 use crate::document::{Condition, OperatorFamily as F};
 use crate::matching::{Token, tokens};
@@ -183,7 +183,12 @@ fn candidates(
             }
         }
     }
-    if domains.len() > 1 {
+    // Numbers and dates mix exactly (see `values::epochs`); any other mix
+    // is covered by each kind's values apart.
+    let exact_mix = domains
+        .iter()
+        .all(|d| matches!(d, Domain::Number | Domain::Date));
+    if domains.len() > 1 && !exact_mix {
         notes.assumed.push(format!(
             "`{}` is compared as {}: values are built for each kind of comparison apart, not for their mix",
             conditions.key,
@@ -209,6 +214,9 @@ fn candidates(
             "`{}`: a number between two bounds cannot be written exactly",
             conditions.key
         ));
+    }
+    if domains.contains(&Domain::Number) && domains.contains(&Domain::Date) {
+        epochs(&bounds, &instants, &mut out);
     }
     if !dates(&instants, &mut out) {
         notes.assumed.push(format!(

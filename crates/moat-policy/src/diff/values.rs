@@ -52,6 +52,34 @@ pub fn dates(bounds: &[i128], out: &mut Vec<String>) -> bool {
     exact
 }
 
+/// For a key compared both as a number and as a date (`aws:EpochTime`): an
+/// integer reads as both (a date in epoch seconds), a decimal only as a
+/// number, an ISO date only as a date. So besides each kind's own values,
+/// the integers around every threshold of either kind (numeric bounds and
+/// date bounds in seconds) and each numeric value written as a decimal
+/// (`5.0`) meet every combination.
+pub fn epochs(bounds: &[f64], instants: &[i128], out: &mut Vec<String>) {
+    let mut thresholds: Vec<f64> = bounds.iter().copied().filter(|b| b.is_finite()).collect();
+    #[allow(clippy::cast_precision_loss)]
+    thresholds.extend(instants.iter().map(|ms| *ms as f64 / 1000.0));
+    for t in thresholds {
+        let (lo, hi) = (t.floor(), t.ceil());
+        for x in [lo - 1.0, lo, hi, hi + 1.0] {
+            if x.abs() < 1e15 {
+                #[allow(clippy::cast_possible_truncation)]
+                out.push(format!("{}", x as i64));
+            }
+        }
+    }
+    let mut decimals = Vec::new();
+    numbers(bounds, &mut decimals);
+    for d in decimals {
+        if !d.contains('.') {
+            out.push(format!("{d}.0"));
+        }
+    }
+}
+
 /// `YYYY-MM-DDTHH:MM:SS.mmmZ` for milliseconds since the epoch (years 0-9999).
 fn iso(millis: i128) -> Option<String> {
     let days = i64::try_from(millis.div_euclid(86_400_000)).ok()?;
@@ -152,6 +180,48 @@ mod tests {
         assert!(dates(&[b], &mut out));
         assert_eq!(out[1], "2024-05-01T12:00:00.000Z");
         assert_eq!(out[0], "2024-05-01T11:59:59.999Z");
+    }
+
+    #[test]
+    fn epochs_meet_every_mix_of_number_and_date() {
+        let bounds = [100.5, 1_704_067_200.0, 7.0];
+        let instants = [1_704_067_200_000i128, 5_000, 1_700_000_000_500];
+        let outcome = |v: &str| {
+            let n = number(v);
+            let d = date_millis(v);
+            let mut o: Vec<Option<std::cmp::Ordering>> = Vec::new();
+            o.extend(bounds.iter().map(|b| n.and_then(|n| n.partial_cmp(b))));
+            o.extend(instants.iter().map(|i| d.map(|d| d.cmp(i))));
+            o
+        };
+        let mut out = vec![UNTYPED.to_string()];
+        numbers(&bounds, &mut out);
+        dates(&instants, &mut out);
+        epochs(&bounds, &instants, &mut out);
+        let found: std::collections::HashSet<_> = out.iter().map(|v| outcome(v)).collect();
+        let mut probes: Vec<String> = Vec::new();
+        for center in [0i64, 5, 7, 100, 101, 1_700_000_000, 1_704_067_200] {
+            for delta in -3..=3 {
+                probes.push(format!("{}", center + delta));
+                probes.push(format!("{}.5", center + delta));
+                probes.push(format!("{}.0", center + delta));
+            }
+        }
+        probes.extend(
+            [
+                "2023-12-31T23:59:59Z",
+                "2024-01-01",
+                "1970-01-01T00:00:05Z",
+                "x",
+            ]
+            .map(String::from),
+        );
+        for p in probes {
+            assert!(
+                found.contains(&outcome(&p)),
+                "{p} has an outcome no candidate has"
+            );
+        }
     }
 
     #[test]
