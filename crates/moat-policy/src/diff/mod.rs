@@ -229,7 +229,8 @@ pub fn check_access_not_granted(
     compare(&empty, policy, &restrict, options)
 }
 
-/// The comparison behind [`diff`] and [`check_access_not_granted`].
+/// The comparison behind [`diff`] and [`check_access_not_granted`], over the
+/// requests `restrict` admits.
 pub fn compare(
     old: &NamedPolicy,
     new: &NamedPolicy,
@@ -255,7 +256,7 @@ pub fn compare(
         (Some(true), Decided::Proved)
     } else if !searched.stopped.is_empty() {
         (None, Decided::Undecided)
-    } else if !searched.assumptions_empty() {
+    } else if !searched.assumed.is_empty() {
         (Some(false), Decided::Assumed)
     } else {
         (Some(false), Decided::Proved)
@@ -269,12 +270,6 @@ pub fn compare(
         limits: searched.stopped,
         stats: searched.stats,
     })
-}
-
-impl search::Searched {
-    fn assumptions_empty(&self) -> bool {
-        self.assumed.is_empty()
-    }
 }
 
 fn reason(e: &Evaluation) -> String {
