@@ -7,6 +7,7 @@ pub mod actions;
 pub mod cases;
 pub mod condition;
 pub mod describe;
+pub mod diff;
 pub mod document;
 pub mod enforcement;
 pub mod evaluate;

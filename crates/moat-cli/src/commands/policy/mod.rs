@@ -1,5 +1,7 @@
 //! `moat policy ...`: IAM policy reasoning (docs/policy.md).
 
+mod check_access;
+mod diff;
 mod eval;
 mod public;
 mod trust;
@@ -36,6 +38,10 @@ pub enum Action {
     /// Who can assume a role, and what in its trust policy widens that
     /// (confused deputy, EC2 pass-role, account root, other accounts, OIDC/SAML)
     Trust(trust::Args),
+    /// Does NEW grant any access OLD did not? Decided over every request; exit 1 when it does
+    Diff(diff::Args),
+    /// Does the policy allow any request for an action (on a resource)? Exit 1 when it does
+    CheckAccessNotGranted(check_access::Args),
 }
 
 pub fn run(args: Args) -> Outcome {
@@ -45,6 +51,8 @@ pub fn run(args: Args) -> Outcome {
         Action::Validate(args) => validate::run(args),
         Action::WhoCan(args) => who_can::run(args),
         Action::Trust(args) => trust::run(args),
+        Action::Diff(args) => diff::run(args),
+        Action::CheckAccessNotGranted(args) => check_access::run(args),
     }
 }
 
