@@ -92,7 +92,10 @@ fn cases_per_second(path: &str) -> serde_json::Value {
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(2) {
         for case in &cases {
-            black_box(evaluate(black_box(&case.request), black_box(&case.policies)));
+            black_box(evaluate(
+                black_box(&case.request),
+                black_box(&case.policies),
+            ));
         }
         count += cases.len() as u64;
     }
@@ -111,7 +114,15 @@ fn main() {
         .collect();
     // MOAT_BENCH_CASES=a.json,b.json: also time the evaluator on those cases.
     let files: Vec<_> = std::env::var("MOAT_BENCH_CASES")
-        .map(|v| v.split(',').filter(|s| !s.is_empty()).map(cases_per_second).collect())
+        .map(|v| {
+            v.split(',')
+                .filter(|s| !s.is_empty())
+                .map(cases_per_second)
+                .collect()
+        })
         .unwrap_or_default();
-    println!("{}", json!({"tool": "moat", "evaluate": results, "case_files": files}));
+    println!(
+        "{}",
+        json!({"tool": "moat", "evaluate": results, "case_files": files})
+    );
 }
