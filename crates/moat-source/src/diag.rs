@@ -193,6 +193,17 @@ pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Whether `c` is shown as an escape rather than sent to the terminal.
+/// `text` with control characters escaped line by line, keeping its line
+/// breaks: how a multi-line report that quotes input reaches a terminal.
+pub fn escape_lines(text: &str) -> String {
+    text.split_inclusive('\n')
+        .map(|line| match line.strip_suffix('\n') {
+            Some(body) => escape_controls(body).into_owned() + "\n",
+            None => escape_controls(line).into_owned(),
+        })
+        .collect()
+}
+
 pub fn needs_escape(c: char) -> bool {
     (c.is_control() && c != '\t') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }

@@ -83,9 +83,9 @@ pub fn expand(pattern: &str) -> Vec<&'static str> {
     index
         .services
         .iter()
-        .filter(|(prefix, _)| glob_matches(prefix_pattern.as_bytes(), prefix.as_bytes()))
+        .filter(|(prefix, _)| glob_matches(prefix_pattern, prefix))
         .flat_map(|(_, service)| service.actions.iter())
-        .filter(|(name, _)| glob_matches(name_pattern.as_bytes(), name.as_bytes()))
+        .filter(|(name, _)| glob_matches(&name_pattern, name))
         .map(|(_, action)| action.name.as_str())
         .collect()
 }
@@ -115,35 +115,10 @@ pub fn suggest(action: &str) -> Option<String> {
     }
 }
 
-/// IAM's glob: `*` matches any run of characters, `?` any one character.
-/// Greedy with backtracking to the last `*`, so linear in practice.
-fn glob_matches(pattern: &[u8], text: &[u8]) -> bool {
-    let (mut p, mut t) = (0, 0);
-    // Where the last `*` was in the pattern, and where in the text it started.
-    let mut star: Option<(usize, usize)> = None;
-    while t < text.len() {
-        match pattern.get(p) {
-            Some(b'*') => {
-                star = Some((p, t));
-                p += 1;
-            }
-            Some(&c) if c == b'?' || text.get(t) == Some(&c) => {
-                p += 1;
-                t += 1;
-            }
-            _ => match star {
-                Some((star_p, star_t)) => {
-                    p = star_p + 1;
-                    t = star_t + 1;
-                    star = Some((star_p, star_t + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    pattern
-        .get(p..)
-        .is_some_and(|rest| rest.iter().all(|&c| c == b'*'))
+/// IAM's wildcard match (`*` any run, `?` one character), case as given:
+/// the evaluator's own matcher, so names expand as policies match them.
+fn glob_matches(pattern: &str, text: &str) -> bool {
+    crate::matching::glob_str(pattern, text)
 }
 
 #[cfg(test)]
@@ -272,11 +247,7 @@ mod tests {
             ("a*b*c", "aXbYbZ", false),
         ];
         for (pattern, text, expected) in cases {
-            assert_eq!(
-                glob_matches(pattern.as_bytes(), text.as_bytes()),
-                expected,
-                "{pattern} ~ {text}"
-            );
+            assert_eq!(glob_matches(pattern, text), expected, "{pattern} ~ {text}");
         }
     }
 }

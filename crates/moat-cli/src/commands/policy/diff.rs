@@ -258,10 +258,5 @@ fn text_report(report: &Report, field: &str, summary: &dyn Fn(bool) -> String) -
         s.evaluations
     );
     // Policy texts reach the output: escape control characters.
-    out.split_inclusive('\n')
-        .map(|line| match line.strip_suffix('\n') {
-            Some(body) => moat_source::diag::escape_controls(body).into_owned() + "\n",
-            None => moat_source::diag::escape_controls(line).into_owned(),
-        })
-        .collect()
+    moat_source::diag::escape_lines(&out)
 }

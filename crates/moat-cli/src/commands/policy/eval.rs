@@ -162,10 +162,5 @@ fn text(results: &[Result], summary: &Summary, check: bool) -> String {
         out.push('\n');
     }
     // Names and reasons quote case files: escape them, keeping the line breaks.
-    out.split_inclusive('\n')
-        .map(|line| match line.strip_suffix('\n') {
-            Some(body) => moat_source::diag::escape_controls(body).into_owned() + "\n",
-            None => moat_source::diag::escape_controls(line).into_owned(),
-        })
-        .collect()
+    moat_source::diag::escape_lines(&out)
 }

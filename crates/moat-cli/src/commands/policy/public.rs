@@ -177,7 +177,5 @@ fn text(verdicts: &[Verdict]) -> String {
             let _ = writeln!(out, "  {note}");
         }
     }
-    out.lines()
-        .map(|l| moat_source::diag::escape_controls(l).into_owned() + "\n")
-        .collect()
+    moat_source::diag::escape_lines(&out)
 }

@@ -201,10 +201,5 @@ pub fn run(args: Args) -> Outcome {
 
 /// Text quotes policy files: control characters are escaped, line breaks kept.
 pub(super) fn escape(text: &str) -> String {
-    text.split_inclusive('\n')
-        .map(|line| match line.strip_suffix('\n') {
-            Some(body) => moat_source::diag::escape_controls(body).into_owned() + "\n",
-            None => moat_source::diag::escape_controls(line).into_owned(),
-        })
-        .collect()
+    moat_source::diag::escape_lines(text)
 }
