@@ -435,7 +435,9 @@ function genNotPrincipal(g, req, quirks, tags) {
   else full.push(p.arn);
   const variants = [
     [40, full],
-    [15, [`arn:aws:iam::${g.pick(ACCOUNTS)}:root`]],
+    // another account's root: never the caller's own, which is the
+    // account-only list below (a documented divergence)
+    [15, [`arn:aws:iam::${g.pick(ACCOUNTS.filter((a) => a !== acct))}:root`]],
     [10, [...full, `arn:aws:iam::${g.pick(ACCOUNTS)}:root`]],
   ];
   // Lists that leave out one of the caller's identities: AWS still denies the
@@ -494,6 +496,71 @@ function genStatement(g, req, ctx, kind, opts) {
 
 // A resource policy that names the session ARN itself grants past an implicit
 // deny of the session policy (AWS docs); the peer does not model that.
+// The constructs where Moat and the peer read AWS's documentation differently
+// (docs/accuracy.md, "Disagreements documented"): without --quirks they are
+// rewritten into forms both tools agree on; with it they stay, tagged.
+const NEGATED = /Not(Equals|Like|IpAddress)|^(ForAnyValue:|ForAllValues:)?NotIpAddress/;
+function settleDivergences(c, req, quirks, tags) {
+  const context = Object.fromEntries(Object.entries(c.request.context ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  const missing = (value) => [...String(value).matchAll(/\$\{([^},]+)(,[^}]*)?\}/g)].some((m) => !m[2] && !(m[1].trim().toLowerCase() in context) && !['*', '?', '$'].includes(m[1]));
+  const literal = (value) => String(value).replace(/\$\{([^},]+)(,[^}]*)?\}/g, (all, key) => (['*', '?', '$'].includes(key) ? all : (context[key.trim().toLowerCase()] ?? 'x')));
+  const sameAccount = req.principalAccount && req.principalAccount === req.resourceAccount;
+  // An IPv6 caller against IPv4 ranges: Moat reads NotIpAddress as holding
+  // (the address is in none of them), the peer as not.
+  for (const key of Object.keys(c.request.context ?? {})) {
+    if (key.toLowerCase() === 'aws:sourceip' && String(c.request.context[key]).includes(':')) {
+      if (quirks) tags.add('ipv6-caller-against-ipv4-ranges');
+      else c.request.context[key] = '10.0.0.1';
+    }
+  }
+  const docs = [];
+  const collect = (entry) => entry && docs.push(entry.policy ?? entry);
+  (c.identityPolicies ?? []).forEach(collect);
+  collect(c.resourcePolicy);
+  (c.permissionBoundaries ?? []).forEach(collect);
+  collect(c.sessionPolicy);
+  (c.endpointPolicies ?? []).forEach(collect);
+  for (const key of ['serviceControlPolicies', 'resourceControlPolicies']) {
+    for (const level of c[key] ?? []) (level.policies ?? []).forEach(collect);
+  }
+  for (const doc of docs) {
+    for (const st of [doc.Statement].flat()) {
+      for (const [op, block] of Object.entries(st.Condition ?? {})) {
+        for (const [key, values] of Object.entries(block)) {
+          const list = [values].flat();
+          const negatedMissing = NEGATED.test(op) && list.some(missing);
+          const arnVariables = /^(ForAnyValue:|ForAllValues:)?Arn/.test(op) && list.some((v) => String(v).includes('${'));
+          if (!negatedMissing && !arnVariables) continue;
+          if (quirks) {
+            if (negatedMissing) tags.add('variable-without-value-in-negated-condition');
+            if (arnVariables) tags.add('arn-operator-with-variables');
+          } else {
+            const fixed = list.map(literal);
+            block[key] = Array.isArray(values) ? fixed : fixed[0];
+          }
+        }
+      }
+    }
+  }
+  // A same-account grant to everyone, or to the caller's session by name, is
+  // not limited by a session policy (Moat, from AWS's session-policy page);
+  // the peer limits it.
+  if (c.sessionPolicy && c.resourcePolicy && sameAccount && req.principal) {
+    for (const st of [c.resourcePolicy.Statement].flat()) {
+      if (st.Effect !== 'Allow' || !st.Principal) continue;
+      const aws = st.Principal === '*' ? ['*'] : [st.Principal.AWS ?? []].flat();
+      const direct = aws.some((a) => a === '*' || a === req.principal.arn);
+      if (!direct) continue;
+      if (quirks) {
+        tags.add('session-policy-vs-direct-grant');
+      } else {
+        const names = aws.map((a) => (a === '*' || a === req.principal.arn ? `arn:aws:iam::${req.principalAccount}:root` : a));
+        st.Principal = { AWS: [...new Set(names)].length === 1 ? names[0] : [...new Set(names)] };
+      }
+    }
+  }
+}
+
 function avoidSessionArn(st, req) {
   const p = st.Principal;
   if (!p || typeof p !== 'object' || !p.AWS) return;
@@ -713,6 +780,7 @@ export function generateCase(seed, index, { quirks = false } = {}) {
     c.endpointPolicies = [named(g, 'vpce-1a2b3c4d', policy(g, Array.from({ length: n }, () => genStatement(g, req, ctx, 'endpoint', opts))))];
   }
 
+  settleDivergences(c, req, quirks, tags);
   const suffix = [...tags].sort().map((t) => `~quirk-${t}`).join('');
   c.name = `rand-s${seed}-${String(index).padStart(6, '0')}${suffix}`;
   return c;

@@ -12,14 +12,16 @@ use serde::Serialize;
 
 /// How a resource policy's `Principal` named the caller; the evaluation
 /// treats these differently (an account is a delegation to its IAM policies).
+/// Ordered from the weakest grant to the strongest, so that when several
+/// entries of one statement name the caller the strongest counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub enum PrincipalMatch {
-    /// `*` or `{"AWS": "*"}`: anyone, signed or not.
-    Everyone,
     /// The caller's account (`111122223333` or its `:root` ARN).
     Account,
     /// The role whose session the caller is.
     Role,
+    /// `*` or `{"AWS": "*"}`: anyone, signed or not.
+    Everyone,
     /// The caller itself: its user, session or federated-user ARN, or the
     /// service or identity provider it is.
     Exact,
