@@ -1,5 +1,5 @@
 //! The `diff` case table (tests/diff-cases/*.json): pairs of policies with
-//! whether NEW grants access OLD did not, each with a one-line reason, and
+//! whether NEW grants access OLD did not, each with a one-line reason and the AWS page that decides it, and
 //! policies with whether they grant an action (`check-access.json`). Every
 //! witness is replayed as the cases it prints, through `read_cases` and
 //! `evaluate`.
@@ -47,6 +47,12 @@ fn run(case: &Value) -> Result<(), String> {
     assert!(
         case["reason"].as_str().is_some_and(|r| !r.is_empty()),
         "{name} has no reason"
+    );
+    assert!(
+        case["reference"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("https://docs.aws.amazon.com/")),
+        "{name} cites no AWS documentation"
     );
     let kind = case["kind"]
         .as_str()
