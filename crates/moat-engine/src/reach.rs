@@ -393,7 +393,12 @@ fn reach_bucket(expr: &Access, bucket: &str, asker: &mut Asker<'_>) -> Reachabil
         }
         let (resource, with_policy) = match action_target(action) {
             ActionTarget::Bucket => (bucket_arn.clone(), true),
-            ActionTarget::Object => (format!("{bucket_arn}/*"), true),
+            ActionTarget::Object => {
+                notes.push(format!(
+                    "`{action}` is asked for every object (`{bucket_arn}/*`): grants limited to a prefix or a key are not counted, so principals holding it on part of the bucket may be missing"
+                ));
+                (format!("{bucket_arn}/*"), true)
+            }
             ActionTarget::Any => ("*".to_string(), false),
             ActionTarget::Unnamed(what) => {
                 notes.push(format!(
