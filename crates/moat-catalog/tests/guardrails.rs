@@ -1,8 +1,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! `moat guardrails` core: SCPs that deny the enabling actions of blocked
 //! feature classes and EventBridge patterns for their CloudTrail events, for
-//! the built-in catalog and for TrustOnCloud's S3 ThreatModel when /work/shared
-//! holds it. Each default of docs/guardrails.md has a test here.
+//! the built-in catalog and for TrustOnCloud's S3 ThreatModel when `../shared`
+//! (beside the repository) holds it. Each default of docs/guardrails.md has a test here.
 
 use moat_catalog::guardrails::{
     Category, EVENT_PATTERN_MAX_CHARS, GuardrailError, GuardrailOptions, Guardrails, SCP_MAX_CHARS,

@@ -1,6 +1,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! Import of TrustOnCloud ThreatModel files: a small fixture of our own
-//! invention, and TrustOnCloud's S3 ThreatModel when /work/shared holds it
+//! invention, and TrustOnCloud's S3 ThreatModel when `../shared` (beside the repository) holds it
 //! (read in place, never copied: it is CC BY-SA 4.0).
 
 use moat_catalog::trustoncloud::{self, priority};

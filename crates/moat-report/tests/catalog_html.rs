@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! The catalog as one HTML page: a snapshot of a tiny catalog, escaping of
 //! hostile catalog text, and every id of the built-in catalog (and of
-//! TrustOnCloud's S3 ThreatModel, when /work/shared holds it) as an anchor.
+//! TrustOnCloud's S3 ThreatModel, when `../shared` beside the repository holds it) as an anchor.
 
 use moat_catalog::{Catalog, load_str};
 use moat_report::catalog_html;
