@@ -18,9 +18,12 @@ pub mod errors;
 mod events;
 mod lines;
 mod saphyr;
+pub mod tagged;
 #[cfg(test)]
 mod tests;
 mod tree;
+
+pub use tagged::{TagError, parse_tagged};
 
 use crate::diag::Diagnostic;
 use crate::span::{SourceFile, Span};

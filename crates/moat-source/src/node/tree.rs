@@ -31,11 +31,18 @@ pub(super) struct Builder<'t> {
     nodes: usize,
     /// How serde-saphyr types the plain scalars this builder cannot tell at a glance.
     typed: HashMap<String, Typed>,
+    /// Anchored nodes by anchor id, with their node counts (tagged reading only).
+    anchors: HashMap<usize, (Node<'t>, usize)>,
 }
 
 struct Frame<'t> {
     /// The collection's start event.
     defined: Span,
+    /// With a local tag: the key the finished collection is wrapped under
+    /// (`!GetAtt [a, b]` becomes `{Fn::GetAtt: [a, b]}`), and the tag's span.
+    wrap: Option<(Cow<'t, str>, Span)>,
+    /// The anchor id the collection defines, or 0.
+    anchor: usize,
     /// Where the collection ends so far: at its last child.
     end: u32,
     /// Where its children start in the builder's `items` or `entries`.
@@ -71,6 +78,7 @@ impl<'t> Builder<'t> {
             events: 4,
             nodes: 0,
             typed: HashMap::new(),
+            anchors: HashMap::new(),
         }
     }
 
@@ -204,6 +212,8 @@ impl<'t> Sink<'t> for Builder<'t> {
         };
         self.stack.push(Frame {
             defined: span,
+            wrap: None,
+            anchor: 0,
             end: span.end,
             first,
             kids,
@@ -215,6 +225,8 @@ impl<'t> Sink<'t> for Builder<'t> {
         self.count(0)?;
         let Frame {
             defined,
+            wrap,
+            anchor,
             end,
             first,
             kids,
@@ -224,14 +236,145 @@ impl<'t> Sink<'t> for Builder<'t> {
             Kids::Map(None) if mapping => NodeValue::Map(self.entries.drain(first..).collect()),
             _ => return None,
         };
-        self.attach(Node {
+        let node = Node {
             span: Span {
                 start: defined.start,
                 end,
             },
             defined,
             value,
-        })
+        };
+        let node = match wrap {
+            Some((key, tag)) => wrap_in(key, tag, node),
+            None => node,
+        };
+        self.remember(anchor, &node);
+        self.attach(node)
+    }
+}
+
+/// What the tagged reader adds: local tags become one-key mappings, anchors
+/// and aliases are resolved by copying the anchored node (within the budget).
+impl<'t> Builder<'t> {
+    /// A scalar with a local tag, kept as a string under `key`.
+    pub fn tagged_scalar(
+        &mut self,
+        key: Cow<'t, str>,
+        value: Cow<'t, str>,
+        tag: Span,
+        span: Span,
+        anchor: usize,
+    ) -> Option<()> {
+        self.count(2)?;
+        if self.expects_key() {
+            return None;
+        }
+        let inner = Node {
+            span,
+            defined: span,
+            value: NodeValue::Str(value),
+        };
+        let node = wrap_in(key, tag, inner);
+        self.remember(anchor, &node);
+        self.attach(node)
+    }
+
+    /// A plain scalar that defines an anchor.
+    pub fn anchored_scalar(
+        &mut self,
+        value: Cow<'t, str>,
+        style: ScalarStyle,
+        span: Span,
+        anchor: usize,
+    ) -> Option<()> {
+        if self.expects_key() {
+            return None;
+        }
+        self.scalar(value, style, span)?;
+        let node = self.last_attached()?;
+        self.remember(anchor, &node);
+        Some(())
+    }
+
+    /// A collection with a local tag and/or an anchor starts.
+    pub fn open_tagged(
+        &mut self,
+        span: Span,
+        mapping: bool,
+        wrap: Option<(Cow<'t, str>, Span)>,
+        anchor: usize,
+    ) -> Option<()> {
+        self.open(span, mapping)?;
+        let frame = self.stack.last_mut()?;
+        frame.wrap = wrap;
+        frame.anchor = anchor;
+        Some(())
+    }
+
+    /// `*name`: a copy of the anchored node, placed where the alias is.
+    pub fn alias(&mut self, anchor: usize, span: Span) -> Option<()> {
+        if self.expects_key() {
+            return None;
+        }
+        let (node, size) = self.anchors.get(&anchor)?;
+        let mut node = node.clone();
+        let size = *size;
+        self.count(size)?;
+        node.span = span;
+        self.attach(node)
+    }
+
+    fn expects_key(&self) -> bool {
+        matches!(
+            self.stack.last(),
+            Some(Frame {
+                kids: Kids::Map(None),
+                ..
+            })
+        )
+    }
+
+    fn remember(&mut self, anchor: usize, node: &Node<'t>) {
+        if anchor != 0 {
+            self.anchors
+                .insert(anchor, (node.clone(), node_count(node)));
+        }
+    }
+
+    fn last_attached(&self) -> Option<Node<'t>> {
+        match self.stack.last() {
+            None => self.root.clone(),
+            Some(frame) => match frame.kids {
+                Kids::Seq => self.items.last().cloned(),
+                Kids::Map(_) => self.entries.last().map(|(_, v)| v.clone()),
+            },
+        }
+    }
+}
+
+/// `{key: inner}`, the key spanning the tag.
+fn wrap_in<'t>(key: Cow<'t, str>, tag: Span, inner: Node<'t>) -> Node<'t> {
+    let span = Span {
+        start: tag.start.min(inner.span.start),
+        end: inner.span.end.max(tag.end),
+    };
+    let key = Node {
+        span: tag,
+        defined: tag,
+        value: NodeValue::Str(key),
+    };
+    Node {
+        span,
+        defined: span,
+        value: NodeValue::Map(vec![(key, inner)]),
+    }
+}
+
+fn node_count(node: &Node<'_>) -> usize {
+    1 + match &node.value {
+        NodeValue::Seq(items) => items.iter().map(node_count).sum(),
+        NodeValue::Map(entries) => entries.iter().map(|(_, v)| 1 + node_count(v)).sum(),
+        _ => 0,
     }
 }
 

@@ -1,0 +1,148 @@
+//! Every check against its fixtures (`tests/fixtures/<CHECK-ID>/`): files
+//! named `fail*` must fail, `pass*` must pass (no fail, partial or unknown),
+//! `unknown*` must say unknown, `partial*` must say partial; each file's
+//! verdicts are a snapshot that reads like the terminal output.
+
+use moat_checks::{Outcome, Verdict, registry};
+use moat_iac::scan::{Options, scan};
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn render(verdicts: &[Verdict], inventory: &moat_iac::Inventory) -> String {
+    let mut out = String::new();
+    for v in verdicts {
+        let file = &inventory.files[v.file];
+        let loc = file.location(v.span);
+        let name = Path::new(&loc.file)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("");
+        let _ = writeln!(
+            out,
+            "{} {} {} --> {}:{}:{}",
+            v.check,
+            v.outcome.as_str(),
+            v.resource,
+            name,
+            loc.line,
+            loc.col
+        );
+        let _ = writeln!(out, "  {}", v.message);
+        if let Some(reason) = &v.skipped {
+            let _ = writeln!(out, "  skipped: {reason}");
+        }
+        if let Some(line) = file.text.lines().nth(loc.line as usize - 1) {
+            let _ = writeln!(out, "  {:>4} | {}", loc.line, line);
+            let pad = " ".repeat(loc.col as usize - 1);
+            let _ = writeln!(out, "       | {pad}^");
+        }
+    }
+    out
+}
+
+#[test]
+fn every_check_meets_its_fixtures() {
+    let mut failures = Vec::new();
+    for check in registry::ALL {
+        let dir = fixtures().join(check.id);
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        files.sort();
+        let kinds = |prefix: &str| {
+            files
+                .iter()
+                .filter(|f| {
+                    f.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.starts_with(prefix))
+                })
+                .count()
+        };
+        if kinds("pass") == 0 || kinds("fail") == 0 {
+            failures.push(format!(
+                "{}: needs at least one pass and one fail fixture in {}",
+                check.id,
+                dir.display()
+            ));
+            continue;
+        }
+        for file in &files {
+            let name = file
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("")
+                .to_string();
+            let result = scan(std::slice::from_ref(file), &Options::default());
+            let errors: Vec<String> = result
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .map(|d| d.to_string())
+                .collect();
+            if !errors.is_empty() {
+                failures.push(format!("{}/{name}: read with errors: {errors:?}", check.id));
+            }
+            let verdicts = moat_checks::run(&[*check], &result.inventory);
+            let has = |o: Outcome| verdicts.iter().any(|v| v.outcome == o);
+            let ok = if name.starts_with("fail") {
+                has(Outcome::Fail)
+            } else if name.starts_with("pass") {
+                !verdicts.is_empty()
+                    && !verdicts
+                        .iter()
+                        .any(|v| v.outcome.is_finding() && v.skipped.is_none())
+            } else if name.starts_with("unknown") {
+                has(Outcome::Unknown)
+            } else if name.starts_with("partial") {
+                has(Outcome::Partial)
+            } else {
+                false
+            };
+            if !ok {
+                failures.push(format!(
+                    "{}/{name}: unexpected verdicts:\n{}",
+                    check.id,
+                    render(&verdicts, &result.inventory)
+                ));
+            }
+            let snapshot = format!("{}__{}", check.id, name.replace('.', "_"));
+            insta::with_settings!({snapshot_path => "snapshots/fixtures", prepend_module_to_snapshot => false}, {
+                insta::assert_snapshot!(snapshot, render(&verdicts, &result.inventory));
+            });
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_fixture_directory_has_a_check() {
+    let mut strays = Vec::new();
+    for entry in std::fs::read_dir(fixtures())
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let name = entry.file_name().to_string_lossy().to_string();
+        if registry::find(&name).is_none() {
+            strays.push(name);
+        }
+    }
+    assert!(
+        strays.is_empty(),
+        "fixture directories without a check: {strays:?}"
+    );
+}
+
+#[test]
+fn check_ids_are_unique_and_in_order() {
+    let ids: Vec<&str> = registry::ALL.iter().map(|c| c.id).collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(ids, sorted);
+}

@@ -1,0 +1,869 @@
+//! From a resolved template to Inventory entries, one resource type at a time.
+
+use super::resolve::{Resolver, Truth};
+use super::template::Template;
+use crate::inventory::*;
+use crate::node_util::{entries, first_unknown, get, items, text, unknown_reason};
+use crate::value::Value;
+use moat_source::node::{Node, NodeValue};
+use moat_source::{Diagnostic, Span};
+
+/// Lowers every resource of `template` into `inventory`; `file` is the
+/// template's index in `inventory.files`.
+pub fn lower(
+    template: &Template<'_>,
+    resolver: &Resolver<'_, '_>,
+    file: usize,
+    inventory: &mut Inventory,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for raw in &template.resources {
+        if let Some(condition) = &raw.condition
+            && resolver.condition(condition, raw.span) == Truth::Known(false)
+        {
+            continue;
+        }
+        let Some(node) = template.resource_node(raw.index) else {
+            continue;
+        };
+        let props_key = match &node.value {
+            NodeValue::Map(list) => list
+                .iter()
+                .find(|(k, _)| matches!(&k.value, NodeValue::Str(s) if s == "Properties"))
+                .map(|(k, _)| k.span),
+            _ => None,
+        };
+        let metadata = get(node, "Metadata");
+        let origin = Origin {
+            file,
+            logical_id: raw.logical_id.clone(),
+            resource_type: raw.resource_type.clone(),
+            cdk_path: metadata.and_then(|m| get(m, "aws:cdk:path")).and_then(text),
+            span: raw.span,
+            properties: props_key.unwrap_or(raw.span),
+            skips: metadata.map(skips).unwrap_or_default(),
+        };
+        if let Some(raw_props) = get(node, "Properties") {
+            hard_coded(raw_props, file, &raw.logical_id, &mut inventory.hard_coded);
+        }
+        let props = match get(node, "Properties") {
+            Some(p) => resolver.resolve(p).unwrap_or_else(|| empty(p.span)),
+            None => empty(raw.span),
+        };
+        let mut ctx = Ctx {
+            template,
+            origin,
+            props: &props,
+            diagnostics,
+        };
+        match raw.resource_type.as_str() {
+            "AWS::S3::Bucket" => inventory.buckets.push(ctx.bucket()),
+            "AWS::S3Express::DirectoryBucket" => {
+                inventory.directory_buckets.push(DirectoryBucket {
+                    lifecycle: ctx.lifecycle(),
+                    origin: ctx.origin.clone(),
+                })
+            }
+            "AWS::S3::BucketPolicy" => {
+                let document = ctx.doc("PolicyDocument");
+                inventory.bucket_policies.push(AttachedPolicy {
+                    targets: vec![ctx.string("Bucket")],
+                    document: document.unwrap_or_else(|| missing_doc(ctx.origin.properties)),
+                    origin: ctx.origin,
+                });
+            }
+            "AWS::SNS::TopicPolicy" | "AWS::SQS::QueuePolicy" => {
+                let list = if raw.resource_type == "AWS::SNS::TopicPolicy" {
+                    "Topics"
+                } else {
+                    "Queues"
+                };
+                let targets = ctx.strings(list);
+                let document = ctx.doc("PolicyDocument");
+                inventory.queue_topic_policies.push(AttachedPolicy {
+                    targets,
+                    document: document.unwrap_or_else(|| missing_doc(ctx.origin.properties)),
+                    origin: ctx.origin,
+                });
+            }
+            "AWS::S3::AccessPoint" => inventory.access_points.push(AccessPoint {
+                bucket: ctx.string("Bucket"),
+                public_access_block: ctx.block_public_access("PublicAccessBlockConfiguration"),
+                vpc: ctx.path_string(&["VpcConfiguration", "VpcId"]),
+                policy: ctx.doc("Policy"),
+                origin: ctx.origin,
+            }),
+            "AWS::S3::MultiRegionAccessPoint" => {
+                inventory
+                    .multi_region_access_points
+                    .push(MultiRegionAccessPoint {
+                        public_access_block: ctx
+                            .block_public_access("PublicAccessBlockConfiguration"),
+                        origin: ctx.origin,
+                    })
+            }
+            "AWS::IAM::Role" => {
+                let arn = stand_in_arn(&ctx, "role", "RoleName");
+                inventory.roles.push(Role {
+                    arn,
+                    trust: ctx.doc("AssumeRolePolicyDocument"),
+                    inline: ctx.inline_policies(),
+                    managed: ctx.strings("ManagedPolicyArns"),
+                    boundary: ctx.string("PermissionsBoundary"),
+                    max_session_duration: ctx.uint("MaxSessionDuration"),
+                    origin: ctx.origin,
+                })
+            }
+            "AWS::IAM::User" | "AWS::IAM::Group" => {
+                let user = raw.resource_type == "AWS::IAM::User";
+                let (kind, name) = if user {
+                    ("user", "UserName")
+                } else {
+                    ("group", "GroupName")
+                };
+                let principal = Principal {
+                    arn: stand_in_arn(&ctx, kind, name),
+                    inline: ctx.inline_policies(),
+                    managed: ctx.strings("ManagedPolicyArns"),
+                    groups: if user {
+                        ctx.strings("Groups")
+                    } else {
+                        Vec::new()
+                    },
+                    origin: ctx.origin,
+                };
+                if user {
+                    inventory.users.push(principal);
+                } else {
+                    inventory.groups.push(principal);
+                }
+            }
+            "AWS::IAM::ManagedPolicy" | "AWS::IAM::Policy" => {
+                let arn = if raw.resource_type == "AWS::IAM::ManagedPolicy" {
+                    stand_in_arn(&ctx, "policy", "ManagedPolicyName")
+                } else {
+                    String::new()
+                };
+                let document = ctx.doc("PolicyDocument");
+                inventory.identity_policies.push(IdentityPolicy {
+                    arn,
+                    document: document.unwrap_or_else(|| missing_doc(ctx.origin.properties)),
+                    roles: ctx.strings("Roles"),
+                    users: ctx.strings("Users"),
+                    groups: ctx.strings("Groups"),
+                    origin: ctx.origin,
+                })
+            }
+            "AWS::KMS::Key" => inventory.kms_keys.push(KmsKey {
+                arn: format!(
+                    "arn:aws:kms:{{AWS::Region}}:{}:key/{{{}}}",
+                    super::resolve::DEFAULT_ACCOUNT,
+                    raw.logical_id
+                ),
+                rotation: ctx.bool("EnableKeyRotation"),
+                key_spec: ctx.string("KeySpec"),
+                policy: ctx.doc("KeyPolicy"),
+                origin: ctx.origin,
+            }),
+            "AWS::CloudTrail::Trail" => inventory.trails.push(ctx.trail()),
+            "AWS::EC2::VPCEndpoint" => inventory.vpc_endpoints.push(VpcEndpoint {
+                service: ctx.string("ServiceName"),
+                policy: ctx.doc("PolicyDocument"),
+                origin: ctx.origin,
+            }),
+            "AWS::SNS::Topic" | "AWS::SQS::Queue" => {
+                let topic = raw.resource_type == "AWS::SNS::Topic";
+                let entry = Simple {
+                    arn: String::new(),
+                    origin: ctx.origin,
+                };
+                if topic {
+                    inventory.topics.push(entry);
+                } else {
+                    inventory.queues.push(entry);
+                }
+            }
+            "AWS::Lambda::Function" | "AWS::Serverless::Function" => {
+                let policies = if raw.resource_type == "AWS::Serverless::Function" {
+                    super::sam::policies(&ctx.origin, &props, template, ctx.diagnostics)
+                } else {
+                    Vec::new()
+                };
+                inventory.functions.push(Function {
+                    arn: String::new(),
+                    role: ctx.string("Role"),
+                    policies,
+                    origin: ctx.origin,
+                })
+            }
+            "AWS::Lambda::Permission" => inventory.lambda_permissions.push(LambdaPermission {
+                function: ctx.string("FunctionName"),
+                principal: ctx.string("Principal"),
+                source_account: ctx.string("SourceAccount"),
+                source_arn: ctx.string("SourceArn"),
+                origin: ctx.origin,
+            }),
+            "AWS::Events::Rule" => {
+                let s3_events = get(&props, "EventPattern")
+                    .and_then(|p| get(p, "source"))
+                    .is_some_and(|s| match &s.value {
+                        NodeValue::Seq(list) => {
+                            list.iter().any(|v| text(v).as_deref() == Some("aws.s3"))
+                        }
+                        _ => text(s).as_deref() == Some("aws.s3"),
+                    });
+                inventory.event_rules.push(EventRule {
+                    s3_events,
+                    origin: ctx.origin,
+                })
+            }
+            _ => {}
+        }
+    }
+}
+
+fn empty(span: Span) -> Node<'static> {
+    Node {
+        span,
+        defined: span,
+        value: NodeValue::Map(Vec::new()),
+    }
+}
+
+fn missing_doc(span: Span) -> PolicyDoc {
+    PolicyDoc {
+        policy: None,
+        node: empty(span),
+        span,
+        unknown: Some("the resource has no policy document".to_string()),
+    }
+}
+
+fn stand_in_arn(ctx: &Ctx<'_, '_, '_>, kind: &str, name_property: &str) -> String {
+    let name = ctx
+        .string(name_property)
+        .get()
+        .cloned()
+        .unwrap_or_else(|| format!("{{{}}}", ctx.origin.logical_id));
+    format!(
+        "arn:aws:iam::{}:{kind}/{name}",
+        super::resolve::DEFAULT_ACCOUNT
+    )
+}
+
+/// `Metadata: moat: skip: [{id, reason}]`.
+fn skips(metadata: &Node<'_>) -> Vec<Skip> {
+    let Some(list) = get(metadata, "moat").and_then(|m| get(m, "skip")) else {
+        return Vec::new();
+    };
+    items(list)
+        .iter()
+        .filter_map(|entry| {
+            Some(Skip {
+                id: get(entry, "id").and_then(text)?,
+                reason: get(entry, "reason").and_then(text).unwrap_or_default(),
+                span: entry.span,
+            })
+        })
+        .collect()
+}
+
+/// Literal Region names and 12-digit account ids inside ARNs of the raw
+/// (unresolved) properties: what `AWS::Region` and `AWS::AccountId` are for.
+fn hard_coded(node: &Node<'_>, file: usize, logical_id: &str, out: &mut Vec<HardCoded>) {
+    match &node.value {
+        NodeValue::Str(s) => {
+            for arn in s
+                .split(|c: char| c == '"' || c.is_whitespace())
+                .filter(|w| w.contains("arn:aws"))
+            {
+                let start = arn.find("arn:aws").unwrap_or(0);
+                let parts: Vec<&str> = arn[start..].splitn(6, ':').collect();
+                if let Some(region) = parts.get(3)
+                    && is_region(region)
+                {
+                    out.push(HardCoded {
+                        file,
+                        logical_id: logical_id.to_string(),
+                        span: node.span,
+                        kind: "region",
+                        value: region.to_string(),
+                        instead: "AWS::Region",
+                    });
+                }
+                if let Some(account) = parts.get(4)
+                    && account.len() == 12
+                    && account.bytes().all(|b| b.is_ascii_digit())
+                {
+                    out.push(HardCoded {
+                        file,
+                        logical_id: logical_id.to_string(),
+                        span: node.span,
+                        kind: "account",
+                        value: account.to_string(),
+                        instead: "AWS::AccountId",
+                    });
+                }
+            }
+        }
+        NodeValue::Seq(list) => list
+            .iter()
+            .for_each(|n| hard_coded(n, file, logical_id, out)),
+        NodeValue::Map(list) => list
+            .iter()
+            .for_each(|(_, n)| hard_coded(n, file, logical_id, out)),
+        _ => {}
+    }
+}
+
+/// `us-east-1`, `eu-central-2`, `us-gov-west-1`, `ap-southeast-4`...
+pub fn is_region(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let (Some(first), Some(last)) = (parts.first(), parts.last()) else {
+        return false;
+    };
+    (3..=4).contains(&parts.len())
+        && first.len() == 2
+        && first.bytes().all(|b| b.is_ascii_lowercase())
+        && !last.is_empty()
+        && last.bytes().all(|b| b.is_ascii_digit())
+        && parts[1..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+}
+
+struct Ctx<'a, 'r, 't> {
+    template: &'a Template<'t>,
+    origin: Origin,
+    props: &'r Node<'static>,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+/// A value at a node: known text, unknown, or absent.
+fn value_text(node: Option<&Node<'static>>) -> Value<String> {
+    match node {
+        None => Value::Absent,
+        Some(n) => match (text(n), unknown_reason(n)) {
+            (Some(t), _) => Value::known(t, n.span),
+            (None, Some(reason)) => Value::unknown(reason, n.span),
+            (None, None) => Value::unknown(
+                format!("expected a single value, found {}", n.describe()),
+                n.span,
+            ),
+        },
+    }
+}
+
+fn value_bool(node: Option<&Node<'static>>) -> Value<bool> {
+    match value_text(node) {
+        Value::Known { value, span } => match value.to_ascii_lowercase().as_str() {
+            "true" => Value::known(true, span),
+            "false" => Value::known(false, span),
+            other => Value::unknown(format!("`{other}` is not true or false"), span),
+        },
+        Value::Absent => Value::Absent,
+        Value::Unknown { reason, span } => Value::unknown(reason, span),
+    }
+}
+
+fn node_value<'n>(
+    node: Option<&'n Node<'static>>,
+) -> Result<Option<&'n Node<'static>>, (String, Span)> {
+    match node {
+        Some(n) => match unknown_reason(n) {
+            Some(reason) => Err((reason.to_string(), n.span)),
+            None => Ok(Some(n)),
+        },
+        None => Ok(None),
+    }
+}
+
+impl Ctx<'_, '_, '_> {
+    fn at(&self, path: &[&str]) -> Option<&Node<'static>> {
+        let mut node = self.props;
+        for key in path {
+            if unknown_reason(node).is_some() {
+                return Some(node);
+            }
+            node = get(node, key)?;
+        }
+        Some(node)
+    }
+
+    fn string(&self, key: &str) -> Value<String> {
+        value_text(self.at(&[key]))
+    }
+
+    fn path_string(&self, path: &[&str]) -> Value<String> {
+        value_text(self.at(path))
+    }
+
+    fn bool(&self, key: &str) -> Value<bool> {
+        value_bool(self.at(&[key]))
+    }
+
+    fn uint(&self, key: &str) -> Value<u64> {
+        match self.string(key) {
+            Value::Known { value, span } => match value.parse() {
+                Ok(n) => Value::known(n, span),
+                Err(_) => Value::unknown(format!("`{value}` is not a number"), span),
+            },
+            Value::Absent => Value::Absent,
+            Value::Unknown { reason, span } => Value::unknown(reason, span),
+        }
+    }
+
+    fn strings(&self, key: &str) -> Vec<Value<String>> {
+        match self.at(&[key]) {
+            Some(n) if unknown_reason(n).is_some() => vec![value_text(Some(n))],
+            Some(n) => items(n).iter().map(|i| value_text(Some(i))).collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// A policy document at `key`.
+    fn doc(&mut self, key: &str) -> Option<PolicyDoc> {
+        let node = self.at(&[key])?.clone();
+        Some(self.doc_of(node))
+    }
+
+    fn doc_of(&mut self, node: Node<'static>) -> PolicyDoc {
+        read_doc(self.template, node, self.diagnostics)
+    }
+
+    fn inline_policies(&mut self) -> Vec<PolicyDoc> {
+        let Some(list) = self.at(&["Policies"]).cloned() else {
+            return Vec::new();
+        };
+        if let Some(reason) = unknown_reason(&list) {
+            return vec![PolicyDoc {
+                policy: None,
+                node: list.clone(),
+                span: list.span,
+                unknown: Some(reason.to_string()),
+            }];
+        }
+        items(&list)
+            .iter()
+            .filter_map(|p| get(p, "PolicyDocument").cloned())
+            .map(|doc| self.doc_of(doc))
+            .collect()
+    }
+
+    fn block_public_access(&self, key: &str) -> Value<BlockPublicAccess> {
+        match node_value(self.at(&[key])) {
+            Err((reason, span)) => Value::unknown(reason, span),
+            Ok(None) => Value::Absent,
+            Ok(Some(n)) => {
+                let setting = |name: &str| match value_bool(get(n, name)) {
+                    // inside a configuration an absent setting is false
+                    Value::Absent => Value::known(false, n.span),
+                    other => other,
+                };
+                Value::known(
+                    BlockPublicAccess {
+                        block_public_acls: setting("BlockPublicAcls"),
+                        ignore_public_acls: setting("IgnorePublicAcls"),
+                        block_public_policy: setting("BlockPublicPolicy"),
+                        restrict_public_buckets: setting("RestrictPublicBuckets"),
+                    },
+                    n.span,
+                )
+            }
+        }
+    }
+
+    fn lifecycle(&self) -> Value<Vec<LifecycleRule>> {
+        match node_value(self.at(&["LifecycleConfiguration", "Rules"])) {
+            Err((reason, span)) => Value::unknown(reason, span),
+            Ok(None) => Value::Absent,
+            Ok(Some(rules)) => {
+                let list = items(rules)
+                    .iter()
+                    .map(|r| LifecycleRule {
+                        id: get(r, "Id").and_then(text),
+                        span: r.span,
+                        status: value_text(get(r, "Status")),
+                        filtered: [
+                            "Prefix",
+                            "TagFilters",
+                            "ObjectSizeGreaterThan",
+                            "ObjectSizeLessThan",
+                        ]
+                        .iter()
+                        .any(|k| get(r, k).is_some_and(|v| text(v).is_none_or(|t| !t.is_empty()))),
+                        expiration: get(r, "ExpirationInDays").is_some()
+                            || get(r, "ExpirationDate").is_some(),
+                        noncurrent_expiration: get(r, "NoncurrentVersionExpiration").is_some()
+                            || get(r, "NoncurrentVersionExpirationInDays").is_some(),
+                        abort_incomplete_multipart: get(r, "AbortIncompleteMultipartUpload")
+                            .is_some(),
+                        transitions: ["Transitions", "Transition"]
+                            .iter()
+                            .filter_map(|k| get(r, k))
+                            .flat_map(|t| match &t.value {
+                                NodeValue::Seq(list) => list.iter().collect::<Vec<_>>(),
+                                _ => vec![t],
+                            })
+                            .filter_map(|t| get(t, "StorageClass").and_then(text))
+                            .collect(),
+                    })
+                    .collect();
+                Value::known(list, rules.span)
+            }
+        }
+    }
+
+    fn bucket(&mut self) -> Bucket {
+        let name = self.string("BucketName");
+        let standin = name
+            .get()
+            .cloned()
+            .unwrap_or_else(|| format!("{{{}}}", self.origin.logical_id));
+        let encryption = match node_value(self.at(&["BucketEncryption"])) {
+            Err((r, s)) => Value::unknown(r, s),
+            Ok(None) => Value::Absent,
+            Ok(Some(enc)) => {
+                let rule =
+                    get(enc, "ServerSideEncryptionConfiguration").and_then(|c| match &c.value {
+                        NodeValue::Seq(list) => list.first(),
+                        _ => None,
+                    });
+                match rule {
+                    Some(rule) if unknown_reason(rule).is_some() => {
+                        Value::unknown(unknown_reason(rule).unwrap_or_default(), rule.span)
+                    }
+                    Some(rule) => {
+                        let default = get(rule, "ServerSideEncryptionByDefault");
+                        Value::known(
+                            Encryption {
+                                algorithm: value_text(default.and_then(|d| get(d, "SSEAlgorithm"))),
+                                kms_key: value_text(default.and_then(|d| get(d, "KMSMasterKeyID"))),
+                                bucket_key: value_bool(get(rule, "BucketKeyEnabled")),
+                            },
+                            enc.span,
+                        )
+                    }
+                    None => Value::unknown("`BucketEncryption` has no rule", enc.span),
+                }
+            }
+        };
+        let object_lock_retention =
+            match self.at(&["ObjectLockConfiguration", "Rule", "DefaultRetention"]) {
+                None => Value::Absent,
+                Some(n) => match unknown_reason(n) {
+                    Some(r) => Value::unknown(r, n.span),
+                    None => {
+                        let mode = get(n, "Mode").and_then(text).unwrap_or_default();
+                        let days = get(n, "Days").and_then(text).map(|d| format!("{d} days"));
+                        let years = get(n, "Years").and_then(text).map(|y| format!("{y} years"));
+                        Value::known(
+                            format!("{mode} {}", days.or(years).unwrap_or_default())
+                                .trim()
+                                .to_string(),
+                            n.span,
+                        )
+                    }
+                },
+            };
+        let logging = match node_value(self.at(&["LoggingConfiguration"])) {
+            Err((r, s)) => Value::unknown(r, s),
+            Ok(None) => Value::Absent,
+            Ok(Some(n)) => Value::known(
+                Logging {
+                    destination: value_text(get(n, "DestinationBucketName")),
+                    prefix: value_text(get(n, "LogFilePrefix")),
+                },
+                n.span,
+            ),
+        };
+        let replication = match node_value(self.at(&["ReplicationConfiguration"])) {
+            Err((r, s)) => Value::unknown(r, s),
+            Ok(None) => Value::Absent,
+            Ok(Some(n)) => Value::known(
+                Replication {
+                    role: value_text(get(n, "Role")),
+                    destinations: get(n, "Rules")
+                        .map(|rules| {
+                            items(rules)
+                                .iter()
+                                .filter(|r| {
+                                    get(r, "Status").and_then(text).as_deref() != Some("Disabled")
+                                })
+                                .map(|r| {
+                                    value_text(get(r, "Destination").and_then(|d| get(d, "Bucket")))
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                },
+                n.span,
+            ),
+        };
+        let (notifications, eventbridge) = match node_value(self.at(&["NotificationConfiguration"]))
+        {
+            Err((r, s)) => (Value::unknown(r.clone(), s), Value::unknown(r, s)),
+            Ok(None) => (Value::Absent, Value::Absent),
+            Ok(Some(n)) => {
+                let mut list = Vec::new();
+                for (key, kind, target) in [
+                    ("TopicConfigurations", "sns", "Topic"),
+                    ("QueueConfigurations", "sqs", "Queue"),
+                    ("LambdaConfigurations", "lambda", "Function"),
+                ] {
+                    for c in get(n, key).map(items).unwrap_or_default() {
+                        list.push(Notification {
+                            kind,
+                            target: value_text(get(c, target)),
+                            event: value_text(get(c, "Event")),
+                            span: c.span,
+                        });
+                    }
+                }
+                let eb = value_bool(
+                    get(n, "EventBridgeConfiguration").and_then(|e| get(e, "EventBridgeEnabled")),
+                );
+                let eb = match (eb, get(n, "EventBridgeConfiguration")) {
+                    // an EventBridgeConfiguration without the flag turns it on
+                    (Value::Absent, Some(e)) => Value::known(true, e.span),
+                    (other, _) => other,
+                };
+                (Value::known(list, n.span), eb)
+            }
+        };
+        let cors = match node_value(self.at(&["CorsConfiguration", "CorsRules"])) {
+            Err((r, s)) => Value::unknown(r, s),
+            Ok(None) => Value::Absent,
+            Ok(Some(rules)) => Value::known(
+                items(rules)
+                    .iter()
+                    .map(|r| CorsRule {
+                        span: r.span,
+                        origins: get(r, "AllowedOrigins")
+                            .map(items)
+                            .unwrap_or_default()
+                            .iter()
+                            .filter_map(text)
+                            .collect(),
+                        methods: get(r, "AllowedMethods")
+                            .map(items)
+                            .unwrap_or_default()
+                            .iter()
+                            .filter_map(text)
+                            .collect(),
+                    })
+                    .collect(),
+                rules.span,
+            ),
+        };
+        let count = |key: &str| match node_value(self.at(&[key])) {
+            Err((r, s)) => Value::unknown(r, s),
+            Ok(None) => Value::Absent,
+            Ok(Some(n)) => Value::known(items(n).len(), n.span),
+        };
+        let tags = match node_value(self.at(&["Tags"])) {
+            Err((r, s)) => Value::unknown(r, s),
+            Ok(None) => Value::Absent,
+            Ok(Some(n)) => Value::known(
+                items(n)
+                    .iter()
+                    .filter_map(|t| {
+                        Some(Tag {
+                            key: get(t, "Key").and_then(text)?,
+                            value: value_text(get(t, "Value")),
+                            span: t.span,
+                        })
+                    })
+                    .collect(),
+                n.span,
+            ),
+        };
+        let website = match node_value(self.at(&["WebsiteConfiguration"])) {
+            Err((r, s)) => Value::unknown(r, s),
+            Ok(None) => Value::Absent,
+            Ok(Some(n)) => Value::known((), n.span),
+        };
+        Bucket {
+            name,
+            standin,
+            encryption,
+            versioning: self.path_string(&["VersioningConfiguration", "Status"]),
+            object_lock: self.bool("ObjectLockEnabled"),
+            object_lock_retention,
+            public_access_block: self.block_public_access("PublicAccessBlockConfiguration"),
+            ownership: match self.at(&["OwnershipControls", "Rules"]) {
+                Some(rules) if unknown_reason(rules).is_some() => value_text(Some(rules)),
+                Some(rules) => {
+                    value_text(items(rules).first().and_then(|r| get(r, "ObjectOwnership")))
+                }
+                None => Value::Absent,
+            },
+            access_control: self.string("AccessControl"),
+            logging,
+            replication,
+            lifecycle: self.lifecycle(),
+            notifications,
+            eventbridge,
+            website,
+            cors,
+            acceleration: self.path_string(&["AccelerateConfiguration", "AccelerationStatus"]),
+            intelligent_tiering: count("IntelligentTieringConfigurations"),
+            inventory: count("InventoryConfigurations"),
+            metrics: count("MetricsConfigurations"),
+            tags,
+            origin: self.origin.clone(),
+        }
+    }
+
+    fn trail(&mut self) -> Trail {
+        let mut selectors = Vec::new();
+        let mut selectors_unknown = None;
+        match node_value(self.at(&["EventSelectors"])) {
+            Err(e) => selectors_unknown = Some(e),
+            Ok(None) => {}
+            Ok(Some(list)) => {
+                for s in items(list) {
+                    let rw = get(s, "ReadWriteType")
+                        .and_then(text)
+                        .unwrap_or_else(|| "All".to_string());
+                    let resources: Vec<String> = get(s, "DataResources")
+                        .map(items)
+                        .unwrap_or_default()
+                        .iter()
+                        .filter(|d| {
+                            get(d, "Type").and_then(text).as_deref() == Some("AWS::S3::Object")
+                        })
+                        .flat_map(|d| {
+                            get(d, "Values")
+                                .map(items)
+                                .unwrap_or_default()
+                                .iter()
+                                .filter_map(text)
+                                .collect::<Vec<_>>()
+                        })
+                        .collect();
+                    if let Some(e) = first_unknown(s) {
+                        selectors_unknown = Some(e);
+                    }
+                    selectors.push(DataEventSelector {
+                        span: s.span,
+                        resources,
+                        read: rw != "WriteOnly",
+                        write: rw != "ReadOnly",
+                    });
+                }
+            }
+        }
+        match node_value(self.at(&["AdvancedEventSelectors"])) {
+            Err(e) => selectors_unknown = Some(e),
+            Ok(None) => {}
+            Ok(Some(list)) => {
+                for s in items(list) {
+                    if let Some(e) = first_unknown(s) {
+                        selectors_unknown = Some(e);
+                    }
+                    if let Some(sel) = advanced_selector(s) {
+                        selectors.push(sel);
+                    }
+                }
+            }
+        }
+        Trail {
+            logging: self.bool("IsLogging"),
+            multi_region: self.bool("IsMultiRegionTrail"),
+            log_file_validation: self.bool("EnableLogFileValidation"),
+            kms_key: self.string("KMSKeyId"),
+            s3_data_events: selectors,
+            selectors_unknown,
+            origin: self.origin.clone(),
+        }
+    }
+}
+
+/// The S3 data events an advanced event selector records, if it records any:
+/// `eventCategory = Data`, `resources.type = AWS::S3::Object`, optional
+/// `readOnly` and `resources.ARN` (StartsWith / Equals) fields.
+fn advanced_selector(selector: &Node<'static>) -> Option<DataEventSelector> {
+    let fields = get(selector, "FieldSelectors")
+        .map(items)
+        .unwrap_or_default();
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|f| get(f, "Field").and_then(text).as_deref() == Some(name))
+    };
+    let values = |f: &Node<'static>, op: &str| -> Vec<String> {
+        get(f, op)
+            .map(items)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(text)
+            .collect()
+    };
+    let category = field("eventCategory")?;
+    if !values(category, "Equals").iter().any(|v| v == "Data") {
+        return None;
+    }
+    let kind = field("resources.type")?;
+    if !values(kind, "Equals")
+        .iter()
+        .any(|v| v == "AWS::S3::Object")
+    {
+        return None;
+    }
+    let (read, write) = match field("readOnly").map(|f| values(f, "Equals")) {
+        Some(v) if v.iter().any(|x| x == "true") => (true, false),
+        Some(v) if v.iter().any(|x| x == "false") => (false, true),
+        _ => (true, true),
+    };
+    let resources = match field("resources.ARN") {
+        Some(f) => {
+            let mut r = values(f, "StartsWith");
+            r.extend(values(f, "Equals"));
+            r
+        }
+        None => vec!["arn:aws:s3".to_string()],
+    };
+    Some(DataEventSelector {
+        span: selector.span,
+        resources,
+        read,
+        write,
+    })
+}
+
+/// Reads a resolved policy document with moat-policy, noting the first unknown value in it.
+pub fn read_doc(
+    template: &Template<'_>,
+    node: Node<'static>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> PolicyDoc {
+    let unknown = first_unknown(&node).map(|(reason, _)| reason);
+    let span = node.span;
+    let policy = if entries(&node).is_empty() && unknown.is_some() {
+        None
+    } else {
+        let mut found = Vec::new();
+        let policy = moat_policy::document::read_node(&node, template.file, &mut found);
+        // a policy's own problems are worth hearing; those that come from
+        // unknown stand-ins are not the user's to fix
+        diagnostics.extend(
+            found
+                .into_iter()
+                .filter(|d| !d.message.contains('\u{1}'))
+                .map(|mut d| {
+                    if d.code.starts_with("policy") {
+                        d.level = moat_source::Level::Warning;
+                    }
+                    d
+                }),
+        );
+        policy
+    };
+    PolicyDoc {
+        policy,
+        node,
+        span,
+        unknown,
+    }
+}

@@ -1,0 +1,60 @@
+//! CloudFormation (and SAM) templates: read with the short-form tags mapped
+//! to their long forms, resolved where the template decides, lowered into the
+//! Inventory.
+
+pub mod lower;
+pub mod resolve;
+pub mod sam;
+pub mod tags;
+pub mod template;
+
+use crate::inventory::Inventory;
+use moat_source::{Diagnostic, SourceFile};
+use std::collections::BTreeMap;
+
+/// What reading one file gave.
+pub enum Read {
+    /// A template, lowered into the inventory; `sam` when it uses the SAM transform.
+    Template {
+        sam: bool,
+        /// Local `TemplateURL`s of nested stacks, as written.
+        nested: Vec<String>,
+    },
+    /// Valid YAML or JSON that is not a template.
+    NotTemplate(String),
+}
+
+/// Reads `file` as a template into `inventory` (as file number `index`).
+/// Syntax errors and unknown tags are `Err`; problems inside a template go to `diagnostics`.
+pub fn read(
+    file: &SourceFile,
+    index: usize,
+    params: &BTreeMap<String, String>,
+    inventory: &mut Inventory,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Read, Box<Diagnostic>> {
+    let root = moat_source::node::parse_tagged(file, &tags::long_form)?;
+    let template = match template::read(file, root, diagnostics) {
+        Ok(t) => t,
+        Err(template::NotTemplate::Other(reason)) => return Ok(Read::NotTemplate(reason)),
+    };
+    let resolver = resolve::Resolver::new(&template, params);
+    lower::lower(&template, &resolver, index, inventory, diagnostics);
+    diagnostics.extend(resolver.take_diagnostics());
+    let nested = template
+        .resources
+        .iter()
+        .filter(|r| r.resource_type == "AWS::CloudFormation::Stack")
+        .filter_map(|r| {
+            let node = template.resource_node(r.index)?;
+            let url =
+                crate::node_util::get(crate::node_util::get(node, "Properties")?, "TemplateURL")?;
+            let url = crate::node_util::text(url)?;
+            (!url.contains("://")).then_some(url)
+        })
+        .collect();
+    Ok(Read::Template {
+        sam: template.is_sam(),
+        nested,
+    })
+}

@@ -1,0 +1,473 @@
+//! The Inventory: the resources every reader lowers into, independent of the
+//! format they came from (design.md, "Inventory"). Each field is a
+//! [`Value`]; the AWS default that applies when a field is absent is stated
+//! on the field (docs/inventory.md lists them with their sources).
+
+use crate::value::Value;
+use moat_policy::document::Policy;
+use moat_source::node::Node;
+use moat_source::{SourceFile, Span};
+
+#[derive(Debug, Default)]
+pub struct Inventory {
+    /// The files the resources come from; `Origin::file` indexes this.
+    pub files: Vec<SourceFile>,
+    pub buckets: Vec<Bucket>,
+    pub directory_buckets: Vec<DirectoryBucket>,
+    pub bucket_policies: Vec<AttachedPolicy>,
+    pub access_points: Vec<AccessPoint>,
+    pub multi_region_access_points: Vec<MultiRegionAccessPoint>,
+    pub roles: Vec<Role>,
+    pub users: Vec<Principal>,
+    pub groups: Vec<Principal>,
+    /// `AWS::IAM::ManagedPolicy` and `AWS::IAM::Policy`, with what they attach to.
+    pub identity_policies: Vec<IdentityPolicy>,
+    pub kms_keys: Vec<KmsKey>,
+    pub trails: Vec<Trail>,
+    pub vpc_endpoints: Vec<VpcEndpoint>,
+    /// SNS topic and SQS queue policies (`AWS::SNS::TopicPolicy`, `AWS::SQS::QueuePolicy`).
+    pub queue_topic_policies: Vec<AttachedPolicy>,
+    pub topics: Vec<Simple>,
+    pub queues: Vec<Simple>,
+    pub functions: Vec<Function>,
+    pub lambda_permissions: Vec<LambdaPermission>,
+    pub event_rules: Vec<EventRule>,
+    /// Literal Region names and account ids written where a pseudo parameter belongs.
+    pub hard_coded: Vec<HardCoded>,
+}
+
+/// Where a resource is defined.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    /// Index into [`Inventory::files`].
+    pub file: usize,
+    pub logical_id: String,
+    pub resource_type: String,
+    /// The CDK construct path (`aws:cdk:path` metadata), for CDK output.
+    pub cdk_path: Option<String>,
+    /// The logical id's key.
+    pub span: Span,
+    /// The `Properties` key, or the logical id when there is none: where a
+    /// missing property is reported.
+    pub properties: Span,
+    /// `Metadata: moat: skip:` entries: check id (or prefix) and reason.
+    pub skips: Vec<Skip>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Skip {
+    pub id: String,
+    pub reason: String,
+    pub span: Span,
+}
+
+/// A policy document read from a template, resolved as far as the template allows.
+#[derive(Debug, Clone)]
+pub struct PolicyDoc {
+    /// `None` when the document has no usable shape (diagnostics say why).
+    pub policy: Option<Policy>,
+    /// The resolved document (with unknown markers).
+    pub node: Node<'static>,
+    pub span: Span,
+    /// The first value in it that only a deployment knows, if any: questions
+    /// about the policy are then answered "unknown" with this reason.
+    pub unknown: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Bucket {
+    pub origin: Origin,
+    /// `BucketName`; absent: CloudFormation generates a name.
+    pub name: Value<String>,
+    /// The name policies refer to: `BucketName`, or `{LogicalId}` as a stand-in.
+    pub standin: String,
+    /// `BucketEncryption`; absent: SSE-S3 (AES256) since 2023-01-05.
+    pub encryption: Value<Encryption>,
+    /// `VersioningConfiguration.Status`; absent: never enabled.
+    pub versioning: Value<String>,
+    /// `ObjectLockEnabled`; absent: off.
+    pub object_lock: Value<bool>,
+    /// `ObjectLockConfiguration.Rule.DefaultRetention`; absent: none.
+    pub object_lock_retention: Value<String>,
+    /// `PublicAccessBlockConfiguration`; absent: all four on for buckets created since April 2023.
+    pub public_access_block: Value<BlockPublicAccess>,
+    /// `OwnershipControls` rule; absent: `BucketOwnerEnforced` (ACLs disabled) since April 2023.
+    pub ownership: Value<String>,
+    /// `AccessControl` (canned ACL); absent: `private`.
+    pub access_control: Value<String>,
+    /// `LoggingConfiguration`; absent: no server access logs.
+    pub logging: Value<Logging>,
+    /// `ReplicationConfiguration`; absent: none.
+    pub replication: Value<Replication>,
+    /// `LifecycleConfiguration.Rules`; absent: none.
+    pub lifecycle: Value<Vec<LifecycleRule>>,
+    /// `NotificationConfiguration` targets; absent: none.
+    pub notifications: Value<Vec<Notification>>,
+    /// `NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled`.
+    pub eventbridge: Value<bool>,
+    /// `WebsiteConfiguration`; absent: no website endpoint.
+    pub website: Value<()>,
+    /// `CorsConfiguration.CorsRules`; absent: no CORS.
+    pub cors: Value<Vec<CorsRule>>,
+    /// `AccelerateConfiguration.AccelerationStatus`; absent: off.
+    pub acceleration: Value<String>,
+    /// `IntelligentTieringConfigurations`: how many; absent: none.
+    pub intelligent_tiering: Value<usize>,
+    /// `InventoryConfigurations`: how many; absent: none.
+    pub inventory: Value<usize>,
+    /// `MetricsConfigurations`: how many; absent: no request metrics.
+    pub metrics: Value<usize>,
+    /// `Tags`; absent: none.
+    pub tags: Value<Vec<Tag>>,
+}
+
+impl Bucket {
+    /// `arn:aws:s3:::NAME` with the stand-in name.
+    pub fn arn(&self) -> String {
+        format!("arn:aws:s3:::{}", self.standin)
+    }
+
+    pub fn tag(&self, key: &str) -> Option<&Tag> {
+        self.tags
+            .get()?
+            .iter()
+            .find(|t| t.key.eq_ignore_ascii_case(key))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Encryption {
+    /// `AES256`, `aws:kms` or `aws:kms:dsse`.
+    pub algorithm: Value<String>,
+    /// `KMSMasterKeyID`; absent with aws:kms: the AWS managed key `aws/s3`.
+    pub kms_key: Value<String>,
+    /// `BucketKeyEnabled`; absent: off.
+    pub bucket_key: Value<bool>,
+}
+
+#[derive(Debug, Clone)]
+pub struct BlockPublicAccess {
+    /// Each setting; absent inside a present configuration: `false`.
+    pub block_public_acls: Value<bool>,
+    pub ignore_public_acls: Value<bool>,
+    pub block_public_policy: Value<bool>,
+    pub restrict_public_buckets: Value<bool>,
+}
+
+impl BlockPublicAccess {
+    /// The four settings with their CloudFormation names.
+    pub fn settings(&self) -> [(&'static str, &Value<bool>); 4] {
+        [
+            ("BlockPublicAcls", &self.block_public_acls),
+            ("BlockPublicPolicy", &self.block_public_policy),
+            ("IgnorePublicAcls", &self.ignore_public_acls),
+            ("RestrictPublicBuckets", &self.restrict_public_buckets),
+        ]
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Logging {
+    /// `DestinationBucketName`; absent: the bucket logs to itself.
+    pub destination: Value<String>,
+    pub prefix: Value<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Replication {
+    pub role: Value<String>,
+    /// Each enabled rule's destination bucket ARN.
+    pub destinations: Vec<Value<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LifecycleRule {
+    pub id: Option<String>,
+    pub span: Span,
+    /// `Enabled` or `Disabled`.
+    pub status: Value<String>,
+    /// Applies to part of the bucket only (a prefix or tag filter).
+    pub filtered: bool,
+    pub expiration: bool,
+    pub noncurrent_expiration: bool,
+    pub abort_incomplete_multipart: bool,
+    /// Storage classes objects move to.
+    pub transitions: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Notification {
+    /// `sns`, `sqs` or `lambda`.
+    pub kind: &'static str,
+    pub target: Value<String>,
+    pub event: Value<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct CorsRule {
+    pub span: Span,
+    pub origins: Vec<String>,
+    pub methods: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Tag {
+    pub key: String,
+    pub value: Value<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct DirectoryBucket {
+    pub origin: Origin,
+    pub lifecycle: Value<Vec<LifecycleRule>>,
+}
+
+/// A resource policy that attaches to other resources: a bucket policy (one
+/// bucket) or an SNS topic / SQS queue policy (several).
+#[derive(Debug, Clone)]
+pub struct AttachedPolicy {
+    pub origin: Origin,
+    /// The names, ARNs or URLs of what it attaches to, resolved with stand-ins.
+    pub targets: Vec<Value<String>>,
+    pub document: PolicyDoc,
+}
+
+#[derive(Debug, Clone)]
+pub struct AccessPoint {
+    pub origin: Origin,
+    pub bucket: Value<String>,
+    /// Absent: all four on (access points are created with Block Public Access on).
+    pub public_access_block: Value<BlockPublicAccess>,
+    /// `VpcConfiguration.VpcId`; absent: the `Internet` network origin.
+    pub vpc: Value<String>,
+    pub policy: Option<PolicyDoc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MultiRegionAccessPoint {
+    pub origin: Origin,
+    pub public_access_block: Value<BlockPublicAccess>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Role {
+    pub origin: Origin,
+    pub arn: String,
+    pub trust: Option<PolicyDoc>,
+    pub inline: Vec<PolicyDoc>,
+    pub managed: Vec<Value<String>>,
+    pub boundary: Value<String>,
+    pub max_session_duration: Value<u64>,
+}
+
+/// An IAM user or group.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub origin: Origin,
+    pub arn: String,
+    pub inline: Vec<PolicyDoc>,
+    pub managed: Vec<Value<String>>,
+    /// For users: the groups they belong to.
+    pub groups: Vec<Value<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct IdentityPolicy {
+    pub origin: Origin,
+    /// The ARN of a managed policy (stand-in); empty for `AWS::IAM::Policy`.
+    pub arn: String,
+    pub document: PolicyDoc,
+    pub roles: Vec<Value<String>>,
+    pub users: Vec<Value<String>>,
+    pub groups: Vec<Value<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct KmsKey {
+    pub origin: Origin,
+    pub arn: String,
+    /// `EnableKeyRotation`; absent: off.
+    pub rotation: Value<bool>,
+    /// `KeySpec`; absent: `SYMMETRIC_DEFAULT`. Rotation exists only for symmetric keys.
+    pub key_spec: Value<String>,
+    pub policy: Option<PolicyDoc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Trail {
+    pub origin: Origin,
+    /// `IsLogging`.
+    pub logging: Value<bool>,
+    /// `IsMultiRegionTrail`; absent: false.
+    pub multi_region: Value<bool>,
+    /// `EnableLogFileValidation`; absent: false.
+    pub log_file_validation: Value<bool>,
+    /// `KMSKeyId`; absent: SSE-S3 only.
+    pub kms_key: Value<String>,
+    /// The S3 data events the trail records.
+    pub s3_data_events: Vec<DataEventSelector>,
+    /// A selector Moat cannot read statically.
+    pub selectors_unknown: Option<(String, Span)>,
+}
+
+/// S3 data events a trail selector records.
+#[derive(Debug, Clone)]
+pub struct DataEventSelector {
+    pub span: Span,
+    /// ARN prefixes (`arn:aws:s3` or `arn:aws:s3:::bucket/`); empty: none.
+    pub resources: Vec<String>,
+    pub read: bool,
+    pub write: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct VpcEndpoint {
+    pub origin: Origin,
+    pub service: Value<String>,
+    /// `PolicyDocument`; absent: full access.
+    pub policy: Option<PolicyDoc>,
+}
+
+/// A resource Moat needs only by name: SNS topic, SQS queue.
+#[derive(Debug, Clone)]
+pub struct Simple {
+    pub origin: Origin,
+    pub arn: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Function {
+    pub origin: Origin,
+    pub arn: String,
+    pub role: Value<String>,
+    /// SAM `Policies` expanded into documents.
+    pub policies: Vec<PolicyDoc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LambdaPermission {
+    pub origin: Origin,
+    pub function: Value<String>,
+    pub principal: Value<String>,
+    pub source_account: Value<String>,
+    pub source_arn: Value<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EventRule {
+    pub origin: Origin,
+    /// Whether the rule's event pattern matches S3 events (`source: aws.s3`).
+    pub s3_events: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct HardCoded {
+    pub file: usize,
+    pub logical_id: String,
+    pub span: Span,
+    /// `region` or `account`.
+    pub kind: &'static str,
+    pub value: String,
+    /// The pseudo parameter to use instead.
+    pub instead: &'static str,
+}
+
+impl Inventory {
+    pub fn file(&self, origin: &Origin) -> Option<&SourceFile> {
+        self.files.get(origin.file)
+    }
+
+    /// The bucket a name, ARN or stand-in refers to.
+    pub fn bucket_named(&self, name: &str) -> Option<&Bucket> {
+        let name = name
+            .strip_prefix("arn:aws:s3:::")
+            .unwrap_or(name)
+            .trim_end_matches("/*");
+        self.buckets.iter().find(|b| b.standin == name)
+    }
+
+    /// The policies attached to `bucket`.
+    pub fn policies_of<'a>(
+        &'a self,
+        bucket: &'a Bucket,
+    ) -> impl Iterator<Item = &'a AttachedPolicy> {
+        self.bucket_policies.iter().filter(move |p| {
+            p.origin.file == bucket.origin.file
+                && p.targets.iter().any(|t| {
+                    t.get().is_some_and(|name| {
+                        name.strip_prefix("arn:aws:s3:::").unwrap_or(name) == bucket.standin
+                    })
+                })
+        })
+    }
+}
+
+impl Inventory {
+    /// Every resource's origin, for fixing up file indices and construct paths.
+    pub fn origins_mut(&mut self) -> Vec<&mut Origin> {
+        let mut out: Vec<&mut Origin> = Vec::new();
+        let inv = self;
+        out.extend(inv.buckets.iter_mut().map(|r| &mut r.origin));
+        out.extend(inv.directory_buckets.iter_mut().map(|r| &mut r.origin));
+        out.extend(inv.bucket_policies.iter_mut().map(|r| &mut r.origin));
+        out.extend(inv.access_points.iter_mut().map(|r| &mut r.origin));
+        out.extend(
+            inv.multi_region_access_points
+                .iter_mut()
+                .map(|r| &mut r.origin),
+        );
+        out.extend(inv.roles.iter_mut().map(|r| &mut r.origin));
+        out.extend(inv.users.iter_mut().map(|r| &mut r.origin));
+        out.extend(inv.groups.iter_mut().map(|r| &mut r.origin));
+        out.extend(inv.identity_policies.iter_mut().map(|r| &mut r.origin));
+        out.extend(inv.kms_keys.iter_mut().map(|r| &mut r.origin));
+        out.extend(inv.trails.iter_mut().map(|r| &mut r.origin));
+        out.extend(inv.vpc_endpoints.iter_mut().map(|r| &mut r.origin));
+        out.extend(inv.queue_topic_policies.iter_mut().map(|r| &mut r.origin));
+        out.extend(inv.topics.iter_mut().map(|r| &mut r.origin));
+        out.extend(inv.queues.iter_mut().map(|r| &mut r.origin));
+        out.extend(inv.functions.iter_mut().map(|r| &mut r.origin));
+        out.extend(inv.lambda_permissions.iter_mut().map(|r| &mut r.origin));
+        out.extend(inv.event_rules.iter_mut().map(|r| &mut r.origin));
+        out
+    }
+
+    /// Appends `other`, renumbering its files after this inventory's.
+    pub fn merge(&mut self, mut other: Inventory) {
+        let offset = self.files.len();
+        for origin in other.origins_mut() {
+            origin.file += offset;
+        }
+        for h in &mut other.hard_coded {
+            h.file += offset;
+        }
+        self.files.append(&mut other.files);
+        self.hard_coded.append(&mut other.hard_coded);
+        append_all(self, other);
+    }
+}
+
+fn append_all(me: &mut Inventory, mut other: Inventory) {
+    me.buckets.append(&mut other.buckets);
+    me.directory_buckets.append(&mut other.directory_buckets);
+    me.bucket_policies.append(&mut other.bucket_policies);
+    me.access_points.append(&mut other.access_points);
+    me.multi_region_access_points
+        .append(&mut other.multi_region_access_points);
+    me.roles.append(&mut other.roles);
+    me.users.append(&mut other.users);
+    me.groups.append(&mut other.groups);
+    me.identity_policies.append(&mut other.identity_policies);
+    me.kms_keys.append(&mut other.kms_keys);
+    me.trails.append(&mut other.trails);
+    me.vpc_endpoints.append(&mut other.vpc_endpoints);
+    me.queue_topic_policies
+        .append(&mut other.queue_topic_policies);
+    me.topics.append(&mut other.topics);
+    me.queues.append(&mut other.queues);
+    me.functions.append(&mut other.functions);
+    me.lambda_permissions.append(&mut other.lambda_permissions);
+    me.event_rules.append(&mut other.event_rules);
+}

@@ -1,0 +1,330 @@
+//! `moat scan PATH...`: finds the files, tells what each is, reads every
+//! template (in parallel) and merges them into one Inventory. Every file
+//! looked at is listed with its status, so nothing is skipped silently.
+
+use crate::cdk;
+use crate::cloudformation::{self, Read};
+use crate::inventory::Inventory;
+use moat_source::{Diagnostic, SourceFile};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// Templates larger than this are not read.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Scanned,
+    Skipped,
+    Error,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileStatus {
+    pub path: String,
+    /// `cloudformation`, `sam`, `cdk-manifest`, `cdk-tree`, `yaml`, `json`, `other`.
+    pub format: String,
+    pub status: Status,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Options {
+    /// `--param K=V`: parameter and pseudo-parameter values.
+    pub params: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Scan {
+    pub inventory: Inventory,
+    pub files: Vec<FileStatus>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A template to read, with the construct paths CDK gives its logical ids.
+struct Job {
+    path: PathBuf,
+    cdk_paths: BTreeMap<String, String>,
+}
+
+/// Scans `paths` (files and directories).
+pub fn scan(paths: &[PathBuf], options: &Options) -> Scan {
+    let mut out = Scan::default();
+    let mut jobs = Vec::new();
+    let mut seen = BTreeSet::new();
+    for path in paths {
+        if path.is_dir() {
+            walk(path, &mut jobs, &mut out, &mut seen);
+        } else if path.exists() {
+            if path.file_name().is_some_and(|n| n == "manifest.json") {
+                assembly(path, &mut jobs, &mut out, &mut seen);
+            } else {
+                push_job(path, BTreeMap::new(), &mut jobs, &mut seen);
+            }
+        } else {
+            out.files.push(FileStatus {
+                path: path.display().to_string(),
+                format: "other".into(),
+                status: Status::Error,
+                reason: Some("no such file or directory".into()),
+            });
+        }
+    }
+    // nested stacks add jobs: read in rounds until none are new
+    while !jobs.is_empty() {
+        let results: Vec<FileResult> = jobs.par_iter().map(|job| read_one(job, options)).collect();
+        jobs = Vec::new();
+        for result in results {
+            for nested in &result.nested {
+                push_job(nested, BTreeMap::new(), &mut jobs, &mut seen);
+            }
+            out.files.push(result.status);
+            out.diagnostics.extend(result.diagnostics);
+            if let Some(inventory) = result.inventory {
+                out.inventory.merge(inventory);
+            }
+        }
+    }
+    out.files.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
+fn push_job(
+    path: &Path,
+    cdk_paths: BTreeMap<String, String>,
+    jobs: &mut Vec<Job>,
+    seen: &mut BTreeSet<PathBuf>,
+) {
+    let key = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    if seen.insert(key) {
+        jobs.push(Job {
+            path: path.to_path_buf(),
+            cdk_paths,
+        });
+    }
+}
+
+/// Directories never worth reading.
+fn ignored_dir(name: &str) -> bool {
+    name.starts_with('.') || matches!(name, "node_modules" | "target" | "__pycache__" | "venv")
+}
+
+fn walk(dir: &Path, jobs: &mut Vec<Job>, out: &mut Scan, seen: &mut BTreeSet<PathBuf>) {
+    let manifest = dir.join("manifest.json");
+    if manifest.is_file() && is_assembly(&manifest) {
+        assembly(&manifest, jobs, out, seen);
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        out.files.push(FileStatus {
+            path: dir.display().to_string(),
+            format: "other".into(),
+            status: Status::Error,
+            reason: Some("cannot read the directory".into()),
+        });
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if path.is_dir() {
+            if !ignored_dir(name) {
+                walk(&path, jobs, out, seen);
+            }
+            continue;
+        }
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if matches!(ext.as_str(), "yaml" | "yml" | "json" | "template") {
+            push_job(&path, BTreeMap::new(), jobs, seen);
+        }
+    }
+}
+
+fn is_assembly(manifest: &Path) -> bool {
+    std::fs::read_to_string(manifest)
+        .ok()
+        .and_then(|text| {
+            let file = SourceFile::new(manifest.display().to_string(), text);
+            moat_source::node::parse(&file)
+                .ok()
+                .map(|root| cdk::is_manifest(&root))
+        })
+        .unwrap_or(false)
+}
+
+/// A CDK assembly: its stacks' templates become jobs with their construct paths.
+fn assembly(manifest: &Path, jobs: &mut Vec<Job>, out: &mut Scan, seen: &mut BTreeSet<PathBuf>) {
+    let dir = manifest.parent().unwrap_or(Path::new("."));
+    let text = match moat_source::input::read_text_limited(manifest, MAX_FILE_BYTES) {
+        Ok(t) => t,
+        Err(d) => {
+            out.files.push(error_status(manifest, "cdk-manifest", &d));
+            out.diagnostics.push(*d);
+            return;
+        }
+    };
+    let file = SourceFile::new(manifest.display().to_string(), text);
+    match cdk::read_manifest(&file) {
+        Ok(assembly) => {
+            seen.insert(
+                manifest
+                    .canonicalize()
+                    .unwrap_or_else(|_| manifest.to_path_buf()),
+            );
+            out.files.push(FileStatus {
+                path: manifest.display().to_string(),
+                format: "cdk-manifest".into(),
+                status: Status::Scanned,
+                reason: Some(format!(
+                    "CDK cloud assembly with {}",
+                    moat_source::diag::count(assembly.stacks.len(), "stack")
+                )),
+            });
+            for stack in assembly.stacks {
+                push_job(&dir.join(&stack.template), stack.paths, jobs, seen);
+            }
+            for nested in assembly.nested {
+                let nested_manifest = dir.join(nested).join("manifest.json");
+                if nested_manifest.is_file() {
+                    self::assembly(&nested_manifest, jobs, out, seen);
+                }
+            }
+            // the assembly's other files are CDK's bookkeeping, not templates
+            if let Ok(entries) = std::fs::read_dir(dir) {
+                let mut rest: Vec<PathBuf> = entries
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.is_file())
+                    .collect();
+                rest.sort();
+                for path in rest {
+                    let key = path.canonicalize().unwrap_or_else(|_| path.clone());
+                    if seen.contains(&key) || jobs.iter().any(|j| j.path == path) {
+                        continue;
+                    }
+                    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                    let (format, reason) = if name == "tree.json" {
+                        (
+                            "cdk-tree",
+                            "the CDK construct tree; construct paths come from the manifest",
+                        )
+                    } else {
+                        ("other", "CDK assembly bookkeeping, not a template")
+                    };
+                    seen.insert(key);
+                    out.files.push(FileStatus {
+                        path: path.display().to_string(),
+                        format: format.into(),
+                        status: Status::Skipped,
+                        reason: Some(reason.into()),
+                    });
+                }
+            }
+        }
+        Err(d) => {
+            out.files.push(error_status(manifest, "cdk-manifest", &d));
+            out.diagnostics.push(*d);
+        }
+    }
+}
+
+fn error_status(path: &Path, format: &str, d: &Diagnostic) -> FileStatus {
+    let location = d
+        .location
+        .as_ref()
+        .map(|l| format!("{}:{}: ", l.line, l.col))
+        .unwrap_or_default();
+    FileStatus {
+        path: path.display().to_string(),
+        format: format.into(),
+        status: Status::Error,
+        reason: Some(format!("{location}{}", d.message)),
+    }
+}
+
+struct FileResult {
+    status: FileStatus,
+    inventory: Option<Inventory>,
+    diagnostics: Vec<Diagnostic>,
+    nested: Vec<PathBuf>,
+}
+
+fn read_one(job: &Job, options: &Options) -> FileResult {
+    let path = &job.path;
+    let format_of_ext = match path.extension().and_then(|e| e.to_str()) {
+        Some("json") => "json",
+        _ => "yaml",
+    };
+    let mut diagnostics = Vec::new();
+    let text = match moat_source::input::read_text_limited(path, MAX_FILE_BYTES) {
+        Ok(t) => t,
+        Err(d) => {
+            return FileResult {
+                status: error_status(path, format_of_ext, &d),
+                inventory: None,
+                diagnostics: vec![*d],
+                nested: Vec::new(),
+            };
+        }
+    };
+    let file = SourceFile::new(path.display().to_string(), text);
+    let mut inventory = Inventory::default();
+    match cloudformation::read(&file, 0, &options.params, &mut inventory, &mut diagnostics) {
+        Ok(Read::Template { sam, nested }) => {
+            for resource in inventory.origins_mut() {
+                if resource.cdk_path.is_none() {
+                    resource.cdk_path = job.cdk_paths.get(&resource.logical_id).cloned();
+                }
+            }
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            let base = path.parent().unwrap_or(Path::new("."));
+            let nested: Vec<PathBuf> = nested.iter().map(|n| base.join(n)).collect();
+            inventory.files.push(file);
+            FileResult {
+                status: FileStatus {
+                    path: path.display().to_string(),
+                    format: if sam { "sam" } else { "cloudformation" }.into(),
+                    status: if errors > 0 {
+                        Status::Error
+                    } else {
+                        Status::Scanned
+                    },
+                    reason: (errors > 0).then(|| {
+                        format!(
+                            "read with {}: the findings for this file may be incomplete",
+                            moat_source::diag::count(errors, "error")
+                        )
+                    }),
+                },
+                inventory: Some(inventory),
+                diagnostics,
+                nested,
+            }
+        }
+        Ok(Read::NotTemplate(reason)) => FileResult {
+            status: FileStatus {
+                path: path.display().to_string(),
+                format: format_of_ext.into(),
+                status: Status::Skipped,
+                reason: Some(reason),
+            },
+            inventory: None,
+            diagnostics,
+            nested: Vec::new(),
+        },
+        Err(d) => FileResult {
+            status: error_status(path, format_of_ext, &d),
+            inventory: None,
+            diagnostics: vec![*d],
+            nested: Vec::new(),
+        },
+    }
+}
