@@ -9,6 +9,7 @@ pub enum OutputFormat {
     Md,
     Json,
     Csv,
+    Sarif,
     Yaml,
     Dot,
     Mermaid,
@@ -16,11 +17,12 @@ pub enum OutputFormat {
 }
 
 impl OutputFormat {
-    pub const ALL: [OutputFormat; 8] = [
+    pub const ALL: [OutputFormat; 9] = [
         OutputFormat::Text,
         OutputFormat::Md,
         OutputFormat::Json,
         OutputFormat::Csv,
+        OutputFormat::Sarif,
         OutputFormat::Yaml,
         OutputFormat::Dot,
         OutputFormat::Mermaid,
@@ -33,6 +35,7 @@ impl OutputFormat {
             OutputFormat::Md => "md",
             OutputFormat::Json => "json",
             OutputFormat::Csv => "csv",
+            OutputFormat::Sarif => "sarif",
             OutputFormat::Yaml => "yaml",
             OutputFormat::Dot => "dot",
             OutputFormat::Mermaid => "mermaid",
@@ -46,6 +49,7 @@ impl OutputFormat {
             OutputFormat::Md => "GitHub-flavoured Markdown",
             OutputFormat::Json => "JSON (documented in docs/)",
             OutputFormat::Csv => "comma-separated values, one row per item",
+            OutputFormat::Sarif => "SARIF 2.1.0, for code scanning (GitHub and others)",
             OutputFormat::Yaml => "Moat's YAML model format (docs/model.md)",
             OutputFormat::Dot => "Graphviz data flow diagram, boundaries as clusters",
             OutputFormat::Mermaid => "Mermaid flowchart, boundaries as subgraphs",

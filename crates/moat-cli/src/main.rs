@@ -34,6 +34,8 @@ struct Cli {
 enum Command {
     /// List the threats that apply to each element and data flow of a model
     Threats(commands::threats::Args),
+    /// Scan CloudFormation, SAM and CDK output: located findings, a review and a plan
+    Scan(commands::scan::Args),
     /// Draw a model's data flow diagram (DOT, Mermaid) or sequence diagram (PlantUML)
     Diagram(commands::diagram::Args),
     /// Check models (and catalogs) without evaluating threats
@@ -64,6 +66,7 @@ fn main() -> ExitCode {
     };
     let outcome = match cli.command {
         Command::Threats(args) => commands::threats::run(args),
+        Command::Scan(args) => commands::scan::run(args),
         Command::Diagram(args) => commands::diagram::run(args),
         Command::Validate(args) => commands::validate::run(args),
         Command::Convert(args) => commands::convert::run(args),

@@ -10,6 +10,7 @@ pub mod glob;
 pub mod mitigation;
 pub mod need;
 pub mod reach;
+pub mod scan;
 pub mod service;
 pub mod status;
 pub mod view;

@@ -14,6 +14,7 @@ mod markdown;
 mod markdown_escape;
 mod mermaid;
 mod plantuml;
+pub mod scan;
 mod schema_defaults;
 mod template;
 mod text;

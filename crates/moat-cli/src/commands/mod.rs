@@ -6,6 +6,7 @@ pub mod guardrails;
 pub mod plan;
 pub mod policy;
 pub mod review;
+pub mod scan;
 pub mod source;
 pub mod threats;
 pub mod validate;

@@ -1,0 +1,161 @@
+//! `moat scan PATH...`: CloudFormation, SAM and CDK output -> Inventory ->
+//! checks -> located findings, rendered as a review.
+
+use crate::Outcome;
+use crate::commands::finish;
+use crate::format::OutputFormat;
+use moat_checks::Severity;
+use moat_engine::scan::{ScanOptions, assess_scan};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+const FORMATS: &[OutputFormat] = &[
+    OutputFormat::Text,
+    OutputFormat::Md,
+    OutputFormat::Json,
+    OutputFormat::Sarif,
+    OutputFormat::Csv,
+];
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Templates, directories, or CDK cloud assemblies (`cdk.out`)
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, short, default_value = "text", value_parser = OutputFormat::parser(FORMATS))]
+    pub format: OutputFormat,
+    /// Write to this file instead of stdout
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// A parameter or pseudo parameter value: `--param Env=prod`, `--param AWS::AccountId=111122223333`
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// Run only these checks (ids or prefixes: `CHK-S3-00`)
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Skip these checks (ids or prefixes)
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Exit 1 when a finding at or above this severity is not suppressed
+    #[arg(long, default_value = "low", value_parser = ["info", "low", "medium", "high", "critical", "none"])]
+    pub fail_on: String,
+    /// Accept the findings this baseline file lists (see --write-baseline)
+    #[arg(long)]
+    pub baseline: Option<PathBuf>,
+    /// Write the current findings' ids to this file as a baseline
+    #[arg(long)]
+    pub write_baseline: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> Outcome {
+    let mut params = BTreeMap::new();
+    for p in &args.params {
+        match p.split_once('=') {
+            Some((k, v)) if !k.is_empty() => {
+                params.insert(k.to_string(), v.to_string());
+            }
+            _ => {
+                eprintln!("error: `--param {p}`: expected NAME=VALUE");
+                return Outcome::InputError;
+            }
+        }
+    }
+    for id in args.select.iter().chain(&args.ignore) {
+        if !moat_checks::registry::ALL
+            .iter()
+            .any(|c| c.id.starts_with(id.as_str()))
+        {
+            let hint = moat_source::diag::did_you_mean(
+                id,
+                moat_checks::registry::ALL.iter().map(|c| c.id),
+            )
+            .map(|m| format!("; {m}"))
+            .unwrap_or_default();
+            eprintln!("error: no check id starts with `{id}`{hint}");
+            return Outcome::InputError;
+        }
+    }
+    let baseline = match &args.baseline {
+        Some(path) => match read_baseline(path) {
+            Ok(b) => b,
+            Err(message) => {
+                eprintln!("error: {}: {message}", path.display());
+                return Outcome::InputError;
+            }
+        },
+        None => BTreeSet::new(),
+    };
+    let (catalog, _) = moat_catalog::builtin();
+    let scan = moat_iac::scan::scan(&args.paths, &moat_iac::scan::Options { params });
+    let checks = moat_checks::registry::select(&args.select, &args.ignore);
+    let assessment = assess_scan(scan, &checks, &catalog, &ScanOptions { baseline });
+    if let Some(path) = &args.write_baseline {
+        let ids: Vec<&str> = assessment
+            .findings
+            .iter()
+            .filter(|f| f.suppressed.is_none())
+            .map(|f| f.id.as_str())
+            .collect();
+        let text =
+            serde_json::to_string_pretty(&serde_json::json!({"version": 1, "accepted": ids}))
+                .unwrap_or_default();
+        if let Err(e) = std::fs::write(path, text + "\n") {
+            eprintln!("error: cannot write `{}`: {e}", path.display());
+            return Outcome::InputError;
+        }
+    }
+    let text = match args.format {
+        OutputFormat::Text => moat_report::scan::text(&assessment),
+        OutputFormat::Md => moat_report::scan::markdown(&assessment),
+        OutputFormat::Json => moat_report::scan::json(&assessment),
+        OutputFormat::Sarif => moat_report::scan::sarif(&assessment),
+        OutputFormat::Csv => moat_report::scan::csv(&assessment),
+        other => return crate::format::unsupported(other),
+    };
+    let written = finish(Ok(text), args.output.as_deref());
+    if written != Outcome::Ok {
+        return written;
+    }
+    // what could not be read is never a quiet green
+    let s = &assessment.summary;
+    for d in assessment.diagnostics.iter().filter(|d| d.is_error()) {
+        eprintln!("{d}");
+    }
+    if s.files_with_errors > 0 {
+        eprintln!(
+            "error: {} could not be read completely",
+            moat_source::diag::count(s.files_with_errors, "file")
+        );
+        return Outcome::InputError;
+    }
+    if s.files_scanned == 0 {
+        eprintln!("error: no CloudFormation, SAM or CDK template found in the paths given");
+        return Outcome::InputError;
+    }
+    let threshold = Severity::parse(&args.fail_on);
+    let failing = threshold.is_some_and(|t| {
+        assessment
+            .findings
+            .iter()
+            .any(|f| f.suppressed.is_none() && f.severity >= t)
+    });
+    if failing {
+        Outcome::ThreatsAtOrAboveThreshold
+    } else {
+        Outcome::Ok
+    }
+}
+
+fn read_baseline(path: &std::path::Path) -> Result<BTreeSet<String>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("not a baseline: {e}"))?;
+    let list = value
+        .get("accepted")
+        .and_then(|a| a.as_array())
+        .ok_or("not a baseline: no `accepted` list")?;
+    Ok(list
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect())
+}

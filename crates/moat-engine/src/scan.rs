@@ -1,0 +1,506 @@
+//! The assessment of a scan: checks run over the Inventory, each failed,
+//! partial or undecided verdict a numbered finding with its severity,
+//! category, place, impact, fix, the threats its controls leave open and the
+//! compliance ids they carry; every catalog control the checks verify gets a
+//! status with the places that prove it; findings are planned in three tiers.
+
+use moat_catalog::Catalog;
+use moat_checks::{Category, Check, Outcome, Severity, Verdict};
+use moat_iac::scan::{FileStatus, Scan};
+use moat_source::{Diagnostic, Location};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Bumped whenever the JSON shape changes incompatibly.
+pub const SCAN_SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScanAssessment {
+    pub schema_version: u32,
+    pub tool: crate::Tool,
+    /// Every file looked at, with what became of it.
+    pub files: Vec<FileStatus>,
+    /// Failed, partial and undecided verdicts, most severe first, numbered from 1.
+    pub findings: Vec<Finding>,
+    /// Every verdict, passes included (for comparisons and audits).
+    pub results: Vec<ResultRow>,
+    /// The catalog controls the checks verify, with their status per resource.
+    pub controls: Vec<ControlStatus>,
+    pub plan: ActionPlan,
+    pub summary: Summary,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub number: usize,
+    /// `CHECK@file#Resource`: stable across runs, for baselines.
+    pub id: String,
+    pub check: String,
+    pub title: String,
+    pub severity: Severity,
+    pub category: Category,
+    pub outcome: Outcome,
+    pub location: Location,
+    pub resource: String,
+    pub resource_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cdk_path: Option<String>,
+    /// The resource whose text the location is in, when not the resource itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub located_in: Option<String>,
+    pub property: String,
+    pub message: String,
+    /// The source line at the location, for reports.
+    pub source_line: String,
+    pub impact: String,
+    pub recommendation: String,
+    pub fix: String,
+    pub threats: Vec<ThreatRef>,
+    pub controls: Vec<String>,
+    pub security_hub: Vec<String>,
+    /// Framework -> requirement ids, from the controls.
+    pub compliance: BTreeMap<String, Vec<String>>,
+    /// Why the finding is suppressed (`Metadata: moat: skip` or the baseline); reports still list it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ThreatRef {
+    pub id: String,
+    pub name: String,
+    pub severity: moat_catalog::Severity,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ResultRow {
+    pub check: String,
+    pub verdict: Outcome,
+    pub resource: String,
+    pub resource_type: String,
+    pub file: String,
+    pub line: u32,
+    pub col: u32,
+    pub property: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ControlState {
+    Implemented,
+    Partial,
+    Missing,
+    Unknown,
+}
+
+impl ControlState {
+    pub fn label(self) -> &'static str {
+        match self {
+            ControlState::Implemented => "implemented",
+            ControlState::Partial => "partial",
+            ControlState::Missing => "missing",
+            ControlState::Unknown => "unknown",
+        }
+    }
+
+    pub fn to_plan_status(self) -> moat_catalog::plan::Status {
+        match self {
+            ControlState::Implemented => moat_catalog::plan::Status::Implemented,
+            ControlState::Partial => moat_catalog::plan::Status::Partial,
+            ControlState::Missing => moat_catalog::plan::Status::Missing,
+            ControlState::Unknown => moat_catalog::plan::Status::Unknown,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ControlStatus {
+    pub control: String,
+    pub name: String,
+    /// Over every resource the control's checks looked at: missing if any
+    /// misses it, else partial, else unknown, else implemented.
+    pub status: ControlState,
+    pub evidence: Vec<ControlEvidence>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ControlEvidence {
+    pub check: String,
+    pub resource: String,
+    pub status: ControlState,
+    pub location: Location,
+    pub message: String,
+}
+
+/// Findings by number, in three tiers.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ActionPlan {
+    /// Critical and high.
+    pub immediate: Vec<usize>,
+    /// Medium.
+    pub next: Vec<usize>,
+    /// Low, info, and what Moat could not decide.
+    pub later: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    /// Templates read (CloudFormation and SAM; a CDK manifest is not counted).
+    pub files_scanned: usize,
+    pub files_skipped: usize,
+    pub files_with_errors: usize,
+    pub resources: usize,
+    pub checks_run: usize,
+    pub passed: usize,
+    pub findings: usize,
+    pub suppressed: usize,
+    /// Severity -> count of unsuppressed findings.
+    pub by_severity: BTreeMap<String, usize>,
+}
+
+/// Options that change which findings count.
+#[derive(Debug, Clone, Default)]
+pub struct ScanOptions {
+    /// Finding ids (`Finding::id`) a baseline accepts.
+    pub baseline: BTreeSet<String>,
+}
+
+/// Tag keys that classify data (case-insensitive).
+pub const CLASSIFICATION_KEYS: &[&str] = &[
+    "dataclassification",
+    "data-classification",
+    "data_classification",
+    "classification",
+];
+
+/// Builds the assessment of `scan` with `checks`.
+pub fn assess_scan(
+    scan: Scan,
+    checks: &[&Check],
+    catalog: &Catalog,
+    options: &ScanOptions,
+) -> ScanAssessment {
+    let inventory = &scan.inventory;
+    let verdicts = moat_checks::run(checks, inventory);
+    let by_id: BTreeMap<&str, &Check> = checks.iter().map(|c| (c.id, *c)).collect();
+    let location = |v: &Verdict| {
+        inventory
+            .files
+            .get(v.file)
+            .map(|f| f.location(v.span))
+            .unwrap_or_else(|| Location {
+                file: String::new(),
+                line: 1,
+                col: 1,
+                end_line: 1,
+                end_col: 1,
+            })
+    };
+    let mut results = Vec::new();
+    let mut findings = Vec::new();
+    let mut evidence: BTreeMap<&str, Vec<ControlEvidence>> = BTreeMap::new();
+    for v in &verdicts {
+        let Some(check) = by_id.get(v.check) else {
+            continue;
+        };
+        let loc = location(v);
+        results.push(ResultRow {
+            check: v.check.to_string(),
+            verdict: v.outcome,
+            resource: v.resource.clone(),
+            resource_type: v.resource_type.clone(),
+            file: loc.file.clone(),
+            line: loc.line,
+            col: loc.col,
+            property: v.property.clone(),
+            message: v.message.clone(),
+        });
+        let state = match v.outcome {
+            Outcome::Pass => Some(ControlState::Implemented),
+            Outcome::Fail => Some(ControlState::Missing),
+            Outcome::Partial => Some(ControlState::Partial),
+            Outcome::Unknown => Some(ControlState::Unknown),
+            Outcome::NotApplicable => None,
+        };
+        if let Some(state) = state {
+            for control in check.controls {
+                evidence.entry(control).or_default().push(ControlEvidence {
+                    check: v.check.to_string(),
+                    resource: v.resource.clone(),
+                    status: state,
+                    location: loc.clone(),
+                    message: v.message.clone(),
+                });
+            }
+        }
+        if !v.outcome.is_finding() {
+            continue;
+        }
+        let source_line = inventory
+            .files
+            .get(v.file)
+            .and_then(|f| f.text.lines().nth(loc.line.saturating_sub(1) as usize))
+            .unwrap_or("")
+            .trim_end()
+            .to_string();
+        let file_name = loc.file.clone();
+        let id = format!("{}@{}#{}", v.check, file_name, v.resource);
+        let suppressed = v
+            .skipped
+            .as_ref()
+            .map(|r| format!("skipped in the template: {r}"))
+            .or_else(|| {
+                options
+                    .baseline
+                    .contains(&id)
+                    .then(|| "accepted in the baseline".to_string())
+            });
+        findings.push(Finding {
+            number: 0,
+            id,
+            check: v.check.to_string(),
+            title: check.title.to_string(),
+            severity: severity_for(check, v, inventory),
+            category: check.category,
+            outcome: v.outcome,
+            location: loc,
+            resource: v.resource.clone(),
+            resource_type: v.resource_type.clone(),
+            cdk_path: v.cdk_path.clone(),
+            located_in: v.located_in.clone(),
+            property: v.property.clone(),
+            message: v.message.clone(),
+            source_line,
+            impact: impact(check),
+            recommendation: check.recommendation.to_string(),
+            fix: check.fix.to_string(),
+            threats: threats_of(check, catalog),
+            controls: check.controls.iter().map(|c| c.to_string()).collect(),
+            security_hub: check.security_hub.iter().map(|c| c.to_string()).collect(),
+            compliance: compliance_of(check, catalog),
+            suppressed,
+        });
+    }
+    findings.sort_by(|a, b| {
+        (
+            a.suppressed.is_some(),
+            std::cmp::Reverse(a.severity),
+            a.category,
+            &a.location.file,
+            a.location.line,
+            a.location.col,
+            &a.check,
+            &a.resource,
+        )
+            .cmp(&(
+                b.suppressed.is_some(),
+                std::cmp::Reverse(b.severity),
+                b.category,
+                &b.location.file,
+                b.location.line,
+                b.location.col,
+                &b.check,
+                &b.resource,
+            ))
+    });
+    let mut plan = ActionPlan::default();
+    for (i, f) in findings.iter_mut().enumerate() {
+        f.number = i + 1;
+        if f.suppressed.is_some() {
+            continue;
+        }
+        match (f.outcome, f.severity) {
+            (Outcome::Unknown, _) => plan.later.push(f.number),
+            (_, Severity::Critical | Severity::High) => plan.immediate.push(f.number),
+            (_, Severity::Medium) => plan.next.push(f.number),
+            _ => plan.later.push(f.number),
+        }
+    }
+    let controls = evidence
+        .into_iter()
+        .map(|(id, evidence)| {
+            let states: BTreeSet<ControlState> = evidence.iter().map(|e| e.status).collect();
+            let status = [
+                ControlState::Missing,
+                ControlState::Partial,
+                ControlState::Unknown,
+            ]
+            .into_iter()
+            .find(|s| states.contains(s))
+            .unwrap_or(ControlState::Implemented);
+            ControlStatus {
+                control: id.to_string(),
+                name: catalog
+                    .controls
+                    .iter()
+                    .find(|c| c.id == id)
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default(),
+                status,
+                evidence,
+            }
+        })
+        .collect();
+    let mut summary = Summary {
+        files_scanned: scan
+            .files
+            .iter()
+            .filter(|f| {
+                f.status == moat_iac::scan::Status::Scanned
+                    && matches!(f.format.as_str(), "cloudformation" | "sam")
+            })
+            .count(),
+        files_skipped: scan
+            .files
+            .iter()
+            .filter(|f| f.status == moat_iac::scan::Status::Skipped)
+            .count(),
+        files_with_errors: scan
+            .files
+            .iter()
+            .filter(|f| f.status == moat_iac::scan::Status::Error)
+            .count(),
+        resources: inventory_size(inventory),
+        checks_run: checks.len(),
+        passed: verdicts
+            .iter()
+            .filter(|v| v.outcome == Outcome::Pass)
+            .count(),
+        findings: findings.iter().filter(|f| f.suppressed.is_none()).count(),
+        suppressed: findings.iter().filter(|f| f.suppressed.is_some()).count(),
+        by_severity: BTreeMap::new(),
+    };
+    for f in findings.iter().filter(|f| f.suppressed.is_none()) {
+        *summary
+            .by_severity
+            .entry(f.severity.as_str().to_string())
+            .or_default() += 1;
+    }
+    ScanAssessment {
+        schema_version: SCAN_SCHEMA_VERSION,
+        tool: crate::Tool {
+            name: "moat".to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        },
+        files: scan.files,
+        findings,
+        results,
+        controls,
+        plan,
+        summary,
+        diagnostics: scan.diagnostics,
+    }
+}
+
+fn inventory_size(inventory: &moat_iac::Inventory) -> usize {
+    let mut count = 0;
+    count += inventory.buckets.len()
+        + inventory.directory_buckets.len()
+        + inventory.bucket_policies.len();
+    count += inventory.access_points.len() + inventory.multi_region_access_points.len();
+    count += inventory.roles.len()
+        + inventory.users.len()
+        + inventory.groups.len()
+        + inventory.identity_policies.len();
+    count += inventory.kms_keys.len() + inventory.trails.len() + inventory.vpc_endpoints.len();
+    count += inventory.queue_topic_policies.len() + inventory.topics.len() + inventory.queues.len();
+    count += inventory.functions.len()
+        + inventory.lambda_permissions.len()
+        + inventory.event_rules.len();
+    count
+}
+
+/// The check's severity, raised one level for a bucket tagged as holding
+/// confidential, restricted or personal data and lowered one for public data.
+fn severity_for(check: &Check, verdict: &Verdict, inventory: &moat_iac::Inventory) -> Severity {
+    let bucket = inventory.buckets.iter().find(|b| {
+        b.origin.logical_id == verdict.resource && verdict.resource_type == "AWS::S3::Bucket"
+    });
+    let class = bucket.and_then(|b| {
+        b.tags
+            .get()?
+            .iter()
+            .find(|t| CLASSIFICATION_KEYS.contains(&t.key.to_ascii_lowercase().as_str()))
+            .and_then(|t| t.value.get().cloned())
+    });
+    match class.map(|c| c.to_ascii_lowercase()) {
+        Some(c)
+            if [
+                "confidential",
+                "restricted",
+                "secret",
+                "pii",
+                "personal",
+                "sensitive",
+            ]
+            .iter()
+            .any(|k| c.contains(k)) =>
+        {
+            check.severity.raised()
+        }
+        Some(c) if c == "public" => check.severity.lowered(),
+        _ => check.severity,
+    }
+}
+
+/// The check's "Why is this bad?" section, as one paragraph.
+fn impact(check: &Check) -> String {
+    let doc = check.doc;
+    let Some(start) = doc.find("## Why is this bad?") else {
+        return String::new();
+    };
+    let rest = &doc[start + "## Why is this bad?".len()..];
+    let end = rest.find("\n## ").unwrap_or(rest.len());
+    rest[..end].trim().to_string()
+}
+
+/// The catalog threats the check's controls mitigate, most severe first.
+fn threats_of(check: &Check, catalog: &Catalog) -> Vec<ThreatRef> {
+    let mut ids = BTreeSet::new();
+    for control in catalog
+        .controls
+        .iter()
+        .filter(|c| check.controls.contains(&c.id.as_str()))
+    {
+        for m in &control.mitigates {
+            ids.insert(m.threat.clone());
+        }
+    }
+    let mut out: Vec<ThreatRef> = catalog
+        .threats
+        .iter()
+        .filter(|t| ids.contains(&t.threat.id))
+        .map(|t| ThreatRef {
+            id: t.threat.id.clone(),
+            name: t.threat.name.clone(),
+            severity: t.threat.severity,
+        })
+        .collect();
+    out.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.id.cmp(&b.id)));
+    out
+}
+
+fn compliance_of(check: &Check, catalog: &Catalog) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for control in catalog
+        .controls
+        .iter()
+        .filter(|c| check.controls.contains(&c.id.as_str()))
+    {
+        for (framework, ids) in &control.compliance {
+            out.entry(framework.clone())
+                .or_default()
+                .extend(ids.iter().cloned());
+        }
+    }
+    if !check.security_hub.is_empty() {
+        out.entry("aws-fsbp".to_string())
+            .or_default()
+            .extend(check.security_hub.iter().map(|s| s.to_string()));
+    }
+    out.into_iter()
+        .map(|(k, v)| (k, v.into_iter().collect()))
+        .collect()
+}

@@ -1,0 +1,52 @@
+//! One row per finding.
+
+use moat_engine::scan::ScanAssessment;
+
+fn field(text: &str) -> String {
+    // a leading =, +, - or @ would be a formula in a spreadsheet
+    let text = if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+pub fn render(a: &ScanAssessment) -> String {
+    let mut out = String::from(
+        "number,severity,check,title,category,outcome,file,line,column,resource,resource_type,cdk_path,property,message,controls,threats,suppressed\n",
+    );
+    for f in &a.findings {
+        let row = [
+            f.number.to_string(),
+            f.severity.as_str().to_string(),
+            f.check.clone(),
+            f.title.clone(),
+            format!("{:?}", f.category),
+            f.outcome.as_str().to_string(),
+            f.location.file.clone(),
+            f.location.line.to_string(),
+            f.location.col.to_string(),
+            f.resource.clone(),
+            f.resource_type.clone(),
+            f.cdk_path.clone().unwrap_or_default(),
+            f.property.clone(),
+            f.message.clone(),
+            f.controls.join(" "),
+            f.threats
+                .iter()
+                .map(|t| t.id.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            f.suppressed.clone().unwrap_or_default(),
+        ];
+        let line: Vec<String> = row.iter().map(|c| field(c)).collect();
+        out.push_str(&line.join(","));
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,249 @@
+//! The review in Markdown, shaped like a security reviewer's write-up:
+//! an overview, numbered findings grouped by category (each with severity,
+//! issue, code location, impact, recommendation and fix), the action plan in
+//! three tiers, and what could not be read or decided.
+
+use super::snippet;
+use crate::markdown_escape::{md_code, md_escape, md_text};
+use moat_checks::Category;
+use moat_engine::scan::{Finding, ScanAssessment};
+use moat_iac::scan::Status;
+use std::fmt::Write;
+
+fn fenced(lang: &str, body: &str) -> String {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in body.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat((longest + 1).max(3));
+    format!("{fence}{lang}\n{}\n{fence}", body.trim_end())
+}
+
+fn indent(text: &str, by: &str) -> String {
+    text.lines()
+        .map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!("{by}{l}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+pub fn render(a: &ScanAssessment) -> String {
+    let mut out = String::new();
+    let s = &a.summary;
+    let _ = writeln!(out, "# Security review\n");
+    let _ = writeln!(out, "## Overview\n");
+    let by: Vec<String> = ["critical", "high", "medium", "low", "info"]
+        .iter()
+        .filter_map(|k| s.by_severity.get(*k).map(|n| format!("{n} {k}")))
+        .collect();
+    let _ = writeln!(
+        out,
+        "Moat {} read {} ({} resources) and ran {} checks: **{}**{}, {} passed.{}\n",
+        a.tool.version,
+        moat_source::diag::count(s.files_scanned, "template"),
+        s.resources,
+        s.checks_run,
+        moat_source::diag::count(s.findings, "finding"),
+        if by.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", by.join(", "))
+        },
+        s.passed,
+        if s.suppressed > 0 {
+            format!(" {} suppressed (listed at the end).", s.suppressed)
+        } else {
+            String::new()
+        },
+    );
+    if s.files_with_errors > 0 {
+        let _ = writeln!(
+            out,
+            "> **Warning**: {} could not be read completely; findings for them may be missing (see Files).\n",
+            moat_source::diag::count(s.files_with_errors, "file")
+        );
+    }
+    let open: Vec<&Finding> = a
+        .findings
+        .iter()
+        .filter(|f| f.suppressed.is_none())
+        .collect();
+    for category in Category::ALL {
+        let group: Vec<&&Finding> = open.iter().filter(|f| f.category == category).collect();
+        if group.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "## {}\n", category.title());
+        for f in group {
+            finding(&mut out, f);
+        }
+    }
+    let _ = writeln!(out, "## Recommended actions\n");
+    for (title, numbers) in [
+        ("Immediate actions (critical and high)", &a.plan.immediate),
+        ("Next (medium)", &a.plan.next),
+        ("Later (low, and what Moat could not decide)", &a.plan.later),
+    ] {
+        let _ = writeln!(out, "### {title}\n");
+        if numbers.is_empty() {
+            let _ = writeln!(out, "Nothing.\n");
+            continue;
+        }
+        for n in numbers {
+            if let Some(f) = a.findings.iter().find(|f| f.number == *n) {
+                let _ = writeln!(
+                    out,
+                    "1. #{n} {} on {}: {}",
+                    md_escape(&f.title),
+                    md_code(&f.resource, false),
+                    md_text(&f.recommendation)
+                );
+            }
+        }
+        out.push('\n');
+    }
+    if !a.controls.is_empty() {
+        let _ = writeln!(out, "## Controls\n");
+        let _ = writeln!(out, "| control | status | evidence |\n|---|---|---|");
+        for c in &a.controls {
+            let places: Vec<String> = c
+                .evidence
+                .iter()
+                .take(3)
+                .map(|e| {
+                    format!(
+                        "{} {}:{} ({})",
+                        e.status.label(),
+                        e.location.file,
+                        e.location.line,
+                        e.resource
+                    )
+                })
+                .collect();
+            let more = if c.evidence.len() > 3 {
+                format!(" and {} more", c.evidence.len() - 3)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                out,
+                "| {} {} | {} | {}{} |",
+                c.control,
+                md_escape(&c.name),
+                c.status.label(),
+                md_escape(&places.join("; ")).replace('|', "\\|"),
+                more
+            );
+        }
+        out.push('\n');
+    }
+    let suppressed: Vec<&Finding> = a
+        .findings
+        .iter()
+        .filter(|f| f.suppressed.is_some())
+        .collect();
+    if !suppressed.is_empty() {
+        let _ = writeln!(out, "## Suppressed\n");
+        for f in suppressed {
+            let _ = writeln!(
+                out,
+                "- #{} {} on {} ({}:{}): {}",
+                f.number,
+                f.check,
+                md_code(&f.resource, false),
+                md_escape(&f.location.file),
+                f.location.line,
+                md_escape(f.suppressed.as_deref().unwrap_or(""))
+            );
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "## Files\n");
+    let _ = writeln!(out, "| file | format | status | note |\n|---|---|---|---|");
+    for f in &a.files {
+        let status = match f.status {
+            Status::Scanned => "scanned",
+            Status::Skipped => "skipped",
+            Status::Error => "**error**",
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            md_code(&f.path, true),
+            f.format,
+            status,
+            md_escape(f.reason.as_deref().unwrap_or("")).replace('|', "\\|")
+        );
+    }
+    if !a.diagnostics.is_empty() {
+        let _ = writeln!(out, "\n## Diagnostics\n");
+        for d in &a.diagnostics {
+            let _ = writeln!(out, "- {}", md_escape(&d.to_string()));
+        }
+    }
+    out
+}
+
+fn finding(out: &mut String, f: &Finding) {
+    let _ = writeln!(out, "### {}. **{}**", f.number, md_escape(&f.title));
+    let _ = writeln!(
+        out,
+        "**Severity: {}** · `{}` · {}\n",
+        f.severity.as_str().to_uppercase(),
+        f.check,
+        f.outcome.as_str()
+    );
+    let _ = writeln!(out, "- **Issue**: {}", md_text(&f.message));
+    let mut place = format!("{}:{}:{}", f.location.file, f.location.line, f.location.col);
+    place = md_code(&place, false);
+    let mut resource = format!("resource {}", md_code(&f.resource, false));
+    if let Some(path) = &f.cdk_path {
+        resource.push_str(&format!(" (CDK {})", md_code(path, false)));
+    }
+    if let Some(holder) = &f.located_in {
+        resource.push_str(&format!(", in {}", md_code(holder, false)));
+    }
+    let property = if f.property.is_empty() {
+        String::new()
+    } else {
+        format!(", property {}", md_code(&f.property, false))
+    };
+    let _ = writeln!(out, "- **Code location**: {place}, {resource}{property}");
+    if !f.source_line.trim().is_empty() {
+        let _ = writeln!(out, "{}", indent(&fenced("", f.source_line.trim()), "  "));
+    }
+    if !f.impact.is_empty() {
+        let _ = writeln!(out, "- **Impact**: {}", md_text(&f.impact));
+    }
+    let _ = writeln!(out, "- **Recommendation**: {}", md_text(&f.recommendation));
+    if !f.fix.is_empty() {
+        let (lang, body) = snippet::for_file(&f.fix, &f.location.file);
+        let _ = writeln!(out, "- **Fix**:\n{}", indent(&fenced(lang, &body), "  "));
+    }
+    if !f.threats.is_empty() {
+        let threats: Vec<String> = f
+            .threats
+            .iter()
+            .take(5)
+            .map(|t| format!("{} {}", t.id, md_escape(&t.name)))
+            .collect();
+        let more = if f.threats.len() > 5 {
+            format!(" and {} more", f.threats.len() - 5)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(out, "- **Threats left open**: {}{more}", threats.join("; "));
+    }
+    let mut refs = vec![format!("controls {}", f.controls.join(", "))];
+    for (framework, ids) in &f.compliance {
+        refs.push(format!("{framework} {}", ids.join(", ")));
+    }
+    let _ = writeln!(out, "- **Maps to**: {}\n", md_escape(&refs.join("; ")));
+}

@@ -1,0 +1,24 @@
+//! Renderers for a scan's assessment: text for a terminal, Markdown in the
+//! shape of a security review (numbered findings grouped by category, then
+//! an Immediate / Next / Later plan), JSON, SARIF 2.1.0 and CSV.
+
+mod csv;
+mod markdown;
+mod sarif;
+mod snippet;
+mod text;
+
+pub use csv::render as csv;
+pub use markdown::render as markdown;
+pub use sarif::render as sarif;
+pub use text::render as text;
+
+use moat_engine::scan::ScanAssessment;
+
+/// The assessment as JSON (docs/scan.md describes the shape).
+pub fn json(a: &ScanAssessment) -> String {
+    let mut text =
+        serde_json::to_string_pretty(a).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    text.push('\n');
+    text
+}
