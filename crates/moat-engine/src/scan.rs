@@ -496,7 +496,7 @@ fn compliance_of(check: &Check, catalog: &Catalog) -> BTreeMap<String, Vec<Strin
         }
     }
     if !check.security_hub.is_empty() {
-        out.entry("aws-fsbp".to_string())
+        out.entry("aws-securityhub".to_string())
             .or_default()
             .extend(check.security_hub.iter().map(|s| s.to_string()));
     }

@@ -1,0 +1,210 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! End-to-end: `moat scan` on the example CDK app (examples/cdk-s3-review,
+//! the stack seed 003 reviews) and on small templates written here: the
+//! review, every output format, exit codes, and files that cannot be read.
+
+mod common;
+use common::*;
+use serde_json::Value;
+
+const EXAMPLE: &str = "examples/cdk-s3-review/cdk.out";
+
+/// Writes `text` to `dir/name` under this run's temporary directory.
+fn temp_in(dir: &str, name: &str, text: &str) -> std::path::PathBuf {
+    let base = temp_file("anchor.txt", "").parent().unwrap().join(dir);
+    std::fs::create_dir_all(&base).unwrap();
+    let path = base.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn json(args: &[&str]) -> Value {
+    let out = moat(args);
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", stderr(&out)))
+}
+
+#[test]
+fn the_example_review_reads_like_a_security_review() {
+    let out = moat(&["scan", EXAMPLE, "-f", "md"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "findings exit 1: {}",
+        stderr(&out)
+    );
+    let md = stdout(&out);
+    for expected in [
+        "# Security review",
+        "## Recommended actions",
+        "### Immediate actions",
+        "**Severity: ",
+        "- **Code location**: `examples/cdk-s3-review/cdk.out/SecureS3Stack.template.json:",
+    ] {
+        assert!(md.contains(expected), "missing {expected:?}");
+    }
+    insta::assert_snapshot!("scan_example_md", md);
+}
+
+#[test]
+fn the_example_json_lists_every_file_and_every_verdict() {
+    let v = json(&["scan", EXAMPLE, "-f", "json"]);
+    let files = v["files"].as_array().unwrap();
+    let status = |name: &str| {
+        files
+            .iter()
+            .find(|f| f["path"].as_str().unwrap().ends_with(name))
+            .map(|f| f["status"].as_str().unwrap().to_string())
+    };
+    assert_eq!(
+        status("SecureS3Stack.template.json").as_deref(),
+        Some("scanned")
+    );
+    assert_eq!(status("manifest.json").as_deref(), Some("scanned"));
+    assert_eq!(status("tree.json").as_deref(), Some("skipped"));
+    let results = v["results"].as_array().unwrap();
+    assert!(results.iter().any(|r| r["verdict"] == "pass"));
+    // every finding points at a line of its file
+    for f in v["findings"].as_array().unwrap() {
+        let path = f["location"]["file"].as_str().unwrap();
+        let text = std::fs::read_to_string(root().join(path)).unwrap();
+        let line = f["location"]["line"].as_u64().unwrap() as usize;
+        assert!(line >= 1 && line <= text.lines().count(), "{f}");
+        assert!(
+            f["cdk_path"]
+                .as_str()
+                .is_some_and(|p| p.starts_with("SecureS3Stack/")),
+            "{f}"
+        );
+    }
+}
+
+#[test]
+fn sarif_is_2_1_0_with_one_based_regions_and_valid_rule_indexes() {
+    let v = json(&["scan", EXAMPLE, "-f", "sarif"]);
+    assert_eq!(v["version"], "2.1.0");
+    let run = &v["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let results = run["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        let index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], r["ruleId"]);
+        let region = &r["locations"][0]["physicalLocation"]["region"];
+        assert!(region["startLine"].as_u64().unwrap() >= 1);
+        assert!(region["startColumn"].as_u64().unwrap() >= 1);
+        assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap()));
+        assert!(
+            r["partialFingerprints"]["moatFindingId/v1"]
+                .as_str()
+                .is_some()
+        );
+    }
+}
+
+#[test]
+fn output_is_deterministic() {
+    for format in ["text", "md", "json", "sarif", "csv"] {
+        let a = moat(&["scan", EXAMPLE, "-f", format]);
+        let b = moat(&["scan", EXAMPLE, "-f", format]);
+        assert_eq!(a.stdout, b.stdout, "{format}");
+    }
+}
+
+#[test]
+fn an_unreadable_file_is_located_and_the_others_are_still_scanned() {
+    let good = temp_in(
+        "scan-dir",
+        "good.yaml",
+        "Resources:\n  Data:\n    Type: AWS::S3::Bucket\n",
+    );
+    temp_in(
+        "scan-dir",
+        "rain.yaml",
+        "Resources:\n  Site:\n    Type: !Rain::Module ./site.yaml\n",
+    );
+    temp_in(
+        "scan-dir",
+        "notes.yaml",
+        "title: not a template\nitems: [1, 2]\n",
+    );
+    let dir = good.parent().unwrap().to_str().unwrap().to_string();
+    let out = moat(&["scan", &dir, "-f", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an unreadable file is an input error"
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files = v["files"].as_array().unwrap();
+    let find = |name: &str| {
+        files
+            .iter()
+            .find(|f| f["path"].as_str().unwrap().ends_with(name))
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(find("good.yaml")["status"], "scanned");
+    assert_eq!(find("notes.yaml")["status"], "skipped");
+    let rain = find("rain.yaml");
+    assert_eq!(rain["status"], "error");
+    assert!(
+        rain["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("3:11: unknown tag `!Rain::Module`"),
+        "{rain}"
+    );
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["resource"] == "Data")
+    );
+    assert!(stderr(&out).contains("rain.yaml:3:11"), "{}", stderr(&out));
+}
+
+#[test]
+fn no_template_is_an_error_not_a_quiet_pass() {
+    let notes = temp_in("empty-dir", "notes.json", "{\"a\": 1}\n");
+    let out = moat(&["scan", notes.parent().unwrap().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no CloudFormation, SAM or CDK template found"));
+}
+
+#[test]
+fn a_parameter_decides_a_condition_only_when_given() {
+    let t = temp_file(
+        "param.yaml",
+        "Parameters:\n  Env:\n    Type: String\n    Default: prod\nConditions:\n  IsProd: !Equals [!Ref Env, prod]\nResources:\n  Data:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketEncryption:\n        ServerSideEncryptionConfiguration:\n          - ServerSideEncryptionByDefault:\n              SSEAlgorithm: !If [IsProd, aws:kms, AES256]\n",
+    );
+    let path = t.to_str().unwrap();
+    let verdict = |extra: &[&str]| {
+        let mut args = vec!["scan", path, "-f", "json", "--select", "CHK-S3-002"];
+        args.extend_from_slice(extra);
+        let v = json(&args);
+        v["results"][0]["verdict"].as_str().unwrap().to_string()
+    };
+    assert_eq!(verdict(&[]), "unknown");
+    assert_eq!(verdict(&["--param", "Env=prod"]), "partial");
+    assert_eq!(verdict(&["--param", "Env=dev"]), "fail");
+}
+
+#[test]
+fn a_baseline_accepts_the_findings_it_lists() {
+    let baseline = temp_file("baseline.json", "");
+    let b = baseline.to_str().unwrap();
+    let first = moat(&["scan", EXAMPLE, "--write-baseline", b]);
+    assert_eq!(first.status.code(), Some(1));
+    let second = moat(&["scan", EXAMPLE, "--baseline", b]);
+    assert_eq!(second.status.code(), Some(0), "{}", stdout(&second));
+    assert!(stdout(&second).contains("suppressed"));
+}
+
+#[test]
+fn select_rejects_an_unknown_check_id() {
+    let out = moat(&["scan", EXAMPLE, "--select", "CHK-S3-9999"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no check id starts with `CHK-S3-9999`"));
+}
