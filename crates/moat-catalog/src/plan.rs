@@ -44,6 +44,9 @@ pub struct PlanRow {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_severity: Option<Severity>,
     pub status: Status,
+    /// Where the status comes from (`file:line resource`), when a scan set it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
     /// The source's own priority for the control, when it states one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stated: Option<StatedComparison>,
@@ -130,6 +133,7 @@ pub fn plan(catalog: &Catalog) -> Plan {
             control: control.clone(),
             priority: p,
             status: Status::NotAssessed,
+            evidence: Vec::new(),
             stated,
         });
     }

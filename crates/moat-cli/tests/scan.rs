@@ -208,3 +208,35 @@ fn select_rejects_an_unknown_check_id() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("no check id starts with `CHK-S3-9999`"));
 }
+
+#[test]
+fn plan_takes_control_status_from_a_scan() {
+    let v = json(&["plan", "--scan", EXAMPLE, "-f", "json"]);
+    let rows = v["rows"].as_array().unwrap();
+    let status = |id: &str| {
+        rows.iter()
+            .find(|r| r["control"]["id"] == id)
+            .map(|r| {
+                (
+                    r["status"].as_str().unwrap().to_string(),
+                    r["evidence"].clone(),
+                )
+            })
+            .unwrap()
+    };
+    let (logging, evidence) = status("C-S3-066");
+    assert_eq!(logging, "missing");
+    assert!(
+        evidence[0]
+            .as_str()
+            .unwrap()
+            .contains("SecureS3Stack.template.json:"),
+        "{evidence}"
+    );
+    assert_eq!(status("C-S3-042").0, "implemented");
+    assert_eq!(
+        status("C-S3-084").0,
+        "not_assessed",
+        "no check verifies an incident runbook"
+    );
+}

@@ -109,7 +109,7 @@ pub fn plan_text(plan: &Plan) -> String {
                 format!("{} {}", r.control.id, r.control.name),
                 r.control.effort.label().to_string(),
                 r.control.kind.as_str().to_string(),
-                r.status.label().to_string(),
+                plan_status(r),
             ];
             if let Some(s) = &r.stated {
                 row.push(format!("{}{}", s.stated, if s.agrees { "" } else { " *" }));
@@ -187,7 +187,7 @@ pub fn plan_markdown(plan: &Plan, details: bool) -> String {
             md_escape(&r.control.name),
             r.control.effort.label(),
             r.control.kind.as_str(),
-            r.status.label(),
+            plan_status(r),
             md_escape(&summary_cell(
                 &r.control.implementation.description,
                 details
@@ -218,7 +218,7 @@ pub fn plan_markdown(plan: &Plan, details: bool) -> String {
                 .unwrap_or_default(),
             c.effort.label(),
             c.kind.as_str(),
-            r.status.label()
+            plan_status(r)
         );
         if let Some(s) = &r.stated {
             let _ = writeln!(
@@ -841,5 +841,14 @@ mod tests {
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
+    }
+}
+
+/// A plan row's status, with the first place that proves it when a scan set it.
+fn plan_status(r: &moat_catalog::plan::PlanRow) -> String {
+    match r.evidence.as_slice() {
+        [] => r.status.label().to_string(),
+        [one] => format!("{} ({one})", r.status.label()),
+        [first, rest @ ..] => format!("{} ({first} and {} more)", r.status.label(), rest.len()),
     }
 }

@@ -19,6 +19,10 @@ pub struct Args {
     /// Write to this file instead of stdout
     #[arg(long, short)]
     pub output: Option<PathBuf>,
+    /// Take each control's status from a scan of these templates (implemented,
+    /// partial, missing, unknown, with the file:line that shows it)
+    #[arg(long, num_args = 1..)]
+    pub scan: Vec<PathBuf>,
 }
 
 pub fn run(args: Args) -> Outcome {
@@ -26,7 +30,50 @@ pub fn run(args: Args) -> Outcome {
         Ok(c) => c,
         Err(outcome) => return outcome,
     };
-    let plan = moat_catalog::plan::plan(&catalog);
+    let mut plan = moat_catalog::plan::plan(&catalog);
+    if !args.scan.is_empty() {
+        let scan = moat_iac::scan::scan(&args.scan, &moat_iac::scan::Options::default());
+        if scan
+            .files
+            .iter()
+            .all(|f| !matches!(f.format.as_str(), "cloudformation" | "sam"))
+        {
+            eprintln!("error: no CloudFormation, SAM or CDK template found in the --scan paths");
+            return crate::Outcome::InputError;
+        }
+        let errors = scan
+            .files
+            .iter()
+            .filter(|f| f.status == moat_iac::scan::Status::Error)
+            .count();
+        let assessment = moat_engine::scan::assess_scan(
+            scan,
+            moat_checks::registry::ALL,
+            &catalog,
+            &Default::default(),
+        );
+        for row in &mut plan.rows {
+            if let Some(status) = assessment
+                .controls
+                .iter()
+                .find(|c| c.control == row.control.id)
+            {
+                row.status = status.status.to_plan_status();
+                row.evidence = status
+                    .evidence
+                    .iter()
+                    .filter(|e| e.status == status.status)
+                    .map(|e| format!("{}:{} {}", e.location.file, e.location.line, e.resource))
+                    .collect();
+            }
+        }
+        if errors > 0 {
+            eprintln!(
+                "warning: {} could not be read completely; statuses may be missing",
+                moat_source::diag::count(errors, "file")
+            );
+        }
+    }
     let text = match args.format {
         Format::Text => Ok(views::plan_text(&plan)),
         Format::Md => Ok(views::plan_markdown(&plan, args.details)),
