@@ -16,7 +16,7 @@ pub static CHECK: Check = Check {
     severity: Severity::Medium,
     controls: &["C-S3-043"],
     security_hub: &[],
-    doc: "## What it does\nFor each role, user, group, SAM function and unattached policy of the template, finds `Allow` statements covering `s3:DeleteObjectVersion` (permanent deletion of a version) or `s3:DeleteObject`, and asks what stops them:\n\n- a `Deny` covering the action in the principal's own policies, or in the bucket policy of a bucket of the template the statement reaches (one that applies to the principal; conditions allowed, e.g. deny unless MFA);\n- for `s3:DeleteObjectVersion`, Object Lock with a default retention on the bucket;\n- for `s3:DeleteObject`, versioning on the bucket: the delete only adds a delete marker and the data stays as a noncurrent version (until a lifecycle rule expires it).\n\n`s3:DeleteObjectVersion`, or `s3:DeleteObject` on a bucket that is not versioned (or not in the template), with none of these fails; `s3:DeleteObject` guarded only by versioning is partial.\n\n## Why is this bad?\nA workload that may delete objects is one stolen session away from a mass deletion or a ransom: the attacker copies the data out and deletes it. Seed reviews often ask for \"an explicit deny on delete\" in the same policy that allows it, which would just cancel the grant; what protects data is versioning plus keeping `s3:DeleteObjectVersion` away from workloads, Object Lock for data that must survive, or a conditional deny (MFA, a break-glass role) in the bucket policy.\n\n## Example\n```yaml\n- Effect: Allow\n  Action:\n    - s3:GetObject\n    - s3:DeleteObjectVersion\n  Resource: !Sub '${Data.Arn}/*'\n```\n\n## Remediation\nGrant `s3:DeleteObject` only where the workload must delete, on versioned buckets, and never `s3:DeleteObjectVersion`; add a bucket policy `Deny` on `s3:DeleteObjectVersion` for every principal but a break-glass role, or Object Lock for records that must be kept.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeletingObjectVersions.html\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html\n- https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html",
+    doc: "## What it does\nFor each role, user (with its groups), group without members in the template, SAM function and unattached policy, finds `Allow` statements covering `s3:DeleteObjectVersion` (permanent deletion of a version) or `s3:DeleteObject`, and asks what stops them:\n\n- a `Deny` covering the action in the principal's own policies, or in the bucket policy of a bucket of the template the statement reaches (one that applies to the principal; conditions allowed, e.g. deny unless MFA);\n- for `s3:DeleteObjectVersion`, Object Lock with a default retention on the bucket;\n- for `s3:DeleteObject`, versioning on the bucket: the delete only adds a delete marker and the data stays as a noncurrent version (until a lifecycle rule expires it).\n\n`s3:DeleteObjectVersion`, or `s3:DeleteObject` on a bucket that is not versioned (or not in the template), with none of these fails; `s3:DeleteObject` guarded only by versioning is partial.\n\n## Why is this bad?\nA workload that may delete objects is one stolen session away from a mass deletion or a ransom: the attacker copies the data out and deletes it. Seed reviews often ask for \"an explicit deny on delete\" in the same policy that allows it, which would just cancel the grant; what protects data is versioning plus keeping `s3:DeleteObjectVersion` away from workloads, Object Lock for data that must survive, or a conditional deny (MFA, a break-glass role) in the bucket policy.\n\n## Example\n```yaml\n- Effect: Allow\n  Action:\n    - s3:GetObject\n    - s3:DeleteObjectVersion\n  Resource: !Sub '${Data.Arn}/*'\n```\n\n## Remediation\nGrant `s3:DeleteObject` only where the workload must delete, on versioned buckets, and never `s3:DeleteObjectVersion`; add a bucket policy `Deny` on `s3:DeleteObjectVersion` for every principal but a break-glass role, or Object Lock for records that must be kept.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeletingObjectVersions.html\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html\n- https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html",
     recommendation: "Keep permanent deletion (`s3:DeleteObjectVersion`) away from workloads; version the buckets they delete in, and guard deletion with a bucket policy deny or Object Lock.",
     fix: "- Sid: DenyVersionDeletion\n  Effect: Deny\n  Principal: '*'\n  Action: s3:DeleteObjectVersion\n  Resource: !Sub '${Data.Arn}/*'\n  Condition:\n    ArnNotEquals:\n      aws:PrincipalArn: !GetAtt BreakGlassRole.Arn",
     run,
@@ -49,11 +49,20 @@ fn subjects(inventory: &Inventory) -> Vec<Subject<'_>> {
         });
     }
     for g in &inventory.groups {
-        out.push(Subject {
-            origin: &g.origin,
-            arn: None,
-            policies: direct(inventory, g, |p| &p.groups),
+        // a group with members in the template is judged through them
+        let name = super::identity::name_of(&g.arn);
+        let has_members = inventory.users.iter().any(|u| {
+            u.groups
+                .iter()
+                .any(|v| v.get().is_some_and(|v| super::identity::name_of(v) == name))
         });
+        if !has_members {
+            out.push(Subject {
+                origin: &g.origin,
+                arn: None,
+                policies: direct(inventory, g, |p| &p.groups),
+            });
+        }
     }
     for f in &inventory.functions {
         let mut policies = Policies::default();
@@ -166,7 +175,7 @@ fn judge(inventory: &Inventory, subject: &Subject<'_>, out: &mut crate::Out) {
         .collect();
     let mut worst: Option<(Risk, String, &Origin, Span)> = None;
     let mut undecided: Option<String> = None;
-    let mut grants = 0;
+    let mut guards: Vec<String> = Vec::new();
     for (holder, policy) in &docs {
         for s in policy
             .statements
@@ -182,7 +191,6 @@ fn judge(inventory: &Inventory, subject: &Subject<'_>, out: &mut crate::Out) {
                     _ => vec!["*".to_string()],
                 };
                 for pattern in patterns.iter().filter(|p| names_objects(p)) {
-                    grants += 1;
                     let (risk, why) = match assess(inventory, subject, &own_denies, action, pattern)
                     {
                         Ok(found) => found,
@@ -191,6 +199,9 @@ fn judge(inventory: &Inventory, subject: &Subject<'_>, out: &mut crate::Out) {
                             continue;
                         }
                     };
+                    if risk == Risk::Guarded && !guards.contains(&why) {
+                        guards.push(why.clone());
+                    }
                     if worst.as_ref().is_none_or(|(w, ..)| risk > *w) {
                         let message = format!(
                             "statement `{}` allows `{action}` on `{pattern}`: {why}",
@@ -220,11 +231,7 @@ fn judge(inventory: &Inventory, subject: &Subject<'_>, out: &mut crate::Out) {
             o,
             None,
             "Policies",
-            if grants == 1 {
-                "its delete grant is guarded by a deny or Object Lock".to_string()
-            } else {
-                format!("each of its {grants} delete grants is guarded by a deny or Object Lock")
-            },
+            format!("every delete grant is guarded, by {}", guards.join("; ")),
         ),
         Some((risk, message, holder, span)) => {
             let outcome = if risk == Risk::Open {
@@ -253,7 +260,10 @@ fn assess(
     pattern: &str,
 ) -> Result<(Risk, String), String> {
     if let Some(d) = own_denies.iter().find(|d| deny_covers(d, action, pattern)) {
-        return Ok((Risk::Guarded, format!("guarded by deny `{}`", d.label())));
+        return Ok((
+            Risk::Guarded,
+            format!("deny `{}` in its own policies", d.label()),
+        ));
     }
     let every = pattern == "*" || all_resources_text(pattern);
     let buckets = if every {
@@ -305,7 +315,7 @@ fn bucket_risk(
     if let Some(d) = guard {
         return Ok((
             Risk::Guarded,
-            format!("guarded by bucket policy deny `{}` of `{name}`", d.label()),
+            format!("bucket policy deny `{}` of `{name}`", d.label()),
         ));
     }
     if action == "s3:DeleteObjectVersion" {
@@ -316,7 +326,7 @@ fn bucket_risk(
         return Ok(if locked {
             (
                 Risk::Guarded,
-                format!("Object Lock retention on `{name}` keeps locked versions"),
+                format!("the Object Lock retention of `{name}`"),
             )
         } else {
             (

@@ -115,6 +115,7 @@ impl<'a> Found<'a> {
     fn scope(&self) -> String {
         match self.cover {
             Cover::Whole => "the whole bucket".to_string(),
+            _ if self.note.starts_with("only") => format!("this bucket, {}", self.note),
             _ => format!("part of the bucket ({})", self.note),
         }
     }
