@@ -34,6 +34,10 @@ pub struct Inventory {
     pub event_rules: Vec<EventRule>,
     /// Literal Region names and account ids written where a pseudo parameter belongs.
     pub hard_coded: Vec<HardCoded>,
+    /// The account the stack deploys to, when `--param AWS::AccountId=...`
+    /// gives it; otherwise `AWS::AccountId` stands in as `000000000000`, and
+    /// whether a literal account id is the stack's own is not known.
+    pub account: Option<String>,
 }
 
 /// Where a resource is defined.
@@ -292,6 +296,9 @@ pub struct KmsKey {
     pub rotation: Value<bool>,
     /// `KeySpec`; absent: `SYMMETRIC_DEFAULT`. Rotation exists only for symmetric keys.
     pub key_spec: Value<String>,
+    /// `Origin`; absent: `AWS_KMS`. Keys with imported key material (`EXTERNAL`)
+    /// cannot rotate automatically.
+    pub key_origin: Value<String>,
     pub policy: Option<PolicyDoc>,
 }
 
@@ -300,6 +307,8 @@ pub struct Trail {
     pub origin: Origin,
     /// `IsLogging`.
     pub logging: Value<bool>,
+    /// `S3BucketName`: where the log files go.
+    pub bucket: Value<String>,
     /// `IsMultiRegionTrail`; absent: false.
     pub multi_region: Value<bool>,
     /// `EnableLogFileValidation`; absent: false.
@@ -318,6 +327,12 @@ pub struct DataEventSelector {
     pub span: Span,
     /// ARN prefixes (`arn:aws:s3` or `arn:aws:s3:::bucket/`); empty: none.
     pub resources: Vec<String>,
+    /// ARN prefixes left out (`resources.ARN` `NotStartsWith` / `NotEquals`
+    /// of an advanced selector).
+    pub excludes: Vec<String>,
+    /// Other fields of an advanced selector that record only some of the
+    /// events (`eventName`, `userIdentity.arn`, `resources.ARN` `EndsWith`...).
+    pub narrowed_by: Vec<String>,
     pub read: bool,
     pub write: bool,
 }
@@ -445,6 +460,9 @@ impl Inventory {
         }
         self.files.append(&mut other.files);
         self.hard_coded.append(&mut other.hard_coded);
+        if self.account.is_none() {
+            self.account = other.account.take();
+        }
         append_all(self, other);
     }
 }

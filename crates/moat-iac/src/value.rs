@@ -5,7 +5,7 @@
 use moat_source::Span;
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum Value<T> {
     Known {
@@ -13,18 +13,13 @@ pub enum Value<T> {
         #[serde(skip)]
         span: Span,
     },
+    #[default]
     Absent,
     Unknown {
         reason: String,
         #[serde(skip)]
         span: Span,
     },
-}
-
-impl<T> Default for Value<T> {
-    fn default() -> Self {
-        Value::Absent
-    }
 }
 
 impl<T> Value<T> {

@@ -1,11 +1,32 @@
 //! Checks on S3 deployments, one per file.
 
 pub mod access_logging;
+pub mod access_point_block_public_access;
+pub mod access_point_network_origin;
 pub mod acls_disabled;
 pub mod block_public_access;
+pub mod directory_bucket_lifecycle;
+pub mod human_mfa;
+pub mod identity;
+pub mod identity_delete_unguarded;
+pub mod identity_permissions_management;
+pub mod identity_policy_wildcard;
 pub mod kms_encryption;
+pub mod kms_key_policy_broad;
+pub mod kms_key_rotation;
+pub mod lambda_permission_s3;
+pub mod mrap_block_public_access;
 pub mod public;
 pub mod public_read;
 pub mod public_write;
+pub mod role_cross_account_trust;
+pub mod role_service_trust;
 pub mod tls_only;
+pub mod topic_queue_policy_s3;
+pub mod trail_data_events;
+pub mod trail_kms;
+pub mod trail_log_validation;
+pub mod trail_multi_region;
+pub mod user_direct_policies;
 pub mod versioning;
+pub mod vpc_endpoint_policy;

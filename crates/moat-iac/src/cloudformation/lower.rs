@@ -162,6 +162,7 @@ pub fn lower(
                 ),
                 rotation: ctx.bool("EnableKeyRotation"),
                 key_spec: ctx.string("KeySpec"),
+                key_origin: ctx.string("Origin"),
                 policy: ctx.doc("KeyPolicy"),
                 origin: ctx.origin,
             }),
@@ -748,6 +749,8 @@ impl Ctx<'_, '_, '_> {
                     selectors.push(DataEventSelector {
                         span: s.span,
                         resources,
+                        excludes: Vec::new(),
+                        narrowed_by: Vec::new(),
                         read: rw != "WriteOnly",
                         write: rw != "ReadOnly",
                     });
@@ -770,6 +773,7 @@ impl Ctx<'_, '_, '_> {
         }
         Trail {
             logging: self.bool("IsLogging"),
+            bucket: self.string("S3BucketName"),
             multi_region: self.bool("IsMultiRegionTrail"),
             log_file_validation: self.bool("EnableLogFileValidation"),
             kms_key: self.string("KMSKeyId"),
@@ -782,7 +786,9 @@ impl Ctx<'_, '_, '_> {
 
 /// The S3 data events an advanced event selector records, if it records any:
 /// `eventCategory = Data`, `resources.type = AWS::S3::Object`, optional
-/// `readOnly` and `resources.ARN` (StartsWith / Equals) fields.
+/// `readOnly` and `resources.ARN` (`StartsWith` / `Equals` keep,
+/// `NotStartsWith` / `NotEquals` leave out) fields; any other field, or
+/// another operator, records only some of the events (`narrowed_by`).
 fn advanced_selector(selector: &Node<'static>) -> Option<DataEventSelector> {
     let fields = get(selector, "FieldSelectors")
         .map(items)
@@ -816,17 +822,38 @@ fn advanced_selector(selector: &Node<'static>) -> Option<DataEventSelector> {
         Some(v) if v.iter().any(|x| x == "false") => (false, true),
         _ => (true, true),
     };
-    let resources = match field("resources.ARN") {
+    let mut narrowed_by: Vec<String> = fields
+        .iter()
+        .filter_map(|f| get(f, "Field").and_then(text))
+        .filter(|name| {
+            !matches!(
+                name.as_str(),
+                "eventCategory" | "resources.type" | "readOnly" | "resources.ARN"
+            )
+        })
+        .collect();
+    let (resources, excludes) = match field("resources.ARN") {
         Some(f) => {
-            let mut r = values(f, "StartsWith");
-            r.extend(values(f, "Equals"));
-            r
+            let mut keep = values(f, "StartsWith");
+            keep.extend(values(f, "Equals"));
+            let mut leave = values(f, "NotStartsWith");
+            leave.extend(values(f, "NotEquals"));
+            if get(f, "EndsWith").is_some() || get(f, "NotEndsWith").is_some() {
+                narrowed_by.push("resources.ARN (EndsWith)".to_string());
+            }
+            if keep.is_empty() && get(f, "StartsWith").is_none() && get(f, "Equals").is_none() {
+                // only exclusions: every other object is recorded
+                keep.push("arn:aws:s3".to_string());
+            }
+            (keep, leave)
         }
-        None => vec!["arn:aws:s3".to_string()],
+        None => (vec!["arn:aws:s3".to_string()], Vec::new()),
     };
     Some(DataEventSelector {
         span: selector.span,
         resources,
+        excludes,
+        narrowed_by,
         read,
         write,
     })

@@ -38,6 +38,9 @@ pub fn read(
         Ok(t) => t,
         Err(template::NotTemplate::Other(reason)) => return Ok(Read::NotTemplate(reason)),
     };
+    if let Some(account) = params.get("AWS::AccountId") {
+        inventory.account = Some(account.clone());
+    }
     let resolver = resolve::Resolver::new(&template, params);
     lower::lower(&template, &resolver, index, inventory, diagnostics);
     diagnostics.extend(resolver.take_diagnostics());

@@ -1,0 +1,140 @@
+use super::identity::{actions_text, literal_account_note, own_account, pinned, principal_account};
+use crate::check::{Category, Check, Severity};
+use crate::policy_questions::{covers_action, decided};
+use moat_iac::Inventory;
+use moat_policy::document::{Effect, PrincipalKind};
+use moat_source::Span;
+
+pub static CHECK: Check = Check {
+    id: "CHK-S3-042",
+    title: "Key policy grants decryption to every principal or to a whole other account",
+    category: Category::PolicyWeakness,
+    severity: Severity::High,
+    controls: &["C-S3-035"],
+    security_hub: &["KMS.5"],
+    doc: "## What it does\nFails KMS key policies with an `Allow` covering `kms:Decrypt` (so `kms:*` and `*` too) to every principal (`Principal: '*'`, `{AWS: '*'}`, `NotPrincipal`) without a condition that pins the caller's account or organization to fixed values (`kms:CallerAccount`, `aws:PrincipalAccount`, `aws:PrincipalOrgID`, `aws:PrincipalOrgPaths`, `aws:PrincipalArn`, `aws:SourceAccount`, `aws:SourceArn`), or to a whole other account (its id or `:root` ARN) with no condition at all. Grants to the stack's own account, to named roles and users, and to service principals pass. A key without `KeyPolicy` gets the default key policy, which trusts only its own account.\n\n## Why is this bad?\nSSE-KMS protects S3 data only as far as the key policy limits who can decrypt. A wildcard principal lets any AWS account decrypt data it can read (a leaked object, a replicated copy); a whole-account grant hands the decision to every administrator of that account, who can allow any of its principals to decrypt, and with `kms:CreateGrant` (part of `kms:*`) pass the key on through grants. (Key administration such as `kms:PutKeyPolicy` cannot be used from another account.)\n\n## Example\n```yaml\nKeyPolicy:\n  Statement:\n    - Effect: Allow\n      Principal:\n        AWS: arn:aws:iam::111122223333:root\n      Action: kms:*\n      Resource: '*'\n```\n\n## Remediation\nName the roles that need the key, limit other accounts to `kms:Decrypt` (and `kms:GenerateDataKey*` where they write) with `kms:ViaService` `s3.<region>.amazonaws.com` and `kms:CallerAccount`, and keep key administration in your own account.\n\n## References\n- https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html\n- https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html\n- https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-caller-account\n- https://docs.aws.amazon.com/securityhub/latest/userguide/kms-controls.html#kms-5",
+    recommendation: "Grant key use to named principals, and limit other accounts with conditions (`kms:ViaService`, `kms:CallerAccount`).",
+    fix: "- Sid: PartnerDecryptViaS3\n  Effect: Allow\n  Principal:\n    AWS: arn:aws:iam::111122223333:role/reader\n  Action: kms:Decrypt\n  Resource: '*'\n  Condition:\n    StringEquals:\n      kms:ViaService: !Sub s3.${AWS::Region}.amazonaws.com",
+    run,
+};
+
+const CALLER_KEYS: &[&str] = &[
+    "kms:CallerAccount",
+    "aws:PrincipalAccount",
+    "aws:PrincipalOrgID",
+    "aws:PrincipalOrgPaths",
+    "aws:PrincipalArn",
+    "aws:SourceAccount",
+    "aws:SourceArn",
+];
+
+fn run(inventory: &Inventory, out: &mut crate::Out) {
+    for key in &inventory.kms_keys {
+        let o = &key.origin;
+        let Some(doc) = &key.policy else {
+            out.pass(
+                o,
+                None,
+                "KeyPolicy",
+                "no `KeyPolicy`: KMS attaches the default key policy, which trusts only the key's own account",
+            );
+            continue;
+        };
+        let policy = match decided(doc) {
+            Ok(p) => p,
+            Err(reason) => {
+                out.unknown(o, Some(doc.span), "KeyPolicy", reason);
+                continue;
+            }
+        };
+        let mut finding: Option<(String, Span)> = None;
+        let mut notes = Vec::new();
+        for s in &policy.statements {
+            if s.effect.value != Effect::Allow || !covers_action(s, "kms:Decrypt") {
+                continue;
+            }
+            let Some(principals) = &s.principal else {
+                continue;
+            };
+            let actions = actions_text(s);
+            let label = s.label();
+            let everyone = principals.negated
+                || principals.entries.iter().any(|e| {
+                    e.kind == PrincipalKind::Everyone
+                        || (e.kind == PrincipalKind::Aws && e.value.value == "*")
+                });
+            if everyone {
+                match pinned(s, CALLER_KEYS) {
+                    Some(c) => notes.push(format!(
+                        "statement `{label}` allows every principal only where `{}` is {}",
+                        c.key.value,
+                        c.values
+                            .iter()
+                            .map(|v| if v.value == super::identity::STACK_ACCOUNT {
+                                "the stack's own account (`AWS::AccountId`)".to_string()
+                            } else {
+                                format!("`{}`", v.value)
+                            })
+                            .collect::<Vec<_>>()
+                            .join(" or ")
+                    )),
+                    None => {
+                        let span = if principals.negated {
+                            principals.key_span
+                        } else {
+                            principals
+                                .entries
+                                .iter()
+                                .find(|e| e.kind == PrincipalKind::Everyone || e.value.value == "*")
+                                .map_or(principals.key_span, |e| e.value.span)
+                        };
+                        finding.get_or_insert((
+                            format!("statement `{label}` allows {actions} to every principal of every account, with no condition pinning the caller's account or organization: anyone who obtains data encrypted under this key can decrypt it"),
+                            span,
+                        ));
+                    }
+                }
+                continue;
+            }
+            for e in &principals.entries {
+                if e.kind != PrincipalKind::Aws {
+                    continue;
+                }
+                let Some((account, true)) = principal_account(&e.value.value) else {
+                    continue;
+                };
+                if own_account(inventory, account) {
+                    continue;
+                }
+                if s.conditions.is_empty() {
+                    let grants = if covers_action(s, "kms:CreateGrant") {
+                        ", and can pass the key on with `kms:CreateGrant`"
+                    } else {
+                        ""
+                    };
+                    finding.get_or_insert((
+                        format!(
+                            "statement `{label}` allows {actions} to the whole account `{account}` with no condition: every principal its IAM policies allow can decrypt{grants}{}",
+                            literal_account_note(inventory, account)
+                        ),
+                        e.value.span,
+                    ));
+                } else {
+                    notes.push(format!(
+                        "statement `{label}` allows account `{account}` under conditions"
+                    ));
+                }
+            }
+        }
+        match finding {
+            Some((message, span)) => out.fail(o, Some(span), "KeyPolicy.Statement", message),
+            None if notes.is_empty() => out.pass(
+                o,
+                Some(doc.span),
+                "KeyPolicy",
+                "decryption is granted only to this account and to named principals",
+            ),
+            None => out.pass(o, Some(doc.span), "KeyPolicy", notes.join("; ")),
+        }
+    }
+}

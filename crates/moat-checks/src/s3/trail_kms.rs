@@ -1,0 +1,37 @@
+use crate::check::{Category, Check, Severity};
+use moat_iac::{Inventory, Value};
+
+pub static CHECK: Check = Check {
+    id: "CHK-S3-039",
+    title: "Trail logs are not encrypted with a KMS key",
+    category: Category::Compliance,
+    severity: Severity::Medium,
+    controls: &["C-S3-064"],
+    security_hub: &["CloudTrail.2"],
+    doc: "## What it does\nFails CloudTrail trails without `KMSKeyId`.\n\n## Why is this bad?\nWithout `KMSKeyId` CloudTrail delivers log files encrypted with SSE-S3, which anyone allowed to read the log bucket decrypts transparently. The logs describe every S3 request, caller and source address. With SSE-KMS under a customer managed key, reading them also needs `kms:Decrypt` under a key policy you control, and every decryption is itself logged.\n\n## Example\n```yaml\nTrail:\n  Type: AWS::CloudTrail::Trail\n  Properties:\n    IsLogging: true\n    S3BucketName: !Ref TrailBucket\n```\n\n## Remediation\nSet `KMSKeyId` to a customer managed key whose policy lets `cloudtrail.amazonaws.com` encrypt (with an `aws:SourceArn` condition on the trail) and only the log readers decrypt.\n\n## References\n- https://docs.aws.amazon.com/awscloudtrail/latest/userguide/encrypting-cloudtrail-log-files-with-aws-kms.html\n- https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html\n- https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-2",
+    recommendation: "Encrypt the trail's log files with SSE-KMS under a customer managed key.",
+    fix: "KMSKeyId: !GetAtt TrailKey.Arn",
+    run,
+};
+
+fn run(inventory: &Inventory, out: &mut crate::Out) {
+    for trail in &inventory.trails {
+        let o = &trail.origin;
+        let path = "KMSKeyId";
+        match &trail.kms_key {
+            Value::Absent => out.fail(
+                o,
+                None,
+                path,
+                "no `KMSKeyId`: log files are delivered with SSE-S3, so anyone who can read the log bucket reads the logs",
+            ),
+            Value::Unknown { reason, span } => out.unknown(o, Some(*span), path, reason),
+            Value::Known { value, span } => out.pass(
+                o,
+                Some(*span),
+                path,
+                format!("log files are encrypted with KMS key `{value}`"),
+            ),
+        }
+    }
+}
