@@ -1,0 +1,21 @@
+use crate::check::{Category, Check, Severity};
+use moat_iac::Inventory;
+
+use super::hard_coded::Kind;
+
+pub static CHECK: Check = Check {
+    id: "CHK-S3-031",
+    title: "Region written out instead of AWS::Region",
+    category: Category::ImplementationFlaw,
+    severity: Severity::Low,
+    controls: &["C-S3-110"],
+    security_hub: &[],
+    doc: "## What it does\nFails each place where the template writes a Region name (`us-east-1`, `eu-central-2`, `us-gov-west-1`) literally: in an ARN written as one string (any property of any resource), in any value of a policy document (including ARNs built with `Fn::Join`), in a bucket's name, default KMS key, replication or notification targets, in a Lambda permission's `SourceArn`, or in a VPC endpoint's `ServiceName`. Only text written in the template counts: `${AWS::Region}`, a parameter or an import is not hard-coded. Each bucket without one passes.\n\n## Why is this bad?\nA literal Region ties the template to one Region: deployed elsewhere (a second Region, disaster recovery, another environment) it creates resources that point back at the first Region, or fails. A bucket name with a Region in it cannot be created in a second Region under the same name, so copies of the stack collide.\n\n## Example\n```yaml\nBucketName: secure-app-data-us-east-1\nPolicyDocument:\n  Statement:\n    - Resource: arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab\n```\n\n## Remediation\nUse `!Sub` with `${AWS::Region}` (for example `!Sub 'secure-app-data-${AWS::AccountId}-${AWS::Region}'`, `!Sub 'com.amazonaws.${AWS::Region}.s3'`), and a parameter where another Region is meant on purpose.\n\n## References\n- https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html\n- https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-sub.html\n- https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/best-practices.html",
+    recommendation: "Write `${AWS::Region}` (with `!Sub`) wherever the stack's own Region is meant.",
+    fix: "BucketName: !Sub 'secure-app-data-${AWS::AccountId}-${AWS::Region}'",
+    run,
+};
+
+fn run(inventory: &Inventory, out: &mut crate::Out) {
+    super::hard_coded::run(inventory, out, Kind::Region);
+}

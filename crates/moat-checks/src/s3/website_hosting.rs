@@ -1,0 +1,60 @@
+use crate::check::{Category, Check, Severity};
+use moat_iac::{Inventory, Value};
+
+use super::classification;
+use super::public::{Exposure, exposure};
+
+pub static CHECK: Check = Check {
+    id: "CHK-S3-026",
+    title: "Static website hosting on a bucket not marked as public",
+    category: Category::PolicyWeakness,
+    severity: Severity::Medium,
+    controls: &["C-S3-026", "C-S3-004"],
+    security_hub: &[],
+    doc: "## What it does\nFails buckets with a `WebsiteConfiguration` whose data-classification tag (see CHK-S3-021) does not mark them as public (a value with the word `public`). The message says whether the bucket is actually readable by everyone today (Moat's public-read analysis, as in CHK-S3-003). Buckets without website hosting pass; a bucket tagged public with website hosting passes with a note.\n\n## Why is this bad?\nThe website endpoint serves only plain HTTP and only content that is publicly readable. On a bucket that is public, every object is served to anyone over HTTP, including objects written there later that were never meant to be published. On a bucket that is not public the endpoint serves only errors, and the configuration is a standing invitation to open the bucket: the next change that relaxes Block Public Access publishes everything.\n\n## Example\n```yaml\nData:\n  Type: AWS::S3::Bucket\n  Properties:\n    WebsiteConfiguration:\n      IndexDocument: index.html\n```\n\n## Remediation\nServe sites from a private bucket through CloudFront with origin access control (HTTPS, security headers, Block Public Access left on), and remove `WebsiteConfiguration`. Keep website hosting only on buckets that hold public content alone, and tag them as such.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/WebsiteHosting.html\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/WebsiteEndpoints.html\n- https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html",
+    recommendation: "Serve web content through CloudFront with origin access control and remove website hosting from the bucket.",
+    fix: "# remove WebsiteConfiguration from the bucket and serve it through CloudFront:\nDistribution:\n  Type: AWS::CloudFront::Distribution\n  Properties:\n    DistributionConfig:\n      Enabled: true\n      DefaultRootObject: index.html\n      Origins:\n        - Id: site\n          DomainName: !GetAtt Site.RegionalDomainName\n          OriginAccessControlId: !GetAtt SiteOac.Id\n          S3OriginConfig:\n            OriginAccessIdentity: ''\n      DefaultCacheBehavior:\n        TargetOriginId: site\n        ViewerProtocolPolicy: redirect-to-https\n        CachePolicyId: 658327ea-f89d-4fab-a63d-7e88639e58f6",
+    run,
+};
+
+fn run(inventory: &Inventory, out: &mut crate::Out) {
+    for bucket in &inventory.buckets {
+        let o = &bucket.origin;
+        let path = "WebsiteConfiguration";
+        let span = match &bucket.website {
+            Value::Absent => {
+                out.pass(o, None, path, "no website hosting");
+                continue;
+            }
+            Value::Unknown { reason, span } => {
+                out.unknown(o, Some(*span), path, reason);
+                continue;
+            }
+            Value::Known { span, .. } => *span,
+        };
+        if let Value::Unknown { reason, span } = &bucket.tags {
+            out.unknown(o, Some(*span), "Tags", reason);
+            continue;
+        }
+        match classification::tag(bucket).map(|t| (&t.key, &t.value)) {
+            Some((key, Value::Known { value, .. })) if classification::is_public(value) => {
+                out.pass(o, Some(span), path, format!("website hosting on a bucket classified `{value}` by tag `{key}`; the website endpoint serves plain HTTP only"));
+                continue;
+            }
+            Some((key, Value::Unknown { reason, span })) => {
+                out.unknown(o, Some(*span), "Tags", format!("whether the bucket is meant to be public depends on its classification tag `{key}`, set at deployment: {reason}"));
+                continue;
+            }
+            _ => {}
+        }
+        let class = match classification::tag(bucket).and_then(|t| t.value.get()) {
+            Some(value) => format!("classified `{value}`"),
+            None => "not classified as public".to_string(),
+        };
+        match exposure(inventory, bucket, false) {
+            Exposure::Open(what, _, _) => out.fail(o, Some(span), path, format!("website hosting on a bucket {class}, which anyone can read ({what}): every object is served to everyone over plain HTTP")),
+            Exposure::Blocked(_) | Exposure::Closed => out.fail(o, Some(span), path, format!("website hosting on a bucket {class} that is not public: the endpoint serves only errors, and any change that makes the bucket public publishes every object over plain HTTP")),
+            Exposure::Unknown(reason, _) => out.unknown(o, Some(span), path, reason),
+        }
+    }
+}
