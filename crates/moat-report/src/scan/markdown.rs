@@ -109,6 +109,30 @@ pub fn render(a: &ScanAssessment) -> String {
         }
         out.push('\n');
     }
+    let held: Vec<_> = a
+        .results
+        .iter()
+        .filter(|r| r.verdict == moat_checks::Outcome::Pass)
+        .collect();
+    if !held.is_empty() {
+        let _ = writeln!(out, "## What holds\n");
+        let _ = writeln!(
+            out,
+            "Checked and found sound (a reviewer's claim to the contrary is worth a second look):\n"
+        );
+        for r in held {
+            let _ = writeln!(
+                out,
+                "- `{}` {} (`{}:{}`): {}",
+                r.check,
+                md_code(&r.resource, false),
+                md_escape(&r.file),
+                r.line,
+                md_text(&r.message)
+            );
+        }
+        out.push('\n');
+    }
     if !a.controls.is_empty() {
         let _ = writeln!(out, "## Controls\n");
         let _ = writeln!(out, "| control | status | evidence |\n|---|---|---|");
