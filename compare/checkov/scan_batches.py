@@ -84,7 +84,9 @@ def add_checkov(merged, d):
 
 
 def parse_moat(rc, stdout):
-    if rc not in (0, 1):  # 1: findings at or above a --fail-on level
+    # 1: findings at or above --fail-on; 2: some file could not be read
+    # completely, and Moat still reports every file (its status says which)
+    if rc not in (0, 1, 2):
         return None
     try:
         doc = json.loads(stdout)

@@ -19,8 +19,98 @@ pub fn read(path: &Path) -> Result<String, Box<Diagnostic>> {
     moat_source::input::read_text(path)
 }
 
-/// Loads a model file (pytm script or YAML) with its source, for locating threats.
+/// Whether `path` is infrastructure code (a directory, a CDK assembly, or a
+/// CloudFormation/SAM template) rather than a model file.
+pub fn is_iac(path: &Path) -> bool {
+    if path.is_dir() {
+        return true;
+    }
+    let Ok(text) = read(path) else { return false };
+    let file = SourceFile::new(path.display().to_string(), text);
+    match moat_source::node::parse_tagged(&file, &moat_iac::cloudformation::tags::long_form) {
+        Ok(root) => {
+            let has = |k: &str| moat_iac::node_util::get(&root, k).is_some();
+            has("AWSTemplateFormatVersion") || has("Resources") || moat_iac::cdk::is_manifest(&root)
+        }
+        // a short-form tag Moat does not know still marks a template
+        Err(d) => d.code == "yaml::unknown-tag",
+    }
+}
+
+/// The model a template (or a directory of them) implies, with each
+/// element's implemented controls taken from the checks (docs/scan.md).
+pub fn load_iac_model(path: &Path) -> Loaded {
+    let scan = moat_iac::scan::scan(&[path.to_path_buf()], &moat_iac::scan::Options::default());
+    let mut diagnostics: Vec<Diagnostic> = scan.diagnostics.clone();
+    for f in scan
+        .files
+        .iter()
+        .filter(|f| f.status == moat_iac::scan::Status::Error)
+    {
+        if !diagnostics
+            .iter()
+            .any(|d| d.location.as_ref().is_some_and(|l| l.file == f.path))
+        {
+            diagnostics.push(Diagnostic::error(
+                "scan::file",
+                format!(
+                    "`{}`: {}",
+                    f.path,
+                    f.reason.as_deref().unwrap_or("cannot be read")
+                ),
+            ));
+        }
+    }
+    if !scan.files.iter().any(|f| {
+        f.status != moat_iac::scan::Status::Skipped
+            && matches!(f.format.as_str(), "cloudformation" | "sam")
+    }) {
+        diagnostics.push(Diagnostic::error(
+            "scan::empty",
+            format!(
+                "no CloudFormation, SAM or CDK template found in `{}`",
+                path.display()
+            ),
+        ));
+        return Loaded {
+            model: None,
+            diagnostics,
+        };
+    }
+    let (catalog, _) = moat_catalog::builtin();
+    let assessment = moat_engine::scan::assess_scan(
+        &scan,
+        moat_checks::registry::ALL,
+        &catalog,
+        &Default::default(),
+    );
+    let public: std::collections::BTreeSet<String> = assessment
+        .results
+        .iter()
+        .filter(|r| {
+            matches!(r.check.as_str(), "CHK-S3-003" | "CHK-S3-004")
+                && r.verdict == moat_checks::Outcome::Fail
+        })
+        .map(|r| r.resource.clone())
+        .collect();
+    let model = moat_engine::infer::infer_model(
+        &path.display().to_string(),
+        &scan.inventory,
+        &assessment.controls,
+        &public,
+    );
+    Loaded {
+        model: Some(model),
+        diagnostics,
+    }
+}
+
+/// Loads a model file (pytm script or YAML) with its source, for locating
+/// threats; infrastructure code gives the model it implies.
 pub fn load_model(path: &Path) -> (Loaded, Option<SourceFile>) {
+    if is_iac(path) {
+        return (load_iac_model(path), None);
+    }
     let name = path.display().to_string();
     match read(path) {
         Ok(text) => {

@@ -176,6 +176,8 @@ impl ThreatStatus {
 pub enum EvidenceSource {
     /// An `implements:` entry of the model.
     Declared,
+    /// A check on infrastructure code found the control in place.
+    Check,
 }
 
 /// A control implemented where a threat lands.
@@ -185,6 +187,9 @@ pub struct Evidence {
     /// How far the control reduces this threat (the catalog's mitigation link).
     pub impact: MitigationImpact,
     pub source: EvidenceSource,
+    /// The check that found it, for evidence from infrastructure code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<String>,
     /// The element or flow whose `implements:` lists it; absent for the model's own list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub declared_on: Option<String>,

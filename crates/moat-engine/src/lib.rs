@@ -7,6 +7,7 @@ pub mod fast;
 pub mod features;
 pub mod gate;
 pub mod glob;
+pub mod infer;
 pub mod mitigation;
 pub mod need;
 pub mod reach;

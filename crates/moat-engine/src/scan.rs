@@ -22,6 +22,9 @@ pub struct ScanAssessment {
     pub files: Vec<FileStatus>,
     /// Failed, partial and undecided verdicts, most severe first, numbered from 1.
     pub findings: Vec<Finding>,
+    /// What the findings' checks say once for all their findings (impact,
+    /// recommendation, fix, threats, controls, compliance), sorted by id.
+    pub checks: Vec<CheckSummary>,
     /// Every verdict, passes included (for comparisons and audits).
     pub results: Vec<ResultRow>,
     /// The catalog controls the checks verify, with their status per resource.
@@ -53,17 +56,39 @@ pub struct Finding {
     pub message: String,
     /// The source line at the location, for reports.
     pub source_line: String,
+    /// Why the finding is suppressed (`Metadata: moat: skip` or the baseline); reports still list it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<String>,
+}
+
+/// A check as the findings refer to it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckSummary {
+    pub id: String,
+    pub title: String,
+    /// The check's severity before data classification.
+    pub severity: Severity,
+    pub category: Category,
     pub impact: String,
     pub recommendation: String,
+    /// A CloudFormation YAML snippet (reports show it as JSON for JSON templates).
     pub fix: String,
+    /// The catalog threats the check's controls mitigate, most severe first.
     pub threats: Vec<ThreatRef>,
     pub controls: Vec<String>,
     pub security_hub: Vec<String>,
     /// Framework -> requirement ids, from the controls.
     pub compliance: BTreeMap<String, Vec<String>>,
-    /// Why the finding is suppressed (`Metadata: moat: skip` or the baseline); reports still list it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub suppressed: Option<String>,
+}
+
+impl ScanAssessment {
+    /// The summary of check `id`, when it has findings.
+    pub fn check(&self, id: &str) -> Option<&CheckSummary> {
+        self.checks
+            .binary_search_by(|c| c.id.as_str().cmp(id))
+            .ok()
+            .and_then(|i| self.checks.get(i))
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -177,7 +202,7 @@ pub const CLASSIFICATION_KEYS: &[&str] = &[
 
 /// Builds the assessment of `scan` with `checks`.
 pub fn assess_scan(
-    scan: Scan,
+    scan: &Scan,
     checks: &[&Check],
     catalog: &Catalog,
     options: &ScanOptions,
@@ -273,13 +298,6 @@ pub fn assess_scan(
             property: v.property.clone(),
             message: v.message.clone(),
             source_line,
-            impact: impact(check),
-            recommendation: check.recommendation.to_string(),
-            fix: check.fix.to_string(),
-            threats: threats_of(check, catalog),
-            controls: check.controls.iter().map(|c| c.to_string()).collect(),
-            security_hub: check.security_hub.iter().map(|c| c.to_string()).collect(),
-            compliance: compliance_of(check, catalog),
             suppressed,
         });
     }
@@ -318,6 +336,24 @@ pub fn assess_scan(
             _ => plan.later.push(f.number),
         }
     }
+    let with_findings: BTreeSet<&str> = findings.iter().map(|f| f.check.as_str()).collect();
+    let checks_summary: Vec<CheckSummary> = with_findings
+        .into_iter()
+        .filter_map(|id| by_id.get(id))
+        .map(|check| CheckSummary {
+            id: check.id.to_string(),
+            title: check.title.to_string(),
+            severity: check.severity,
+            category: check.category,
+            impact: impact(check),
+            recommendation: check.recommendation.to_string(),
+            fix: check.fix.to_string(),
+            threats: threats_of(check, catalog),
+            controls: check.controls.iter().map(|c| c.to_string()).collect(),
+            security_hub: check.security_hub.iter().map(|c| c.to_string()).collect(),
+            compliance: compliance_of(check, catalog),
+        })
+        .collect();
     let controls = evidence
         .into_iter()
         .map(|(id, evidence)| {
@@ -384,13 +420,14 @@ pub fn assess_scan(
             name: "moat".to_string(),
             version: env!("CARGO_PKG_VERSION").to_string(),
         },
-        files: scan.files,
+        files: scan.files.clone(),
         findings,
+        checks: checks_summary,
         results,
         controls,
         plan,
         summary,
-        diagnostics: scan.diagnostics,
+        diagnostics: scan.diagnostics.clone(),
     }
 }
 

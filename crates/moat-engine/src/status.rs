@@ -203,7 +203,12 @@ fn apply_evidence(
             evidence.push(Evidence {
                 control: implementation.control.clone(),
                 impact: *impact,
-                source: EvidenceSource::Declared,
+                source: if implementation.checked_by.is_some() {
+                    EvidenceSource::Check
+                } else {
+                    EvidenceSource::Declared
+                },
+                check: implementation.checked_by.clone(),
                 declared_on: on.map(str::to_string),
                 location: implementation.location.clone(),
             });

@@ -16,6 +16,10 @@ pub struct Implementation {
     /// Where it is declared, as a user can open it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
+    /// The check that found it implemented, for models inferred from
+    /// infrastructure code (`moat threats TEMPLATE`); absent when declared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked_by: Option<String>,
     #[serde(skip)]
     #[schemars(skip)]
     pub span: Option<Span>,

@@ -340,7 +340,12 @@ fn why_not_open(a: &Assessment, options: &Options) -> String {
                     .and_then(|e| e.location.as_ref())
                     .map(|l| format!(" ({l})"))
                     .unwrap_or_default();
-                format!("{} declared{place}", controls.join(", "))
+                let how = if r.evidence.iter().any(|e| e.check.is_some()) {
+                    "in place per checks"
+                } else {
+                    "declared"
+                };
+                format!("{} {how}{place}", controls.join(", "))
             }
         };
         let target = index

@@ -47,7 +47,7 @@ pub fn run(args: Args) -> Outcome {
             .filter(|f| f.status == moat_iac::scan::Status::Error)
             .count();
         let assessment = moat_engine::scan::assess_scan(
-            scan,
+            &scan,
             moat_checks::registry::ALL,
             &catalog,
             &Default::default(),

@@ -88,7 +88,7 @@ pub fn run(args: Args) -> Outcome {
     let (catalog, _) = moat_catalog::builtin();
     let scan = moat_iac::scan::scan(&args.paths, &moat_iac::scan::Options { params });
     let checks = moat_checks::registry::select(&args.select, &args.ignore);
-    let assessment = assess_scan(scan, &checks, &catalog, &ScanOptions { baseline });
+    let assessment = assess_scan(&scan, &checks, &catalog, &ScanOptions { baseline });
     if let Some(path) = &args.write_baseline {
         let ids: Vec<&str> = assessment
             .findings

@@ -20,6 +20,7 @@ pub(crate) fn implements(reporter: &Reporter, ids: Vec<Loc<String>>) -> Vec<Impl
                 return None;
             }
             Some(Implementation {
+                checked_by: None,
                 control: id.value.trim().to_string(),
                 location: Some(reporter.file.location(id.span)),
                 span: Some(id.span),

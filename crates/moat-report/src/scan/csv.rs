@@ -21,6 +21,7 @@ pub fn render(a: &ScanAssessment) -> String {
         "number,severity,check,title,category,outcome,file,line,column,resource,resource_type,cdk_path,property,message,controls,threats,suppressed\n",
     );
     for f in &a.findings {
+        let c = a.check(&f.check);
         let row = [
             f.number.to_string(),
             f.severity.as_str().to_string(),
@@ -36,12 +37,15 @@ pub fn render(a: &ScanAssessment) -> String {
             f.cdk_path.clone().unwrap_or_default(),
             f.property.clone(),
             f.message.clone(),
-            f.controls.join(" "),
-            f.threats
-                .iter()
-                .map(|t| t.id.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
+            c.map(|c| c.controls.join(" ")).unwrap_or_default(),
+            c.map(|c| {
+                c.threats
+                    .iter()
+                    .map(|t| t.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .unwrap_or_default(),
             f.suppressed.clone().unwrap_or_default(),
         ];
         let line: Vec<String> = row.iter().map(|c| field(c)).collect();

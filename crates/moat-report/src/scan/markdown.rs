@@ -82,7 +82,7 @@ pub fn render(a: &ScanAssessment) -> String {
         }
         let _ = writeln!(out, "## {}\n", category.title());
         for f in group {
-            finding(&mut out, f);
+            finding(&mut out, a, f);
         }
     }
     let _ = writeln!(out, "## Recommended actions\n");
@@ -103,7 +103,7 @@ pub fn render(a: &ScanAssessment) -> String {
                     "1. #{n} {} on {}: {}",
                     md_escape(&f.title),
                     md_code(&f.resource, false),
-                    md_text(&f.recommendation)
+                    md_text(a.check(&f.check).map_or("", |c| c.recommendation.as_str()))
                 );
             }
         }
@@ -215,7 +215,8 @@ pub fn render(a: &ScanAssessment) -> String {
     out
 }
 
-fn finding(out: &mut String, f: &Finding) {
+fn finding(out: &mut String, a: &ScanAssessment, f: &Finding) {
+    let Some(c) = a.check(&f.check) else { return };
     let _ = writeln!(out, "### {}. **{}**", f.number, md_escape(&f.title));
     let _ = writeln!(
         out,
@@ -243,30 +244,30 @@ fn finding(out: &mut String, f: &Finding) {
     if !f.source_line.trim().is_empty() {
         let _ = writeln!(out, "{}", indent(&fenced("", f.source_line.trim()), "  "));
     }
-    if !f.impact.is_empty() {
-        let _ = writeln!(out, "- **Impact**: {}", md_text(&f.impact));
+    if !c.impact.is_empty() {
+        let _ = writeln!(out, "- **Impact**: {}", md_text(&c.impact));
     }
-    let _ = writeln!(out, "- **Recommendation**: {}", md_text(&f.recommendation));
-    if !f.fix.is_empty() {
-        let (lang, body) = snippet::for_file(&f.fix, &f.location.file);
+    let _ = writeln!(out, "- **Recommendation**: {}", md_text(&c.recommendation));
+    if !c.fix.is_empty() {
+        let (lang, body) = snippet::for_file(&c.fix, &f.location.file);
         let _ = writeln!(out, "- **Fix**:\n{}", indent(&fenced(lang, &body), "  "));
     }
-    if !f.threats.is_empty() {
-        let threats: Vec<String> = f
+    if !c.threats.is_empty() {
+        let threats: Vec<String> = c
             .threats
             .iter()
             .take(5)
             .map(|t| format!("{} {}", t.id, md_escape(&t.name)))
             .collect();
-        let more = if f.threats.len() > 5 {
-            format!(" and {} more", f.threats.len() - 5)
+        let more = if c.threats.len() > 5 {
+            format!(" and {} more", c.threats.len() - 5)
         } else {
             String::new()
         };
         let _ = writeln!(out, "- **Threats left open**: {}{more}", threats.join("; "));
     }
-    let mut refs = vec![format!("controls {}", f.controls.join(", "))];
-    for (framework, ids) in &f.compliance {
+    let mut refs = vec![format!("controls {}", c.controls.join(", "))];
+    for (framework, ids) in &c.compliance {
         refs.push(format!("{framework} {}", ids.join(", ")));
     }
     let _ = writeln!(out, "- **Maps to**: {}\n", md_escape(&refs.join("; ")));

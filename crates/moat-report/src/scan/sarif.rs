@@ -40,9 +40,9 @@ pub fn render(a: &ScanAssessment) -> String {
             "id": f.check,
             "name": f.title.replace(' ', ""),
             "shortDescription": {"text": f.title},
-            "fullDescription": {"text": f.impact},
+            "fullDescription": {"text": a.check(&f.check).map_or("", |c| c.impact.as_str())},
             "help": {
-                "text": f.recommendation,
+                "text": a.check(&f.check).map_or("", |c| c.recommendation.as_str()),
                 "markdown": check.map(|c| c.doc).unwrap_or(""),
             },
             "defaultConfiguration": {"level": level(check.map_or(f.severity, |c| c.severity), Outcome::Fail)},

@@ -44,7 +44,9 @@ pub fn render(a: &ScanAssessment) -> String {
             );
         }
         let _ = writeln!(out, "  = {}", escape_controls(&f.message));
-        let _ = writeln!(out, "  = fix: {}", f.recommendation);
+        if let Some(c) = a.check(&f.check) {
+            let _ = writeln!(out, "  = fix: {}", c.recommendation);
+        }
         out.push('\n');
     }
     let s = &a.summary;
