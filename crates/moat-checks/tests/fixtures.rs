@@ -146,3 +146,34 @@ fn check_ids_are_unique_and_in_order() {
     sorted.dedup();
     assert_eq!(ids, sorted);
 }
+
+/// docs/checks.md lists every check; it is generated from the registry and
+/// must not go stale (`MOAT_UPDATE_DOCS=1 cargo test -p moat-checks` rewrites it).
+#[test]
+fn docs_checks_md_is_current() {
+    let mut out = String::from("# Checks\n\nGenerated from the check registry (crates/moat-checks); `MOAT_UPDATE_DOCS=1 cargo test -p moat-checks` rewrites it. Each check's own page is its doc comment, shown here in full.\n\n| id | title | severity | category | controls | Security Hub |\n|---|---|---|---|---|---|\n");
+    for c in registry::ALL {
+        let _ = writeln!(
+            out,
+            "| [{id}](#{anchor}) | {title} | {sev} | {cat} | {controls} | {sh} |",
+            id = c.id,
+            anchor = c.id.to_lowercase(),
+            title = c.title.replace('|', "\\|"),
+            sev = c.severity.as_str(),
+            cat = c.category.title(),
+            controls = c.controls.join(", "),
+            sh = c.security_hub.join(", "),
+        );
+    }
+    for c in registry::ALL {
+        let doc = c.doc.replace("\n## ", "\n### ");
+        let doc = doc.strip_prefix("## ").map(|d| format!("### {d}")).unwrap_or(doc);
+        let _ = write!(out, "\n## {}\n\n**{}**\n\n{}\n\n### Fix (CloudFormation)\n\n```yaml\n{}\n```\n", c.id, c.title, doc.trim(), c.fix.trim());
+    }
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/checks.md");
+    if std::env::var_os("MOAT_UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &out).unwrap();
+    }
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(current == out, "docs/checks.md is stale: run `MOAT_UPDATE_DOCS=1 cargo test -p moat-checks`");
+}
