@@ -87,7 +87,8 @@ fn every_check_meets_its_fixtures() {
             if !errors.is_empty() {
                 failures.push(format!("{}/{name}: read with errors: {errors:?}", check.id));
             }
-            let verdicts = moat_checks::run(&[*check], &result.inventory);
+            let inventory = result.merged();
+            let verdicts = moat_checks::run(&[*check], &inventory);
             let has = |o: Outcome| verdicts.iter().any(|v| v.outcome == o);
             let ok = if name.starts_with("fail") {
                 has(Outcome::Fail)
@@ -107,12 +108,12 @@ fn every_check_meets_its_fixtures() {
                 failures.push(format!(
                     "{}/{name}: unexpected verdicts:\n{}",
                     check.id,
-                    render(&verdicts, &result.inventory)
+                    render(&verdicts, &inventory)
                 ));
             }
             let snapshot = format!("{}__{}", check.id, name.replace('.', "_"));
             insta::with_settings!({snapshot_path => "snapshots/fixtures", prepend_module_to_snapshot => false}, {
-                insta::assert_snapshot!(snapshot, render(&verdicts, &result.inventory));
+                insta::assert_snapshot!(snapshot, render(&verdicts, &inventory));
             });
         }
     }
@@ -151,7 +152,9 @@ fn check_ids_are_unique_and_in_order() {
 /// must not go stale (`MOAT_UPDATE_DOCS=1 cargo test -p moat-checks` rewrites it).
 #[test]
 fn docs_checks_md_is_current() {
-    let mut out = String::from("# Checks\n\nGenerated from the check registry (crates/moat-checks); `MOAT_UPDATE_DOCS=1 cargo test -p moat-checks` rewrites it. Each check's own page is its doc comment, shown here in full.\n\n| id | title | severity | category | controls | Security Hub |\n|---|---|---|---|---|---|\n");
+    let mut out = String::from(
+        "# Checks\n\nGenerated from the check registry (crates/moat-checks); `MOAT_UPDATE_DOCS=1 cargo test -p moat-checks` rewrites it. Each check's own page is its doc comment, shown here in full.\n\n| id | title | severity | category | controls | Security Hub |\n|---|---|---|---|---|---|\n",
+    );
     for c in registry::ALL {
         let _ = writeln!(
             out,
@@ -167,13 +170,26 @@ fn docs_checks_md_is_current() {
     }
     for c in registry::ALL {
         let doc = c.doc.replace("\n## ", "\n### ");
-        let doc = doc.strip_prefix("## ").map(|d| format!("### {d}")).unwrap_or(doc);
-        let _ = write!(out, "\n## {}\n\n**{}**\n\n{}\n\n### Fix (CloudFormation)\n\n```yaml\n{}\n```\n", c.id, c.title, doc.trim(), c.fix.trim());
+        let doc = doc
+            .strip_prefix("## ")
+            .map(|d| format!("### {d}"))
+            .unwrap_or(doc);
+        let _ = write!(
+            out,
+            "\n## {}\n\n**{}**\n\n{}\n\n### Fix (CloudFormation)\n\n```yaml\n{}\n```\n",
+            c.id,
+            c.title,
+            doc.trim(),
+            c.fix.trim()
+        );
     }
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/checks.md");
     if std::env::var_os("MOAT_UPDATE_DOCS").is_some() {
         std::fs::write(&path, &out).unwrap();
     }
     let current = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(current == out, "docs/checks.md is stale: run `MOAT_UPDATE_DOCS=1 cargo test -p moat-checks`");
+    assert!(
+        current == out,
+        "docs/checks.md is stale: run `MOAT_UPDATE_DOCS=1 cargo test -p moat-checks`"
+    );
 }

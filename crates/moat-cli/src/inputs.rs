@@ -95,7 +95,7 @@ pub fn load_iac_model(path: &Path) -> Loaded {
         .collect();
     let model = moat_engine::infer::infer_model(
         &path.display().to_string(),
-        &scan.inventory,
+        &scan.merged(),
         &assessment.controls,
         &public,
     );

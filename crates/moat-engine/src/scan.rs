@@ -8,6 +8,7 @@ use moat_catalog::Catalog;
 use moat_checks::{Category, Check, Outcome, Severity, Verdict};
 use moat_iac::scan::{FileStatus, Scan};
 use moat_source::{Diagnostic, Location};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -156,7 +157,6 @@ pub struct ControlEvidence {
     pub resource: String,
     pub status: ControlState,
     pub location: Location,
-    pub message: String,
 }
 
 /// Findings by number, in three tiers.
@@ -207,12 +207,36 @@ pub fn assess_scan(
     catalog: &Catalog,
     options: &ScanOptions,
 ) -> ScanAssessment {
-    let inventory = &scan.inventory;
-    let verdicts = moat_checks::run(checks, inventory);
     let by_id: BTreeMap<&str, &Check> = checks.iter().map(|c| (c.id, *c)).collect();
+    // every unit's files, in order: a verdict's file index is renumbered into this
+    let files: Vec<&moat_source::SourceFile> =
+        scan.units.iter().flat_map(|u| u.files.iter()).collect();
+    let mut offsets = Vec::with_capacity(scan.units.len());
+    let mut offset = 0;
+    for unit in &scan.units {
+        offsets.push(offset);
+        offset += unit.files.len();
+    }
+    let verdicts: Vec<(Verdict, Severity)> = scan
+        .units
+        .par_iter()
+        .zip(offsets.par_iter())
+        .map(|(unit, offset)| {
+            moat_checks::run(checks, unit)
+                .into_iter()
+                .map(|mut v| {
+                    let severity = by_id
+                        .get(v.check)
+                        .map_or(Severity::Info, |c| severity_for(c, &v, unit));
+                    v.file += offset;
+                    (v, severity)
+                })
+                .collect::<Vec<_>>()
+        })
+        .flatten()
+        .collect();
     let location = |v: &Verdict| {
-        inventory
-            .files
+        files
             .get(v.file)
             .map(|f| f.location(v.span))
             .unwrap_or_else(|| Location {
@@ -226,7 +250,7 @@ pub fn assess_scan(
     let mut results = Vec::new();
     let mut findings = Vec::new();
     let mut evidence: BTreeMap<&str, Vec<ControlEvidence>> = BTreeMap::new();
-    for v in &verdicts {
+    for (v, severity) in &verdicts {
         let Some(check) = by_id.get(v.check) else {
             continue;
         };
@@ -256,15 +280,13 @@ pub fn assess_scan(
                     resource: v.resource.clone(),
                     status: state,
                     location: loc.clone(),
-                    message: v.message.clone(),
                 });
             }
         }
         if !v.outcome.is_finding() {
             continue;
         }
-        let source_line = inventory
-            .files
+        let source_line = files
             .get(v.file)
             .and_then(|f| f.text.lines().nth(loc.line.saturating_sub(1) as usize))
             .unwrap_or("")
@@ -287,7 +309,7 @@ pub fn assess_scan(
             id,
             check: v.check.to_string(),
             title: check.title.to_string(),
-            severity: severity_for(check, v, inventory),
+            severity: *severity,
             category: check.category,
             outcome: v.outcome,
             location: loc,
@@ -398,11 +420,11 @@ pub fn assess_scan(
             .iter()
             .filter(|f| f.status == moat_iac::scan::Status::Error)
             .count(),
-        resources: inventory_size(inventory),
+        resources: scan.units.iter().map(inventory_size).sum(),
         checks_run: checks.len(),
         passed: verdicts
             .iter()
-            .filter(|v| v.outcome == Outcome::Pass)
+            .filter(|(v, _)| v.outcome == Outcome::Pass)
             .count(),
         findings: findings.iter().filter(|f| f.suppressed.is_none()).count(),
         suppressed: findings.iter().filter(|f| f.suppressed.is_some()).count(),

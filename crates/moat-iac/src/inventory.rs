@@ -8,7 +8,7 @@ use moat_policy::document::Policy;
 use moat_source::node::Node;
 use moat_source::{SourceFile, Span};
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Inventory {
     /// The files the resources come from; `Origin::file` indexes this.
     pub files: Vec<SourceFile>,

@@ -38,32 +38,77 @@ pub struct Options {
     pub params: BTreeMap<String, String>,
 }
 
+/// What a scan read. Templates are grouped in units that deploy together
+/// (one template with its nested stacks, or every stack of a CDK assembly):
+/// checks relate resources within a unit only, since the stand-in names of
+/// unnamed resources (`{LogicalId}`) are local to their template.
 #[derive(Debug, Default)]
 pub struct Scan {
-    pub inventory: Inventory,
+    pub units: Vec<Inventory>,
     pub files: Vec<FileStatus>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Scan {
+    /// Every unit's resources in one inventory (file indices renumbered), for
+    /// readers that want the whole picture, such as the inferred model.
+    pub fn merged(&self) -> Inventory {
+        let mut all = Inventory::default();
+        for unit in &self.units {
+            all.merge(unit.clone());
+        }
+        all
+    }
 }
 
 /// A template to read, with the construct paths CDK gives its logical ids.
 struct Job {
     path: PathBuf,
     cdk_paths: BTreeMap<String, String>,
+    /// The unit it deploys with (index into the units being built).
+    unit: usize,
+}
+
+/// The jobs found so far, and the units they belong to.
+#[derive(Default)]
+struct Collector {
+    jobs: Vec<Job>,
+    seen: BTreeSet<PathBuf>,
+    units: usize,
+}
+
+impl Collector {
+    fn new_unit(&mut self) -> usize {
+        self.units += 1;
+        self.units - 1
+    }
+
+    /// Queues `path` once; `unit` `None` starts a unit of its own.
+    fn push(&mut self, path: &Path, cdk_paths: BTreeMap<String, String>, unit: Option<usize>) {
+        let key = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        if self.seen.insert(key) {
+            let unit = unit.unwrap_or_else(|| self.new_unit());
+            self.jobs.push(Job {
+                path: path.to_path_buf(),
+                cdk_paths,
+                unit,
+            });
+        }
+    }
 }
 
 /// Scans `paths` (files and directories).
 pub fn scan(paths: &[PathBuf], options: &Options) -> Scan {
     let mut out = Scan::default();
-    let mut jobs = Vec::new();
-    let mut seen = BTreeSet::new();
+    let mut c = Collector::default();
     for path in paths {
         if path.is_dir() {
-            walk(path, &mut jobs, &mut out, &mut seen);
+            walk(path, &mut c, &mut out);
         } else if path.exists() {
             if path.file_name().is_some_and(|n| n == "manifest.json") {
-                assembly(path, &mut jobs, &mut out, &mut seen);
+                assembly(path, &mut c, &mut out);
             } else {
-                push_job(path, BTreeMap::new(), &mut jobs, &mut seen);
+                c.push(path, BTreeMap::new(), None);
             }
         } else {
             out.files.push(FileStatus {
@@ -74,38 +119,33 @@ pub fn scan(paths: &[PathBuf], options: &Options) -> Scan {
             });
         }
     }
+    let mut units: Vec<Inventory> = Vec::new();
     // nested stacks add jobs: read in rounds until none are new
-    while !jobs.is_empty() {
-        let results: Vec<FileResult> = jobs.par_iter().map(|job| read_one(job, options)).collect();
-        jobs = Vec::new();
-        for result in results {
+    while !c.jobs.is_empty() {
+        let jobs = std::mem::take(&mut c.jobs);
+        let results: Vec<(usize, FileResult)> = jobs
+            .par_iter()
+            .map(|job| (job.unit, read_one(job, options)))
+            .collect();
+        for (unit, result) in results {
             for nested in &result.nested {
-                push_job(nested, BTreeMap::new(), &mut jobs, &mut seen);
+                c.push(nested, BTreeMap::new(), Some(unit));
             }
             out.files.push(result.status);
             out.diagnostics.extend(result.diagnostics);
             if let Some(inventory) = result.inventory {
-                out.inventory.merge(inventory);
+                if units.len() <= unit {
+                    units.resize_with(unit + 1, Inventory::default);
+                }
+                if let Some(u) = units.get_mut(unit) {
+                    u.merge(inventory);
+                }
             }
         }
     }
+    out.units = units.into_iter().filter(|u| !u.files.is_empty()).collect();
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
     out
-}
-
-fn push_job(
-    path: &Path,
-    cdk_paths: BTreeMap<String, String>,
-    jobs: &mut Vec<Job>,
-    seen: &mut BTreeSet<PathBuf>,
-) {
-    let key = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-    if seen.insert(key) {
-        jobs.push(Job {
-            path: path.to_path_buf(),
-            cdk_paths,
-        });
-    }
 }
 
 /// Directories never worth reading.
@@ -113,10 +153,10 @@ fn ignored_dir(name: &str) -> bool {
     name.starts_with('.') || matches!(name, "node_modules" | "target" | "__pycache__" | "venv")
 }
 
-fn walk(dir: &Path, jobs: &mut Vec<Job>, out: &mut Scan, seen: &mut BTreeSet<PathBuf>) {
+fn walk(dir: &Path, c: &mut Collector, out: &mut Scan) {
     let manifest = dir.join("manifest.json");
     if manifest.is_file() && is_assembly(&manifest) {
-        assembly(&manifest, jobs, out, seen);
+        assembly(&manifest, c, out);
         return;
     }
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -134,7 +174,7 @@ fn walk(dir: &Path, jobs: &mut Vec<Job>, out: &mut Scan, seen: &mut BTreeSet<Pat
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if path.is_dir() {
             if !ignored_dir(name) {
-                walk(&path, jobs, out, seen);
+                walk(&path, c, out);
             }
             continue;
         }
@@ -144,7 +184,7 @@ fn walk(dir: &Path, jobs: &mut Vec<Job>, out: &mut Scan, seen: &mut BTreeSet<Pat
             .unwrap_or("")
             .to_ascii_lowercase();
         if matches!(ext.as_str(), "yaml" | "yml" | "json" | "template") {
-            push_job(&path, BTreeMap::new(), jobs, seen);
+            c.push(&path, BTreeMap::new(), None);
         }
     }
 }
@@ -162,7 +202,7 @@ fn is_assembly(manifest: &Path) -> bool {
 }
 
 /// A CDK assembly: its stacks' templates become jobs with their construct paths.
-fn assembly(manifest: &Path, jobs: &mut Vec<Job>, out: &mut Scan, seen: &mut BTreeSet<PathBuf>) {
+fn assembly(manifest: &Path, c: &mut Collector, out: &mut Scan) {
     let dir = manifest.parent().unwrap_or(Path::new("."));
     let text = match moat_source::input::read_text_limited(manifest, MAX_FILE_BYTES) {
         Ok(t) => t,
@@ -175,7 +215,7 @@ fn assembly(manifest: &Path, jobs: &mut Vec<Job>, out: &mut Scan, seen: &mut BTr
     let file = SourceFile::new(manifest.display().to_string(), text);
     match cdk::read_manifest(&file) {
         Ok(assembly) => {
-            seen.insert(
+            c.seen.insert(
                 manifest
                     .canonicalize()
                     .unwrap_or_else(|_| manifest.to_path_buf()),
@@ -189,13 +229,15 @@ fn assembly(manifest: &Path, jobs: &mut Vec<Job>, out: &mut Scan, seen: &mut BTr
                     moat_source::diag::count(assembly.stacks.len(), "stack")
                 )),
             });
+            // every stack of an assembly deploys together: one unit
+            let unit = c.new_unit();
             for stack in assembly.stacks {
-                push_job(&dir.join(&stack.template), stack.paths, jobs, seen);
+                c.push(&dir.join(&stack.template), stack.paths, Some(unit));
             }
             for nested in assembly.nested {
                 let nested_manifest = dir.join(nested).join("manifest.json");
                 if nested_manifest.is_file() {
-                    self::assembly(&nested_manifest, jobs, out, seen);
+                    self::assembly(&nested_manifest, c, out);
                 }
             }
             // the assembly's other files are CDK's bookkeeping, not templates
@@ -207,7 +249,7 @@ fn assembly(manifest: &Path, jobs: &mut Vec<Job>, out: &mut Scan, seen: &mut BTr
                 rest.sort();
                 for path in rest {
                     let key = path.canonicalize().unwrap_or_else(|_| path.clone());
-                    if seen.contains(&key) || jobs.iter().any(|j| j.path == path) {
+                    if c.seen.contains(&key) || c.jobs.iter().any(|j| j.path == path) {
                         continue;
                     }
                     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
@@ -219,7 +261,7 @@ fn assembly(manifest: &Path, jobs: &mut Vec<Job>, out: &mut Scan, seen: &mut BTr
                     } else {
                         ("other", "CDK assembly bookkeeping, not a template")
                     };
-                    seen.insert(key);
+                    c.seen.insert(key);
                     out.files.push(FileStatus {
                         path: path.display().to_string(),
                         format: format.into(),

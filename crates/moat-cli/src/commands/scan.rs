@@ -104,10 +104,15 @@ pub fn run(args: Args) -> Outcome {
             return Outcome::InputError;
         }
     }
+    drop(scan);
     let text = match args.format {
         OutputFormat::Text => moat_report::scan::text(&assessment),
         OutputFormat::Md => moat_report::scan::markdown(&assessment),
-        OutputFormat::Json => moat_report::scan::json(&assessment),
+        // large scans write tens of megabytes of JSON: stream it
+        OutputFormat::Json => match write_json(&assessment, args.output.as_deref()) {
+            Ok(()) => return exit_for(&assessment, &args.fail_on),
+            Err(outcome) => return outcome,
+        },
         OutputFormat::Sarif => moat_report::scan::sarif(&assessment),
         OutputFormat::Csv => moat_report::scan::csv(&assessment),
         other => return crate::format::unsupported(other),
@@ -116,6 +121,32 @@ pub fn run(args: Args) -> Outcome {
     if written != Outcome::Ok {
         return written;
     }
+    exit_for(&assessment, &args.fail_on)
+}
+
+/// The assessment as JSON, written as it is serialized.
+fn write_json(
+    assessment: &moat_engine::scan::ScanAssessment,
+    output: Option<&std::path::Path>,
+) -> Result<(), Outcome> {
+    use std::io::Write;
+    let target = output.map_or_else(|| "stdout".to_string(), |p| p.display().to_string());
+    let fail = |e: &dyn std::fmt::Display| {
+        eprintln!("error: cannot write `{target}`: {e}");
+        Outcome::InputError
+    };
+    let sink: Box<dyn Write> = match output {
+        Some(path) => Box::new(std::fs::File::create(path).map_err(|e| fail(&e))?),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let mut writer = std::io::BufWriter::with_capacity(1 << 16, sink);
+    serde_json::to_writer(&mut writer, assessment).map_err(|e| fail(&e))?;
+    writer.write_all(b"\n").map_err(|e| fail(&e))?;
+    writer.flush().map_err(|e| fail(&e))
+}
+
+/// The exit code a finished scan earns.
+fn exit_for(assessment: &moat_engine::scan::ScanAssessment, fail_on: &str) -> Outcome {
     // what could not be read is never a quiet green
     let s = &assessment.summary;
     for d in assessment.diagnostics.iter().filter(|d| d.is_error()) {
@@ -132,7 +163,7 @@ pub fn run(args: Args) -> Outcome {
         eprintln!("error: no CloudFormation, SAM or CDK template found in the paths given");
         return Outcome::InputError;
     }
-    let threshold = Severity::parse(&args.fail_on);
+    let threshold = Severity::parse(fail_on);
     let failing = threshold.is_some_and(|t| {
         assessment
             .findings
