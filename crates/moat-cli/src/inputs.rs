@@ -88,10 +88,10 @@ pub fn load_iac_model(path: &Path) -> Loaded {
         .results
         .iter()
         .filter(|r| {
-            matches!(r.check.as_str(), "CHK-S3-003" | "CHK-S3-004")
+            matches!(r.check, "CHK-S3-003" | "CHK-S3-004")
                 && r.verdict == moat_checks::Outcome::Fail
         })
-        .map(|r| r.resource.clone())
+        .map(|r| r.resource.to_string())
         .collect();
     let model = moat_engine::infer::infer_model(
         &path.display().to_string(),

@@ -390,7 +390,7 @@ fn implemented_by_resource(controls: &[ControlStatus]) -> BTreeMap<&str, Vec<Imp
     for c in controls {
         let mut by_resource: BTreeMap<&str, Vec<&crate::scan::ControlEvidence>> = BTreeMap::new();
         for e in &c.evidence {
-            by_resource.entry(e.resource.as_str()).or_default().push(e);
+            by_resource.entry(&*e.resource).or_default().push(e);
         }
         for (resource, evidence) in by_resource {
             if evidence
@@ -400,8 +400,8 @@ fn implemented_by_resource(controls: &[ControlStatus]) -> BTreeMap<&str, Vec<Imp
             {
                 out.entry(resource).or_default().push(Implementation {
                     control: c.control.clone(),
-                    location: Some(first.location.clone()),
-                    checked_by: Some(first.check.clone()),
+                    location: Some(first.location.to_location()),
+                    checked_by: Some(first.check.to_string()),
                     span: None,
                 });
             }

@@ -11,6 +11,10 @@ use moat_source::{Diagnostic, Location};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+/// Text many rows share (a resource's name, a message): cloned by reference count.
+pub type Shared = Arc<str>;
 
 /// Bumped whenever the JSON shape changes incompatibly.
 pub const SCAN_SCHEMA_VERSION: u32 = 1;
@@ -40,21 +44,21 @@ pub struct Finding {
     pub number: usize,
     /// `CHECK@file#Resource`: stable across runs, for baselines.
     pub id: String,
-    pub check: String,
-    pub title: String,
+    pub check: &'static str,
+    pub title: &'static str,
     pub severity: Severity,
     pub category: Category,
     pub outcome: Outcome,
     pub location: Location,
-    pub resource: String,
-    pub resource_type: String,
+    pub resource: Shared,
+    pub resource_type: Shared,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cdk_path: Option<String>,
     /// The resource whose text the location is in, when not the resource itself.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub located_in: Option<String>,
-    pub property: String,
-    pub message: String,
+    pub property: Shared,
+    pub message: Shared,
     /// The source line at the location, for reports.
     pub source_line: String,
     /// Why the finding is suppressed (`Metadata: moat: skip` or the baseline); reports still list it.
@@ -101,15 +105,15 @@ pub struct ThreatRef {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ResultRow {
-    pub check: String,
+    pub check: &'static str,
     pub verdict: Outcome,
-    pub resource: String,
-    pub resource_type: String,
-    pub file: String,
+    pub resource: Shared,
+    pub resource_type: Shared,
+    pub file: Shared,
     pub line: u32,
     pub col: u32,
-    pub property: String,
-    pub message: String,
+    pub property: Shared,
+    pub message: Shared,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -153,10 +157,31 @@ pub struct ControlStatus {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ControlEvidence {
-    pub check: String,
-    pub resource: String,
+    pub check: &'static str,
+    pub resource: Shared,
     pub status: ControlState,
-    pub location: Location,
+    pub location: Place,
+}
+
+/// Where a piece of evidence is: file, 1-based line and column.
+#[derive(Debug, Clone, Serialize)]
+pub struct Place {
+    pub file: Shared,
+    pub line: u32,
+    pub col: u32,
+}
+
+impl Place {
+    /// As a [`Location`] (a point).
+    pub fn to_location(&self) -> Location {
+        Location {
+            file: self.file.to_string(),
+            line: self.line,
+            col: self.col,
+            end_line: self.line,
+            end_col: self.col,
+        }
+    }
 }
 
 /// Findings by number, in three tiers.
@@ -200,6 +225,106 @@ pub const CLASSIFICATION_KEYS: &[&str] = &[
     "classification",
 ];
 
+/// What the assessment needs from the catalog, taken once so the catalog
+/// itself can go before the findings are assembled.
+struct CatalogFacts {
+    summaries: BTreeMap<&'static str, CheckSummary>,
+    control_names: BTreeMap<String, String>,
+}
+
+impl CatalogFacts {
+    fn of(catalog: &Catalog, checks: &[&Check]) -> Self {
+        let summaries = checks
+            .iter()
+            .map(|check| {
+                (
+                    check.id,
+                    CheckSummary {
+                        id: check.id.to_string(),
+                        title: check.title.to_string(),
+                        severity: check.severity,
+                        category: check.category,
+                        impact: impact(check),
+                        recommendation: check.recommendation.to_string(),
+                        fix: check.fix.to_string(),
+                        threats: threats_of(check, catalog),
+                        controls: check.controls.iter().map(|c| c.to_string()).collect(),
+                        security_hub: check.security_hub.iter().map(|c| c.to_string()).collect(),
+                        compliance: compliance_of(check, catalog),
+                    },
+                )
+            })
+            .collect();
+        let wanted: BTreeSet<&str> = checks
+            .iter()
+            .flat_map(|c| c.controls.iter().copied())
+            .collect();
+        let control_names = catalog
+            .controls
+            .iter()
+            .filter(|c| wanted.contains(c.id.as_str()))
+            .map(|c| (c.id.clone(), c.name.clone()))
+            .collect();
+        CatalogFacts {
+            summaries,
+            control_names,
+        }
+    }
+}
+
+/// A verdict with what reports need from its file, taken while its unit is in memory.
+pub struct UnitRow {
+    pub verdict: Verdict,
+    pub severity: Severity,
+    pub location: Location,
+    pub source_line: String,
+}
+
+/// What checking one unit gives.
+pub struct UnitResult {
+    pub rows: Vec<UnitRow>,
+    pub resources: usize,
+}
+
+/// Runs `checks` on one unit and locates every verdict.
+pub fn check_unit(unit: &moat_iac::Inventory, checks: &[&Check]) -> UnitResult {
+    let rows = moat_checks::run(checks, unit)
+        .into_iter()
+        .map(|v| {
+            let check = checks.iter().find(|c| c.id == v.check);
+            let severity = check.map_or(Severity::Info, |c| severity_for(c, &v, unit));
+            let file = unit.files.get(v.file);
+            let location = file
+                .map(|f| f.location(v.span))
+                .unwrap_or_else(|| Location {
+                    file: String::new(),
+                    line: 1,
+                    col: 1,
+                    end_line: 1,
+                    end_col: 1,
+                });
+            let source_line = if v.outcome.is_finding() {
+                file.and_then(|f| f.text.lines().nth(location.line.saturating_sub(1) as usize))
+                    .unwrap_or("")
+                    .trim_end()
+                    .to_string()
+            } else {
+                String::new()
+            };
+            UnitRow {
+                verdict: v,
+                severity,
+                location,
+                source_line,
+            }
+        })
+        .collect();
+    UnitResult {
+        rows,
+        resources: inventory_size(unit),
+    }
+}
+
 /// Builds the assessment of `scan` with `checks`.
 pub fn assess_scan(
     scan: &Scan,
@@ -207,64 +332,94 @@ pub fn assess_scan(
     catalog: &Catalog,
     options: &ScanOptions,
 ) -> ScanAssessment {
-    let by_id: BTreeMap<&str, &Check> = checks.iter().map(|c| (c.id, *c)).collect();
-    // every unit's files, in order: a verdict's file index is renumbered into this
-    let files: Vec<&moat_source::SourceFile> =
-        scan.units.iter().flat_map(|u| u.files.iter()).collect();
-    let mut offsets = Vec::with_capacity(scan.units.len());
-    let mut offset = 0;
-    for unit in &scan.units {
-        offsets.push(offset);
-        offset += unit.files.len();
-    }
-    let verdicts: Vec<(Verdict, Severity)> = scan
+    let units: Vec<UnitResult> = scan
         .units
         .par_iter()
-        .zip(offsets.par_iter())
-        .map(|(unit, offset)| {
-            moat_checks::run(checks, unit)
-                .into_iter()
-                .map(|mut v| {
-                    let severity = by_id
-                        .get(v.check)
-                        .map_or(Severity::Info, |c| severity_for(c, &v, unit));
-                    v.file += offset;
-                    (v, severity)
-                })
-                .collect::<Vec<_>>()
-        })
-        .flatten()
+        .map(|u| check_unit(u, checks))
         .collect();
-    let location = |v: &Verdict| {
-        files
-            .get(v.file)
-            .map(|f| f.location(v.span))
-            .unwrap_or_else(|| Location {
-                file: String::new(),
-                line: 1,
-                col: 1,
-                end_line: 1,
-                end_col: 1,
-            })
-    };
+    let facts = CatalogFacts::of(catalog, checks);
+    assemble(
+        units,
+        scan.files.clone(),
+        scan.diagnostics.clone(),
+        checks,
+        facts,
+        options,
+    )
+}
+
+/// Scans `paths` and assesses them, checking each unit as soon as it is read
+/// and dropping it, so memory stays bounded on large trees.
+pub fn assess_paths(
+    paths: &[std::path::PathBuf],
+    iac: &moat_iac::scan::Options,
+    checks: &[&Check],
+    catalog: impl FnOnce() -> Catalog,
+    options: &ScanOptions,
+) -> ScanAssessment {
+    let (units, files, diagnostics) =
+        moat_iac::scan::scan_each(paths, iac, |unit| check_unit(&unit, checks));
+    // loaded once the templates are gone: the two are never in memory together
+    let facts = CatalogFacts::of(&catalog(), checks);
+    assemble(units, files, diagnostics, checks, facts, options)
+}
+
+fn assemble(
+    units: Vec<UnitResult>,
+    files: Vec<FileStatus>,
+    diagnostics: Vec<Diagnostic>,
+    checks: &[&Check],
+    mut facts: CatalogFacts,
+    options: &ScanOptions,
+) -> ScanAssessment {
+    let by_id: BTreeMap<&str, &Check> = checks.iter().map(|c| (c.id, *c)).collect();
+    let resources: usize = units.iter().map(|u| u.resources).sum();
+    let passed = units
+        .iter()
+        .flat_map(|u| &u.rows)
+        .filter(|r| r.verdict.outcome == Outcome::Pass)
+        .count();
+    // each unit's rows are freed as soon as they are read
+    let rows = units.into_iter().flat_map(|u| u.rows);
     let mut results = Vec::new();
     let mut findings = Vec::new();
     let mut evidence: BTreeMap<&str, Vec<ControlEvidence>> = BTreeMap::new();
-    for (v, severity) in &verdicts {
+    // one allocation per distinct text: resource names and types repeat across checks
+    let mut interned: std::collections::HashMap<String, Shared> = std::collections::HashMap::new();
+    let mut intern = |text: String| -> Shared {
+        if let Some(shared) = interned.get(&text) {
+            return shared.clone();
+        }
+        let shared: Shared = Arc::from(text.as_str());
+        interned.insert(text, shared.clone());
+        shared
+    };
+    for row in rows {
+        let UnitRow {
+            verdict: v,
+            severity,
+            location: loc,
+            source_line,
+        } = row;
         let Some(check) = by_id.get(v.check) else {
             continue;
         };
-        let loc = location(v);
+        let resource = intern(v.resource);
+        let resource_type = intern(v.resource_type);
+        let file = intern(loc.file.clone());
+        let row_file = file.clone();
+        let property = intern(v.property);
+        let message: Shared = Arc::from(v.message);
         results.push(ResultRow {
-            check: v.check.to_string(),
+            check: check.id,
             verdict: v.outcome,
-            resource: v.resource.clone(),
-            resource_type: v.resource_type.clone(),
-            file: loc.file.clone(),
+            resource: resource.clone(),
+            resource_type: resource_type.clone(),
+            file: row_file,
             line: loc.line,
             col: loc.col,
-            property: v.property.clone(),
-            message: v.message.clone(),
+            property: property.clone(),
+            message: message.clone(),
         });
         let state = match v.outcome {
             Outcome::Pass => Some(ControlState::Implemented),
@@ -276,24 +431,21 @@ pub fn assess_scan(
         if let Some(state) = state {
             for control in check.controls {
                 evidence.entry(control).or_default().push(ControlEvidence {
-                    check: v.check.to_string(),
-                    resource: v.resource.clone(),
+                    check: check.id,
+                    resource: resource.clone(),
                     status: state,
-                    location: loc.clone(),
+                    location: Place {
+                        file: file.clone(),
+                        line: loc.line,
+                        col: loc.col,
+                    },
                 });
             }
         }
         if !v.outcome.is_finding() {
             continue;
         }
-        let source_line = files
-            .get(v.file)
-            .and_then(|f| f.text.lines().nth(loc.line.saturating_sub(1) as usize))
-            .unwrap_or("")
-            .trim_end()
-            .to_string();
-        let file_name = loc.file.clone();
-        let id = format!("{}@{}#{}", v.check, file_name, v.resource);
+        let id = format!("{}@{}#{}", check.id, loc.file, resource);
         let suppressed = v
             .skipped
             .as_ref()
@@ -307,18 +459,18 @@ pub fn assess_scan(
         findings.push(Finding {
             number: 0,
             id,
-            check: v.check.to_string(),
-            title: check.title.to_string(),
-            severity: *severity,
+            check: check.id,
+            title: check.title,
+            severity,
             category: check.category,
             outcome: v.outcome,
             location: loc,
-            resource: v.resource.clone(),
-            resource_type: v.resource_type.clone(),
-            cdk_path: v.cdk_path.clone(),
-            located_in: v.located_in.clone(),
-            property: v.property.clone(),
-            message: v.message.clone(),
+            resource,
+            resource_type,
+            cdk_path: v.cdk_path,
+            located_in: v.located_in,
+            property,
+            message,
             source_line,
             suppressed,
         });
@@ -358,23 +510,10 @@ pub fn assess_scan(
             _ => plan.later.push(f.number),
         }
     }
-    let with_findings: BTreeSet<&str> = findings.iter().map(|f| f.check.as_str()).collect();
+    let with_findings: BTreeSet<&str> = findings.iter().map(|f| f.check).collect();
     let checks_summary: Vec<CheckSummary> = with_findings
         .into_iter()
-        .filter_map(|id| by_id.get(id))
-        .map(|check| CheckSummary {
-            id: check.id.to_string(),
-            title: check.title.to_string(),
-            severity: check.severity,
-            category: check.category,
-            impact: impact(check),
-            recommendation: check.recommendation.to_string(),
-            fix: check.fix.to_string(),
-            threats: threats_of(check, catalog),
-            controls: check.controls.iter().map(|c| c.to_string()).collect(),
-            security_hub: check.security_hub.iter().map(|c| c.to_string()).collect(),
-            compliance: compliance_of(check, catalog),
-        })
+        .filter_map(|id| facts.summaries.remove(id))
         .collect();
     let controls = evidence
         .into_iter()
@@ -390,42 +529,31 @@ pub fn assess_scan(
             .unwrap_or(ControlState::Implemented);
             ControlStatus {
                 control: id.to_string(),
-                name: catalog
-                    .controls
-                    .iter()
-                    .find(|c| c.id == id)
-                    .map(|c| c.name.clone())
-                    .unwrap_or_default(),
+                name: facts.control_names.get(id).cloned().unwrap_or_default(),
                 status,
                 evidence,
             }
         })
         .collect();
     let mut summary = Summary {
-        files_scanned: scan
-            .files
+        files_scanned: files
             .iter()
             .filter(|f| {
                 f.status == moat_iac::scan::Status::Scanned
                     && matches!(f.format.as_str(), "cloudformation" | "sam")
             })
             .count(),
-        files_skipped: scan
-            .files
+        files_skipped: files
             .iter()
             .filter(|f| f.status == moat_iac::scan::Status::Skipped)
             .count(),
-        files_with_errors: scan
-            .files
+        files_with_errors: files
             .iter()
             .filter(|f| f.status == moat_iac::scan::Status::Error)
             .count(),
-        resources: scan.units.iter().map(inventory_size).sum(),
+        resources,
         checks_run: checks.len(),
-        passed: verdicts
-            .iter()
-            .filter(|(v, _)| v.outcome == Outcome::Pass)
-            .count(),
+        passed,
         findings: findings.iter().filter(|f| f.suppressed.is_none()).count(),
         suppressed: findings.iter().filter(|f| f.suppressed.is_some()).count(),
         by_severity: BTreeMap::new(),
@@ -442,14 +570,14 @@ pub fn assess_scan(
             name: "moat".to_string(),
             version: env!("CARGO_PKG_VERSION").to_string(),
         },
-        files: scan.files.clone(),
+        files,
         findings,
         checks: checks_summary,
         results,
         controls,
         plan,
         summary,
-        diagnostics: scan.diagnostics.clone(),
+        diagnostics,
     }
 }
 

@@ -99,6 +99,27 @@ impl Collector {
 
 /// Scans `paths` (files and directories).
 pub fn scan(paths: &[PathBuf], options: &Options) -> Scan {
+    let (units, files, diagnostics) = scan_each(paths, options, |unit| unit);
+    Scan {
+        units,
+        files,
+        diagnostics,
+    }
+}
+
+/// How many templates are read before the units they complete are handed on:
+/// large scans then hold a bounded number of inventories at a time.
+const CHUNK: usize = 16;
+
+/// Scans `paths`, handing each completed unit to `each` (in parallel) and
+/// dropping it: memory stays bounded however many templates there are.
+/// Returns `each`'s results in unit order, every file's status, and the
+/// diagnostics.
+pub fn scan_each<U: Send>(
+    paths: &[PathBuf],
+    options: &Options,
+    each: impl Fn(Inventory) -> U + Sync,
+) -> (Vec<U>, Vec<FileStatus>, Vec<Diagnostic>) {
     let mut out = Scan::default();
     let mut c = Collector::default();
     for path in paths {
@@ -119,11 +140,17 @@ pub fn scan(paths: &[PathBuf], options: &Options) -> Scan {
             });
         }
     }
-    let mut units: Vec<Inventory> = Vec::new();
-    // nested stacks add jobs: read in rounds until none are new
-    while !c.jobs.is_empty() {
-        let jobs = std::mem::take(&mut c.jobs);
-        let results: Vec<(usize, FileResult)> = jobs
+    // jobs still to read per unit: a unit is complete when it has none
+    let mut pending: BTreeMap<usize, usize> = BTreeMap::new();
+    for job in &c.jobs {
+        *pending.entry(job.unit).or_default() += 1;
+    }
+    let mut queue: std::collections::VecDeque<Job> = std::mem::take(&mut c.jobs).into();
+    let mut open: BTreeMap<usize, Inventory> = BTreeMap::new();
+    let mut done: Vec<(usize, U)> = Vec::new();
+    while !queue.is_empty() {
+        let chunk: Vec<Job> = queue.drain(..queue.len().min(CHUNK)).collect();
+        let results: Vec<(usize, FileResult)> = chunk
             .par_iter()
             .map(|job| (job.unit, read_one(job, options)))
             .collect();
@@ -131,21 +158,45 @@ pub fn scan(paths: &[PathBuf], options: &Options) -> Scan {
             for nested in &result.nested {
                 c.push(nested, BTreeMap::new(), Some(unit));
             }
+            for job in c.jobs.drain(..) {
+                *pending.entry(job.unit).or_default() += 1;
+                queue.push_back(job);
+            }
+            if let Some(left) = pending.get_mut(&unit) {
+                *left = left.saturating_sub(1);
+            }
             out.files.push(result.status);
             out.diagnostics.extend(result.diagnostics);
             if let Some(inventory) = result.inventory {
-                if units.len() <= unit {
-                    units.resize_with(unit + 1, Inventory::default);
-                }
-                if let Some(u) = units.get_mut(unit) {
-                    u.merge(inventory);
-                }
+                open.entry(unit).or_default().merge(inventory);
             }
         }
+        let complete: Vec<usize> = pending
+            .iter()
+            .filter(|(_, n)| **n == 0)
+            .map(|(u, _)| *u)
+            .collect();
+        let ready: Vec<(usize, Inventory)> = complete
+            .into_iter()
+            .filter_map(|u| {
+                pending.remove(&u);
+                open.remove(&u).map(|inv| (u, inv))
+            })
+            .collect();
+        done.extend(
+            ready
+                .into_par_iter()
+                .map(|(u, inv)| (u, each(inv)))
+                .collect::<Vec<_>>(),
+        );
     }
-    out.units = units.into_iter().filter(|u| !u.files.is_empty()).collect();
+    done.sort_by_key(|(u, _)| *u);
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
-    out
+    (
+        done.into_iter().map(|(_, r)| r).collect(),
+        out.files,
+        out.diagnostics,
+    )
 }
 
 /// Directories never worth reading.

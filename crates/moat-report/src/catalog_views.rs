@@ -831,6 +831,15 @@ pub fn entry_markdown(value: &serde_json::Value) -> String {
     out
 }
 
+/// A plan row's status, with the first place that proves it when a scan set it.
+fn plan_status(r: &moat_catalog::plan::PlanRow) -> String {
+    match r.evidence.as_slice() {
+        [] => r.status.label().to_string(),
+        [one] => format!("{} ({one})", r.status.label()),
+        [first, rest @ ..] => format!("{} ({first} and {} more)", r.status.label(), rest.len()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -841,14 +850,5 @@ mod tests {
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
-    }
-}
-
-/// A plan row's status, with the first place that proves it when a scan set it.
-fn plan_status(r: &moat_catalog::plan::PlanRow) -> String {
-    match r.evidence.as_slice() {
-        [] => r.status.label().to_string(),
-        [one] => format!("{} ({one})", r.status.label()),
-        [first, rest @ ..] => format!("{} ({first} and {} more)", r.status.label(), rest.len()),
     }
 }

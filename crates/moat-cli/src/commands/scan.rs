@@ -5,7 +5,7 @@ use crate::Outcome;
 use crate::commands::finish;
 use crate::format::OutputFormat;
 use moat_checks::Severity;
-use moat_engine::scan::{ScanOptions, assess_scan};
+use moat_engine::scan::{ScanOptions, assess_paths};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
@@ -85,10 +85,15 @@ pub fn run(args: Args) -> Outcome {
         },
         None => BTreeSet::new(),
     };
-    let (catalog, _) = moat_catalog::builtin();
-    let scan = moat_iac::scan::scan(&args.paths, &moat_iac::scan::Options { params });
     let checks = moat_checks::registry::select(&args.select, &args.ignore);
-    let assessment = assess_scan(&scan, &checks, &catalog, &ScanOptions { baseline });
+    let iac = moat_iac::scan::Options { params };
+    let assessment = assess_paths(
+        &args.paths,
+        &iac,
+        &checks,
+        || moat_catalog::builtin().0,
+        &ScanOptions { baseline },
+    );
     if let Some(path) = &args.write_baseline {
         let ids: Vec<&str> = assessment
             .findings
@@ -104,7 +109,6 @@ pub fn run(args: Args) -> Outcome {
             return Outcome::InputError;
         }
     }
-    drop(scan);
     let text = match args.format {
         OutputFormat::Text => moat_report::scan::text(&assessment),
         OutputFormat::Md => moat_report::scan::markdown(&assessment),

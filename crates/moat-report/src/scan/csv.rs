@@ -21,22 +21,22 @@ pub fn render(a: &ScanAssessment) -> String {
         "number,severity,check,title,category,outcome,file,line,column,resource,resource_type,cdk_path,property,message,controls,threats,suppressed\n",
     );
     for f in &a.findings {
-        let c = a.check(&f.check);
+        let c = a.check(f.check);
         let row = [
             f.number.to_string(),
             f.severity.as_str().to_string(),
-            f.check.clone(),
-            f.title.clone(),
+            f.check.to_string(),
+            f.title.to_string(),
             format!("{:?}", f.category),
             f.outcome.as_str().to_string(),
             f.location.file.clone(),
             f.location.line.to_string(),
             f.location.col.to_string(),
-            f.resource.clone(),
-            f.resource_type.clone(),
+            f.resource.to_string(),
+            f.resource_type.to_string(),
             f.cdk_path.clone().unwrap_or_default(),
-            f.property.clone(),
-            f.message.clone(),
+            f.property.to_string(),
+            f.message.to_string(),
             c.map(|c| c.controls.join(" ")).unwrap_or_default(),
             c.map(|c| {
                 c.threats

@@ -101,9 +101,9 @@ pub fn render(a: &ScanAssessment) -> String {
                 let _ = writeln!(
                     out,
                     "1. #{n} {} on {}: {}",
-                    md_escape(&f.title),
+                    md_escape(f.title),
                     md_code(&f.resource, false),
-                    md_text(a.check(&f.check).map_or("", |c| c.recommendation.as_str()))
+                    md_text(a.check(f.check).map_or("", |c| c.recommendation.as_str()))
                 );
             }
         }
@@ -216,8 +216,8 @@ pub fn render(a: &ScanAssessment) -> String {
 }
 
 fn finding(out: &mut String, a: &ScanAssessment, f: &Finding) {
-    let Some(c) = a.check(&f.check) else { return };
-    let _ = writeln!(out, "### {}. **{}**", f.number, md_escape(&f.title));
+    let Some(c) = a.check(f.check) else { return };
+    let _ = writeln!(out, "### {}. **{}**", f.number, md_escape(f.title));
     let _ = writeln!(
         out,
         "**Severity: {}** · `{}` · {}\n",

@@ -31,18 +31,18 @@ pub fn render(a: &ScanAssessment) -> String {
     let mut rule_index: BTreeMap<&str, usize> = BTreeMap::new();
     let mut rules = Vec::new();
     for f in &a.findings {
-        if rule_index.contains_key(f.check.as_str()) {
+        if rule_index.contains_key(f.check) {
             continue;
         }
-        rule_index.insert(&f.check, rules.len());
-        let check = registry::find(&f.check);
+        rule_index.insert(f.check, rules.len());
+        let check = registry::find(f.check);
         rules.push(json!({
             "id": f.check,
             "name": f.title.replace(' ', ""),
             "shortDescription": {"text": f.title},
-            "fullDescription": {"text": a.check(&f.check).map_or("", |c| c.impact.as_str())},
+            "fullDescription": {"text": a.check(f.check).map_or("", |c| c.impact.as_str())},
             "help": {
-                "text": a.check(&f.check).map_or("", |c| c.recommendation.as_str()),
+                "text": a.check(f.check).map_or("", |c| c.recommendation.as_str()),
                 "markdown": check.map(|c| c.doc).unwrap_or(""),
             },
             "defaultConfiguration": {"level": level(check.map_or(f.severity, |c| c.severity), Outcome::Fail)},
@@ -58,7 +58,7 @@ pub fn render(a: &ScanAssessment) -> String {
         .map(|f| {
             let mut result = json!({
                 "ruleId": f.check,
-                "ruleIndex": rule_index.get(f.check.as_str()).copied().unwrap_or(0),
+                "ruleIndex": rule_index.get(f.check).copied().unwrap_or(0),
                 "level": level(f.severity, f.outcome),
                 "message": {"text": format!("{}: {}", f.resource, f.message)},
                 "locations": [{
@@ -73,7 +73,7 @@ pub fn render(a: &ScanAssessment) -> String {
                     },
                     "logicalLocations": [{
                         "name": f.resource,
-                        "fullyQualifiedName": f.cdk_path.clone().unwrap_or_else(|| f.resource.clone()),
+                        "fullyQualifiedName": f.cdk_path.clone().unwrap_or_else(|| f.resource.to_string()),
                         "kind": "resource",
                     }]
                 }],

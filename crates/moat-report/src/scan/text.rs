@@ -15,7 +15,7 @@ pub fn render(a: &ScanAssessment) -> String {
             f.outcome.as_str(),
             f.title
         );
-        let mut at = f.resource.clone();
+        let mut at = f.resource.to_string();
         if let Some(path) = &f.cdk_path {
             at.push_str(&format!(", {path}"));
         }
@@ -44,7 +44,7 @@ pub fn render(a: &ScanAssessment) -> String {
             );
         }
         let _ = writeln!(out, "  = {}", escape_controls(&f.message));
-        if let Some(c) = a.check(&f.check) {
+        if let Some(c) = a.check(f.check) {
             let _ = writeln!(out, "  = fix: {}", c.recommendation);
         }
         out.push('\n');
