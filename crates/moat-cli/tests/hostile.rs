@@ -63,9 +63,27 @@ fn a_fifo_is_refused_without_waiting_for_a_writer() {
 
 #[test]
 fn a_directory_is_refused() {
-    let dir = temp_dir();
-    for args in every_reader(dir.to_str().unwrap()) {
-        assert_refused(&args, "a directory");
+    // a model reader takes a directory as infrastructure code (docs/scan.md):
+    // one without templates is an error that says so, never an empty model
+    let dir = temp_dir().join("no-templates");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.to_str().unwrap();
+    for args in every_reader(path) {
+        let out = moat(&args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        let model_reader = !args.contains(&"--catalog") && !args.contains(&"--template");
+        if model_reader {
+            assert!(
+                err.contains("no CloudFormation, SAM or CDK template found"),
+                "{args:?}: {err}"
+            );
+        } else {
+            assert!(
+                err.contains("it is a directory, not a regular file"),
+                "{args:?}: {err}"
+            );
+        }
     }
 }
 

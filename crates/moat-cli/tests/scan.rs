@@ -240,3 +240,51 @@ fn plan_takes_control_status_from_a_scan() {
         "no check verifies an incident runbook"
     );
 }
+
+#[test]
+fn threats_on_a_template_use_the_model_it_implies_and_the_checks_as_evidence() {
+    let v = json(&["threats", EXAMPLE, "-f", "json"]);
+    let elements = v["model"]["elements"].as_array().unwrap();
+    let bucket = elements
+        .iter()
+        .find(|e| e["id"] == "SecureDataBucketACD19A6E")
+        .unwrap();
+    assert_eq!(bucket["kind"], "datastore");
+    assert_eq!(bucket["properties"]["service"], "s3:bucket");
+    assert!(
+        bucket["properties"]["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == "FC-S3-LIFECYCLE")
+    );
+    let flows = v["model"]["flows"].as_array().unwrap();
+    assert!(
+        flows
+            .iter()
+            .any(|f| f["source"] == "S3AccessRole49D67050"
+                && f["sink"] == "SecureDataBucketACD19A6E"),
+        "{flows:?}"
+    );
+    // controls the checks found in place close threats, with the place that shows them
+    let evidence: Vec<&Value> = v["threats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| t["evidence"].as_array().into_iter().flatten())
+        .collect();
+    assert!(!evidence.is_empty());
+    for e in evidence {
+        assert_eq!(e["source"], "check", "{e}");
+        assert!(e["check"].as_str().unwrap().starts_with("CHK-S3-"), "{e}");
+        assert!(
+            e["location"]["file"]
+                .as_str()
+                .unwrap()
+                .ends_with("SecureS3Stack.template.json"),
+            "{e}"
+        );
+    }
+    let diagram = ok(&["diagram", EXAMPLE, "-f", "mermaid"]);
+    assert!(diagram.contains("S3 API requests"), "{diagram}");
+}
