@@ -288,3 +288,19 @@ fn threats_on_a_template_use_the_model_it_implies_and_the_checks_as_evidence() {
     let diagram = ok(&["diagram", EXAMPLE, "-f", "mermaid"]);
     assert!(diagram.contains("S3 API requests"), "{diagram}");
 }
+
+#[test]
+fn the_stack_account_decides_grants_to_literal_accounts() {
+    let fixture = "crates/moat-checks/tests/fixtures/CHK-S3-042/unknown_literal_account.yaml";
+    let verdict = |extra: &[&str]| {
+        let mut args = vec!["scan", fixture, "-f", "json", "--select", "CHK-S3-042"];
+        args.extend_from_slice(extra);
+        json(&args)["results"][0]["verdict"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(verdict(&[]), "unknown");
+    assert_eq!(verdict(&["--param", "AWS::AccountId=111122223333"]), "pass");
+    assert_eq!(verdict(&["--param", "AWS::AccountId=444455556666"]), "fail");
+}

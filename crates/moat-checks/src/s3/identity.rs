@@ -439,6 +439,19 @@ pub fn actions_text(statement: &Statement) -> String {
 }
 
 /// What to say after a literal account id that may be the stack's own.
+/// Whether `account` is a literal id that may or may not be the stack's own:
+/// the user has not said which account the stack deploys to.
+pub fn account_undecided(inventory: &Inventory, account: &str) -> bool {
+    account != STACK_ACCOUNT && inventory.account.is_none()
+}
+
+/// Why a grant to a literal account is undecided.
+pub fn undecided_reason(account: &str) -> String {
+    format!(
+        "the grant to account `{account}` is broad, but whether `{account}` is the stack's own account decides whether it matters; write `${{AWS::AccountId}}` for the own account, or pass `--param AWS::AccountId=...`"
+    )
+}
+
 pub fn literal_account_note(inventory: &Inventory, account: &str) -> String {
     if inventory.account.is_some() || account == STACK_ACCOUNT {
         String::new()

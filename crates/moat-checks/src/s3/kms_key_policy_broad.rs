@@ -49,6 +49,7 @@ fn run(inventory: &Inventory, out: &mut crate::Out) {
         };
         let mut finding: Option<(String, Span)> = None;
         let mut notes = Vec::new();
+        let mut undecided: Option<(String, Span)> = None;
         for s in &policy.statements {
             if s.effect.value != Effect::Allow || !covers_action(s, "kms:Decrypt") {
                 continue;
@@ -106,6 +107,12 @@ fn run(inventory: &Inventory, out: &mut crate::Out) {
                 if own_account(inventory, account) {
                     continue;
                 }
+                if s.conditions.is_empty() && super::identity::account_undecided(inventory, account)
+                {
+                    undecided
+                        .get_or_insert((super::identity::undecided_reason(account), e.value.span));
+                    continue;
+                }
                 if s.conditions.is_empty() {
                     let grants = if covers_action(s, "kms:CreateGrant") {
                         ", and can pass the key on with `kms:CreateGrant`"
@@ -128,6 +135,10 @@ fn run(inventory: &Inventory, out: &mut crate::Out) {
         }
         match finding {
             Some((message, span)) => out.fail(o, Some(span), "KeyPolicy.Statement", message),
+            None if undecided.is_some() => {
+                let (reason, span) = undecided.unwrap_or_default();
+                out.unknown(o, Some(span), "KeyPolicy.Statement", reason)
+            }
             None if notes.is_empty() => out.pass(
                 o,
                 Some(doc.span),

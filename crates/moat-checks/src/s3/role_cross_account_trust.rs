@@ -45,6 +45,7 @@ fn run(inventory: &Inventory, out: &mut crate::Out) {
         let mut finding: Option<(String, Span)> = None;
         let mut pinned = Vec::new();
         let mut foreign = false;
+        let mut undecided: Option<(String, Span)> = None;
         for s in &trust.statements {
             if s.effect.value != Effect::Allow || !covers_action(s, "sts:AssumeRole") {
                 continue;
@@ -114,6 +115,12 @@ fn run(inventory: &Inventory, out: &mut crate::Out) {
                     Some(by) => {
                         pinned.push(format!("account `{account}` is trusted only with {by}"))
                     }
+                    None if super::identity::account_undecided(inventory, account) => {
+                        undecided.get_or_insert((
+                            super::identity::undecided_reason(account),
+                            e.value.span,
+                        ));
+                    }
                     None => {
                         finding.get_or_insert((
                             format!(
@@ -129,6 +136,10 @@ fn run(inventory: &Inventory, out: &mut crate::Out) {
         }
         match finding {
             Some((message, span)) => out.say(o, Outcome::Fail, Some(span), path, message),
+            None if undecided.is_some() => {
+                let (reason, span) = undecided.unwrap_or_default();
+                out.unknown(o, Some(span), path, reason)
+            }
             None if !foreign => out.not_applicable(
                 o,
                 path,
