@@ -180,7 +180,8 @@ pub fn s3_actions(statement: &Statement) -> Vec<&'static str> {
 pub fn all_resources(statement: &Statement) -> bool {
     statement.resource.as_ref().is_none_or(|r| {
         if r.negated {
-            return true;
+            // `NotResource: "*"` leaves no resource at all
+            return !no_resource(statement);
         }
         r.patterns.iter().any(|p| {
             matches!(
@@ -189,6 +190,14 @@ pub fn all_resources(statement: &Statement) -> bool {
             )
         })
     })
+}
+
+/// Whether the statement applies to no resource: `NotResource` with `*`.
+pub fn no_resource(statement: &Statement) -> bool {
+    statement
+        .resource
+        .as_ref()
+        .is_some_and(|r| r.negated && r.patterns.iter().any(|p| p.value == "*"))
 }
 
 /// The resources of a statement as written, for messages.

@@ -63,6 +63,10 @@ fn run(inventory: &Inventory, out: &mut crate::Out) {
         let mut worst: Option<(Outcome, String, moat_source::Span)> = None;
         for s in &policy.statements {
             let Some(what) = wildcard(s) else { continue };
+            if super::identity::no_resource(s) {
+                // `NotResource: "*"`: the statement grants nothing
+                continue;
+            }
             let everything = all_resources(s);
             let outcome = if everything && s.conditions.is_empty() {
                 Outcome::Fail
