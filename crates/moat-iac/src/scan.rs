@@ -32,10 +32,24 @@ pub struct FileStatus {
     pub reason: Option<String>,
 }
 
-#[derive(Debug, Default)]
+/// Called as templates are read: (files read, files found so far).
+pub type Progress = dyn Fn(usize, usize) + Send + Sync;
+
+#[derive(Default)]
 pub struct Options {
     /// `--param K=V`: parameter and pseudo-parameter values.
     pub params: BTreeMap<String, String>,
+    /// Told after each batch of templates, for a progress display.
+    pub progress: Option<Box<Progress>>,
+}
+
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("params", &self.params)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
 }
 
 /// What a scan read. Templates are grouped in units that deploy together
@@ -146,6 +160,8 @@ pub fn scan_each<U: Send>(
         *pending.entry(job.unit).or_default() += 1;
     }
     let mut queue: std::collections::VecDeque<Job> = std::mem::take(&mut c.jobs).into();
+    let mut read = 0;
+    let mut found = queue.len();
     let mut open: BTreeMap<usize, Inventory> = BTreeMap::new();
     let mut done: Vec<(usize, U)> = Vec::new();
     while !queue.is_empty() {
@@ -160,8 +176,10 @@ pub fn scan_each<U: Send>(
             }
             for job in c.jobs.drain(..) {
                 *pending.entry(job.unit).or_default() += 1;
+                found += 1;
                 queue.push_back(job);
             }
+            read += 1;
             if let Some(left) = pending.get_mut(&unit) {
                 *left = left.saturating_sub(1);
             }
@@ -189,6 +207,9 @@ pub fn scan_each<U: Send>(
                 .map(|(u, inv)| (u, each(inv)))
                 .collect::<Vec<_>>(),
         );
+        if let Some(progress) = &options.progress {
+            progress(read, found);
+        }
     }
     done.sort_by_key(|(u, _)| *u);
     out.files.sort_by(|a, b| a.path.cmp(&b.path));

@@ -86,7 +86,10 @@ pub fn run(args: Args) -> Outcome {
         None => BTreeSet::new(),
     };
     let checks = moat_checks::registry::select(&args.select, &args.ignore);
-    let iac = moat_iac::scan::Options { params };
+    let iac = moat_iac::scan::Options {
+        params,
+        progress: progress_display(),
+    };
     let assessment = assess_paths(
         &args.paths,
         &iac,
@@ -126,6 +129,21 @@ pub fn run(args: Args) -> Outcome {
         return written;
     }
     exit_for(&assessment, &args.fail_on)
+}
+
+/// A one-line counter on a terminal for long runs (and nothing otherwise).
+fn progress_display() -> Option<Box<moat_iac::scan::Progress>> {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    Some(Box::new(|read, found| {
+        // only worth a line when there is a wait to watch
+        if found >= 200 {
+            let end = if read == found { "\n" } else { "" };
+            eprint!("\rscanned {read}/{found} templates{end}");
+        }
+    }))
 }
 
 /// The assessment as JSON, written as it is serialized.
