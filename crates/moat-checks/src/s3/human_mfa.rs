@@ -3,7 +3,7 @@ use super::identity::{
     principal_text, s3_actions,
 };
 use crate::check::{Category, Check, Severity};
-use crate::policy_questions::{covers_action, decided};
+use crate::policy_questions::covers_action;
 use moat_iac::Inventory;
 use moat_iac::inventory::Origin;
 use moat_policy::document::{Effect, PrincipalKind, Statement};
@@ -172,22 +172,10 @@ fn judge_user(o: &Origin, policies: &Policies<'_>, out: &mut crate::Out) {
 fn judge_role(inventory: &Inventory, role: &moat_iac::inventory::Role, out: &mut crate::Out) {
     let o = &role.origin;
     let path = "AssumeRolePolicyDocument";
-    let Some(doc) = &role.trust else {
-        out.unknown(
-            o,
-            None,
-            path,
-            "the role has no trust policy in the template",
-        );
+    let Some(trust) = super::identity::trust_policy(role, out) else {
         return;
     };
-    let trust = match decided(doc) {
-        Ok(p) => p,
-        Err(reason) => {
-            out.unknown(o, Some(doc.span), path, reason);
-            return;
-        }
-    };
+    let Some(doc) = &role.trust else { return };
     let mut human: Vec<(&Statement, Span, String)> = Vec::new();
     let mut services = Vec::new();
     let mut federated = false;

@@ -511,3 +511,65 @@ pub fn principal_text(value: &str) -> String {
         _ => format!("`{value}`"),
     }
 }
+
+/// A role's trust policy, or `None` after saying `unknown` (no trust policy
+/// in the template, or one holding a value only the deployment knows).
+pub fn trust_policy<'a>(
+    role: &'a moat_iac::inventory::Role,
+    out: &mut crate::Out,
+) -> Option<&'a moat_policy::document::Policy> {
+    let path = "AssumeRolePolicyDocument";
+    let Some(doc) = &role.trust else {
+        out.unknown(
+            &role.origin,
+            None,
+            path,
+            "the role has no trust policy in the template",
+        );
+        return None;
+    };
+    match crate::policy_questions::decided(doc) {
+        Ok(p) => Some(p),
+        Err(reason) => {
+            out.unknown(&role.origin, Some(doc.span), path, reason);
+            None
+        }
+    }
+}
+
+/// The worst of a policy's statements for a check: a fail beats a partial,
+/// and the first of equals is kept.
+#[derive(Default)]
+pub struct Worst(Option<(crate::Outcome, String, moat_source::Span)>);
+
+impl Worst {
+    pub fn offer(&mut self, outcome: crate::Outcome, message: String, span: moat_source::Span) {
+        let replace = self
+            .0
+            .as_ref()
+            .is_none_or(|(w, ..)| outcome == crate::Outcome::Fail && *w != crate::Outcome::Fail);
+        if replace {
+            self.0 = Some((outcome, message, span));
+        }
+    }
+
+    /// Says the worst found, or `pass` at `doc_span` when nothing was.
+    pub fn say(
+        self,
+        out: &mut crate::Out,
+        origin: &moat_iac::inventory::Origin,
+        doc_span: moat_source::Span,
+        pass: &str,
+    ) {
+        match self.0 {
+            Some((outcome, message, span)) => out.say(
+                origin,
+                outcome,
+                Some(span),
+                "PolicyDocument.Statement",
+                message,
+            ),
+            None => out.pass(origin, Some(doc_span), "PolicyDocument", pass),
+        }
+    }
+}

@@ -36,7 +36,7 @@ fn run(inventory: &Inventory, out: &mut crate::Out) {
                 continue;
             }
         };
-        let mut worst: Option<(Outcome, String, moat_source::Span)> = None;
+        let mut worst = super::identity::Worst::default();
         for s in &policy.statements {
             if s.effect.value != Effect::Allow {
                 continue;
@@ -60,23 +60,8 @@ fn run(inventory: &Inventory, out: &mut crate::Out) {
                 covered.join(", ")
             );
             let span = action_span(s, first);
-            if worst
-                .as_ref()
-                .is_none_or(|(w, ..)| outcome == Outcome::Fail && *w != Outcome::Fail)
-            {
-                worst = Some((outcome, message, span));
-            }
+            worst.offer(outcome, message, span);
         }
-        match worst {
-            Some((outcome, message, span)) => {
-                out.say(o, outcome, Some(span), "PolicyDocument.Statement", message)
-            }
-            None => out.pass(
-                o,
-                Some(held.doc.span),
-                "PolicyDocument",
-                "no statement allows bucket policy, ACL, Block Public Access or Object Ownership changes",
-            ),
-        }
+        worst.say(out, o, held.doc.span, "no statement allows bucket policy, ACL, Block Public Access or Object Ownership changes");
     }
 }

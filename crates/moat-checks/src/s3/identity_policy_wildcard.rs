@@ -60,7 +60,7 @@ fn run(inventory: &Inventory, out: &mut crate::Out) {
                 continue;
             }
         };
-        let mut worst: Option<(Outcome, String, moat_source::Span)> = None;
+        let mut worst = super::identity::Worst::default();
         for s in &policy.statements {
             let Some(what) = wildcard(s) else { continue };
             if super::identity::no_resource(s) {
@@ -98,23 +98,8 @@ fn run(inventory: &Inventory, out: &mut crate::Out) {
                 s.label()
             );
             let span = action_span(s, "s3:PutBucketPolicy");
-            if worst
-                .as_ref()
-                .is_none_or(|(w, ..)| outcome == Outcome::Fail && *w != Outcome::Fail)
-            {
-                worst = Some((outcome, message, span));
-            }
+            worst.offer(outcome, message, span);
         }
-        match worst {
-            Some((outcome, message, span)) => {
-                out.say(o, outcome, Some(span), "PolicyDocument.Statement", message)
-            }
-            None => out.pass(
-                o,
-                Some(held.doc.span),
-                "PolicyDocument",
-                "no statement allows `*` or `s3:*`",
-            ),
-        }
+        worst.say(out, o, held.doc.span, "no statement allows `*` or `s3:*`");
     }
 }

@@ -2,7 +2,7 @@ use super::identity::{
     allow_needs_mfa, constraint, literal_account_note, own_account, principal_account,
 };
 use crate::check::{Category, Check, Outcome, Severity};
-use crate::policy_questions::{covers_action, decided};
+use crate::policy_questions::covers_action;
 use moat_iac::Inventory;
 use moat_policy::document::{Effect, PrincipalKind};
 use moat_source::Span;
@@ -26,22 +26,10 @@ fn run(inventory: &Inventory, out: &mut crate::Out) {
     for role in &inventory.roles {
         let o = &role.origin;
         let path = "AssumeRolePolicyDocument";
-        let Some(doc) = &role.trust else {
-            out.unknown(
-                o,
-                None,
-                path,
-                "the role has no trust policy in the template",
-            );
+        let Some(trust) = super::identity::trust_policy(role, out) else {
             continue;
         };
-        let trust = match decided(doc) {
-            Ok(p) => p,
-            Err(reason) => {
-                out.unknown(o, Some(doc.span), path, reason);
-                continue;
-            }
-        };
+        let Some(doc) = &role.trust else { continue };
         let mut finding: Option<(String, Span)> = None;
         let mut pinned = Vec::new();
         let mut foreign = false;

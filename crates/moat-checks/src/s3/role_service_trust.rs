@@ -1,6 +1,6 @@
 use super::identity::{constraint, of_role};
 use crate::check::{Category, Check, Outcome, Severity};
-use crate::policy_questions::{covers_action, decided};
+use crate::policy_questions::covers_action;
 use moat_iac::Inventory;
 use moat_iac::inventory::Role;
 use moat_policy::document::{Effect, PrincipalKind};
@@ -40,22 +40,10 @@ fn run(inventory: &Inventory, out: &mut crate::Out) {
 fn judge(inventory: &Inventory, role: &Role, out: &mut crate::Out) {
     let o = &role.origin;
     let path = "AssumeRolePolicyDocument";
-    let Some(doc) = &role.trust else {
-        out.unknown(
-            o,
-            None,
-            path,
-            "the role has no trust policy in the template",
-        );
+    let Some(trust) = super::identity::trust_policy(role, out) else {
         return;
     };
-    let trust = match decided(doc) {
-        Ok(p) => p,
-        Err(reason) => {
-            out.unknown(o, Some(doc.span), path, reason);
-            return;
-        }
-    };
+    let Some(doc) = &role.trust else { return };
     // (outcome, message, span), most severe kept
     let mut findings: Vec<(Outcome, String, Span)> = Vec::new();
     let mut services = Vec::new();

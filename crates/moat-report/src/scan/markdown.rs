@@ -39,10 +39,7 @@ pub fn render(a: &ScanAssessment) -> String {
     let s = &a.summary;
     let _ = writeln!(out, "# Security review\n");
     let _ = writeln!(out, "## Overview\n");
-    let by: Vec<String> = ["critical", "high", "medium", "low", "info"]
-        .iter()
-        .filter_map(|k| s.by_severity.get(*k).map(|n| format!("{n} {k}")))
-        .collect();
+    let by = super::by_severity(a);
     let _ = writeln!(
         out,
         "Moat {} read {} ({} resources) and ran {} checks: **{}**{}, {} passed.{}\n",

@@ -22,3 +22,11 @@ pub fn json(a: &ScanAssessment) -> String {
     text.push('\n');
     text
 }
+
+/// `3 high`, `7 medium`...: unsuppressed findings per severity, most severe first.
+fn by_severity(a: &ScanAssessment) -> Vec<String> {
+    ["critical", "high", "medium", "low", "info"]
+        .iter()
+        .filter_map(|k| a.summary.by_severity.get(*k).map(|n| format!("{n} {k}")))
+        .collect()
+}

@@ -50,10 +50,7 @@ pub fn render(a: &ScanAssessment) -> String {
         out.push('\n');
     }
     let s = &a.summary;
-    let by: Vec<String> = ["critical", "high", "medium", "low", "info"]
-        .iter()
-        .filter_map(|k| s.by_severity.get(*k).map(|n| format!("{n} {k}")))
-        .collect();
+    let by = super::by_severity(a);
     let _ = writeln!(
         out,
         "{} in {} ({} resources, {} checks): {} passed{}{}",
