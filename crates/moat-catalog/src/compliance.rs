@@ -78,6 +78,9 @@ pub struct RequirementStatus {
     /// `not_assessed` until a scan reports the controls' status; `missing` when
     /// no control satisfies it (supporting controls do not count).
     pub status: Status,
+    /// Where the status comes from (`file:line resource`), when a scan set it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -162,6 +165,7 @@ pub fn compliance(catalog: &Catalog, framework: &str) -> Result<ComplianceReport
             },
             controls,
             supporting,
+            evidence: Vec::new(),
         });
     }
     let in_framework = |ids: Option<&Vec<String>>| -> Vec<String> {

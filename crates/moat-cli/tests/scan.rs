@@ -342,3 +342,38 @@ fn sarif_validates_against_the_sarif_2_1_0_schema() {
         );
     }
 }
+
+#[test]
+fn compliance_takes_requirement_status_from_a_scan() {
+    let v = json(&[
+        "compliance",
+        "--framework",
+        "aws-securityhub",
+        "--scan",
+        EXAMPLE,
+        "-f",
+        "json",
+    ]);
+    let reqs = v["requirements"].as_array().unwrap();
+    let req = |id: &str| reqs.iter().find(|r| r["id"] == id).unwrap().clone();
+    assert_eq!(req("S3.9")["status"], "missing", "no server access logging");
+    assert!(
+        req("S3.9")["evidence"][0]
+            .as_str()
+            .unwrap()
+            .contains("SecureS3Stack.template.json:")
+    );
+    assert_eq!(
+        req("S3.8")["status"],
+        "implemented",
+        "Block Public Access on"
+    );
+    let out = moat(&[
+        "compliance",
+        "--framework",
+        "aws-securityhub",
+        "--scan",
+        "crates/moat-cli/tests",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "no template is an error");
+}

@@ -12,6 +12,7 @@ pub mod mitigation;
 pub mod need;
 pub mod reach;
 pub mod scan;
+pub mod scan_status;
 pub mod service;
 pub mod status;
 pub mod view;

@@ -348,7 +348,7 @@ pub fn compliance_text(report: &ComplianceReport) -> String {
                 if r.retired {
                     "retired".to_string()
                 } else {
-                    r.status.label().to_string()
+                    requirement_status(r)
                 },
                 r.controls.join(" "),
                 r.supporting.join(" "),
@@ -497,9 +497,9 @@ pub fn compliance_markdown(report: &ComplianceReport) -> String {
             codes(&r.controls),
             codes(&r.supporting),
             if r.retired {
-                "retired"
+                "retired".to_string()
             } else {
-                r.status.label()
+                md_escape(&requirement_status(r))
             }
         );
     }
@@ -578,7 +578,7 @@ pub fn compliance_csv(report: &ComplianceReport) -> String {
                 if r.retired {
                     "retired".to_string()
                 } else {
-                    r.status.label().to_string()
+                    requirement_status(r)
                 },
                 r.controls.join(" "),
                 r.supporting.join(" "),
@@ -833,6 +833,15 @@ pub fn entry_markdown(value: &serde_json::Value) -> String {
 
 /// A plan row's status, with the first place that proves it when a scan set it.
 fn plan_status(r: &moat_catalog::plan::PlanRow) -> String {
+    match r.evidence.as_slice() {
+        [] => r.status.label().to_string(),
+        [one] => format!("{} ({one})", r.status.label()),
+        [first, rest @ ..] => format!("{} ({first} and {} more)", r.status.label(), rest.len()),
+    }
+}
+
+/// A requirement's status, with the first place that shows it when a scan set it.
+fn requirement_status(r: &moat_catalog::compliance::RequirementStatus) -> String {
     match r.evidence.as_slice() {
         [] => r.status.label().to_string(),
         [one] => format!("{} ({one})", r.status.label()),

@@ -20,6 +20,10 @@ pub struct Args {
     /// Write to this file instead of stdout
     #[arg(long, short)]
     pub output: Option<PathBuf>,
+    /// Take each requirement's status from a scan of these templates
+    /// (implemented, partial, missing, unknown, with the file:line that shows it)
+    #[arg(long, num_args = 1..)]
+    pub scan: Vec<PathBuf>,
 }
 
 pub fn run(args: Args) -> Outcome {
@@ -27,13 +31,22 @@ pub fn run(args: Args) -> Outcome {
         Ok(c) => c,
         Err(outcome) => return outcome,
     };
-    let report = match moat_catalog::compliance::compliance(&catalog, &args.framework) {
+    let mut report = match moat_catalog::compliance::compliance(&catalog, &args.framework) {
         Ok(r) => r,
         Err(message) => {
             crate::diagnostics::error(&message);
             return Outcome::InputError;
         }
     };
+    let mut unread = false;
+    if !args.scan.is_empty() {
+        let assessment = match crate::commands::scan::assess_for_status(&args.scan, &catalog) {
+            Ok(a) => a,
+            Err(outcome) => return outcome,
+        };
+        unread = assessment.summary.files_with_errors > 0;
+        moat_engine::scan_status::apply_to_compliance(&mut report, &assessment);
+    }
     let text = match args.format {
         Format::Text => Ok(views::compliance_text(&report)),
         Format::Md => Ok(views::compliance_markdown(&report)),
@@ -41,5 +54,9 @@ pub fn run(args: Args) -> Outcome {
         Format::Json => to_json(&report),
         other => Err(crate::format::unsupported(other)),
     };
-    finish(text, args.output.as_deref())
+    match finish(text, args.output.as_deref()) {
+        // statuses from files that could not be read completely are not a pass
+        Outcome::Ok if unread => Outcome::InputError,
+        other => other,
+    }
 }

@@ -31,48 +31,14 @@ pub fn run(args: Args) -> Outcome {
         Err(outcome) => return outcome,
     };
     let mut plan = moat_catalog::plan::plan(&catalog);
+    let mut unread = false;
     if !args.scan.is_empty() {
-        let scan = moat_iac::scan::scan(&args.scan, &moat_iac::scan::Options::default());
-        if scan
-            .files
-            .iter()
-            .all(|f| !matches!(f.format.as_str(), "cloudformation" | "sam"))
-        {
-            eprintln!("error: no CloudFormation, SAM or CDK template found in the --scan paths");
-            return crate::Outcome::InputError;
-        }
-        let errors = scan
-            .files
-            .iter()
-            .filter(|f| f.status == moat_iac::scan::Status::Error)
-            .count();
-        let assessment = moat_engine::scan::assess_scan(
-            &scan,
-            moat_checks::registry::ALL,
-            &catalog,
-            &Default::default(),
-        );
-        for row in &mut plan.rows {
-            if let Some(status) = assessment
-                .controls
-                .iter()
-                .find(|c| c.control == row.control.id)
-            {
-                row.status = status.status.to_plan_status();
-                row.evidence = status
-                    .evidence
-                    .iter()
-                    .filter(|e| e.status == status.status)
-                    .map(|e| format!("{}:{} {}", e.location.file, e.location.line, e.resource))
-                    .collect();
-            }
-        }
-        if errors > 0 {
-            eprintln!(
-                "warning: {} could not be read completely; statuses may be missing",
-                moat_source::diag::count(errors, "file")
-            );
-        }
+        let assessment = match crate::commands::scan::assess_for_status(&args.scan, &catalog) {
+            Ok(a) => a,
+            Err(outcome) => return outcome,
+        };
+        unread = assessment.summary.files_with_errors > 0;
+        moat_engine::scan_status::apply_to_plan(&mut plan, &assessment);
     }
     let text = match args.format {
         Format::Text => Ok(views::plan_text(&plan)),
@@ -81,5 +47,9 @@ pub fn run(args: Args) -> Outcome {
         Format::Json => to_json(&plan),
         other => Err(crate::format::unsupported(other)),
     };
-    finish(text, args.output.as_deref())
+    match finish(text, args.output.as_deref()) {
+        // statuses from files that could not be read completely are not a pass
+        Outcome::Ok if unread => Outcome::InputError,
+        other => other,
+    }
 }

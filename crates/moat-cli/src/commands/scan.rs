@@ -212,3 +212,33 @@ fn read_baseline(path: &std::path::Path) -> Result<BTreeSet<String>, String> {
         .filter_map(|v| v.as_str().map(str::to_string))
         .collect())
 }
+
+/// A scan for `plan --scan` and `compliance --scan`: every check, no
+/// suppressions. An error when no template is found; files that could not be
+/// read are reported here and counted in the summary.
+pub fn assess_for_status(
+    paths: &[PathBuf],
+    catalog: &moat_catalog::Catalog,
+) -> Result<moat_engine::scan::ScanAssessment, Outcome> {
+    let scan = moat_iac::scan::scan(paths, &moat_iac::scan::Options::default());
+    let assessment = moat_engine::scan::assess_scan(
+        &scan,
+        moat_checks::registry::ALL,
+        catalog,
+        &ScanOptions::default(),
+    );
+    for d in assessment.diagnostics.iter().filter(|d| d.is_error()) {
+        eprintln!("{d}");
+    }
+    if assessment.summary.files_scanned == 0 {
+        eprintln!("error: no CloudFormation, SAM or CDK template found in the --scan paths");
+        return Err(Outcome::InputError);
+    }
+    if assessment.summary.files_with_errors > 0 {
+        eprintln!(
+            "error: {} could not be read completely; the statuses that depend on them may be missing",
+            moat_source::diag::count(assessment.summary.files_with_errors, "file")
+        );
+    }
+    Ok(assessment)
+}
