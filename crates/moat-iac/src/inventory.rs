@@ -197,6 +197,9 @@ pub struct LifecycleRule {
     pub abort_incomplete_multipart: bool,
     /// Storage classes objects move to.
     pub transitions: Vec<String>,
+    /// A value in the rule only the deployment knows (its filter, an action,
+    /// a storage class): what the rule does is then not decided.
+    pub unknown: Option<(String, Span)>,
 }
 
 #[derive(Debug, Clone)]
@@ -213,6 +216,8 @@ pub struct CorsRule {
     pub span: Span,
     pub origins: Vec<String>,
     pub methods: Vec<String>,
+    /// An origin or method only the deployment knows.
+    pub unknown: Option<(String, Span)>,
 }
 
 #[derive(Debug, Clone)]

@@ -37,7 +37,11 @@ fn run(inventory: &Inventory, out: &mut crate::Out) {
             Value::Known { value, span } => (value, *span),
         };
         let mut any = false;
+        let mut undecided = None;
         for (i, rule) in rules.iter().enumerate() {
+            if let Some(e) = &rule.unknown {
+                undecided.get_or_insert(e.clone());
+            }
             if !rule.origins.iter().any(|o| o == "*") {
                 continue;
             }
@@ -53,7 +57,9 @@ fn run(inventory: &Inventory, out: &mut crate::Out) {
             any = true;
             out.fail(o, Some(rule.span), &format!("{path}[{i}]"), format!("CORS rule #{} lets pages from any origin (`*`) send {} requests: any website's scripts can write to the bucket wherever a presigned URL or public access allows it", i + 1, writes.join(", ")));
         }
-        if !any {
+        if !any && let Some((reason, at)) = undecided {
+            out.unknown(o, Some(at), path, reason);
+        } else if !any {
             out.pass(
                 o,
                 Some(span),

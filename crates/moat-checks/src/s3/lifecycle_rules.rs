@@ -45,6 +45,11 @@ pub fn coverage(rules: &[LifecycleRule], takes: impl Fn(&LifecycleRule) -> bool)
     let mut disabled = None;
     let mut unknown = None;
     for (i, rule) in rules.iter().enumerate() {
+        if let Some(e) = &rule.unknown {
+            // what the rule does depends on the deployment
+            unknown.get_or_insert(e.clone());
+            continue;
+        }
         if !takes(rule) {
             continue;
         }

@@ -508,6 +508,7 @@ impl Ctx<'_, '_, '_> {
                             })
                             .filter_map(|t| get(t, "StorageClass").and_then(text))
                             .collect(),
+                        unknown: first_unknown(r),
                     })
                     .collect();
                 Value::known(list, rules.span)
@@ -652,6 +653,7 @@ impl Ctx<'_, '_, '_> {
                             .iter()
                             .filter_map(text)
                             .collect(),
+                        unknown: first_unknown(r),
                     })
                     .collect(),
                 rules.span,
