@@ -109,8 +109,9 @@ pub struct Bucket {
     pub notifications: Value<Vec<Notification>>,
     /// `NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled`.
     pub eventbridge: Value<bool>,
-    /// `WebsiteConfiguration`; absent: no website endpoint.
-    pub website: Value<()>,
+    /// `WebsiteConfiguration`; absent: no website endpoint. The value says
+    /// whether it only redirects (`RedirectAllRequestsTo`), serving no object.
+    pub website: Value<Website>,
     /// `CorsConfiguration.CorsRules`; absent: no CORS.
     pub cors: Value<Vec<CorsRule>>,
     /// `AccelerateConfiguration.AccelerationStatus`; absent: off.
@@ -209,6 +210,12 @@ pub struct Notification {
     pub target: Value<String>,
     pub event: Value<String>,
     pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Website {
+    /// `RedirectAllRequestsTo` is set: every request is redirected, no object is served.
+    pub redirect_only: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -30,6 +30,10 @@ fn run(inventory: &Inventory, out: &mut crate::Out) {
                 out.unknown(o, Some(*span), path, reason);
                 continue;
             }
+            Value::Known { value, span } if value.redirect_only => {
+                out.pass(o, Some(*span), path, "the website endpoint only redirects (`RedirectAllRequestsTo`): it serves no object");
+                continue;
+            }
             Value::Known { span, .. } => *span,
         };
         if let Value::Unknown { reason, span } = &bucket.tags {

@@ -684,7 +684,12 @@ impl Ctx<'_, '_, '_> {
         let website = match node_value(self.at(&["WebsiteConfiguration"])) {
             Err((r, s)) => Value::unknown(r, s),
             Ok(None) => Value::Absent,
-            Ok(Some(n)) => Value::known((), n.span),
+            Ok(Some(n)) => Value::known(
+                Website {
+                    redirect_only: get(n, "RedirectAllRequestsTo").is_some(),
+                },
+                n.span,
+            ),
         };
         Bucket {
             name,
