@@ -193,3 +193,43 @@ fn docs_checks_md_is_current() {
         "docs/checks.md is stale: run `MOAT_UPDATE_DOCS=1 cargo test -p moat-checks`"
     );
 }
+
+/// Every fix snippet is CloudFormation YAML that reads cleanly, with no key
+/// written twice in one mapping (a duplicate silently replaces the first).
+#[test]
+fn fix_snippets_read_without_duplicate_keys() {
+    fn duplicates(node: &moat_source::node::Node<'_>, out: &mut Vec<String>) {
+        match &node.value {
+            moat_source::node::NodeValue::Map(entries) => {
+                let mut seen = std::collections::BTreeSet::new();
+                for (k, v) in entries {
+                    if let moat_source::node::NodeValue::Str(key) = &k.value
+                        && !seen.insert(key.to_string())
+                    {
+                        out.push(key.to_string());
+                    }
+                    duplicates(v, out);
+                }
+            }
+            moat_source::node::NodeValue::Seq(items) => {
+                items.iter().for_each(|i| duplicates(i, out))
+            }
+            _ => {}
+        }
+    }
+    let mut problems = Vec::new();
+    for check in registry::ALL {
+        let file = moat_source::SourceFile::new(check.id, check.fix);
+        match moat_source::node::parse_tagged(&file, &moat_iac::cloudformation::tags::long_form) {
+            Ok(node) => {
+                let mut dups = Vec::new();
+                duplicates(&node, &mut dups);
+                if !dups.is_empty() {
+                    problems.push(format!("{}: duplicate keys {dups:?}", check.id));
+                }
+            }
+            Err(d) => problems.push(format!("{}: {d}", check.id)),
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
