@@ -869,7 +869,7 @@ fn has_key(s: &Statement, key: &str) -> bool {
 /// Whether a condition limits its key to fixed values or patterns: a
 /// positive string or ARN operator, without `IfExists` or `ForAllValues`
 /// (both hold when the key is absent).
-fn constrains(c: &Condition) -> bool {
+pub fn constrains(c: &Condition) -> bool {
     let op = c.operator.value;
     !op.if_exists
         && op.qualifier != Some(SetQualifier::ForAllValues)

@@ -7,7 +7,7 @@ use crate::policy_questions::{covers_action, decided};
 use moat_iac::Inventory;
 use moat_iac::Value;
 use moat_iac::inventory::{Origin, PolicyDoc, Principal, Role};
-use moat_policy::document::{Condition, Effect, OperatorFamily, SetQualifier, Statement};
+use moat_policy::document::{Condition, Effect, OperatorFamily, Statement};
 use moat_policy::matching::glob_str;
 
 /// The stand-in for the stack's own account (`AWS::AccountId`).
@@ -59,22 +59,8 @@ pub fn name_of(arn: &str) -> &str {
     arn.rsplit('/').next().unwrap_or(arn)
 }
 
-/// Whether a condition limits its key to fixed values: a positive string or
-/// ARN operator, without `IfExists` or `ForAllValues` (both hold when the key
-/// is absent).
-pub fn constrains(c: &Condition) -> bool {
-    let op = c.operator.value;
-    !op.if_exists
-        && op.qualifier != Some(SetQualifier::ForAllValues)
-        && matches!(
-            op.family,
-            OperatorFamily::StringEquals
-                | OperatorFamily::StringEqualsIgnoreCase
-                | OperatorFamily::StringLike
-                | OperatorFamily::ArnEquals
-                | OperatorFamily::ArnLike
-        )
-}
+/// Whether a condition limits its key to fixed values (moat-policy's rule).
+pub use moat_policy::trust::constrains;
 
 /// The first condition of `statement` that constrains one of `keys`.
 pub fn constraint<'a>(statement: &'a Statement, keys: &[&str]) -> Option<&'a Condition> {

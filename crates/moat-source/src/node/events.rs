@@ -53,7 +53,7 @@ pub(super) fn read<'t>(text: &'t str, sink: &mut impl Sink<'t>) -> Option<()> {
 }
 
 /// The parser options serde-saphyr derives from [`super::options`].
-fn parser_options() -> Options {
+pub(super) fn parser_options() -> Options {
     let mut options = Options::default();
     options.flow_nesting_limit = MAX_DEPTH;
     options.block_nesting_limit = options.block_nesting_limit.max(MAX_DEPTH + 1);

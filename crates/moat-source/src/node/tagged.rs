@@ -6,11 +6,12 @@
 //! located errors, never silently dropped: reading `!Rain::Module x` as the
 //! string `x` would hide a whole construct from every check.
 
+use super::events::parser_options;
 use super::tree::{Builder, Sink};
-use super::{MAX_BYTES, MAX_DEPTH, Node};
+use super::{MAX_BYTES, Node};
 use crate::diag::Diagnostic;
 use crate::span::{SourceFile, Span};
-use serde_saphyr::granit_parser::{Event, Options, Parser, StrInput, Tag};
+use serde_saphyr::granit_parser::{Event, Parser, StrInput, Tag};
 use std::borrow::Cow;
 
 /// Why a tag has no long form.
@@ -129,12 +130,4 @@ fn tag_span(text: &str, node: Span, name: &str) -> Span {
         }
         _ => node,
     }
-}
-
-fn parser_options() -> Options {
-    let mut options = Options::default();
-    options.flow_nesting_limit = MAX_DEPTH;
-    options.block_nesting_limit = options.block_nesting_limit.max(MAX_DEPTH + 1);
-    options.emit_comments = false;
-    options
 }
