@@ -45,6 +45,12 @@ pub struct ControlReview {
     pub name: String,
     pub impact: MitigationImpact,
     pub band: Band,
+    /// Set by a scan (`--scan`): implemented, partial, missing or unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<crate::plan::Status>,
+    /// Where the status comes from (`file:line resource`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
 }
 
 /// Finds a feature class by id, by a TrustOnCloud id it covers, or by name.
@@ -110,6 +116,8 @@ pub fn review(catalog: &Catalog, classes: &[String], min: Severity) -> Result<Re
                         name: control.name.clone(),
                         impact: r.impact,
                         band: bands.get(&control.id).copied().unwrap_or(Band::VeryLow),
+                        status: None,
+                        evidence: Vec::new(),
                     })
                 })
                 .collect();

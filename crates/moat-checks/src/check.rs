@@ -100,8 +100,14 @@ pub struct Check {
     pub title: &'static str,
     pub category: Category,
     pub severity: Severity,
-    /// Catalog controls the check verifies (`C-S3-066`).
+    /// Catalog controls the check verifies (`C-S3-066`): a fail shows them
+    /// missing on the resource.
     pub controls: &'static [&'static str],
+    /// The controls a pass shows in place. Often all of `controls`; fewer
+    /// when passing only means the resource does not break the control (no
+    /// public grant is not Block Public Access; no `*` grant is not least
+    /// privilege; an identity policy is not an SCP).
+    pub proves: &'static [&'static str],
     /// Security Hub CSPM control ids the check decides (`S3.9`).
     pub security_hub: &'static [&'static str],
     /// Markdown: `## What it does`, `## Why is this bad?`, `## Example`,

@@ -140,6 +140,19 @@ fn every_fixture_directory_has_a_check() {
 }
 
 #[test]
+fn a_pass_proves_only_controls_the_check_verifies() {
+    for c in registry::ALL {
+        for p in c.proves {
+            assert!(
+                c.controls.contains(p),
+                "{}: proves {p}, which is not in its controls",
+                c.id
+            );
+        }
+    }
+}
+
+#[test]
 fn check_ids_are_unique_and_in_order() {
     let ids: Vec<&str> = registry::ALL.iter().map(|c| c.id).collect();
     let mut sorted = ids.clone();
@@ -158,13 +171,14 @@ fn docs_checks_md_is_current() {
     for c in registry::ALL {
         let _ = writeln!(
             out,
-            "| [{id}](#{anchor}) | {title} | {sev} | {cat} | {controls} | {sh} |",
+            "| [{id}](#{anchor}) | {title} | {sev} | {cat} | {controls} | {proves} | {sh} |",
             id = c.id,
             anchor = c.id.to_lowercase(),
             title = c.title.replace('|', "\\|"),
             sev = c.severity.as_str(),
             cat = c.category.title(),
             controls = c.controls.join(", "),
+            proves = c.proves.join(", "),
             sh = c.security_hub.join(", "),
         );
     }

@@ -377,3 +377,51 @@ fn compliance_takes_requirement_status_from_a_scan() {
     ]);
     assert_eq!(out.status.code(), Some(2), "no template is an error");
 }
+
+#[test]
+fn review_takes_control_status_from_a_scan_and_a_pass_proves_only_what_it_shows() {
+    let v = json(&[
+        "review",
+        "--features-from",
+        EXAMPLE,
+        "--scan",
+        EXAMPLE,
+        "-f",
+        "json",
+    ]);
+    let controls: Vec<&Value> = v["classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["threats"].as_array().unwrap())
+        .flat_map(|t| t["controls"].as_array().unwrap())
+        .collect();
+    let status = |id: &str| {
+        controls
+            .iter()
+            .find(|c| c["id"] == id)
+            .map(|c| c["status"].clone())
+    };
+    assert_eq!(
+        status("C-S3-066"),
+        Some(Value::from("missing")),
+        "no access logging"
+    );
+    assert_eq!(
+        status("C-S3-042"),
+        Some(Value::from("implemented")),
+        "versioning on"
+    );
+    // an identity policy without permissions-management grants is not an SCP
+    assert_eq!(status("C-S3-087").flatten_null(), None);
+}
+
+trait FlattenNull {
+    fn flatten_null(self) -> Option<Value>;
+}
+
+impl FlattenNull for Option<Value> {
+    fn flatten_null(self) -> Option<Value> {
+        self.filter(|v| !v.is_null())
+    }
+}

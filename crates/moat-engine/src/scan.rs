@@ -429,7 +429,13 @@ fn assemble(
             Outcome::NotApplicable => None,
         };
         if let Some(state) = state {
-            for control in check.controls {
+            // a pass shows only the controls the check proves in place
+            let controls = if state == ControlState::Implemented {
+                check.proves
+            } else {
+                check.controls
+            };
+            for control in controls {
                 evidence.entry(control).or_default().push(ControlEvidence {
                     check: check.id,
                     resource: resource.clone(),

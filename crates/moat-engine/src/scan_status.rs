@@ -5,6 +5,7 @@
 use crate::scan::{ControlState, ScanAssessment};
 use moat_catalog::compliance::ComplianceReport;
 use moat_catalog::plan::{Plan, Status};
+use moat_catalog::review::Review;
 
 /// `file:line resource` for each place that shows `state` of `control`.
 fn evidence(a: &ScanAssessment, control: &str, state: ControlState) -> Vec<String> {
@@ -69,5 +70,19 @@ pub fn apply_to_compliance(report: &mut ComplianceReport, a: &ScanAssessment) {
             .filter(|(_, s)| *s == shown)
             .flat_map(|(c, s)| evidence(a, c, *s))
             .collect();
+    }
+}
+
+/// Sets the status of every control a feature-class review lists.
+pub fn apply_to_review(review: &mut Review, a: &ScanAssessment) {
+    for class in &mut review.classes {
+        for threat in &mut class.threats {
+            for c in &mut threat.controls {
+                if let Some(s) = state(a, &c.id) {
+                    c.status = Some(s.to_plan_status());
+                    c.evidence = evidence(a, &c.id, s);
+                }
+            }
+        }
     }
 }

@@ -624,11 +624,14 @@ pub fn review_text(review: &Review, syntax: DiagramSyntax) -> String {
             for c in &t.controls {
                 let _ = writeln!(
                     out,
-                    "            {} {} ({} impact, {} priority)",
+                    "            {} {} ({} impact, {} priority){}",
                     c.id,
                     c.name,
                     c.impact.as_str().replace('_', " "),
-                    c.band.label().to_lowercase()
+                    c.band.label().to_lowercase(),
+                    review_status(c)
+                        .map(|s| format!(": {s}"))
+                        .unwrap_or_default()
                 );
             }
             if t.controls.is_empty() {
@@ -678,15 +681,20 @@ pub fn review_markdown(review: &Review, syntax: DiagramSyntax) -> String {
                 let _ = writeln!(out, "No mitigating control in this catalog.\n");
                 continue;
             }
-            let _ = writeln!(out, "| Control | Impact | Priority |\n| --- | --- | --- |");
+            let _ = writeln!(
+                out,
+                "| Control | Impact | Priority | Status |\n| --- | --- | --- | --- |"
+            );
             for c in &t.controls {
                 let _ = writeln!(
                     out,
-                    "| {} {} | {} | {} |",
+                    "| {} {} | {} | {} | {} |",
                     md_code(&c.id, true),
                     md_escape(&c.name),
                     c.impact.as_str().replace('_', " "),
-                    c.band.label()
+                    c.band.label(),
+                    md_escape(&review_status(c).unwrap_or_else(|| "not assessed".to_string()))
+                        .replace('|', "\\|")
                 );
             }
             out.push('\n');
@@ -847,6 +855,16 @@ fn requirement_status(r: &moat_catalog::compliance::RequirementStatus) -> String
         [one] => format!("{} ({one})", r.status.label()),
         [first, rest @ ..] => format!("{} ({first} and {} more)", r.status.label(), rest.len()),
     }
+}
+
+/// A reviewed control's status from a scan, with the first place that shows it.
+fn review_status(c: &moat_catalog::review::ControlReview) -> Option<String> {
+    let status = c.status?;
+    Some(match c.evidence.as_slice() {
+        [] => status.label().to_string(),
+        [one] => format!("{} ({one})", status.label()),
+        [first, rest @ ..] => format!("{} ({first} and {} more)", status.label(), rest.len()),
+    })
 }
 
 #[cfg(test)]

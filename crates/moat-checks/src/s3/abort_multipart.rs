@@ -9,6 +9,7 @@ pub static CHECK: Check = Check {
     category: Category::Operational,
     severity: Severity::Low,
     controls: &["C-S3-054"],
+    proves: &["C-S3-054"],
     security_hub: &[],
     doc: "## What it does\nFails buckets where no `Enabled` lifecycle rule has `AbortIncompleteMultipartUpload`, and reports partial when only rules with a filter have it.\n\n## Why is this bad?\nThe parts of a multipart upload that is never completed or aborted stay in the bucket and are billed as storage, but they are not objects: object listings do not show them (only `ListMultipartUploads` does). Failed clients, or a principal that may only call `s3:PutObject`, can pile up storage nobody sees.\n\n## Example\n```yaml\nLifecycleConfiguration:\n  Rules:\n    - Status: Enabled\n      NoncurrentVersionExpiration:\n        NoncurrentDays: 90\n```\n\n## Remediation\nAdd `AbortIncompleteMultipartUpload.DaysAfterInitiation` (a few days) to an enabled rule without a filter.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpu-abort-incomplete-mpu-lifecycle-config.html\n- https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-abortincompletemultipartupload.html",
     recommendation: "Abort incomplete multipart uploads after a few days with an enabled lifecycle rule that covers the whole bucket.",

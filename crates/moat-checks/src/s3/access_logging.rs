@@ -7,6 +7,7 @@ pub static CHECK: Check = Check {
     category: Category::CriticalSecurity,
     severity: Severity::Medium,
     controls: &["C-S3-066"],
+    proves: &["C-S3-066"],
     security_hub: &["S3.9"],
     doc: "## What it does\nFails buckets without `LoggingConfiguration`, and flags buckets that log into themselves.\n\n## Why is this bad?\nServer access logs are the only record of every request to a bucket, including requests that CloudTrail data events would not cover when they are off. Without them an incident cannot be reconstructed. A bucket that logs into itself writes a log object for each log delivery, which grows without end.\n\n## Example\n```yaml\nData:\n  Type: AWS::S3::Bucket\n```\n\n## Remediation\nSet `LoggingConfiguration.DestinationBucketName` to a dedicated log bucket in the same Region and account.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html\n- https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-loggingconfig.html\n- https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-9",
     recommendation: "Send server access logs to a dedicated log bucket in the same account and Region.",

@@ -7,6 +7,7 @@ pub static CHECK: Check = Check {
     category: Category::CriticalSecurity,
     severity: Severity::High,
     controls: &["C-S3-002"],
+    proves: &["C-S3-002"],
     security_hub: &["S3.8"],
     doc: "## What it does\nFails buckets whose `PublicAccessBlockConfiguration` turns off any of the four settings, naming each. A bucket without the property passes: since April 2023 S3 turns all four on for every new bucket.\n\n## Why is this bad?\nBlock Public Access is the backstop that keeps a mistaken ACL or bucket policy from making data public. Each setting closes one path: `BlockPublicAcls` and `IgnorePublicAcls` for ACLs, `BlockPublicPolicy` and `RestrictPublicBuckets` for bucket policies. Inside the property an omitted setting is false.\n\n## Example\n```yaml\nPublicAccessBlockConfiguration:\n  BlockPublicAcls: true\n  BlockPublicPolicy: false\n```\n\n## Remediation\nSet all four to `true`, or remove the property; serve intended public content through CloudFront with origin access control.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html\n- https://aws.amazon.com/about-aws/whats-new/2022/12/amazon-s3-automatically-enable-block-public-access-disable-access-control-lists-buckets-april-2023/\n- https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-8",
     recommendation: "Turn on all four Block Public Access settings (or leave the property out: new buckets get them on).",

@@ -7,6 +7,7 @@ pub static CHECK: Check = Check {
     category: Category::PolicyWeakness,
     severity: Severity::Medium,
     controls: &["C-S3-025"],
+    proves: &["C-S3-025"],
     security_hub: &[],
     doc: "## What it does\nFails each CORS rule whose `AllowedOrigins` contains `*` and whose `AllowedMethods` include `PUT`, `POST` or `DELETE`. Buckets without `CorsConfiguration` pass: browsers then refuse cross-origin requests to the bucket.\n\n## Why is this bad?\nCORS grants no S3 permission, but it decides which web pages a browser lets call the bucket. With `*` and write methods, a script on any website can upload to or delete from the bucket wherever the request is otherwise allowed: with a presigned URL or form it got hold of, or on a bucket that allows public writes. Limiting origins to your applications keeps other sites from driving those requests from users' browsers.\n\n## Example\n```yaml\nCorsConfiguration:\n  CorsRules:\n    - AllowedOrigins: ['*']\n      AllowedMethods: [GET, PUT, POST, DELETE]\n```\n\n## Remediation\nList the exact HTTPS origins of your applications, allow only the methods they use, and remove CORS from buckets no browser calls.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/cors.html\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/ManageCorsUsing.html\n- https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-corsrule.html",
     recommendation: "Allow write methods only from the exact origins of your own applications.",

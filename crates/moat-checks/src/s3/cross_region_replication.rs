@@ -7,6 +7,7 @@ pub static CHECK: Check = Check {
     category: Category::ImplementationFlaw,
     severity: Severity::Low,
     controls: &["C-S3-048"],
+    proves: &["C-S3-048"],
     security_hub: &["S3.7"],
     doc: "## What it does\nFails buckets without `ReplicationConfiguration`, whose replication rules are all `Disabled`, or that replicate only to buckets of the same template (a stack creates all its resources in one Region, so that is same-Region replication). A destination outside the template gives an unknown verdict: a bucket ARN names no Region, so only the deployment knows where the copy is. Record the answer with `Metadata: moat: skip` on the bucket.\n\n## Why is this bad?\nWithout a copy in another Region, a Regional outage makes the data unavailable, and a deletion or encryption by a compromised principal in the account reaches every copy there is.\n\n## Example\n```yaml\nData:\n  Type: AWS::S3::Bucket\n  Properties:\n    VersioningConfiguration:\n      Status: Enabled\n```\n\n## Remediation\nReplicate critical buckets (versioning on at both ends) to a bucket in another Region, preferably owned by a separate account, with a role scoped to the two buckets.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication.html\n- https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-replicationconfiguration.html\n- https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-7",
     recommendation: "Replicate critical buckets to a versioned bucket in another Region (and account).",

@@ -7,6 +7,7 @@ pub static CHECK: Check = Check {
     category: Category::Operational,
     severity: Severity::Low,
     controls: &["C-S3-054"],
+    proves: &[],
     security_hub: &["S3.25"],
     doc: "## What it does\nFails directory buckets (`AWS::S3Express::DirectoryBucket`) without `LifecycleConfiguration.Rules`, or whose rules are all `Disabled`.\n\n## Why is this bad?\nDirectory buckets (S3 Express One Zone) hold short-lived, high-throughput data at a higher storage price, in one Availability Zone. Without lifecycle rules objects stay until someone deletes them, and parts of multipart uploads that never complete stay too, invisible in listings but billed. Directory buckets support expiration and abort-incomplete-multipart-upload rules (no transitions).\n\n## Example\n```yaml\nScratch:\n  Type: AWS::S3Express::DirectoryBucket\n  Properties:\n    DataRedundancy: SingleAvailabilityZone\n    LocationName: use1-az4--x-s3\n```\n\n## Remediation\nAdd a rule that expires objects after the time the data is needed and aborts incomplete multipart uploads after a few days.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-objects-lifecycle.html\n- https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3express-directorybucket.html\n- https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-25",
     recommendation: "Give directory buckets lifecycle rules that expire objects and abort incomplete multipart uploads.",

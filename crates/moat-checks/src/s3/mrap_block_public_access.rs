@@ -7,6 +7,7 @@ pub static CHECK: Check = Check {
     category: Category::CriticalSecurity,
     severity: Severity::High,
     controls: &["C-S3-006"],
+    proves: &["C-S3-006"],
     security_hub: &["S3.24"],
     doc: "## What it does\nFails Multi-Region Access Points (`AWS::S3::MultiRegionAccessPoint`) whose `PublicAccessBlockConfiguration` turns off any of the four settings, naming each. One without the property passes: S3 creates Multi-Region Access Points with all four on.\n\n## Why is this bad?\nA Multi-Region Access Point fronts buckets in several Regions through one global endpoint. With its Block Public Access settings off, its policy and the underlying buckets' policies can make that endpoint a public entry point to every replica. Inside the property an omitted setting is false, and the settings cannot be changed after creation.\n\n## Example\n```yaml\nGlobal:\n  Type: AWS::S3::MultiRegionAccessPoint\n  Properties:\n    Regions:\n      - Bucket: !Ref Data\n    PublicAccessBlockConfiguration:\n      RestrictPublicBuckets: false\n```\n\n## Remediation\nSet all four settings to `true` or remove the property; CloudFormation replaces the Multi-Region Access Point, so give it a new `Name`.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/multi-region-access-point-block-public-access.html\n- https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-24",
     recommendation: "Turn on all four Block Public Access settings of the Multi-Region Access Point (or leave the property out).",

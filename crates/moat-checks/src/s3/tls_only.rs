@@ -9,6 +9,7 @@ pub static CHECK: Check = Check {
     category: Category::PolicyWeakness,
     severity: Severity::Medium,
     controls: &["C-S3-010"],
+    proves: &["C-S3-010"],
     security_hub: &["S3.5"],
     doc: "## What it does\nFails buckets whose policies have no `Deny` for every principal on `aws:SecureTransport` `false` covering both object and bucket requests; Moat's policy engine decides whether a statement really enforces it (conditions, principals, actions and resources).\n\n## Why is this bad?\nS3 accepts plain HTTP on its endpoints. Without the deny, a misconfigured client sends data and credentials-signed requests in clear text.\n\n## Example\nA bucket with no bucket policy, or one whose TLS statement only covers `s3:GetObject`.\n\n## Remediation\nAdd a `Deny` on `s3:*` for `Principal: '*'` on the bucket and its objects when `aws:SecureTransport` is `false` (and consider `s3:TlsVersion` below 1.2).\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html\n- https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-5",
     recommendation: "Deny every request to the bucket and its objects made without TLS (`aws:SecureTransport` false).",

@@ -7,6 +7,7 @@ pub static CHECK: Check = Check {
     category: Category::Compliance,
     severity: Severity::Medium,
     controls: &["C-S3-064"],
+    proves: &["C-S3-064"],
     security_hub: &["CloudTrail.2"],
     doc: "## What it does\nFails CloudTrail trails without `KMSKeyId`.\n\n## Why is this bad?\nWithout `KMSKeyId` CloudTrail delivers log files encrypted with SSE-S3, which anyone allowed to read the log bucket decrypts transparently. The logs describe every S3 request, caller and source address. With SSE-KMS under a customer managed key, reading them also needs `kms:Decrypt` under a key policy you control, and every decryption is itself logged.\n\n## Example\n```yaml\nTrail:\n  Type: AWS::CloudTrail::Trail\n  Properties:\n    IsLogging: true\n    S3BucketName: !Ref TrailBucket\n```\n\n## Remediation\nSet `KMSKeyId` to a customer managed key whose policy lets `cloudtrail.amazonaws.com` encrypt (with an `aws:SourceArn` condition on the trail) and only the log readers decrypt.\n\n## References\n- https://docs.aws.amazon.com/awscloudtrail/latest/userguide/encrypting-cloudtrail-log-files-with-aws-kms.html\n- https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html\n- https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-2",
     recommendation: "Encrypt the trail's log files with SSE-KMS under a customer managed key.",

@@ -7,6 +7,7 @@ pub static CHECK: Check = Check {
     category: Category::Compliance,
     severity: Severity::Medium,
     controls: &["C-S3-063"],
+    proves: &["C-S3-063"],
     security_hub: &["CloudTrail.4"],
     doc: "## What it does\nFails CloudTrail trails whose `EnableLogFileValidation` is absent or `false` (absent means off).\n\n## Why is this bad?\nWith validation on, CloudTrail delivers an hourly digest file, signed and chained to the previous one, that lists the hash of every log file it delivered. Without it, someone who can write to the log bucket can delete or edit log files (the record of what they did to your S3 data) and nothing proves it.\n\n## Example\n```yaml\nTrail:\n  Type: AWS::CloudTrail::Trail\n  Properties:\n    IsLogging: true\n    S3BucketName: !Ref TrailBucket\n```\n\n## Remediation\nSet `EnableLogFileValidation: true` and check the digests with `aws cloudtrail validate-logs` when logs are used as evidence.\n\n## References\n- https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-validation-intro.html\n- https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-4",
     recommendation: "Turn on log file integrity validation for the trail.",

@@ -7,6 +7,7 @@ pub static CHECK: Check = Check {
     category: Category::Compliance,
     severity: Severity::Medium,
     controls: &["C-S3-061"],
+    proves: &["C-S3-061"],
     security_hub: &["CloudTrail.1"],
     doc: "## What it does\nFails CloudTrail trails whose `IsMultiRegionTrail` is absent or `false` (absent means a single-Region trail).\n\n## Why is this bad?\nA single-Region trail records only the Region it is created in. An intruder who creates buckets, copies data or changes settings in another Region leaves no record in it, and S3 buckets in other Regions get no data events from it. Security Hub CloudTrail.1 looks for at least one multi-Region trail with read and write management events in the account; a trail in another stack may provide it, but this one does not.\n\n## Example\n```yaml\nTrail:\n  Type: AWS::CloudTrail::Trail\n  Properties:\n    IsLogging: true\n    S3BucketName: !Ref TrailBucket\n```\n\n## Remediation\nSet `IsMultiRegionTrail: true` (and `IncludeGlobalServiceEvents: true`), or rely on an organization trail and remove this one.\n\n## References\n- https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-concepts.html#cloudtrail-concepts-regional-and-global-services\n- https://docs.aws.amazon.com/awscloudtrail/latest/userguide/receive-cloudtrail-log-files-from-multiple-regions.html\n- https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-1",
     recommendation: "Make the trail multi-Region so activity in every Region is recorded.",

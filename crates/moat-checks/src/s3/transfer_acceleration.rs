@@ -7,6 +7,7 @@ pub static CHECK: Check = Check {
     category: Category::PolicyWeakness,
     severity: Severity::Low,
     controls: &["C-S3-028"],
+    proves: &["C-S3-028"],
     security_hub: &[],
     doc: "## What it does\nFails buckets whose `AccelerateConfiguration.AccelerationStatus` is `Enabled`. Absent means off; `Suspended` passes.\n\n## Why is this bad?\nTransfer Acceleration opens a second endpoint, `<bucket>.s3-accelerate.amazonaws.com`, reached through CloudFront edge locations. Requests to it do not travel through S3 gateway VPC endpoints, so endpoint policies do not see them, and each accelerated transfer is billed on top of normal data transfer. It pays off only for long-distance transfers that a measurement shows it speeds up.\n\n## Example\n```yaml\nAccelerateConfiguration:\n  AccelerationStatus: Enabled\n```\n\n## Remediation\nRemove `AccelerateConfiguration` (or set `Suspended`) unless a measured need justifies it, and deny `s3:PutAccelerateConfiguration` outside an approved role.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/transfer-acceleration.html\n- https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-accelerateconfiguration.html",
     recommendation: "Keep Transfer Acceleration off unless a measured need justifies it.",

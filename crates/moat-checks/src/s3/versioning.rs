@@ -7,6 +7,7 @@ pub static CHECK: Check = Check {
     category: Category::ImplementationFlaw,
     severity: Severity::Medium,
     controls: &["C-S3-042"],
+    proves: &["C-S3-042"],
     security_hub: &["S3.14"],
     doc: "## What it does\nFails buckets whose `VersioningConfiguration.Status` is absent or `Suspended`.\n\n## Why is this bad?\nWithout versioning, an overwrite or delete destroys the object: ransomware, a faulty job or a stolen credential leaves nothing to restore. Versioning is also required for replication and Object Lock.\n\n## Example\n```yaml\nVersioningConfiguration:\n  Status: Suspended\n```\n\n## Remediation\nSet `VersioningConfiguration.Status: Enabled`, with a lifecycle rule that expires noncurrent versions after the recovery window.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html\n- https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-14",
     recommendation: "Enable versioning, and expire noncurrent versions after the recovery window.",

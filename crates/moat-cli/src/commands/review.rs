@@ -39,6 +39,11 @@ pub struct Args {
     /// Write to this file instead of stdout
     #[arg(long, short)]
     pub output: Option<PathBuf>,
+    /// Give each control its status from a scan of these templates (with the
+    /// file:line that shows it); with `--features-from` the same templates
+    /// also say which feature classes are in use
+    #[arg(long, num_args = 1..)]
+    pub scan: Vec<PathBuf>,
 }
 
 pub fn run(args: Args) -> Outcome {
@@ -65,7 +70,7 @@ pub fn run(args: Args) -> Outcome {
         eprintln!("error: name at least one --feature-class, or give --features-from MODEL");
         return Outcome::InputError;
     }
-    let review =
+    let mut review =
         match moat_catalog::review::review(&catalog, &classes, args.min_severity.severity()) {
             Ok(r) => r,
             Err(message) => {
@@ -73,6 +78,15 @@ pub fn run(args: Args) -> Outcome {
                 return Outcome::InputError;
             }
         };
+    let mut unread = false;
+    if !args.scan.is_empty() {
+        let assessment = match crate::commands::scan::assess_for_status(&args.scan, &catalog) {
+            Ok(a) => a,
+            Err(outcome) => return outcome,
+        };
+        unread = assessment.summary.files_with_errors > 0;
+        moat_engine::scan_status::apply_to_review(&mut review, &assessment);
+    }
     let syntax = match args.diagram {
         Diagram::Mermaid => DiagramSyntax::Mermaid,
         Diagram::Dot => DiagramSyntax::Dot,
@@ -83,5 +97,9 @@ pub fn run(args: Args) -> Outcome {
         Format::Json => to_json(&review),
         other => Err(crate::format::unsupported(other)),
     };
-    finish(text, args.output.as_deref())
+    match finish(text, args.output.as_deref()) {
+        // statuses from files that could not be read completely are not a pass
+        Outcome::Ok if unread => Outcome::InputError,
+        other => other,
+    }
 }
