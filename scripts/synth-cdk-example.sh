@@ -9,7 +9,7 @@
 # first run and brought to the versions pinned in requirements.txt each run.
 #
 # usage: scripts/synth-cdk-example.sh
-#        MOAT_CDK_VENV=/work/.venvs/cdk scripts/synth-cdk-example.sh
+#        MOAT_CDK_VENV="$HOME/venvs/cdk" scripts/synth-cdk-example.sh
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 example="$repo/examples/cdk-s3-review"

@@ -32,7 +32,7 @@ import re
 import sys
 from collections import Counter, OrderedDict, defaultdict
 
-# checkov id -> (Moat id, note). Ids are fixed by /work/checklist.md.
+# checkov id -> (Moat id, note). Moat ids are fixed (docs/checks.md lists them).
 CHECK_MAP = OrderedDict([
     ("CKV_AWS_18", ("CHK-S3-001", "")),
     ("CKV_AWS_19", ("CHK-S3-002", "different question: checkov asks for any SSE, Moat for SSE-KMS with a customer managed key")),
