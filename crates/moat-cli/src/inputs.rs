@@ -26,6 +26,18 @@ pub fn is_iac(path: &Path) -> bool {
         return true;
     }
     let Ok(text) = read(path) else { return false };
+    // a model file never names these keys: only a possible template is parsed
+    // twice (here, then by the scan), never every model
+    const MARKS: [&str; 5] = [
+        "Resources:",
+        "AWSTemplateFormatVersion",
+        "\"Resources\"",
+        "\"artifacts\"",
+        "Transform:",
+    ];
+    if !MARKS.iter().any(|m| text.contains(m)) {
+        return false;
+    }
     let file = SourceFile::new(path.display().to_string(), text);
     match moat_source::node::parse_tagged(&file, &moat_iac::cloudformation::tags::long_form) {
         Ok(root) => {

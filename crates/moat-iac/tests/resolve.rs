@@ -156,3 +156,30 @@ fn hard_coded_regions_and_accounts_are_found_in_arns() {
     let kinds: Vec<&str> = inv.hard_coded.iter().map(|h| h.kind).collect();
     assert_eq!(kinds, ["region", "account"]);
 }
+
+#[test]
+fn long_reference_chains_stop_with_a_located_error() {
+    // 300 buckets, each named after the next: following them all would
+    // exhaust the stack, so the chain is cut with an error and an unknown
+    let mut text = String::from("Conditions:\n");
+    for i in 0..300 {
+        text.push_str(&format!("  C{i}: !Condition C{}\n", i + 1));
+    }
+    text.push_str("  C300: !Equals [a, a]\nResources:\n");
+    for i in 0..300 {
+        text.push_str(&format!(
+            "  B{i}:\n    Type: AWS::S3::Bucket\n    Condition: C{i}\n    Properties:\n      BucketName: !Ref B{}\n",
+            i + 1
+        ));
+    }
+    text.push_str("  B300:\n    Type: AWS::S3::Bucket\n");
+    let (inv, diags) = load(&text);
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.code == "cfn::too-deep" && d.location.is_some()),
+        "{:?}",
+        diags.first()
+    );
+    assert!(inv.buckets.iter().any(|b| b.name.is_unknown()));
+}

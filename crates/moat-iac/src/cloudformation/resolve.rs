@@ -348,6 +348,10 @@ impl<'a, 't> Resolver<'a, 't> {
             return Ok(fallback);
         };
         let key = format!("resource:{logical_id}");
+        if self.visiting.borrow().len() >= MAX_DEPTH {
+            self.report("cfn::too-deep", format!("the name of `{logical_id}` depends on a chain of more than {MAX_DEPTH} references"), span);
+            return Err("a chain of references too long to follow".to_string());
+        }
         if self.visiting.borrow().contains(&key) {
             let chain = self.visiting.borrow().join(" -> ");
             self.report(
@@ -666,6 +670,16 @@ impl<'a, 't> Resolver<'a, 't> {
             return Truth::Unknown(format!("condition `{name}` is not defined"));
         };
         let key = format!("condition:{name}");
+        if self.visiting.borrow().len() >= MAX_DEPTH {
+            self.report(
+                "cfn::too-deep",
+                format!(
+                    "condition `{name}` depends on a chain of more than {MAX_DEPTH} conditions"
+                ),
+                span,
+            );
+            return Truth::Unknown("a chain of conditions too long to follow".to_string());
+        }
         if self.visiting.borrow().contains(&key) {
             let chain = self.visiting.borrow().join(" -> ");
             self.report(

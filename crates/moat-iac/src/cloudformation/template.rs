@@ -14,6 +14,8 @@ pub struct Template<'t> {
     pub parameters: Vec<Parameter<'t>>,
     pub conditions: Vec<(String, Span)>,
     pub resources: Vec<RawResource>,
+    /// Logical id -> index into `resources`: references are looked up once per use.
+    by_id: std::collections::HashMap<String, usize>,
     /// The `Transform` section's macro names.
     pub transforms: Vec<String>,
 }
@@ -64,7 +66,9 @@ impl<'t> Template<'t> {
     }
 
     pub fn resource(&self, logical_id: &str) -> Option<&RawResource> {
-        self.resources.iter().find(|r| r.logical_id == logical_id)
+        self.by_id
+            .get(logical_id)
+            .and_then(|i| self.resources.get(*i))
     }
 }
 
@@ -168,12 +172,18 @@ pub fn read<'t>(
         ),
         None => {}
     }
+    // the first definition wins, as a duplicate key is read first-come
+    let mut by_id = std::collections::HashMap::with_capacity(resources.len());
+    for (i, r) in resources.iter().enumerate() {
+        by_id.entry(r.logical_id.clone()).or_insert(i);
+    }
     Ok(Template {
         file,
         root,
         parameters,
         conditions,
         resources,
+        by_id,
         transforms,
     })
 }
