@@ -50,61 +50,7 @@ impl Stride {
     }
 }
 
-/// Severity, lowest first so `>=` means "at least as severe".
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    Info,
-    Low,
-    Medium,
-    High,
-    Critical,
-}
-
-impl Severity {
-    pub const ALL: [Severity; 5] = [
-        Severity::Info,
-        Severity::Low,
-        Severity::Medium,
-        Severity::High,
-        Severity::Critical,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-            Severity::Critical => "critical",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        let lower = text.trim().to_ascii_lowercase();
-        Self::ALL.into_iter().find(|s| s.as_str() == lower)
-    }
-
-    /// Severity from likelihood and impact (each 1-5), documented in docs/catalog.md:
-    /// the product 1..25 falls in bands 1-2 info, 3-5 low, 6-11 medium, 12-19 high, 20-25 critical.
-    pub fn from_risk(likelihood: u8, impact: u8) -> Self {
-        match u16::from(likelihood) * u16::from(impact) {
-            0..=2 => Severity::Info,
-            3..=5 => Severity::Low,
-            6..=11 => Severity::Medium,
-            12..=19 => Severity::High,
-            _ => Severity::Critical,
-        }
-    }
-}
-
-impl std::fmt::Display for Severity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use moat_source::Severity;
 
 /// What a threat can land on: an element kind, a data flow, or a boundary.
 #[derive(

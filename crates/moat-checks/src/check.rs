@@ -4,57 +4,9 @@ use moat_iac::inventory::{Inventory, Origin};
 use moat_source::Span;
 use serde::Serialize;
 
-/// How bad a failure is before the data it exposes is taken into account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    Info,
-    Low,
-    Medium,
-    High,
-    Critical,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-            Severity::Critical => "critical",
-        }
-    }
-
-    pub fn raised(self) -> Severity {
-        match self {
-            Severity::Info => Severity::Low,
-            Severity::Low => Severity::Medium,
-            Severity::Medium => Severity::High,
-            Severity::High | Severity::Critical => Severity::Critical,
-        }
-    }
-
-    pub fn lowered(self) -> Severity {
-        match self {
-            Severity::Critical => Severity::High,
-            Severity::High => Severity::Medium,
-            Severity::Medium => Severity::Low,
-            Severity::Low | Severity::Info => Severity::Info,
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Severity> {
-        Some(match text.to_ascii_lowercase().as_str() {
-            "info" => Severity::Info,
-            "low" => Severity::Low,
-            "medium" => Severity::Medium,
-            "high" => Severity::High,
-            "critical" => Severity::Critical,
-            _ => return None,
-        })
-    }
-}
+/// How bad a failure is before the threats it leaves open and the data it
+/// exposes are taken into account (the catalog's threats use the same scale).
+pub use moat_source::Severity;
 
 /// The groups of a security review (seed 003's headings).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -5,6 +5,7 @@ pub mod apply;
 pub mod assessment;
 pub mod fast;
 pub mod features;
+pub mod finding_severity;
 pub mod gate;
 pub mod glob;
 pub mod infer;

@@ -4,6 +4,7 @@
 //! compliance ids they carry; every catalog control the checks verify gets a
 //! status with the places that prove it; findings are planned in three tiers.
 
+use crate::finding_severity::{self, Classification, InPlace, SeverityFacts};
 use moat_catalog::Catalog;
 use moat_checks::{Category, Check, Outcome, Severity, Verdict};
 use moat_iac::scan::{FileStatus, Scan};
@@ -47,6 +48,12 @@ pub struct Finding {
     pub check: &'static str,
     pub title: &'static str,
     pub severity: Severity,
+    /// How the severity follows from the threats left open and the data
+    /// classification (docs/scan.md, "Severity").
+    pub severity_reason: String,
+    /// The catalog threats this finding leaves open on its resource (those
+    /// of the check's threats no other control in place mitigates).
+    pub threats_open: Vec<String>,
     pub category: Category,
     pub outcome: Outcome,
     pub location: Location,
@@ -230,6 +237,7 @@ pub const CLASSIFICATION_KEYS: &[&str] = &[
 struct CatalogFacts {
     summaries: BTreeMap<&'static str, CheckSummary>,
     control_names: BTreeMap<String, String>,
+    severity: SeverityFacts,
 }
 
 impl CatalogFacts {
@@ -268,6 +276,7 @@ impl CatalogFacts {
         CatalogFacts {
             summaries,
             control_names,
+            severity: SeverityFacts::of(catalog, checks),
         }
     }
 }
@@ -275,7 +284,8 @@ impl CatalogFacts {
 /// A verdict with what reports need from its file, taken while its unit is in memory.
 pub struct UnitRow {
     pub verdict: Verdict,
-    pub severity: Severity,
+    /// The subject bucket's data-classification tag, when it moves severity.
+    pub classification: Option<Classification>,
     pub location: Location,
     pub source_line: String,
 }
@@ -291,8 +301,11 @@ pub fn check_unit(unit: &moat_iac::Inventory, checks: &[&Check]) -> UnitResult {
     let rows = moat_checks::run(checks, unit)
         .into_iter()
         .map(|v| {
-            let check = checks.iter().find(|c| c.id == v.check);
-            let severity = check.map_or(Severity::Info, |c| severity_for(c, &v, unit));
+            let classification = if v.outcome.is_finding() {
+                classification_of(&v, unit)
+            } else {
+                None
+            };
             let file = unit.files.get(v.file);
             let location = file
                 .map(|f| f.location(v.span))
@@ -313,7 +326,7 @@ pub fn check_unit(unit: &moat_iac::Inventory, checks: &[&Check]) -> UnitResult {
             };
             UnitRow {
                 verdict: v,
-                severity,
+                classification,
                 location,
                 source_line,
             }
@@ -379,8 +392,20 @@ fn assemble(
         .flat_map(|u| &u.rows)
         .filter(|r| r.verdict.outcome == Outcome::Pass)
         .count();
-    // each unit's rows are freed as soon as they are read
-    let rows = units.into_iter().flat_map(|u| u.rows);
+    // each unit's rows are freed as soon as they are read; the controls a
+    // unit shows in place are known before its findings are rated
+    let rows = units.into_iter().flat_map(|u| {
+        let mut in_place = InPlace::default();
+        for r in u.rows.iter().filter(|r| r.verdict.outcome == Outcome::Pass) {
+            if let Some(check) = by_id.get(r.verdict.check) {
+                for control in check.proves {
+                    in_place.add(&r.verdict.resource, &r.verdict.resource_type, control);
+                }
+            }
+        }
+        let in_place = Arc::new(in_place);
+        u.rows.into_iter().map(move |r| (r, in_place.clone()))
+    });
     let mut results = Vec::new();
     let mut findings = Vec::new();
     let mut evidence: BTreeMap<&str, Vec<ControlEvidence>> = BTreeMap::new();
@@ -394,16 +419,25 @@ fn assemble(
         interned.insert(text, shared.clone());
         shared
     };
-    for row in rows {
+    for (row, in_place) in rows {
         let UnitRow {
             verdict: v,
-            severity,
+            classification,
             location: loc,
             source_line,
         } = row;
         let Some(check) = by_id.get(v.check) else {
             continue;
         };
+        let rated = v.outcome.is_finding().then(|| {
+            finding_severity::derive(
+                check,
+                &v.resource,
+                &in_place,
+                &facts.severity,
+                classification.as_ref(),
+            )
+        });
         let resource = intern(v.resource);
         let resource_type = intern(v.resource_type);
         let file = intern(loc.file.clone());
@@ -462,12 +496,15 @@ fn assemble(
                     .contains(&id)
                     .then(|| "accepted in the baseline".to_string())
             });
+        let Some(rated) = rated else { continue };
         findings.push(Finding {
             number: 0,
             id,
             check: check.id,
             title: check.title,
-            severity,
+            severity: rated.severity,
+            severity_reason: rated.reason,
+            threats_open: rated.open,
             category: check.category,
             outcome: v.outcome,
             location: loc,
@@ -605,38 +642,45 @@ fn inventory_size(inventory: &moat_iac::Inventory) -> usize {
     count
 }
 
-/// The check's severity, raised one level for a bucket tagged as holding
-/// confidential, restricted or personal data and lowered one for public data.
-fn severity_for(check: &Check, verdict: &Verdict, inventory: &moat_iac::Inventory) -> Severity {
-    let bucket = inventory.buckets.iter().find(|b| {
-        b.origin.logical_id == verdict.resource && verdict.resource_type == "AWS::S3::Bucket"
-    });
-    let class = bucket.and_then(|b| {
-        b.tags
-            .get()?
-            .iter()
-            .find(|t| CLASSIFICATION_KEYS.contains(&t.key.to_ascii_lowercase().as_str()))
-            .and_then(|t| t.value.get().cloned())
-    });
-    match class.map(|c| c.to_ascii_lowercase()) {
-        Some(c)
-            if [
-                "confidential",
-                "restricted",
-                "secret",
-                "pii",
-                "personal",
-                "sensitive",
-            ]
-            .iter()
-            .any(|k| c.contains(k)) =>
-        {
-            check.severity.raised()
-        }
-        Some(c) if c == "public" => check.severity.lowered(),
-        _ => check.severity,
+/// The tag that classifies the data of the verdict's bucket, when it is
+/// sensitive (severity one level up) or public (one level down).
+fn classification_of(verdict: &Verdict, inventory: &moat_iac::Inventory) -> Option<Classification> {
+    if verdict.resource_type != "AWS::S3::Bucket" {
+        return None;
     }
+    let bucket = inventory
+        .buckets
+        .iter()
+        .find(|b| b.origin.logical_id == verdict.resource)?;
+    let tag = bucket
+        .tags
+        .get()?
+        .iter()
+        .find(|t| CLASSIFICATION_KEYS.contains(&t.key.to_ascii_lowercase().as_str()))?;
+    let value = tag.value.get()?;
+    let lower = value.to_ascii_lowercase();
+    let shift = if SENSITIVE.iter().any(|k| lower.contains(k)) {
+        1
+    } else if lower == "public" {
+        -1
+    } else {
+        return None;
+    };
+    Some(Classification {
+        tag: format!("{}={value}", tag.key),
+        shift,
+    })
 }
+
+/// Classification words that mark data whose exposure costs more.
+const SENSITIVE: &[&str] = &[
+    "confidential",
+    "restricted",
+    "secret",
+    "pii",
+    "personal",
+    "sensitive",
+];
 
 /// The check's "Why is this bad?" section, as one paragraph.
 fn impact(check: &Check) -> String {

@@ -7,7 +7,9 @@
 pub mod diag;
 pub mod input;
 pub mod node;
+pub mod severity;
 pub mod span;
 
 pub use diag::{Diagnostic, Diagnostics, Level};
+pub use severity::Severity;
 pub use span::{Location, SourceFile, Span};

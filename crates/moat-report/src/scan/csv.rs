@@ -18,7 +18,7 @@ fn field(text: &str) -> String {
 
 pub fn render(a: &ScanAssessment) -> String {
     let mut out = String::from(
-        "number,severity,check,title,category,outcome,file,line,column,resource,resource_type,cdk_path,property,message,controls,threats,suppressed\n",
+        "number,severity,check,title,category,outcome,file,line,column,resource,resource_type,cdk_path,property,message,controls,threats_open,severity_reason,suppressed\n",
     );
     for f in &a.findings {
         let c = a.check(f.check);
@@ -38,14 +38,8 @@ pub fn render(a: &ScanAssessment) -> String {
             f.property.to_string(),
             f.message.to_string(),
             c.map(|c| c.controls.join(" ")).unwrap_or_default(),
-            c.map(|c| {
-                c.threats
-                    .iter()
-                    .map(|t| t.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .unwrap_or_default(),
+            f.threats_open.join(" "),
+            f.severity_reason.clone(),
             f.suppressed.clone().unwrap_or_default(),
         ];
         let line: Vec<String> = row.iter().map(|c| field(c)).collect();

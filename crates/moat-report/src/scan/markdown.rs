@@ -223,6 +223,11 @@ fn finding(out: &mut String, a: &ScanAssessment, f: &Finding) {
         f.outcome.as_str()
     );
     let _ = writeln!(out, "- **Issue**: {}", md_text(&f.message));
+    let _ = writeln!(
+        out,
+        "- **Why this severity**: {}",
+        md_text(&f.severity_reason)
+    );
     let mut place = format!("{}:{}:{}", f.location.file, f.location.line, f.location.col);
     place = md_code(&place, false);
     let mut resource = format!("resource {}", md_code(&f.resource, false));
@@ -249,15 +254,18 @@ fn finding(out: &mut String, a: &ScanAssessment, f: &Finding) {
         let (lang, body) = snippet::for_file(&c.fix, &f.location.file);
         let _ = writeln!(out, "- **Fix**:\n{}", indent(&fenced(lang, &body), "  "));
     }
-    if !c.threats.is_empty() {
-        let threats: Vec<String> = c
-            .threats
+    if !f.threats_open.is_empty() {
+        let threats: Vec<String> = f
+            .threats_open
             .iter()
             .take(5)
-            .map(|t| format!("{} {}", t.id, md_escape(&t.name)))
+            .map(|id| match c.threats.iter().find(|t| &t.id == id) {
+                Some(t) => format!("{} {}", t.id, md_escape(&t.name)),
+                None => md_escape(id),
+            })
             .collect();
-        let more = if c.threats.len() > 5 {
-            format!(" and {} more", c.threats.len() - 5)
+        let more = if f.threats_open.len() > 5 {
+            format!(" and {} more", f.threats_open.len() - 5)
         } else {
             String::new()
         };

@@ -78,7 +78,7 @@ pub fn render(a: &ScanAssessment) -> String {
                     }]
                 }],
                 "partialFingerprints": {"moatFindingId/v1": f.id},
-                "properties": {"severity": f.severity.as_str(), "outcome": f.outcome.as_str(), "resourceType": f.resource_type},
+                "properties": {"severity": f.severity.as_str(), "severityReason": f.severity_reason, "threatsOpen": f.threats_open, "outcome": f.outcome.as_str(), "resourceType": f.resource_type},
             });
             if let Some(reason) = &f.suppressed
                 && let Some(obj) = result.as_object_mut()
