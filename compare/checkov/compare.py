@@ -6,8 +6,9 @@
                [--manifest MANIFEST.json] [--name NAME] [--out DIR]
 
 Inputs:
-- Moat: the document of `moat scan PATH... --format json` ({"files": [...],
-  "results": [...]}), or the merged one scan_batches.py writes (with "aborts").
+- Moat: the document of `moat scan PATH... --format json` ({"scan": {"files":
+  [...], "results": [...]}}), or the merged one scan_batches.py writes
+  ({"files", "results", "aborts"} at the top).
 - checkov: its `-o json` report for the cloudformation framework (a dict, or a
   list of per-framework dicts), or scan_batches.py's merged one (with "aborts").
   Run checkov WITHOUT --quiet: with it, the JSON report has no passed checks.
@@ -121,6 +122,8 @@ def read_moat(docs, cwd=None):
     dups = 0
     for d in docs:
         aborts.extend(d.get("aborts") or [])
+        # a scan's assessment holds its results under "scan"
+        d = d.get("scan") or d
         for f in d.get("files") or []:
             files[norm_path(f["path"], cwd)] = f
         for r in d.get("results") or []:

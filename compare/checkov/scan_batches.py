@@ -92,9 +92,12 @@ def parse_moat(rc, stdout):
         doc = json.loads(stdout)
     except ValueError:
         return None
-    if not isinstance(doc, dict) or not isinstance(doc.get("results"), list):
+    if not isinstance(doc, dict):
         return None
-    return {"files": list(doc.get("files") or []), "results": list(doc["results"])}
+    scan = doc.get("scan")
+    if not isinstance(scan, dict) or not isinstance(scan.get("results"), list):
+        return None
+    return {"files": list(scan.get("files") or []), "results": list(scan["results"])}
 
 
 def add_moat(merged, d):

@@ -46,7 +46,7 @@ def moat_doc(*results, files=None):
     if files is None:
         files = [{"path": A, "format": "cloudformation", "status": "scanned"},
                  {"path": B, "format": "cloudformation", "status": "scanned"}]
-    return {"files": files, "results": list(results)}
+    return {"scan": {"files": files, "results": list(results)}}
 
 
 class ConfusionTest(unittest.TestCase):

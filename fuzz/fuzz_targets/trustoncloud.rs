@@ -7,6 +7,6 @@ fuzz_target!(|text: &str| {
     let file = moat_model::SourceFile::new("fuzz.json", text);
     if let (Some(mut catalog), _) = moat_catalog::trustoncloud::load(&file) {
         let _ = catalog.link();
-        let _ = moat_catalog::plan::plan(&catalog);
+        let _ = moat_engine::plan::plan(&catalog);
     }
 });

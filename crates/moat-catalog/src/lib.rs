@@ -3,19 +3,16 @@
 
 pub mod access;
 mod builtin;
-pub mod compliance;
 pub mod condition;
 pub mod control;
 pub mod cvss;
 pub mod feature_class;
 pub mod framework;
 pub mod guardrails;
-pub mod plan;
 pub mod priority;
 pub mod py_to_cel;
 pub mod pytm_library;
 pub mod reference;
-pub mod review;
 pub mod search;
 mod sections;
 pub mod services;

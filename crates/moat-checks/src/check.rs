@@ -2,14 +2,17 @@
 
 use moat_iac::inventory::{Inventory, Origin};
 use moat_source::Span;
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 /// How bad a failure is before the threats it leaves open and the data it
 /// exposes are taken into account (the catalog's threats use the same scale).
 pub use moat_source::Severity;
 
 /// The groups of a security review (seed 003's headings).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     CriticalSecurity,
@@ -72,7 +75,9 @@ pub struct Check {
     pub run: fn(&Inventory, &mut Out),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Pass,

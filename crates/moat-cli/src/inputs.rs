@@ -51,7 +51,7 @@ pub fn is_iac(path: &Path) -> bool {
 
 /// The model a template (or a directory of them) implies, with each
 /// element's implemented controls taken from the checks (docs/scan.md).
-pub fn load_iac_model(path: &Path) -> Loaded {
+pub fn load_iac_model(path: &Path) -> (Loaded, Option<moat_engine::scan::ScanResults>) {
     let scan = moat_iac::scan::scan(&[path.to_path_buf()], &moat_iac::scan::Options::default());
     let mut diagnostics: Vec<Diagnostic> = scan.diagnostics.clone();
     for f in scan
@@ -84,10 +84,13 @@ pub fn load_iac_model(path: &Path) -> Loaded {
                 path.display()
             ),
         ));
-        return Loaded {
-            model: None,
-            diagnostics,
-        };
+        return (
+            Loaded {
+                model: None,
+                diagnostics,
+            },
+            None,
+        );
     }
     let (catalog, _) = moat_catalog::builtin();
     let assessment = moat_engine::scan::assess_scan(
@@ -97,10 +100,11 @@ pub fn load_iac_model(path: &Path) -> Loaded {
         &Default::default(),
     );
     let public: std::collections::BTreeSet<String> = assessment
+        .scan_results()
         .results
         .iter()
         .filter(|r| {
-            matches!(r.check, "CHK-S3-003" | "CHK-S3-004")
+            matches!(&*r.check, "CHK-S3-003" | "CHK-S3-004")
                 && r.verdict == moat_checks::Outcome::Fail
         })
         .map(|r| r.resource.to_string())
@@ -108,33 +112,51 @@ pub fn load_iac_model(path: &Path) -> Loaded {
     let model = moat_engine::infer::infer_model(
         &path.display().to_string(),
         &scan.merged(),
-        &assessment.controls,
+        &assessment.scan_results().controls,
         &public,
     );
-    Loaded {
-        model: Some(model),
-        diagnostics,
-    }
+    (
+        Loaded {
+            model: Some(model),
+            diagnostics,
+        },
+        assessment.scan,
+    )
 }
 
 /// Loads a model file (pytm script or YAML) with its source, for locating
 /// threats; infrastructure code gives the model it implies.
 pub fn load_model(path: &Path) -> (Loaded, Option<SourceFile>) {
+    let (loaded, source, _) = load_model_with_scan(path);
+    (loaded, source)
+}
+
+/// [`load_model`], with what the template checks found when `path` holds
+/// templates (so one assessment carries threats and findings).
+pub fn load_model_with_scan(
+    path: &Path,
+) -> (
+    Loaded,
+    Option<SourceFile>,
+    Option<moat_engine::scan::ScanResults>,
+) {
     if is_iac(path) {
-        return (load_iac_model(path), None);
+        let (loaded, scan) = load_iac_model(path);
+        return (loaded, None, scan);
     }
     let name = path.display().to_string();
     match read(path) {
         Ok(text) => {
             // one SourceFile (text and line index) serves loading and locating threats
             let file = SourceFile::new(name.as_str(), text);
-            (moat_model::load_file(&file), Some(file))
+            (moat_model::load_file(&file), Some(file), None)
         }
         Err(d) => (
             Loaded {
                 model: None,
                 diagnostics: vec![*d],
             },
+            None,
             None,
         ),
     }

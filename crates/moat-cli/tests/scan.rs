@@ -49,7 +49,7 @@ fn the_example_review_reads_like_a_security_review() {
 #[test]
 fn the_example_json_lists_every_file_and_every_verdict() {
     let v = json(&["scan", EXAMPLE, "-f", "json"]);
-    let files = v["files"].as_array().unwrap();
+    let files = v["scan"]["files"].as_array().unwrap();
     let status = |name: &str| {
         files
             .iter()
@@ -62,10 +62,10 @@ fn the_example_json_lists_every_file_and_every_verdict() {
     );
     assert_eq!(status("manifest.json").as_deref(), Some("scanned"));
     assert_eq!(status("tree.json").as_deref(), Some("skipped"));
-    let results = v["results"].as_array().unwrap();
+    let results = v["scan"]["results"].as_array().unwrap();
     assert!(results.iter().any(|r| r["verdict"] == "pass"));
     // every finding points at a line of its file
-    for f in v["findings"].as_array().unwrap() {
+    for f in v["scan"]["findings"].as_array().unwrap() {
         let path = f["location"]["file"].as_str().unwrap();
         let text = std::fs::read_to_string(root().join(path)).unwrap();
         let line = f["location"]["line"].as_u64().unwrap() as usize;
@@ -136,7 +136,7 @@ fn an_unreadable_file_is_located_and_the_others_are_still_scanned() {
         "an unreadable file is an input error"
     );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let files = v["files"].as_array().unwrap();
+    let files = v["scan"]["files"].as_array().unwrap();
     let find = |name: &str| {
         files
             .iter()
@@ -156,7 +156,7 @@ fn an_unreadable_file_is_located_and_the_others_are_still_scanned() {
         "{rain}"
     );
     assert!(
-        v["findings"]
+        v["scan"]["findings"]
             .as_array()
             .unwrap()
             .iter()
@@ -184,7 +184,10 @@ fn a_parameter_decides_a_condition_only_when_given() {
         let mut args = vec!["scan", path, "-f", "json", "--select", "CHK-S3-002"];
         args.extend_from_slice(extra);
         let v = json(&args);
-        v["results"][0]["verdict"].as_str().unwrap().to_string()
+        v["scan"]["results"][0]["verdict"]
+            .as_str()
+            .unwrap()
+            .to_string()
     };
     assert_eq!(verdict(&[]), "unknown");
     assert_eq!(verdict(&["--param", "Env=prod"]), "partial");
@@ -295,7 +298,7 @@ fn the_stack_account_decides_grants_to_literal_accounts() {
     let verdict = |extra: &[&str]| {
         let mut args = vec!["scan", fixture, "-f", "json", "--select", "CHK-S3-042"];
         args.extend_from_slice(extra);
-        json(&args)["results"][0]["verdict"]
+        json(&args)["scan"]["results"][0]["verdict"]
             .as_str()
             .unwrap()
             .to_string()

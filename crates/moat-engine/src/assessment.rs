@@ -16,6 +16,8 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub struct Assessment {
     pub schema_version: u32,
     pub tool: Tool,
+    /// The model assessed; empty (and left out of JSON) for a scan alone.
+    #[serde(default, skip_serializing_if = "Model::is_empty")]
     pub model: Model,
     pub catalog: CatalogSummary,
     /// Sorted by STRIDE category, then target id, then threat id (ids in natural order).
@@ -28,14 +30,58 @@ pub struct Assessment {
     /// property, in model order, so a user can check and correct them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inferred_services: Vec<crate::service::Inference>,
-    /// Warnings and notes from loading the model and catalogs.
+    /// Warnings and notes from loading the model, catalogs and templates.
     pub diagnostics: Vec<Diagnostic>,
+    /// What the template checks found (`moat scan`, and `moat threats` on
+    /// templates): findings, every verdict, control status and the files read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan: Option<crate::scan::ScanResults>,
+}
+
+impl Assessment {
+    /// The scan part; empty when the assessment holds no scan.
+    pub fn scan_results(&self) -> &crate::scan::ScanResults {
+        static EMPTY: std::sync::LazyLock<crate::scan::ScanResults> =
+            std::sync::LazyLock::new(crate::scan::ScanResults::default);
+        self.scan.as_ref().unwrap_or(&EMPTY)
+    }
+
+    /// The assessment of a scan alone: findings and control status, no
+    /// threat model (`model` is empty and `threats` too).
+    pub fn of_scan(
+        scan: crate::scan::ScanResults,
+        diagnostics: Vec<Diagnostic>,
+        catalog: CatalogSummary,
+    ) -> Self {
+        Assessment {
+            schema_version: SCHEMA_VERSION,
+            tool: Tool::moat(),
+            model: Model::default(),
+            catalog,
+            threats: Vec::new(),
+            definitions: Vec::new(),
+            targets: Vec::new(),
+            inferred_services: Vec::new(),
+            diagnostics,
+            scan: Some(scan),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Tool {
     pub name: String,
     pub version: String,
+}
+
+impl Tool {
+    /// This build of Moat.
+    pub fn moat() -> Self {
+        Tool {
+            name: "moat".to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

@@ -3,6 +3,7 @@
 
 pub mod apply;
 pub mod assessment;
+pub mod compliance;
 pub mod fast;
 pub mod features;
 pub mod finding_severity;
@@ -11,7 +12,9 @@ pub mod glob;
 pub mod infer;
 pub mod mitigation;
 pub mod need;
+pub mod plan;
 pub mod reach;
+pub mod review;
 pub mod scan;
 pub mod scan_status;
 pub mod service;
@@ -80,10 +83,7 @@ pub fn assess_with(
     mitigation::attach(catalog, &mut applied.definitions, &applied.threats);
     Assessment {
         schema_version: SCHEMA_VERSION,
-        tool: Tool {
-            name: "moat".to_string(),
-            version: env!("CARGO_PKG_VERSION").to_string(),
-        },
+        tool: Tool::moat(),
         model,
         catalog: CatalogSummary {
             sources: catalog.sources.clone(),
@@ -94,5 +94,6 @@ pub fn assess_with(
         targets: applied.targets,
         inferred_services,
         diagnostics,
+        scan: None,
     }
 }

@@ -10,20 +10,17 @@ use moat_checks::{Category, Check, Outcome, Severity, Verdict};
 use moat_iac::scan::{FileStatus, Scan};
 use moat_source::{Diagnostic, Location};
 use rayon::prelude::*;
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// Text many rows share (a resource's name, a message): cloned by reference count.
 pub type Shared = Arc<str>;
 
-/// Bumped whenever the JSON shape changes incompatibly.
-pub const SCAN_SCHEMA_VERSION: u32 = 1;
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ScanAssessment {
-    pub schema_version: u32,
-    pub tool: crate::Tool,
+/// What a scan of templates found: the `scan` part of an [`crate::Assessment`].
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+pub struct ScanResults {
     /// Every file looked at, with what became of it.
     pub files: Vec<FileStatus>,
     /// Failed, partial and undecided verdicts, most severe first, numbered from 1.
@@ -37,16 +34,15 @@ pub struct ScanAssessment {
     pub controls: Vec<ControlStatus>,
     pub plan: ActionPlan,
     pub summary: Summary,
-    pub diagnostics: Vec<Diagnostic>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Finding {
     pub number: usize,
     /// `CHECK@file#Resource`: stable across runs, for baselines.
     pub id: String,
-    pub check: &'static str,
-    pub title: &'static str,
+    pub check: Shared,
+    pub title: Shared,
     pub severity: Severity,
     /// How the severity follows from the threats left open and the data
     /// classification (docs/scan.md, "Severity").
@@ -59,22 +55,22 @@ pub struct Finding {
     pub location: Location,
     pub resource: Shared,
     pub resource_type: Shared,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cdk_path: Option<String>,
     /// The resource whose text the location is in, when not the resource itself.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub located_in: Option<String>,
     pub property: Shared,
     pub message: Shared,
     /// The source line at the location, for reports.
     pub source_line: String,
     /// Why the finding is suppressed (`Metadata: moat: skip` or the baseline); reports still list it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<String>,
 }
 
 /// A check as the findings refer to it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct CheckSummary {
     pub id: String,
     pub title: String,
@@ -93,7 +89,7 @@ pub struct CheckSummary {
     pub compliance: BTreeMap<String, Vec<String>>,
 }
 
-impl ScanAssessment {
+impl ScanResults {
     /// The summary of check `id`, when it has findings.
     pub fn check(&self, id: &str) -> Option<&CheckSummary> {
         self.checks
@@ -103,16 +99,16 @@ impl ScanAssessment {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct ThreatRef {
     pub id: String,
     pub name: String,
     pub severity: moat_catalog::Severity,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct ResultRow {
-    pub check: &'static str,
+    pub check: Shared,
     pub verdict: Outcome,
     pub resource: Shared,
     pub resource_type: Shared,
@@ -123,7 +119,9 @@ pub struct ResultRow {
     pub message: Shared,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ControlState {
     Implemented,
@@ -142,17 +140,17 @@ impl ControlState {
         }
     }
 
-    pub fn to_plan_status(self) -> moat_catalog::plan::Status {
+    pub fn to_plan_status(self) -> crate::plan::Status {
         match self {
-            ControlState::Implemented => moat_catalog::plan::Status::Implemented,
-            ControlState::Partial => moat_catalog::plan::Status::Partial,
-            ControlState::Missing => moat_catalog::plan::Status::Missing,
-            ControlState::Unknown => moat_catalog::plan::Status::Unknown,
+            ControlState::Implemented => crate::plan::Status::Implemented,
+            ControlState::Partial => crate::plan::Status::Partial,
+            ControlState::Missing => crate::plan::Status::Missing,
+            ControlState::Unknown => crate::plan::Status::Unknown,
         }
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct ControlStatus {
     pub control: String,
     pub name: String,
@@ -162,16 +160,16 @@ pub struct ControlStatus {
     pub evidence: Vec<ControlEvidence>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct ControlEvidence {
-    pub check: &'static str,
+    pub check: Shared,
     pub resource: Shared,
     pub status: ControlState,
     pub location: Place,
 }
 
 /// Where a piece of evidence is: file, 1-based line and column.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Place {
     pub file: Shared,
     pub line: u32,
@@ -192,7 +190,7 @@ impl Place {
 }
 
 /// Findings by number, in three tiers.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct ActionPlan {
     /// Critical and high.
     pub immediate: Vec<usize>,
@@ -202,7 +200,7 @@ pub struct ActionPlan {
     pub later: Vec<usize>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Summary {
     /// Templates read (CloudFormation and SAM; a CDK manifest is not counted).
     pub files_scanned: usize,
@@ -238,6 +236,7 @@ struct CatalogFacts {
     summaries: BTreeMap<&'static str, CheckSummary>,
     control_names: BTreeMap<String, String>,
     severity: SeverityFacts,
+    catalog: crate::CatalogSummary,
 }
 
 impl CatalogFacts {
@@ -277,6 +276,10 @@ impl CatalogFacts {
             summaries,
             control_names,
             severity: SeverityFacts::of(catalog, checks),
+            catalog: crate::CatalogSummary {
+                sources: catalog.sources.clone(),
+                threat_count: catalog.threats.len(),
+            },
         }
     }
 }
@@ -344,7 +347,7 @@ pub fn assess_scan(
     checks: &[&Check],
     catalog: &Catalog,
     options: &ScanOptions,
-) -> ScanAssessment {
+) -> crate::Assessment {
     let units: Vec<UnitResult> = scan
         .units
         .par_iter()
@@ -369,7 +372,7 @@ pub fn assess_paths(
     checks: &[&Check],
     catalog: impl FnOnce() -> Catalog,
     options: &ScanOptions,
-) -> ScanAssessment {
+) -> crate::Assessment {
     let (units, files, diagnostics) =
         moat_iac::scan::scan_each(paths, iac, |unit| check_unit(&unit, checks));
     // loaded once the templates are gone: the two are never in memory together
@@ -384,8 +387,12 @@ fn assemble(
     checks: &[&Check],
     mut facts: CatalogFacts,
     options: &ScanOptions,
-) -> ScanAssessment {
+) -> crate::Assessment {
     let by_id: BTreeMap<&str, &Check> = checks.iter().map(|c| (c.id, *c)).collect();
+    let ids: BTreeMap<&str, (Shared, Shared)> = checks
+        .iter()
+        .map(|c| (c.id, (Shared::from(c.id), Shared::from(c.title))))
+        .collect();
     let resources: usize = units.iter().map(|u| u.resources).sum();
     let passed = units
         .iter()
@@ -444,8 +451,12 @@ fn assemble(
         let row_file = file.clone();
         let property = intern(v.property);
         let message: Shared = Arc::from(v.message);
+        let (check_id, check_title) = ids
+            .get(check.id)
+            .cloned()
+            .unwrap_or_else(|| (Shared::from(check.id), Shared::from(check.title)));
         results.push(ResultRow {
-            check: check.id,
+            check: check_id.clone(),
             verdict: v.outcome,
             resource: resource.clone(),
             resource_type: resource_type.clone(),
@@ -471,7 +482,7 @@ fn assemble(
             };
             for control in controls {
                 evidence.entry(control).or_default().push(ControlEvidence {
-                    check: check.id,
+                    check: check_id.clone(),
                     resource: resource.clone(),
                     status: state,
                     location: Place {
@@ -500,8 +511,8 @@ fn assemble(
         findings.push(Finding {
             number: 0,
             id,
-            check: check.id,
-            title: check.title,
+            check: check_id,
+            title: check_title,
             severity: rated.severity,
             severity_reason: rated.reason,
             threats_open: rated.open,
@@ -553,7 +564,7 @@ fn assemble(
             _ => plan.later.push(f.number),
         }
     }
-    let with_findings: BTreeSet<&str> = findings.iter().map(|f| f.check).collect();
+    let with_findings: BTreeSet<&str> = findings.iter().map(|f| &*f.check).collect();
     let checks_summary: Vec<CheckSummary> = with_findings
         .into_iter()
         .filter_map(|id| facts.summaries.remove(id))
@@ -607,12 +618,7 @@ fn assemble(
             .entry(f.severity.as_str().to_string())
             .or_default() += 1;
     }
-    ScanAssessment {
-        schema_version: SCAN_SCHEMA_VERSION,
-        tool: crate::Tool {
-            name: "moat".to_string(),
-            version: env!("CARGO_PKG_VERSION").to_string(),
-        },
+    let results = ScanResults {
         files,
         findings,
         checks: checks_summary,
@@ -620,8 +626,8 @@ fn assemble(
         controls,
         plan,
         summary,
-        diagnostics,
-    }
+    };
+    crate::Assessment::of_scan(results, diagnostics, facts.catalog)
 }
 
 fn inventory_size(inventory: &moat_iac::Inventory) -> usize {

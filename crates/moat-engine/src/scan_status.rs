@@ -2,13 +2,13 @@
 //! each control the checks verify is implemented, partial, missing or
 //! unknown, with the places that show it; the others stay `not assessed`.
 
-use crate::scan::{ControlState, ScanAssessment};
-use moat_catalog::compliance::ComplianceReport;
-use moat_catalog::plan::{Plan, Status};
-use moat_catalog::review::Review;
+use crate::compliance::ComplianceReport;
+use crate::plan::{Plan, Status};
+use crate::review::Review;
+use crate::scan::{ControlState, ScanResults};
 
 /// `file:line resource` for each place that shows `state` of `control`.
-fn evidence(a: &ScanAssessment, control: &str, state: ControlState) -> Vec<String> {
+fn evidence(a: &ScanResults, control: &str, state: ControlState) -> Vec<String> {
     a.controls
         .iter()
         .filter(|c| c.control == control)
@@ -18,7 +18,7 @@ fn evidence(a: &ScanAssessment, control: &str, state: ControlState) -> Vec<Strin
         .collect()
 }
 
-fn state(a: &ScanAssessment, control: &str) -> Option<ControlState> {
+fn state(a: &ScanResults, control: &str) -> Option<ControlState> {
     a.controls
         .iter()
         .find(|c| c.control == control)
@@ -26,7 +26,8 @@ fn state(a: &ScanAssessment, control: &str) -> Option<ControlState> {
 }
 
 /// Sets each plan row's status from the scan.
-pub fn apply_to_plan(plan: &mut Plan, a: &ScanAssessment) {
+pub fn apply_to_plan(plan: &mut Plan, assessment: &crate::Assessment) {
+    let a = assessment.scan_results();
     for row in &mut plan.rows {
         if let Some(s) = state(a, &row.control.id) {
             row.status = s.to_plan_status();
@@ -39,7 +40,8 @@ pub fn apply_to_plan(plan: &mut Plan, a: &ScanAssessment) {
 /// missing, else partial, else unknown; implemented only when every control
 /// that satisfies it is implemented, partial when some could not be assessed
 /// from the templates.
-pub fn apply_to_compliance(report: &mut ComplianceReport, a: &ScanAssessment) {
+pub fn apply_to_compliance(report: &mut ComplianceReport, assessment: &crate::Assessment) {
+    let a = assessment.scan_results();
     for r in &mut report.requirements {
         if r.controls.is_empty() {
             continue;
@@ -74,7 +76,8 @@ pub fn apply_to_compliance(report: &mut ComplianceReport, a: &ScanAssessment) {
 }
 
 /// Sets the status of every control a feature-class review lists.
-pub fn apply_to_review(review: &mut Review, a: &ScanAssessment) {
+pub fn apply_to_review(review: &mut Review, assessment: &crate::Assessment) {
+    let a = assessment.scan_results();
     for class in &mut review.classes {
         for threat in &mut class.threats {
             for c in &mut threat.controls {

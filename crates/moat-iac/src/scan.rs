@@ -7,14 +7,15 @@ use crate::cloudformation::{self, Read};
 use crate::inventory::Inventory;
 use moat_source::{Diagnostic, SourceFile};
 use rayon::prelude::*;
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Templates larger than this are not read.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Scanned,
@@ -22,13 +23,13 @@ pub enum Status {
     Error,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct FileStatus {
     pub path: String,
     /// `cloudformation`, `sam`, `cdk-manifest`, `cdk-tree`, `yaml`, `json`, `other`.
     pub format: String,
     pub status: Status,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 

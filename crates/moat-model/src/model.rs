@@ -45,6 +45,13 @@ pub struct Model {
     pub incomplete: Vec<Incomplete>,
 }
 
+impl Model {
+    /// Whether nothing was modelled (a scan's assessment carries no model).
+    pub fn is_empty(&self) -> bool {
+        *self == Model::default()
+    }
+}
+
 /// pytm's model classes, as `oneOf` and `isinstance` know them: every class in
 /// [`ElementKind::pytm_classes`], plus flows and boundaries.
 pub const PYTM_CLASSES: &[&str] = &[

@@ -4,10 +4,10 @@
 
 use crate::markdown_escape::{md_code, md_escape, md_text};
 use crate::wrap::{clean, pad, truncate, width};
-use moat_catalog::compliance::ComplianceReport;
-use moat_catalog::plan::Plan;
-use moat_catalog::review::Review;
 use moat_catalog::search::Entry;
+use moat_engine::compliance::ComplianceReport;
+use moat_engine::plan::Plan;
+use moat_engine::review::Review;
 use moat_source::diag::count;
 use std::fmt::Write as _;
 
@@ -438,7 +438,7 @@ fn coverage_line(report: &ComplianceReport) -> String {
 
 /// `meets S3.1, S3.8; supports S3.9` with each id rendered by `show`.
 fn action_targets(
-    action: &moat_catalog::compliance::Action,
+    action: &moat_engine::compliance::Action,
     show: impl Fn(&str) -> String,
 ) -> String {
     let list = |ids: &[String]| ids.iter().map(|r| show(r)).collect::<Vec<_>>().join(", ");
@@ -840,7 +840,7 @@ pub fn entry_markdown(value: &serde_json::Value) -> String {
 }
 
 /// A plan row's status, with the first place that proves it when a scan set it.
-fn plan_status(r: &moat_catalog::plan::PlanRow) -> String {
+fn plan_status(r: &moat_engine::plan::PlanRow) -> String {
     match r.evidence.as_slice() {
         [] => r.status.label().to_string(),
         [one] => format!("{} ({one})", r.status.label()),
@@ -849,7 +849,7 @@ fn plan_status(r: &moat_catalog::plan::PlanRow) -> String {
 }
 
 /// A requirement's status, with the first place that shows it when a scan set it.
-fn requirement_status(r: &moat_catalog::compliance::RequirementStatus) -> String {
+fn requirement_status(r: &moat_engine::compliance::RequirementStatus) -> String {
     match r.evidence.as_slice() {
         [] => r.status.label().to_string(),
         [one] => format!("{} ({one})", r.status.label()),
@@ -858,7 +858,7 @@ fn requirement_status(r: &moat_catalog::compliance::RequirementStatus) -> String
 }
 
 /// A reviewed control's status from a scan, with the first place that shows it.
-fn review_status(c: &moat_catalog::review::ControlReview) -> Option<String> {
+fn review_status(c: &moat_engine::review::ControlReview) -> Option<String> {
     let status = c.status?;
     Some(match c.evidence.as_slice() {
         [] => status.label().to_string(),

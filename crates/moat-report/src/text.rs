@@ -56,6 +56,10 @@ pub(crate) fn render(a: &Assessment, options: &Options) -> String {
     out.push('\n');
     out.push_str(&summary(a, options.color));
     out.push('\n');
+    if a.scan.is_some() {
+        out.push_str("\nfindings from the templates (`moat scan` for the full review):\n");
+        out.push_str(&crate::scan::text(a));
+    }
     out
 }
 

@@ -31,7 +31,7 @@ pub fn run(args: Args) -> Outcome {
         Ok(c) => c,
         Err(outcome) => return outcome,
     };
-    let mut report = match moat_catalog::compliance::compliance(&catalog, &args.framework) {
+    let mut report = match moat_engine::compliance::compliance(&catalog, &args.framework) {
         Ok(r) => r,
         Err(message) => {
             crate::diagnostics::error(&message);
@@ -44,7 +44,7 @@ pub fn run(args: Args) -> Outcome {
             Ok(a) => a,
             Err(outcome) => return outcome,
         };
-        unread = assessment.summary.files_with_errors > 0;
+        unread = assessment.scan_results().summary.files_with_errors > 0;
         moat_engine::scan_status::apply_to_compliance(&mut report, &assessment);
     }
     let text = match args.format {

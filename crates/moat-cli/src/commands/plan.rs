@@ -30,14 +30,14 @@ pub fn run(args: Args) -> Outcome {
         Ok(c) => c,
         Err(outcome) => return outcome,
     };
-    let mut plan = moat_catalog::plan::plan(&catalog);
+    let mut plan = moat_engine::plan::plan(&catalog);
     let mut unread = false;
     if !args.scan.is_empty() {
         let assessment = match crate::commands::scan::assess_for_status(&args.scan, &catalog) {
             Ok(a) => a,
             Err(outcome) => return outcome,
         };
-        unread = assessment.summary.files_with_errors > 0;
+        unread = assessment.scan_results().summary.files_with_errors > 0;
         moat_engine::scan_status::apply_to_plan(&mut plan, &assessment);
     }
     let text = match args.format {

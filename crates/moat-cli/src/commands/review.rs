@@ -71,7 +71,7 @@ pub fn run(args: Args) -> Outcome {
         return Outcome::InputError;
     }
     let mut review =
-        match moat_catalog::review::review(&catalog, &classes, args.min_severity.severity()) {
+        match moat_engine::review::review(&catalog, &classes, args.min_severity.severity()) {
             Ok(r) => r,
             Err(message) => {
                 crate::diagnostics::error(&message);
@@ -84,7 +84,7 @@ pub fn run(args: Args) -> Outcome {
             Ok(a) => a,
             Err(outcome) => return outcome,
         };
-        unread = assessment.summary.files_with_errors > 0;
+        unread = assessment.scan_results().summary.files_with_errors > 0;
         moat_engine::scan_status::apply_to_review(&mut review, &assessment);
     }
     let syntax = match args.diagram {

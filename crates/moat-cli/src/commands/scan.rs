@@ -99,6 +99,7 @@ pub fn run(args: Args) -> Outcome {
     );
     if let Some(path) = &args.write_baseline {
         let ids: Vec<&str> = assessment
+            .scan_results()
             .findings
             .iter()
             .filter(|f| f.suppressed.is_none())
@@ -148,7 +149,7 @@ fn progress_display() -> Option<Box<moat_iac::scan::Progress>> {
 
 /// The assessment as JSON, written as it is serialized.
 fn write_json(
-    assessment: &moat_engine::scan::ScanAssessment,
+    assessment: &moat_engine::Assessment,
     output: Option<&std::path::Path>,
 ) -> Result<(), Outcome> {
     use std::io::Write;
@@ -168,9 +169,9 @@ fn write_json(
 }
 
 /// The exit code a finished scan earns.
-fn exit_for(assessment: &moat_engine::scan::ScanAssessment, fail_on: &str) -> Outcome {
+fn exit_for(assessment: &moat_engine::Assessment, fail_on: &str) -> Outcome {
     // what could not be read is never a quiet green
-    let s = &assessment.summary;
+    let s = &assessment.scan_results().summary;
     for d in assessment.diagnostics.iter().filter(|d| d.is_error()) {
         eprintln!("{d}");
     }
@@ -188,6 +189,7 @@ fn exit_for(assessment: &moat_engine::scan::ScanAssessment, fail_on: &str) -> Ou
     let threshold = Severity::parse(fail_on);
     let failing = threshold.is_some_and(|t| {
         assessment
+            .scan_results()
             .findings
             .iter()
             .any(|f| f.suppressed.is_none() && f.severity >= t)
@@ -219,7 +221,7 @@ fn read_baseline(path: &std::path::Path) -> Result<BTreeSet<String>, String> {
 pub fn assess_for_status(
     paths: &[PathBuf],
     catalog: &moat_catalog::Catalog,
-) -> Result<moat_engine::scan::ScanAssessment, Outcome> {
+) -> Result<moat_engine::Assessment, Outcome> {
     let scan = moat_iac::scan::scan(paths, &moat_iac::scan::Options::default());
     let assessment = moat_engine::scan::assess_scan(
         &scan,
@@ -230,14 +232,14 @@ pub fn assess_for_status(
     for d in assessment.diagnostics.iter().filter(|d| d.is_error()) {
         eprintln!("{d}");
     }
-    if assessment.summary.files_scanned == 0 {
+    if assessment.scan_results().summary.files_scanned == 0 {
         eprintln!("error: no CloudFormation, SAM or CDK template found in the --scan paths");
         return Err(Outcome::InputError);
     }
-    if assessment.summary.files_with_errors > 0 {
+    if assessment.scan_results().summary.files_with_errors > 0 {
         eprintln!(
             "error: {} could not be read completely; the statuses that depend on them may be missing",
-            moat_source::diag::count(assessment.summary.files_with_errors, "file")
+            moat_source::diag::count(assessment.scan_results().summary.files_with_errors, "file")
         );
     }
     Ok(assessment)

@@ -91,7 +91,7 @@ pub fn run(args: Args) -> Outcome {
         }
         None => moat_engine::today(),
     };
-    let (loaded, source) = inputs::load_model(&args.model);
+    let (loaded, source, scan) = inputs::load_model_with_scan(&args.model);
     let (catalog, catalog_diags) =
         inputs::load_catalog(&args.catalog.catalogs, args.catalog.no_builtin);
     let mut diags = loaded.diagnostics;
@@ -108,6 +108,7 @@ pub fn run(args: Args) -> Outcome {
         diags,
         &moat_engine::Options { today },
     );
+    assessment.scan = scan;
     // evaluation diagnostics are new; show them too
     diagnostics::print_all(
         assessment.diagnostics.get(loaded_count..).unwrap_or(&[]),

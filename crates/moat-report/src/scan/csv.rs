@@ -1,6 +1,6 @@
 //! One row per finding.
 
-use moat_engine::scan::ScanAssessment;
+use moat_engine::Assessment;
 
 fn field(text: &str) -> String {
     // a leading =, +, - or @ would be a formula in a spreadsheet
@@ -16,12 +16,13 @@ fn field(text: &str) -> String {
     }
 }
 
-pub fn render(a: &ScanAssessment) -> String {
+pub fn render(assessment: &Assessment) -> String {
+    let a = assessment.scan_results();
     let mut out = String::from(
         "number,severity,check,title,category,outcome,file,line,column,resource,resource_type,cdk_path,property,message,controls,threats_open,severity_reason,suppressed\n",
     );
     for f in &a.findings {
-        let c = a.check(f.check);
+        let c = a.check(&f.check);
         let row = [
             f.number.to_string(),
             f.severity.as_str().to_string(),

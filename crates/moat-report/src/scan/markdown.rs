@@ -6,7 +6,8 @@
 use super::snippet;
 use crate::markdown_escape::{md_code, md_escape, md_text};
 use moat_checks::Category;
-use moat_engine::scan::{Finding, ScanAssessment};
+use moat_engine::Assessment;
+use moat_engine::scan::{Finding, ScanResults};
 use moat_iac::scan::Status;
 use std::fmt::Write;
 
@@ -34,7 +35,8 @@ fn indent(text: &str, by: &str) -> String {
         .join("\n")
 }
 
-pub fn render(a: &ScanAssessment) -> String {
+pub fn render(assessment: &Assessment) -> String {
+    let a = assessment.scan_results();
     let mut out = String::new();
     let s = &a.summary;
     let _ = writeln!(out, "# Security review\n");
@@ -43,7 +45,7 @@ pub fn render(a: &ScanAssessment) -> String {
     let _ = writeln!(
         out,
         "Moat {} read {} ({} resources) and ran {} checks: **{}**{}, {} passed.{}\n",
-        a.tool.version,
+        assessment.tool.version,
         moat_source::diag::count(s.files_scanned, "template"),
         s.resources,
         s.checks_run,
@@ -98,9 +100,9 @@ pub fn render(a: &ScanAssessment) -> String {
                 let _ = writeln!(
                     out,
                     "1. #{n} {} on {}: {}",
-                    md_escape(f.title),
+                    md_escape(&f.title),
                     md_code(&f.resource, false),
-                    md_text(a.check(f.check).map_or("", |c| c.recommendation.as_str()))
+                    md_text(a.check(&f.check).map_or("", |c| c.recommendation.as_str()))
                 );
             }
         }
@@ -203,18 +205,18 @@ pub fn render(a: &ScanAssessment) -> String {
             md_escape(f.reason.as_deref().unwrap_or("")).replace('|', "\\|")
         );
     }
-    if !a.diagnostics.is_empty() {
+    if !assessment.diagnostics.is_empty() {
         let _ = writeln!(out, "\n## Diagnostics\n");
-        for d in &a.diagnostics {
+        for d in &assessment.diagnostics {
             let _ = writeln!(out, "- {}", md_escape(&d.to_string()));
         }
     }
     out
 }
 
-fn finding(out: &mut String, a: &ScanAssessment, f: &Finding) {
-    let Some(c) = a.check(f.check) else { return };
-    let _ = writeln!(out, "### {}. **{}**", f.number, md_escape(f.title));
+fn finding(out: &mut String, a: &ScanResults, f: &Finding) {
+    let Some(c) = a.check(&f.check) else { return };
+    let _ = writeln!(out, "### {}. **{}**", f.number, md_escape(&f.title));
     let _ = writeln!(
         out,
         "**Severity: {}** · `{}` · {}\n",

@@ -13,10 +13,11 @@ pub use markdown::render as markdown;
 pub use sarif::render as sarif;
 pub use text::render as text;
 
-use moat_engine::scan::ScanAssessment;
+use moat_engine::Assessment;
+use moat_engine::scan::ScanResults;
 
 /// The assessment as JSON (docs/scan.md describes the shape).
-pub fn json(a: &ScanAssessment) -> String {
+pub fn json(a: &Assessment) -> String {
     let mut text =
         serde_json::to_string_pretty(a).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     text.push('\n');
@@ -24,7 +25,7 @@ pub fn json(a: &ScanAssessment) -> String {
 }
 
 /// `3 high`, `7 medium`...: unsuppressed findings per severity, most severe first.
-fn by_severity(a: &ScanAssessment) -> Vec<String> {
+fn by_severity(a: &ScanResults) -> Vec<String> {
     ["critical", "high", "medium", "low", "info"]
         .iter()
         .filter_map(|k| a.summary.by_severity.get(*k).map(|n| format!("{n} {k}")))

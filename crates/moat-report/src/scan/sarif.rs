@@ -3,7 +3,7 @@
 //! location, a stable fingerprint, and suppressions for skipped findings.
 
 use moat_checks::{Outcome, Severity, registry};
-use moat_engine::scan::ScanAssessment;
+use moat_engine::Assessment;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -27,22 +27,23 @@ fn level(s: Severity, outcome: Outcome) -> &'static str {
     }
 }
 
-pub fn render(a: &ScanAssessment) -> String {
+pub fn render(assessment: &Assessment) -> String {
+    let a = assessment.scan_results();
     let mut rule_index: BTreeMap<&str, usize> = BTreeMap::new();
     let mut rules = Vec::new();
     for f in &a.findings {
-        if rule_index.contains_key(f.check) {
+        if rule_index.contains_key(&*f.check) {
             continue;
         }
-        rule_index.insert(f.check, rules.len());
-        let check = registry::find(f.check);
+        rule_index.insert(&*f.check, rules.len());
+        let check = registry::find(&f.check);
         rules.push(json!({
             "id": f.check,
             "name": f.title.replace(' ', ""),
             "shortDescription": {"text": f.title},
-            "fullDescription": {"text": a.check(f.check).map_or("", |c| c.impact.as_str())},
+            "fullDescription": {"text": a.check(&f.check).map_or("", |c| c.impact.as_str())},
             "help": {
-                "text": a.check(f.check).map_or("", |c| c.recommendation.as_str()),
+                "text": a.check(&f.check).map_or("", |c| c.recommendation.as_str()),
                 "markdown": check.map(|c| c.doc).unwrap_or(""),
             },
             "defaultConfiguration": {"level": level(check.map_or(f.severity, |c| c.severity), Outcome::Fail)},
@@ -58,7 +59,7 @@ pub fn render(a: &ScanAssessment) -> String {
         .map(|f| {
             let mut result = json!({
                 "ruleId": f.check,
-                "ruleIndex": rule_index.get(f.check).copied().unwrap_or(0),
+                "ruleIndex": rule_index.get(&*f.check).copied().unwrap_or(0),
                 "level": level(f.severity, f.outcome),
                 "message": {"text": format!("{}: {}", f.resource, f.message)},
                 "locations": [{
@@ -94,7 +95,7 @@ pub fn render(a: &ScanAssessment) -> String {
         "runs": [{
             "tool": {"driver": {
                 "name": "moat",
-                "version": a.tool.version,
+                "version": assessment.tool.version,
                 "rules": rules,
             }},
             "results": results,

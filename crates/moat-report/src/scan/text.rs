@@ -1,10 +1,11 @@
 //! The terminal report: each finding like a compiler diagnostic, then a summary.
 
-use moat_engine::scan::ScanAssessment;
+use moat_engine::Assessment;
 use moat_source::diag::escape_controls;
 use std::fmt::Write;
 
-pub fn render(a: &ScanAssessment) -> String {
+pub fn render(assessment: &Assessment) -> String {
+    let a = assessment.scan_results();
     let mut out = String::new();
     for f in a.findings.iter().filter(|f| f.suppressed.is_none()) {
         let _ = writeln!(
@@ -44,7 +45,7 @@ pub fn render(a: &ScanAssessment) -> String {
             );
         }
         let _ = writeln!(out, "  = {}", escape_controls(&f.message));
-        if let Some(c) = a.check(f.check) {
+        if let Some(c) = a.check(&f.check) {
             let _ = writeln!(out, "  = fix: {}", c.recommendation);
         }
         out.push('\n');

@@ -7,9 +7,9 @@
 //! setting on) but cannot make the requirement's check pass by itself, so it is
 //! shown beside the requirement and never closes a gap.
 
-use crate::Catalog;
 use crate::plan::Status;
-use crate::priority::{self, Band};
+use moat_catalog::Catalog;
+use moat_catalog::priority::{self, Band};
 use moat_source::diag::did_you_mean;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

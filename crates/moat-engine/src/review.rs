@@ -1,9 +1,9 @@
 //! `moat review`: per feature class, the threats at or above a severity with
 //! the controls that mitigate them, and a data flow diagram of the feature.
 
-use crate::priority::{self, Band};
-use crate::types::{MitigationImpact, Severity, Stride};
-use crate::{Catalog, FeatureClass};
+use moat_catalog::priority::{self, Band};
+use moat_catalog::types::{MitigationImpact, Severity, Stride};
+use moat_catalog::{Catalog, FeatureClass};
 use moat_model::{Boundary, Dataflow, Element, ElementKind, Model};
 use moat_source::diag::did_you_mean;
 use schemars::JsonSchema;
@@ -125,7 +125,7 @@ pub fn review(catalog: &Catalog, classes: &[String], min: Severity) -> Result<Re
                 b.impact
                     .cmp(&a.impact)
                     .then(b.band.cmp(&a.band))
-                    .then_with(|| crate::search::natural(&a.id, &b.id))
+                    .then_with(|| moat_catalog::search::natural(&a.id, &b.id))
             });
             threats.push(ThreatReview {
                 id: t.id.clone(),
@@ -139,7 +139,7 @@ pub fn review(catalog: &Catalog, classes: &[String], min: Severity) -> Result<Re
             b.severity
                 .cmp(&a.severity)
                 .then(a.stride.cmp(&b.stride))
-                .then_with(|| crate::search::natural(&a.id, &b.id))
+                .then_with(|| moat_catalog::search::natural(&a.id, &b.id))
         });
         out.push(ClassReview {
             id: class.id.clone(),

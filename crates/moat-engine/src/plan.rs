@@ -2,10 +2,10 @@
 //! implement and test it. For catalogs that state their own priorities
 //! (TrustOnCloud), the stated band is reproduced and compared with ours.
 
-use crate::priority::{self, Band, ControlPriority};
-use crate::trustoncloud::priority as toc;
-use crate::types::Severity;
-use crate::{Catalog, Control};
+use moat_catalog::priority::{self, Band, ControlPriority};
+use moat_catalog::trustoncloud::priority as toc;
+use moat_catalog::types::Severity;
+use moat_catalog::{Catalog, Control};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

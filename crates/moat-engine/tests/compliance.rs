@@ -3,12 +3,13 @@
 //! ones are listed apart, and a framework file that lists part of its framework
 //! says so.
 
+#[path = "../../moat-catalog/tests/common/mod.rs"]
 mod common;
 
 use common::render;
-use moat_catalog::compliance::compliance;
-use moat_catalog::plan::Status;
 use moat_catalog::{Catalog, builtin, load_str};
+use moat_engine::compliance::compliance;
+use moat_engine::plan::Status;
 
 const CATALOG: &str = r#"threats:
   - id: T-S3-001
