@@ -389,16 +389,28 @@ pub struct EventRule {
     pub s3_events: bool,
 }
 
+/// A Region name or account id written literally where a pseudo parameter
+/// belongs, found in the raw (unresolved) properties: in an ARN (written as
+/// one string, in a `Fn::Sub` template, or built with `Fn::Join`), anywhere
+/// in a policy value (Regions) or principal (accounts), in an
+/// account-valued property or condition key, in a bucket name, or in a VPC
+/// endpoint's service name (Regions).
 #[derive(Debug, Clone)]
 pub struct HardCoded {
     pub file: usize,
     pub logical_id: String,
+    /// The value (string, `Fn::Sub` or `Fn::Join`) that holds it.
     pub span: Span,
     /// `region` or `account`.
     pub kind: &'static str,
     pub value: String,
     /// The pseudo parameter to use instead.
     pub instead: &'static str,
+    /// The property path (`PolicyDocument.Statement[].Principal.AWS`).
+    pub property: String,
+    /// How to name the place in a message: `an ARN`, `a policy principal`,
+    /// `the bucket name`...
+    pub place: String,
 }
 
 impl Inventory {

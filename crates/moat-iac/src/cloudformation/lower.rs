@@ -44,7 +44,13 @@ pub fn lower(
             skips: metadata.map(skips).unwrap_or_default(),
         };
         if let Some(raw_props) = get(node, "Properties") {
-            hard_coded(raw_props, file, &raw.logical_id, &mut inventory.hard_coded);
+            super::hard_coded::find(
+                raw_props,
+                file,
+                &raw.logical_id,
+                &raw.resource_type,
+                &mut inventory.hard_coded,
+            );
         }
         let props = match get(node, "Properties") {
             Some(p) => resolver.resolve(p).unwrap_or_else(|| empty(p.span)),
@@ -267,70 +273,6 @@ fn skips(metadata: &Node<'_>) -> Vec<Skip> {
             })
         })
         .collect()
-}
-
-/// Literal Region names and 12-digit account ids inside ARNs of the raw
-/// (unresolved) properties: what `AWS::Region` and `AWS::AccountId` are for.
-fn hard_coded(node: &Node<'_>, file: usize, logical_id: &str, out: &mut Vec<HardCoded>) {
-    match &node.value {
-        NodeValue::Str(s) => {
-            for arn in s
-                .split(|c: char| c == '"' || c.is_whitespace())
-                .filter(|w| w.contains("arn:aws"))
-            {
-                let start = arn.find("arn:aws").unwrap_or(0);
-                let parts: Vec<&str> = arn[start..].splitn(6, ':').collect();
-                if let Some(region) = parts.get(3)
-                    && is_region(region)
-                {
-                    out.push(HardCoded {
-                        file,
-                        logical_id: logical_id.to_string(),
-                        span: node.span,
-                        kind: "region",
-                        value: region.to_string(),
-                        instead: "AWS::Region",
-                    });
-                }
-                if let Some(account) = parts.get(4)
-                    && account.len() == 12
-                    && account.bytes().all(|b| b.is_ascii_digit())
-                {
-                    out.push(HardCoded {
-                        file,
-                        logical_id: logical_id.to_string(),
-                        span: node.span,
-                        kind: "account",
-                        value: account.to_string(),
-                        instead: "AWS::AccountId",
-                    });
-                }
-            }
-        }
-        NodeValue::Seq(list) => list
-            .iter()
-            .for_each(|n| hard_coded(n, file, logical_id, out)),
-        NodeValue::Map(list) => list
-            .iter()
-            .for_each(|(_, n)| hard_coded(n, file, logical_id, out)),
-        _ => {}
-    }
-}
-
-/// `us-east-1`, `eu-central-2`, `us-gov-west-1`, `ap-southeast-4`...
-pub fn is_region(text: &str) -> bool {
-    let parts: Vec<&str> = text.split('-').collect();
-    let (Some(first), Some(last)) = (parts.first(), parts.last()) else {
-        return false;
-    };
-    (3..=4).contains(&parts.len())
-        && first.len() == 2
-        && first.bytes().all(|b| b.is_ascii_lowercase())
-        && !last.is_empty()
-        && last.bytes().all(|b| b.is_ascii_digit())
-        && parts[1..parts.len() - 1]
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
 }
 
 struct Ctx<'a, 'r, 't> {

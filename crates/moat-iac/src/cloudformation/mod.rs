@@ -2,6 +2,7 @@
 //! to their long forms, resolved where the template decides, lowered into the
 //! Inventory.
 
+pub mod hard_coded;
 pub mod lower;
 pub mod resolve;
 pub mod sam;
