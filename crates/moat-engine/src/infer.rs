@@ -220,7 +220,11 @@ pub fn infer_model(
             }
         }
         if let Some(replication) = b.replication.get() {
-            for dest in replication.destinations.iter().filter_map(|d| d.get()) {
+            for dest in replication
+                .destinations
+                .iter()
+                .filter_map(|d| d.bucket.get())
+            {
                 if let Some(d) = inventory.bucket_named(dest) {
                     flows.add(id, &d.origin.logical_id, "replication", "s3");
                 }

@@ -181,8 +181,23 @@ pub struct Logging {
 #[derive(Debug, Clone)]
 pub struct Replication {
     pub role: Value<String>,
-    /// Each enabled rule's destination bucket ARN.
-    pub destinations: Vec<Value<String>>,
+    /// Each enabled rule's destination (rules with `Status: Disabled` are left out).
+    pub destinations: Vec<ReplicationDestination>,
+}
+
+/// `ReplicationConfiguration.Rules[].Destination` of one enabled rule.
+#[derive(Debug, Clone)]
+pub struct ReplicationDestination {
+    /// The rule.
+    pub span: Span,
+    /// `Bucket`: the destination bucket's ARN.
+    pub bucket: Value<String>,
+    /// `Account`: the destination bucket owner's account id; absent: not
+    /// stated (S3 checks it only with `AccessControlTranslation`).
+    pub account: Value<String>,
+    /// `AccessControlTranslation.Owner` (`Destination` is the only value S3
+    /// accepts); absent: replicas stay owned by the source object's owner.
+    pub owner: Value<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -283,7 +283,7 @@ struct Ctx<'a, 'r, 't> {
 }
 
 /// A value at a node: known text, unknown, or absent.
-fn value_text(node: Option<&Node<'static>>) -> Value<String> {
+pub(super) fn value_text(node: Option<&Node<'static>>) -> Value<String> {
     match node {
         None => Value::Absent,
         Some(n) => match (text(n), unknown_reason(n)) {
@@ -524,25 +524,7 @@ impl Ctx<'_, '_, '_> {
         let replication = match node_value(self.at(&["ReplicationConfiguration"])) {
             Err((r, s)) => Value::unknown(r, s),
             Ok(None) => Value::Absent,
-            Ok(Some(n)) => Value::known(
-                Replication {
-                    role: value_text(get(n, "Role")),
-                    destinations: get(n, "Rules")
-                        .map(|rules| {
-                            items(rules)
-                                .iter()
-                                .filter(|r| {
-                                    get(r, "Status").and_then(text).as_deref() != Some("Disabled")
-                                })
-                                .map(|r| {
-                                    value_text(get(r, "Destination").and_then(|d| get(d, "Bucket")))
-                                })
-                                .collect()
-                        })
-                        .unwrap_or_default(),
-                },
-                n.span,
-            ),
+            Ok(Some(n)) => super::replication::read(n),
         };
         let (notifications, eventbridge) = match node_value(self.at(&["NotificationConfiguration"]))
         {
