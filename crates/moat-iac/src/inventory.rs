@@ -105,9 +105,12 @@ pub struct Bucket {
     pub replication: Value<Replication>,
     /// `LifecycleConfiguration.Rules`; absent: none.
     pub lifecycle: Value<Vec<LifecycleRule>>,
-    /// `NotificationConfiguration` targets; absent: none.
+    /// Notification targets: the bucket's `NotificationConfiguration`, plus
+    /// what a CDK `Custom::S3BucketNotifications` resource or a SAM function's
+    /// `S3` event configures on it; absent: none.
     pub notifications: Value<Vec<Notification>>,
-    /// `NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled`.
+    /// `EventBridgeConfiguration` (`EventBridgeEnabled`, or present without
+    /// it), from the same places; absent: off.
     pub eventbridge: Value<bool>,
     /// `WebsiteConfiguration`; absent: no website endpoint. The value says
     /// whether it only redirects (`RedirectAllRequestsTo`), serving no object.
@@ -218,12 +221,18 @@ pub struct LifecycleRule {
     pub unknown: Option<(String, Span)>,
 }
 
+/// One destination of a bucket's event notifications, from the bucket's
+/// `NotificationConfiguration`, a CDK `Custom::S3BucketNotifications`
+/// resource, or a SAM function's `S3` event.
 #[derive(Debug, Clone)]
 pub struct Notification {
     /// `sns`, `sqs` or `lambda`.
     pub kind: &'static str,
+    /// The topic, queue or function ARN.
     pub target: Value<String>,
+    /// One event type (`s3:ObjectCreated:*`); absent: none given.
     pub event: Value<String>,
+    /// Where it is configured (in the bucket or in the resource that configures it).
     pub span: Span,
 }
 

@@ -17,6 +17,9 @@ pub fn lower(
     inventory: &mut Inventory,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
+    // notifications other resources configure on buckets, which may come
+    // before or after the bucket
+    let mut elsewhere = Vec::new();
     for raw in &template.resources {
         if let Some(condition) = &raw.condition
             && resolver.condition(condition, raw.span) == Truth::Known(false)
@@ -192,6 +195,8 @@ pub fn lower(
             }
             "AWS::Lambda::Function" | "AWS::Serverless::Function" => {
                 let policies = if raw.resource_type == "AWS::Serverless::Function" {
+                    let arn = function_arn(resolver, &raw.logical_id, raw.span);
+                    elsewhere.extend(super::notifications::sam(&props, &raw.logical_id, &arn));
                     super::sam::policies(&ctx.origin, &props, template, ctx.diagnostics)
                 } else {
                     Vec::new()
@@ -224,9 +229,33 @@ pub fn lower(
                     origin: ctx.origin,
                 })
             }
+            "Custom::S3BucketNotifications" => {
+                elsewhere.push(super::notifications::cdk(&props, &raw.logical_id))
+            }
             _ => {}
         }
     }
+    super::notifications::attach(elsewhere, file, &mut inventory.buckets);
+}
+
+/// The function's `Fn::GetAtt Arn`, as the template's other references to it resolve.
+fn function_arn(resolver: &Resolver<'_, '_>, logical_id: &str, span: Span) -> Value<String> {
+    let get_att = Node {
+        span,
+        defined: span,
+        value: NodeValue::Map(vec![(
+            crate::node_util::string("Fn::GetAtt", span),
+            Node {
+                span,
+                defined: span,
+                value: NodeValue::Seq(vec![
+                    crate::node_util::string(logical_id, span),
+                    crate::node_util::string("Arn", span),
+                ]),
+            },
+        )]),
+    };
+    value_text(resolver.resolve(&get_att).as_ref())
 }
 
 fn empty(span: Span) -> Node<'static> {
@@ -297,7 +326,7 @@ pub(super) fn value_text(node: Option<&Node<'static>>) -> Value<String> {
     }
 }
 
-fn value_bool(node: Option<&Node<'static>>) -> Value<bool> {
+pub(super) fn value_bool(node: Option<&Node<'static>>) -> Value<bool> {
     match value_text(node) {
         Value::Known { value, span } => match value.to_ascii_lowercase().as_str() {
             "true" => Value::known(true, span),
@@ -526,37 +555,8 @@ impl Ctx<'_, '_, '_> {
             Ok(None) => Value::Absent,
             Ok(Some(n)) => super::replication::read(n),
         };
-        let (notifications, eventbridge) = match node_value(self.at(&["NotificationConfiguration"]))
-        {
-            Err((r, s)) => (Value::unknown(r.clone(), s), Value::unknown(r, s)),
-            Ok(None) => (Value::Absent, Value::Absent),
-            Ok(Some(n)) => {
-                let mut list = Vec::new();
-                for (key, kind, target) in [
-                    ("TopicConfigurations", "sns", "Topic"),
-                    ("QueueConfigurations", "sqs", "Queue"),
-                    ("LambdaConfigurations", "lambda", "Function"),
-                ] {
-                    for c in get(n, key).map(items).unwrap_or_default() {
-                        list.push(Notification {
-                            kind,
-                            target: value_text(get(c, target)),
-                            event: value_text(get(c, "Event")),
-                            span: c.span,
-                        });
-                    }
-                }
-                let eb = value_bool(
-                    get(n, "EventBridgeConfiguration").and_then(|e| get(e, "EventBridgeEnabled")),
-                );
-                let eb = match (eb, get(n, "EventBridgeConfiguration")) {
-                    // an EventBridgeConfiguration without the flag turns it on
-                    (Value::Absent, Some(e)) => Value::known(true, e.span),
-                    (other, _) => other,
-                };
-                (Value::known(list, n.span), eb)
-            }
-        };
+        let notifications =
+            super::notifications::of_bucket(self.at(&["NotificationConfiguration"]));
         let cors = match node_value(self.at(&["CorsConfiguration", "CorsRules"])) {
             Err((r, s)) => Value::unknown(r, s),
             Ok(None) => Value::Absent,
@@ -634,8 +634,8 @@ impl Ctx<'_, '_, '_> {
             logging,
             replication,
             lifecycle: self.lifecycle(),
-            notifications,
-            eventbridge,
+            notifications: notifications.notifications,
+            eventbridge: notifications.eventbridge,
             website,
             cors,
             acceleration: self.path_string(&["AccelerateConfiguration", "AccelerationStatus"]),

@@ -4,6 +4,7 @@
 
 pub mod hard_coded;
 pub mod lower;
+pub mod notifications;
 pub mod replication;
 pub mod resolve;
 pub mod sam;
