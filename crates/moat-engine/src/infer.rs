@@ -4,10 +4,17 @@
 //! stack's AWS account; flows follow what the template wires together
 //! (identity policies that reach a bucket, access logs, replication,
 //! notifications, encryption keys, trail delivery), and the internet reaches
-//! a bucket the checks found public. Each element declares the controls the
-//! checks found implemented on its resource, with the file:line that shows
-//! it, so threat status comes from the same evidence mechanism as a
-//! hand-written model's `implements:`.
+//! a bucket the checks found public. What the template names but does not
+//! define joins the model in boundaries of its own: principals that bucket
+//! and key policies let in ([`grants`]) and replica buckets elsewhere
+//! ([`replica`]). Each element declares the controls the checks found
+//! implemented on its resource, with the file:line that shows it, so threat
+//! status comes from the same evidence mechanism as a hand-written model's
+//! `implements:`.
+
+mod grants;
+mod outside;
+mod replica;
 
 use crate::scan::{ControlState, ControlStatus};
 use moat_iac::Inventory;
@@ -219,13 +226,6 @@ pub fn infer_model(
                 flows.add(id, &d.origin.logical_id, "server access logs", "s3");
             }
         }
-        if let Some(replication) = b.replication.get() {
-            for dest in replication.destinations.iter().filter_map(|d| d.get()) {
-                if let Some(d) = inventory.bucket_named(dest) {
-                    flows.add(id, &d.origin.logical_id, "replication", "s3");
-                }
-            }
-        }
         if let Some(list) = b.notifications.get() {
             for n in list {
                 if let Some(target) = n.target.get().and_then(|t| logical_in(inventory, t)) {
@@ -245,6 +245,9 @@ pub fn infer_model(
             flows.public.insert(id.clone());
         }
     }
+    let mut outside = outside::Outside::new(inventory);
+    replica::add(inventory, &mut outside, &mut flows);
+    grants::add(inventory, public, &mut outside, &mut flows);
     for t in &inventory.trails {
         if let Some(bucket) = t.bucket.get().and_then(|n| inventory.bucket_named(n)) {
             flows.add(
@@ -280,9 +283,18 @@ pub fn infer_model(
             span: None,
         });
         for b in flows.public.clone() {
-            flows.add("anyone", &b, "public S3 requests", "s3");
+            // a public policy's grants already say what anyone may do
+            if !flows
+                .list
+                .iter()
+                .any(|f| f.source == "anyone" && f.sink == b)
+            {
+                flows.add("anyone", &b, "public S3 requests", "s3");
+            }
         }
     }
+    model.boundaries.extend(outside.boundaries.into_values());
+    model.elements.extend(outside.elements.into_values());
     model.flows = flows.list;
     model
 }
@@ -296,6 +308,17 @@ struct Flows {
 
 impl Flows {
     fn add(&mut self, source: &str, sink: &str, name: &str, protocol: &str) {
+        self.add_described(source, sink, name, protocol, String::new());
+    }
+
+    fn add_described(
+        &mut self,
+        source: &str,
+        sink: &str,
+        name: &str,
+        protocol: &str,
+        description: String,
+    ) {
         if !self
             .seen
             .insert((source.to_string(), sink.to_string(), name.to_string()))
@@ -307,7 +330,7 @@ impl Flows {
             name: name.to_string(),
             source: source.to_string(),
             sink: sink.to_string(),
-            description: String::new(),
+            description,
             data: Vec::new(),
             attributes: BTreeMap::from([(
                 "protocol".to_string(),

@@ -105,9 +105,12 @@ pub struct Bucket {
     pub replication: Value<Replication>,
     /// `LifecycleConfiguration.Rules`; absent: none.
     pub lifecycle: Value<Vec<LifecycleRule>>,
-    /// `NotificationConfiguration` targets; absent: none.
+    /// Notification targets: the bucket's `NotificationConfiguration`, plus
+    /// what a CDK `Custom::S3BucketNotifications` resource or a SAM function's
+    /// `S3` event configures on it; absent: none.
     pub notifications: Value<Vec<Notification>>,
-    /// `NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled`.
+    /// `EventBridgeConfiguration` (`EventBridgeEnabled`, or present without
+    /// it), from the same places; absent: off.
     pub eventbridge: Value<bool>,
     /// `WebsiteConfiguration`; absent: no website endpoint. The value says
     /// whether it only redirects (`RedirectAllRequestsTo`), serving no object.
@@ -181,8 +184,23 @@ pub struct Logging {
 #[derive(Debug, Clone)]
 pub struct Replication {
     pub role: Value<String>,
-    /// Each enabled rule's destination bucket ARN.
-    pub destinations: Vec<Value<String>>,
+    /// Each enabled rule's destination (rules with `Status: Disabled` are left out).
+    pub destinations: Vec<ReplicationDestination>,
+}
+
+/// `ReplicationConfiguration.Rules[].Destination` of one enabled rule.
+#[derive(Debug, Clone)]
+pub struct ReplicationDestination {
+    /// The rule.
+    pub span: Span,
+    /// `Bucket`: the destination bucket's ARN.
+    pub bucket: Value<String>,
+    /// `Account`: the destination bucket owner's account id; absent: not
+    /// stated (S3 checks it only with `AccessControlTranslation`).
+    pub account: Value<String>,
+    /// `AccessControlTranslation.Owner` (`Destination` is the only value S3
+    /// accepts); absent: replicas stay owned by the source object's owner.
+    pub owner: Value<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -203,12 +221,18 @@ pub struct LifecycleRule {
     pub unknown: Option<(String, Span)>,
 }
 
+/// One destination of a bucket's event notifications, from the bucket's
+/// `NotificationConfiguration`, a CDK `Custom::S3BucketNotifications`
+/// resource, or a SAM function's `S3` event.
 #[derive(Debug, Clone)]
 pub struct Notification {
     /// `sns`, `sqs` or `lambda`.
     pub kind: &'static str,
+    /// The topic, queue or function ARN.
     pub target: Value<String>,
+    /// One event type (`s3:ObjectCreated:*`); absent: none given.
     pub event: Value<String>,
+    /// Where it is configured (in the bucket or in the resource that configures it).
     pub span: Span,
 }
 
@@ -389,16 +413,28 @@ pub struct EventRule {
     pub s3_events: bool,
 }
 
+/// A Region name or account id written literally where a pseudo parameter
+/// belongs, found in the raw (unresolved) properties: in an ARN (written as
+/// one string, in a `Fn::Sub` template, or built with `Fn::Join`), anywhere
+/// in a policy value (Regions) or principal (accounts), in an
+/// account-valued property or condition key, in a bucket name, or in a VPC
+/// endpoint's service name (Regions).
 #[derive(Debug, Clone)]
 pub struct HardCoded {
     pub file: usize,
     pub logical_id: String,
+    /// The value (string, `Fn::Sub` or `Fn::Join`) that holds it.
     pub span: Span,
     /// `region` or `account`.
     pub kind: &'static str,
     pub value: String,
     /// The pseudo parameter to use instead.
     pub instead: &'static str,
+    /// The property path (`PolicyDocument.Statement[].Principal.AWS`).
+    pub property: String,
+    /// How to name the place in a message: `an ARN`, `a policy principal`,
+    /// `the bucket name`...
+    pub place: String,
 }
 
 impl Inventory {

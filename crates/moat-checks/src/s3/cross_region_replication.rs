@@ -48,7 +48,7 @@ fn run(inventory: &Inventory, out: &mut crate::Out) {
         let mut outside = None;
         let mut undecided = None;
         for dest in &replication.destinations {
-            match dest {
+            match &dest.bucket {
                 Value::Known { value, span } => {
                     let here = inventory
                         .bucket_named(value)

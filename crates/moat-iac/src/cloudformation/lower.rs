@@ -17,6 +17,9 @@ pub fn lower(
     inventory: &mut Inventory,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
+    // notifications other resources configure on buckets, which may come
+    // before or after the bucket
+    let mut elsewhere = Vec::new();
     for raw in &template.resources {
         if let Some(condition) = &raw.condition
             && resolver.condition(condition, raw.span) == Truth::Known(false)
@@ -44,7 +47,13 @@ pub fn lower(
             skips: metadata.map(skips).unwrap_or_default(),
         };
         if let Some(raw_props) = get(node, "Properties") {
-            hard_coded(raw_props, file, &raw.logical_id, &mut inventory.hard_coded);
+            super::hard_coded::find(
+                raw_props,
+                file,
+                &raw.logical_id,
+                &raw.resource_type,
+                &mut inventory.hard_coded,
+            );
         }
         let props = match get(node, "Properties") {
             Some(p) => resolver.resolve(p).unwrap_or_else(|| empty(p.span)),
@@ -186,6 +195,8 @@ pub fn lower(
             }
             "AWS::Lambda::Function" | "AWS::Serverless::Function" => {
                 let policies = if raw.resource_type == "AWS::Serverless::Function" {
+                    let arn = function_arn(resolver, &raw.logical_id, raw.span);
+                    elsewhere.extend(super::notifications::sam(&props, &raw.logical_id, &arn));
                     super::sam::policies(&ctx.origin, &props, template, ctx.diagnostics)
                 } else {
                     Vec::new()
@@ -218,9 +229,33 @@ pub fn lower(
                     origin: ctx.origin,
                 })
             }
+            "Custom::S3BucketNotifications" => {
+                elsewhere.push(super::notifications::cdk(&props, &raw.logical_id))
+            }
             _ => {}
         }
     }
+    super::notifications::attach(elsewhere, file, &mut inventory.buckets);
+}
+
+/// The function's `Fn::GetAtt Arn`, as the template's other references to it resolve.
+fn function_arn(resolver: &Resolver<'_, '_>, logical_id: &str, span: Span) -> Value<String> {
+    let get_att = Node {
+        span,
+        defined: span,
+        value: NodeValue::Map(vec![(
+            crate::node_util::string("Fn::GetAtt", span),
+            Node {
+                span,
+                defined: span,
+                value: NodeValue::Seq(vec![
+                    crate::node_util::string(logical_id, span),
+                    crate::node_util::string("Arn", span),
+                ]),
+            },
+        )]),
+    };
+    value_text(resolver.resolve(&get_att).as_ref())
 }
 
 fn empty(span: Span) -> Node<'static> {
@@ -269,70 +304,6 @@ fn skips(metadata: &Node<'_>) -> Vec<Skip> {
         .collect()
 }
 
-/// Literal Region names and 12-digit account ids inside ARNs of the raw
-/// (unresolved) properties: what `AWS::Region` and `AWS::AccountId` are for.
-fn hard_coded(node: &Node<'_>, file: usize, logical_id: &str, out: &mut Vec<HardCoded>) {
-    match &node.value {
-        NodeValue::Str(s) => {
-            for arn in s
-                .split(|c: char| c == '"' || c.is_whitespace())
-                .filter(|w| w.contains("arn:aws"))
-            {
-                let start = arn.find("arn:aws").unwrap_or(0);
-                let parts: Vec<&str> = arn[start..].splitn(6, ':').collect();
-                if let Some(region) = parts.get(3)
-                    && is_region(region)
-                {
-                    out.push(HardCoded {
-                        file,
-                        logical_id: logical_id.to_string(),
-                        span: node.span,
-                        kind: "region",
-                        value: region.to_string(),
-                        instead: "AWS::Region",
-                    });
-                }
-                if let Some(account) = parts.get(4)
-                    && account.len() == 12
-                    && account.bytes().all(|b| b.is_ascii_digit())
-                {
-                    out.push(HardCoded {
-                        file,
-                        logical_id: logical_id.to_string(),
-                        span: node.span,
-                        kind: "account",
-                        value: account.to_string(),
-                        instead: "AWS::AccountId",
-                    });
-                }
-            }
-        }
-        NodeValue::Seq(list) => list
-            .iter()
-            .for_each(|n| hard_coded(n, file, logical_id, out)),
-        NodeValue::Map(list) => list
-            .iter()
-            .for_each(|(_, n)| hard_coded(n, file, logical_id, out)),
-        _ => {}
-    }
-}
-
-/// `us-east-1`, `eu-central-2`, `us-gov-west-1`, `ap-southeast-4`...
-pub fn is_region(text: &str) -> bool {
-    let parts: Vec<&str> = text.split('-').collect();
-    let (Some(first), Some(last)) = (parts.first(), parts.last()) else {
-        return false;
-    };
-    (3..=4).contains(&parts.len())
-        && first.len() == 2
-        && first.bytes().all(|b| b.is_ascii_lowercase())
-        && !last.is_empty()
-        && last.bytes().all(|b| b.is_ascii_digit())
-        && parts[1..parts.len() - 1]
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
-}
-
 struct Ctx<'a, 'r, 't> {
     template: &'a Template<'t>,
     origin: Origin,
@@ -341,7 +312,7 @@ struct Ctx<'a, 'r, 't> {
 }
 
 /// A value at a node: known text, unknown, or absent.
-fn value_text(node: Option<&Node<'static>>) -> Value<String> {
+pub(super) fn value_text(node: Option<&Node<'static>>) -> Value<String> {
     match node {
         None => Value::Absent,
         Some(n) => match (text(n), unknown_reason(n)) {
@@ -355,7 +326,7 @@ fn value_text(node: Option<&Node<'static>>) -> Value<String> {
     }
 }
 
-fn value_bool(node: Option<&Node<'static>>) -> Value<bool> {
+pub(super) fn value_bool(node: Option<&Node<'static>>) -> Value<bool> {
     match value_text(node) {
         Value::Known { value, span } => match value.to_ascii_lowercase().as_str() {
             "true" => Value::known(true, span),
@@ -582,57 +553,10 @@ impl Ctx<'_, '_, '_> {
         let replication = match node_value(self.at(&["ReplicationConfiguration"])) {
             Err((r, s)) => Value::unknown(r, s),
             Ok(None) => Value::Absent,
-            Ok(Some(n)) => Value::known(
-                Replication {
-                    role: value_text(get(n, "Role")),
-                    destinations: get(n, "Rules")
-                        .map(|rules| {
-                            items(rules)
-                                .iter()
-                                .filter(|r| {
-                                    get(r, "Status").and_then(text).as_deref() != Some("Disabled")
-                                })
-                                .map(|r| {
-                                    value_text(get(r, "Destination").and_then(|d| get(d, "Bucket")))
-                                })
-                                .collect()
-                        })
-                        .unwrap_or_default(),
-                },
-                n.span,
-            ),
+            Ok(Some(n)) => super::replication::read(n),
         };
-        let (notifications, eventbridge) = match node_value(self.at(&["NotificationConfiguration"]))
-        {
-            Err((r, s)) => (Value::unknown(r.clone(), s), Value::unknown(r, s)),
-            Ok(None) => (Value::Absent, Value::Absent),
-            Ok(Some(n)) => {
-                let mut list = Vec::new();
-                for (key, kind, target) in [
-                    ("TopicConfigurations", "sns", "Topic"),
-                    ("QueueConfigurations", "sqs", "Queue"),
-                    ("LambdaConfigurations", "lambda", "Function"),
-                ] {
-                    for c in get(n, key).map(items).unwrap_or_default() {
-                        list.push(Notification {
-                            kind,
-                            target: value_text(get(c, target)),
-                            event: value_text(get(c, "Event")),
-                            span: c.span,
-                        });
-                    }
-                }
-                let eb = value_bool(
-                    get(n, "EventBridgeConfiguration").and_then(|e| get(e, "EventBridgeEnabled")),
-                );
-                let eb = match (eb, get(n, "EventBridgeConfiguration")) {
-                    // an EventBridgeConfiguration without the flag turns it on
-                    (Value::Absent, Some(e)) => Value::known(true, e.span),
-                    (other, _) => other,
-                };
-                (Value::known(list, n.span), eb)
-            }
-        };
+        let notifications =
+            super::notifications::of_bucket(self.at(&["NotificationConfiguration"]));
         let cors = match node_value(self.at(&["CorsConfiguration", "CorsRules"])) {
             Err((r, s)) => Value::unknown(r, s),
             Ok(None) => Value::Absent,
@@ -710,8 +634,8 @@ impl Ctx<'_, '_, '_> {
             logging,
             replication,
             lifecycle: self.lifecycle(),
-            notifications,
-            eventbridge,
+            notifications: notifications.notifications,
+            eventbridge: notifications.eventbridge,
             website,
             cors,
             acceleration: self.path_string(&["AccelerateConfiguration", "AccelerationStatus"]),

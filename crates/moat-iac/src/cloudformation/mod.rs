@@ -2,7 +2,10 @@
 //! to their long forms, resolved where the template decides, lowered into the
 //! Inventory.
 
+pub mod hard_coded;
 pub mod lower;
+pub mod notifications;
+pub mod replication;
 pub mod resolve;
 pub mod sam;
 pub mod tags;
