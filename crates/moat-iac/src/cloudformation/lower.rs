@@ -18,8 +18,9 @@ pub fn lower(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     for raw in &template.resources {
+        let mark = resolver.undecided_mark();
         if let Some(condition) = &raw.condition
-            && resolver.condition(condition, raw.span) == Truth::Known(false)
+            && resolver.decide(condition, raw.span) == Truth::Known(false)
         {
             continue;
         }
@@ -218,7 +219,9 @@ pub fn lower(
                     origin: ctx.origin,
                 })
             }
-            _ => {}
+            // nothing lowered depends on this resource's conditions: assuming
+            // them would only read the template again to the same inventory
+            _ => resolver.forget_undecided(mark),
         }
     }
 }

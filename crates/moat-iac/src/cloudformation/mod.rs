@@ -33,6 +33,29 @@ pub fn read(
     inventory: &mut Inventory,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Read, Box<Diagnostic>> {
+    read_assuming(
+        file,
+        index,
+        params,
+        &BTreeMap::new(),
+        inventory,
+        diagnostics,
+    )
+}
+
+/// [`read`], taking `assumptions` (condition name -> value) for the
+/// template's conditions that `params` leave undecided; a condition the
+/// parameters decide keeps its value. A resource whose `Condition` is assumed
+/// false is left out. The undecided conditions still used go to
+/// `inventory.undecided`.
+pub fn read_assuming(
+    file: &SourceFile,
+    index: usize,
+    params: &BTreeMap<String, String>,
+    assumptions: &BTreeMap<String, bool>,
+    inventory: &mut Inventory,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Read, Box<Diagnostic>> {
     let root = moat_source::node::parse_tagged(file, &tags::long_form)?;
     let template = match template::read(file, root, diagnostics) {
         Ok(t) => t,
@@ -41,9 +64,19 @@ pub fn read(
     if let Some(account) = params.get("AWS::AccountId") {
         inventory.account = Some(account.clone());
     }
-    let resolver = resolve::Resolver::new(&template, params);
+    let resolver = resolve::Resolver::new(&template, params).assuming(assumptions);
     lower::lower(&template, &resolver, index, inventory, diagnostics);
     diagnostics.extend(resolver.take_diagnostics());
+    inventory
+        .undecided
+        .extend(resolver.take_undecided().into_iter().map(|u| {
+            crate::inventory::UndecidedCondition {
+                file: index,
+                name: u.name,
+                span: u.span,
+                reason: u.reason,
+            }
+        }));
     let nested = template
         .resources
         .iter()
