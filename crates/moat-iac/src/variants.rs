@@ -8,7 +8,8 @@
 //! so a caller that checks each and drops it holds one at a time.
 
 use crate::Inventory;
-use crate::cloudformation;
+use crate::cloudformation::template::{self, Template};
+use crate::cloudformation::{self, tags};
 use std::collections::{BTreeMap, HashMap};
 
 /// Above this many undecided conditions a unit is read only as it is: each
@@ -28,8 +29,9 @@ pub struct TooMany(pub usize);
 
 /// Every variant of `base` (a unit as [`crate::scan`] reads it, with `params`):
 /// 2^n for its n undecided conditions, the first with every condition true
-/// (the branch written first), the first condition changing slowest. Each is
-/// read when the iterator reaches it.
+/// (the branch written first), the first condition changing slowest. The
+/// unit's files are parsed once; each variant is lowered when the iterator
+/// reaches it.
 pub fn variants<'a>(
     base: &'a Inventory,
     params: &'a BTreeMap<String, String>,
@@ -38,9 +40,24 @@ pub fn variants<'a>(
     if n > MAX_UNDECIDED {
         return Err(TooMany(n));
     }
+    let templates: Vec<Option<Template<'a>>> = base
+        .files
+        .iter()
+        .map(|file| {
+            let root = moat_source::node::parse_tagged(file, &tags::long_form).ok()?;
+            // reported when the base was read
+            template::read(file, root, &mut Vec::new()).ok()
+        })
+        .collect();
+    // construct paths the CDK manifest gave rather than the template
+    let paths: HashMap<(usize, String), String> = base
+        .origins()
+        .into_iter()
+        .filter_map(|o| Some(((o.file, o.logical_id.clone()), o.cdk_path.clone()?)))
+        .collect();
     Ok((0..1usize << n).map(move |i| {
         let assignment: Vec<bool> = (0..n).map(|j| (i >> (n - 1 - j)) & 1 == 0).collect();
-        let inventory = lower(base, params, &assignment);
+        let inventory = lower(base, &templates, &paths, params, &assignment);
         Variant {
             assignment,
             inventory,
@@ -48,17 +65,22 @@ pub fn variants<'a>(
     }))
 }
 
-/// `base` read again from its files, each of its undecided conditions taking
-/// the value at the same place in `assignment` (a missing one stays undecided).
-pub fn lower(
+/// The unit read again, each undecided condition of `base` taking the value
+/// at the same place in `assignment`.
+fn lower(
     base: &Inventory,
+    templates: &[Option<Template<'_>>],
+    paths: &HashMap<(usize, String), String>,
     params: &BTreeMap<String, String>,
     assignment: &[bool],
 ) -> Inventory {
     let mut out = Inventory::default();
     // reported when the base was read; a variant has nothing new to say
     let mut diagnostics = Vec::new();
-    for (index, file) in base.files.iter().enumerate() {
+    for (index, template) in templates.iter().enumerate() {
+        let Some(template) = template else {
+            continue;
+        };
         let assumptions: BTreeMap<String, bool> = base
             .undecided
             .iter()
@@ -66,8 +88,8 @@ pub fn lower(
             .filter(|(u, _)| u.file == index)
             .map(|(u, value)| (u.name.clone(), *value))
             .collect();
-        let _ = cloudformation::read_assuming(
-            file,
+        cloudformation::lower_assuming(
+            template,
             index,
             params,
             &assumptions,
@@ -75,18 +97,12 @@ pub fn lower(
             &mut diagnostics,
         );
     }
-    // construct paths the CDK manifest gave rather than the template
-    let paths: HashMap<(usize, &str), &String> = base
-        .origins()
-        .into_iter()
-        .filter_map(|o| Some(((o.file, o.logical_id.as_str()), o.cdk_path.as_ref()?)))
-        .collect();
     if !paths.is_empty() {
         for origin in out.origins_mut() {
             if origin.cdk_path.is_none() {
                 origin.cdk_path = paths
-                    .get(&(origin.file, origin.logical_id.as_str()))
-                    .map(|p| (*p).clone());
+                    .get(&(origin.file, origin.logical_id.clone()))
+                    .cloned();
             }
         }
     }

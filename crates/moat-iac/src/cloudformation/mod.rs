@@ -61,22 +61,14 @@ pub fn read_assuming(
         Ok(t) => t,
         Err(template::NotTemplate::Other(reason)) => return Ok(Read::NotTemplate(reason)),
     };
-    if let Some(account) = params.get("AWS::AccountId") {
-        inventory.account = Some(account.clone());
-    }
-    let resolver = resolve::Resolver::new(&template, params).assuming(assumptions);
-    lower::lower(&template, &resolver, index, inventory, diagnostics);
-    diagnostics.extend(resolver.take_diagnostics());
-    inventory
-        .undecided
-        .extend(resolver.take_undecided().into_iter().map(|u| {
-            crate::inventory::UndecidedCondition {
-                file: index,
-                name: u.name,
-                span: u.span,
-                reason: u.reason,
-            }
-        }));
+    lower_assuming(
+        &template,
+        index,
+        params,
+        assumptions,
+        inventory,
+        diagnostics,
+    );
     let nested = template
         .resources
         .iter()
@@ -93,4 +85,31 @@ pub fn read_assuming(
         sam: template.is_sam(),
         nested,
     })
+}
+
+/// Lowers a template already read (as file number `index`), as [`read_assuming`] does.
+pub fn lower_assuming(
+    template: &template::Template<'_>,
+    index: usize,
+    params: &BTreeMap<String, String>,
+    assumptions: &BTreeMap<String, bool>,
+    inventory: &mut Inventory,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if let Some(account) = params.get("AWS::AccountId") {
+        inventory.account = Some(account.clone());
+    }
+    let resolver = resolve::Resolver::new(template, params).assuming(assumptions);
+    lower::lower(template, &resolver, index, inventory, diagnostics);
+    diagnostics.extend(resolver.take_diagnostics());
+    inventory
+        .undecided
+        .extend(resolver.take_undecided().into_iter().map(|u| {
+            crate::inventory::UndecidedCondition {
+                file: index,
+                name: u.name,
+                span: u.span,
+                reason: u.reason,
+            }
+        }));
 }
