@@ -322,7 +322,7 @@ fn more_undecided_conditions_than_are_tried_stay_unknown_and_say_so() {
     );
     assert!(
         message.starts_with("cannot decide: `Fn::If` on condition `C0`: depends on parameter `P`")
-            && message.ends_with("Moat reads a template both ways for at most 4 undecided conditions, and this one has 5 (`C0`, `C1`, `C2`, `C3`, `C4`): pass `--param` values to decide some"),
+            && message.ends_with("; not read both ways: 5 undecided conditions (`C0`, `C1`, `C2`, `C3`, `C4`) are more than the 4 Moat tries; pass `--param` values to decide some"),
         "{message}"
     );
     assert!(v["diagnostics"].as_array().unwrap().is_empty());

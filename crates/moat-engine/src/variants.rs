@@ -223,28 +223,21 @@ fn describe(
     if relevant.is_empty() {
         relevant = (0..n).collect();
     }
-    let mut groups: Vec<Group<'_>> = Vec::new();
-    for &i in present {
-        let outcomes = by_index.get(&i).copied().unwrap_or(&[]);
-        let Some(assignment) = assignments.get(i) else {
-            continue;
-        };
-        let restricted: Vec<bool> = relevant
-            .iter()
-            .map(|&j| assignment.get(j).copied().unwrap_or(true))
-            .collect();
-        match groups.iter_mut().find(|g| g.outcomes == outcomes) {
-            Some(group) => {
-                if !group.values.contains(&restricted) {
-                    group.values.push(restricted);
-                }
-            }
-            None => groups.push(Group {
-                outcomes,
-                first: i,
-                values: vec![restricted],
-            }),
-        }
+    let mut groups = group(present, &by_index, assignments, &relevant);
+    // conditions that matter only together with another (or where variants
+    // are missing) can leave one assignment of `relevant` in two groups:
+    // then every condition is named
+    let overlap = groups.iter().enumerate().any(|(g, group)| {
+        group.values.iter().any(|v| {
+            groups
+                .iter()
+                .skip(g + 1)
+                .any(|other| other.values.contains(v))
+        })
+    });
+    if overlap {
+        relevant = (0..n).collect();
+        groups = group(present, &by_index, assignments, &relevant);
     }
     let single = relevant.len() == 1;
     let mut parts = Vec::new();
@@ -370,6 +363,40 @@ fn simplest(values: &[Vec<bool>]) -> Vec<Vec<Option<bool>>> {
     terms
 }
 
+/// The present variants grouped by outcomes, in variant order, each with the
+/// values of the `relevant` conditions that give them.
+fn group<'s>(
+    present: &[usize],
+    by_index: &HashMap<usize, &'s [Outcome]>,
+    assignments: &[Vec<bool>],
+    relevant: &[usize],
+) -> Vec<Group<'s>> {
+    let mut groups: Vec<Group<'s>> = Vec::new();
+    for &i in present {
+        let outcomes = by_index.get(&i).copied().unwrap_or(&[]);
+        let Some(assignment) = assignments.get(i) else {
+            continue;
+        };
+        let restricted: Vec<bool> = relevant
+            .iter()
+            .map(|&j| assignment.get(j).copied().unwrap_or(true))
+            .collect();
+        match groups.iter_mut().find(|g| g.outcomes == outcomes) {
+            Some(group) => {
+                if !group.values.contains(&restricted) {
+                    group.values.push(restricted);
+                }
+            }
+            None => groups.push(Group {
+                outcomes,
+                first: i,
+                values: vec![restricted],
+            }),
+        }
+    }
+    groups
+}
+
 /// Variants with the same outcomes.
 struct Group<'s> {
     outcomes: &'s [Outcome],
@@ -405,7 +432,7 @@ fn too_many(unit: &Inventory, mut base: Vec<Verdict>) -> Vec<Verdict> {
     let names = Names::of(unit);
     let listed: Vec<String> = (0..names.all.len()).map(|j| names.name(j)).collect();
     let note = format!(
-        "; Moat reads a template both ways for at most {MAX_UNDECIDED} undecided conditions, and this one has {} ({}): pass `--param` values to decide some",
+        "; not read both ways: {} undecided conditions ({}) are more than the {MAX_UNDECIDED} Moat tries; pass `--param` values to decide some",
         names.all.len(),
         listed.join(", ")
     );
