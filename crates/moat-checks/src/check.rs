@@ -109,9 +109,13 @@ impl Outcome {
 pub struct Verdict {
     pub check: &'static str,
     pub outcome: Outcome,
-    /// Index into the inventory's files.
+    /// Index into the inventory's files: where `span` is.
     #[serde(skip)]
     pub file: usize,
+    /// Index into the inventory's files: where `resource` is defined (not
+    /// `file` when the verdict points into another resource's text).
+    #[serde(skip)]
+    pub resource_file: usize,
     pub resource: String,
     pub resource_type: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -167,6 +171,7 @@ impl<'a> Out<'a> {
             check: self.check.id,
             outcome,
             file: origin.file,
+            resource_file: origin.file,
             resource: origin.logical_id.clone(),
             resource_type: origin.resource_type.clone(),
             cdk_path: origin.cdk_path.clone(),

@@ -194,6 +194,189 @@ fn a_parameter_decides_a_condition_only_when_given() {
     assert_eq!(verdict(&["--param", "Env=dev"]), "fail");
 }
 
+/// The results of `check` on `resource`: (verdict, line, message).
+fn results_of(v: &Value, check: &str, resource: &str) -> Vec<(String, u64, String)> {
+    v["scan"]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["check"] == check && r["resource"] == resource)
+        .map(|r| {
+            (
+                r["verdict"].as_str().unwrap().to_string(),
+                r["line"].as_u64().unwrap(),
+                r["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+const TWO_KEYS: &str = "Parameters:\n  KeyChoice:\n    Type: String\nConditions:\n  UseKms: !Equals [!Ref KeyChoice, a]\nResources:\n  KeyA:\n    Type: AWS::KMS::Key\n  KeyB:\n    Type: AWS::KMS::Key\n  Data:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketEncryption: !If\n        - UseKms\n        - ServerSideEncryptionConfiguration:\n            - ServerSideEncryptionByDefault:\n                SSEAlgorithm: aws:kms\n                KMSMasterKeyID: !Ref KeyA\n        - ServerSideEncryptionConfiguration:\n            - ServerSideEncryptionByDefault:\n                SSEAlgorithm: aws:kms\n                KMSMasterKeyID: !Ref KeyB\n";
+
+#[test]
+fn a_verdict_the_same_in_both_branches_is_decided() {
+    let t = temp_in("variants", "two-keys.yaml", TWO_KEYS);
+    let v = json(&["scan", t.to_str().unwrap(), "-f", "json"]);
+    let [(verdict, _, message)] = results_of(&v, "CHK-S3-002", "Data").try_into().unwrap();
+    assert_eq!(verdict, "pass", "{message}");
+    assert!(
+        message.contains("`{KeyA}`")
+            && message.contains(
+                "passes whichever way condition `UseKms` goes (details as when `UseKms` is true)"
+            ),
+        "{message}"
+    );
+    // a parameter decides the condition: the verdict is the branch's own
+    let v = json(&[
+        "scan",
+        t.to_str().unwrap(),
+        "-f",
+        "json",
+        "--param",
+        "KeyChoice=b",
+    ]);
+    let [(verdict, _, message)] = results_of(&v, "CHK-S3-002", "Data").try_into().unwrap();
+    assert_eq!(verdict, "pass");
+    assert!(
+        message.contains("`{KeyB}`") && !message.contains("whichever"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_verdict_that_depends_on_a_condition_says_which_way_gives_what() {
+    let t = temp_in(
+        "variants",
+        "versioning.yaml",
+        "Parameters:\n  Env:\n    Type: String\n    Default: prod\nConditions:\n  IsProd: !Equals [!Ref Env, prod]\nResources:\n  Data:\n    Type: AWS::S3::Bucket\n    Properties:\n      VersioningConfiguration:\n        Status: !If [IsProd, Enabled, Suspended]\n",
+    );
+    let path = t.to_str().unwrap();
+    let v = json(&["scan", path, "-f", "json"]);
+    let [(verdict, line, message)] = results_of(&v, "CHK-S3-005", "Data").try_into().unwrap();
+    assert_eq!((verdict.as_str(), line), ("unknown", 12), "at the `Fn::If`");
+    assert_eq!(
+        message,
+        "cannot decide: passes when condition `IsProd` is true (versioning is enabled); fails when it is false (versioning is `Suspended`: new overwrites and deletes cannot be undone); condition `IsProd`: depends on parameter `Env`, which a deployment may set; pass `--param Env=VALUE` to decide it"
+    );
+    let finding = v["scan"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "CHK-S3-005")
+        .unwrap();
+    assert_eq!(finding["outcome"], "unknown");
+    assert_eq!(finding["location"]["col"], 17);
+    for (param, expected) in [("Env=prod", "pass"), ("Env=dev", "fail")] {
+        let v = json(&["scan", path, "-f", "json", "--param", param]);
+        let [(verdict, _, message)] = results_of(&v, "CHK-S3-005", "Data").try_into().unwrap();
+        assert_eq!(verdict, expected, "{param}: {message}");
+    }
+}
+
+#[test]
+fn a_resource_a_condition_leaves_out_counts_only_where_it_exists() {
+    let t = temp_in(
+        "variants",
+        "conditional-policy.yaml",
+        "Parameters:\n  Logs:\n    Type: String\nConditions:\n  CreateLogs: !Equals [!Ref Logs, 'yes']\nResources:\n  Data:\n    Type: AWS::S3::Bucket\n    Properties:\n      LoggingConfiguration: !If\n        - CreateLogs\n        - DestinationBucketName: !Ref LogBucket\n        - !Ref AWS::NoValue\n  LogBucket:\n    Type: AWS::S3::Bucket\n    Condition: CreateLogs\n    Properties:\n      VersioningConfiguration:\n        Status: Enabled\n  DataPolicy:\n    Type: AWS::S3::BucketPolicy\n    Condition: CreateLogs\n    Properties:\n      Bucket: !Ref Data\n      PolicyDocument:\n        Statement:\n          - Effect: Deny\n            Principal: '*'\n            Action: 's3:*'\n            Resource: [!Sub 'arn:aws:s3:::${Data}', !Sub 'arn:aws:s3:::${Data}/*']\n            Condition:\n              Bool:\n                aws:SecureTransport: 'false'\n",
+    );
+    let v = json(&["scan", t.to_str().unwrap(), "-f", "json"]);
+    // the policy exists only when `CreateLogs` is true: without it nothing denies plain HTTP
+    let [(verdict, _, message)] = results_of(&v, "CHK-S3-007", "Data").try_into().unwrap();
+    assert_eq!(verdict, "unknown");
+    assert!(
+        message.starts_with("cannot decide: passes when condition `CreateLogs` is true (every request without TLS is denied); fails when it is false (no bucket policy"),
+        "{message}"
+    );
+    let [(verdict, _, message)] = results_of(&v, "CHK-S3-001", "Data").try_into().unwrap();
+    assert_eq!(verdict, "unknown");
+    assert!(
+        message.contains("passes when condition `CreateLogs` is true"),
+        "{message}"
+    );
+    // the log bucket is judged in the deployments that create it
+    let [(verdict, _, message)] = results_of(&v, "CHK-S3-005", "LogBucket")
+        .try_into()
+        .unwrap();
+    assert_eq!(
+        (verdict.as_str(), message.as_str()),
+        ("pass", "versioning is enabled")
+    );
+}
+
+#[test]
+fn more_undecided_conditions_than_are_tried_stay_unknown_and_say_so() {
+    let mut text = String::from("Parameters:\n  P:\n    Type: String\nConditions:\n");
+    for i in 0..5 {
+        text.push_str(&format!("  C{i}: !Equals [!Ref P, v{i}]\n"));
+    }
+    text.push_str("Resources:\n  Data:\n    Type: AWS::S3::Bucket\n    Properties:\n      VersioningConfiguration:\n        Status: !If [C0, Enabled, Enabled]\n");
+    for i in 1..5 {
+        text.push_str(&format!(
+            "  B{i}:\n    Type: AWS::S3::Bucket\n    Condition: C{i}\n"
+        ));
+    }
+    let t = temp_in("variants", "five.yaml", &text);
+    let v = json(&["scan", t.to_str().unwrap(), "-f", "json"]);
+    let [(verdict, _, message)] = results_of(&v, "CHK-S3-005", "Data").try_into().unwrap();
+    assert_eq!(
+        verdict, "unknown",
+        "both branches pass, but no branch is tried"
+    );
+    assert!(
+        message.starts_with("cannot decide: `Fn::If` on condition `C0`: depends on parameter `P`")
+            && message.ends_with("; not read both ways: 5 undecided conditions (`C0`, `C1`, `C2`, `C3`, `C4`) are more than the 4 Moat tries; pass `--param` values to decide some"),
+        "{message}"
+    );
+    assert!(v["diagnostics"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn nested_stacks_keep_their_conditions_apart() {
+    let parent = temp_in(
+        "variants-nested",
+        "parent.yaml",
+        "Parameters:\n  Env:\n    Type: String\nConditions:\n  IsProd: !Equals [!Ref Env, prod]\nResources:\n  Child:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: child.yaml\n  Data:\n    Type: AWS::S3::Bucket\n    Properties:\n      VersioningConfiguration:\n        Status: !If [IsProd, Enabled, Suspended]\n",
+    );
+    temp_in(
+        "variants-nested",
+        "child.yaml",
+        "Parameters:\n  Env:\n    Type: String\nConditions:\n  IsProd: !Equals [!Ref Env, prod]\nResources:\n  Data:\n    Type: AWS::S3::Bucket\n    Properties:\n      VersioningConfiguration:\n        Status: !If [IsProd, Enabled, Enabled]\n",
+    );
+    let v = json(&[
+        "scan",
+        parent.to_str().unwrap(),
+        "-f",
+        "json",
+        "--select",
+        "CHK-S3-005",
+    ]);
+    let by_file: Vec<(String, String)> = v["scan"]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let file = r["file"].as_str().unwrap();
+            (
+                file.rsplit('/').next().unwrap().to_string(),
+                format!(
+                    "{} {}",
+                    r["verdict"].as_str().unwrap(),
+                    r["message"].as_str().unwrap()
+                ),
+            )
+        })
+        .collect();
+    assert_eq!(by_file.len(), 2, "{by_file:?}");
+    for (file, said) in &by_file {
+        match file.as_str() {
+            "parent.yaml" => assert!(said.starts_with("unknown cannot decide: passes when condition `IsProd` of `parent.yaml` is true"), "{said}"),
+            "child.yaml" => assert!(said.starts_with("pass versioning is enabled; passes whichever way condition `IsProd` of `child.yaml` goes"), "{said}"),
+            other => panic!("{other}"),
+        }
+    }
+}
+
 #[test]
 fn a_baseline_accepts_the_findings_it_lists() {
     let baseline = temp_file("baseline.json", "");

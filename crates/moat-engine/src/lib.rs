@@ -19,6 +19,7 @@ pub mod scan;
 pub mod scan_status;
 pub mod service;
 pub mod status;
+pub mod variants;
 pub mod view;
 pub mod vocabulary;
 

@@ -299,9 +299,16 @@ pub struct UnitResult {
     pub resources: usize,
 }
 
-/// Runs `checks` on one unit and locates every verdict.
-pub fn check_unit(unit: &moat_iac::Inventory, checks: &[&Check]) -> UnitResult {
-    let rows = moat_checks::run(checks, unit)
+/// Runs `checks` on one unit (read with the `--param` values `params`) and
+/// locates every verdict; a verdict the unit's undecided conditions leave
+/// open is decided, where it can be, by reading the unit both ways
+/// ([`crate::variants`]).
+pub fn check_unit(
+    unit: &moat_iac::Inventory,
+    params: &BTreeMap<String, String>,
+    checks: &[&Check],
+) -> UnitResult {
+    let rows = crate::variants::run(checks, unit, params)
         .into_iter()
         .map(|v| {
             let classification = if v.outcome.is_finding() {
@@ -351,7 +358,7 @@ pub fn assess_scan(
     let units: Vec<UnitResult> = scan
         .units
         .par_iter()
-        .map(|u| check_unit(u, checks))
+        .map(|u| check_unit(u, &scan.params, checks))
         .collect();
     let facts = CatalogFacts::of(catalog, checks);
     assemble(
@@ -374,7 +381,7 @@ pub fn assess_paths(
     options: &ScanOptions,
 ) -> crate::Assessment {
     let (units, files, diagnostics) =
-        moat_iac::scan::scan_each(paths, iac, |unit| check_unit(&unit, checks));
+        moat_iac::scan::scan_each(paths, iac, |unit| check_unit(&unit, &iac.params, checks));
     // loaded once the templates are gone: the two are never in memory together
     let facts = CatalogFacts::of(&catalog(), checks);
     assemble(units, files, diagnostics, checks, facts, options)

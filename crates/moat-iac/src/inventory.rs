@@ -34,10 +34,27 @@ pub struct Inventory {
     pub event_rules: Vec<EventRule>,
     /// Literal Region names and account ids written where a pseudo parameter belongs.
     pub hard_coded: Vec<HardCoded>,
+    /// Conditions no `--param` decides that something lowered depends on (an
+    /// `Fn::If` in a value read, a resource's `Condition`), in file order and
+    /// then order of first use: the ways the unit may deploy
+    /// ([`crate::variants`] reads it under each).
+    pub undecided: Vec<UndecidedCondition>,
     /// The account the stack deploys to, when `--param AWS::AccountId=...`
     /// gives it; otherwise `AWS::AccountId` stands in as `000000000000`, and
     /// whether a literal account id is the stack's own is not known.
     pub account: Option<String>,
+}
+
+/// A template's condition that no `--param` decides.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UndecidedCondition {
+    /// Index into [`Inventory::files`]: each template has its own conditions.
+    pub file: usize,
+    pub name: String,
+    /// Its first use: an `Fn::If`, or a resource's `Condition`.
+    pub span: Span,
+    /// Why it is undecided (the parameter it depends on).
+    pub reason: String,
 }
 
 /// Where a resource is defined.
@@ -468,6 +485,31 @@ impl Inventory {
 }
 
 impl Inventory {
+    /// Every resource's origin.
+    pub fn origins(&self) -> Vec<&Origin> {
+        let mut out: Vec<&Origin> = Vec::new();
+        let inv = self;
+        out.extend(inv.buckets.iter().map(|r| &r.origin));
+        out.extend(inv.directory_buckets.iter().map(|r| &r.origin));
+        out.extend(inv.bucket_policies.iter().map(|r| &r.origin));
+        out.extend(inv.access_points.iter().map(|r| &r.origin));
+        out.extend(inv.multi_region_access_points.iter().map(|r| &r.origin));
+        out.extend(inv.roles.iter().map(|r| &r.origin));
+        out.extend(inv.users.iter().map(|r| &r.origin));
+        out.extend(inv.groups.iter().map(|r| &r.origin));
+        out.extend(inv.identity_policies.iter().map(|r| &r.origin));
+        out.extend(inv.kms_keys.iter().map(|r| &r.origin));
+        out.extend(inv.trails.iter().map(|r| &r.origin));
+        out.extend(inv.vpc_endpoints.iter().map(|r| &r.origin));
+        out.extend(inv.queue_topic_policies.iter().map(|r| &r.origin));
+        out.extend(inv.topics.iter().map(|r| &r.origin));
+        out.extend(inv.queues.iter().map(|r| &r.origin));
+        out.extend(inv.functions.iter().map(|r| &r.origin));
+        out.extend(inv.lambda_permissions.iter().map(|r| &r.origin));
+        out.extend(inv.event_rules.iter().map(|r| &r.origin));
+        out
+    }
+
     /// Every resource's origin, for fixing up file indices and construct paths.
     pub fn origins_mut(&mut self) -> Vec<&mut Origin> {
         let mut out: Vec<&mut Origin> = Vec::new();
@@ -506,8 +548,12 @@ impl Inventory {
         for h in &mut other.hard_coded {
             h.file += offset;
         }
+        for u in &mut other.undecided {
+            u.file += offset;
+        }
         self.files.append(&mut other.files);
         self.hard_coded.append(&mut other.hard_coded);
+        self.undecided.append(&mut other.undecided);
         if self.account.is_none() {
             self.account = other.account.take();
         }

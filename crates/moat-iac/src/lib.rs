@@ -8,6 +8,7 @@ pub mod inventory;
 pub mod node_util;
 pub mod scan;
 pub mod value;
+pub mod variants;
 
 pub use inventory::Inventory;
 pub use value::Value;

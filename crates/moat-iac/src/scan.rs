@@ -60,6 +60,9 @@ impl std::fmt::Debug for Options {
 #[derive(Debug, Default)]
 pub struct Scan {
     pub units: Vec<Inventory>,
+    /// The `--param` values the units were read with: reading a unit again
+    /// under assumed conditions ([`crate::variants`]) needs them.
+    pub params: BTreeMap<String, String>,
     pub files: Vec<FileStatus>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -117,6 +120,7 @@ pub fn scan(paths: &[PathBuf], options: &Options) -> Scan {
     let (units, files, diagnostics) = scan_each(paths, options, |unit| unit);
     Scan {
         units,
+        params: options.params.clone(),
         files,
         diagnostics,
     }

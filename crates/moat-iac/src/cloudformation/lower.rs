@@ -21,8 +21,9 @@ pub fn lower(
     // before or after the bucket
     let mut elsewhere = Vec::new();
     for raw in &template.resources {
+        let mark = resolver.undecided_mark();
         if let Some(condition) = &raw.condition
-            && resolver.condition(condition, raw.span) == Truth::Known(false)
+            && resolver.decide(condition, raw.span) == Truth::Known(false)
         {
             continue;
         }
@@ -232,7 +233,9 @@ pub fn lower(
             "Custom::S3BucketNotifications" => {
                 elsewhere.push(super::notifications::cdk(&props, &raw.logical_id))
             }
-            _ => {}
+            // nothing lowered depends on this resource's conditions: assuming
+            // them would only read the template again to the same inventory
+            _ => resolver.forget_undecided(mark),
         }
     }
     super::notifications::attach(elsewhere, file, &mut inventory.buckets);

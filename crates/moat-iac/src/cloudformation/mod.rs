@@ -36,17 +36,42 @@ pub fn read(
     inventory: &mut Inventory,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Read, Box<Diagnostic>> {
+    read_assuming(
+        file,
+        index,
+        params,
+        &BTreeMap::new(),
+        inventory,
+        diagnostics,
+    )
+}
+
+/// [`read`], taking `assumptions` (condition name -> value) for the
+/// template's conditions that `params` leave undecided; a condition the
+/// parameters decide keeps its value. A resource whose `Condition` is assumed
+/// false is left out. The undecided conditions still used go to
+/// `inventory.undecided`.
+pub fn read_assuming(
+    file: &SourceFile,
+    index: usize,
+    params: &BTreeMap<String, String>,
+    assumptions: &BTreeMap<String, bool>,
+    inventory: &mut Inventory,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Read, Box<Diagnostic>> {
     let root = moat_source::node::parse_tagged(file, &tags::long_form)?;
     let template = match template::read(file, root, diagnostics) {
         Ok(t) => t,
         Err(template::NotTemplate::Other(reason)) => return Ok(Read::NotTemplate(reason)),
     };
-    if let Some(account) = params.get("AWS::AccountId") {
-        inventory.account = Some(account.clone());
-    }
-    let resolver = resolve::Resolver::new(&template, params);
-    lower::lower(&template, &resolver, index, inventory, diagnostics);
-    diagnostics.extend(resolver.take_diagnostics());
+    lower_assuming(
+        &template,
+        index,
+        params,
+        assumptions,
+        inventory,
+        diagnostics,
+    );
     let nested = template
         .resources
         .iter()
@@ -63,4 +88,31 @@ pub fn read(
         sam: template.is_sam(),
         nested,
     })
+}
+
+/// Lowers a template already read (as file number `index`), as [`read_assuming`] does.
+pub fn lower_assuming(
+    template: &template::Template<'_>,
+    index: usize,
+    params: &BTreeMap<String, String>,
+    assumptions: &BTreeMap<String, bool>,
+    inventory: &mut Inventory,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if let Some(account) = params.get("AWS::AccountId") {
+        inventory.account = Some(account.clone());
+    }
+    let resolver = resolve::Resolver::new(template, params).assuming(assumptions);
+    lower::lower(template, &resolver, index, inventory, diagnostics);
+    diagnostics.extend(resolver.take_diagnostics());
+    inventory
+        .undecided
+        .extend(resolver.take_undecided().into_iter().map(|u| {
+            crate::inventory::UndecidedCondition {
+                file: index,
+                name: u.name,
+                span: u.span,
+                reason: u.reason,
+            }
+        }));
 }

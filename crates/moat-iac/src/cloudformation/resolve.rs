@@ -14,6 +14,11 @@
 //! `Fn::If`) that depends on a parameter the user did not fix is unknown: a
 //! default is what a stack gets when nobody says otherwise, not what a
 //! deployment uses, and guessing it is how a scanner reports the wrong branch.
+//!
+//! Such a condition can instead be *assumed* true or false ([`Resolver::assuming`]),
+//! to read the template once per way a deployment could go; the resolver
+//! records which undecided conditions the values it resolves depend on
+//! ([`Resolver::take_undecided`]), so only those need assuming.
 
 use super::template::Template;
 use crate::node_util::{entries, get, items, owned, string, text, unknown, unknown_reason};
@@ -33,6 +38,21 @@ pub struct Resolver<'a, 't> {
     diagnostics: RefCell<Vec<Diagnostic>>,
     /// What is being resolved, for cycle detection: `resource:X`, `condition:Y`.
     visiting: RefCell<Vec<String>>,
+    /// Values for conditions no parameter decides.
+    assumptions: Option<&'a BTreeMap<String, bool>>,
+    /// Undecided conditions used by an `Fn::If` or a resource's `Condition`,
+    /// in order of use (repeats included).
+    undecided: RefCell<Vec<Undecided>>,
+}
+
+/// A condition no parameter decides, where something depends on it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Undecided {
+    pub name: String,
+    /// The `Fn::If` or resource `Condition` that uses it.
+    pub span: Span,
+    /// Why it is undecided (the parameter it depends on).
+    pub reason: String,
 }
 
 /// A condition's value.
@@ -49,7 +69,51 @@ impl<'a, 't> Resolver<'a, 't> {
             params,
             diagnostics: RefCell::new(Vec::new()),
             visiting: RefCell::new(Vec::new()),
+            assumptions: None,
+            undecided: RefCell::new(Vec::new()),
         }
+    }
+
+    /// Takes `assumptions` as the values of conditions the parameters leave
+    /// undecided; a condition the parameters decide keeps its value.
+    pub fn assuming(mut self, assumptions: &'a BTreeMap<String, bool>) -> Self {
+        self.assumptions = Some(assumptions);
+        self
+    }
+
+    /// The undecided conditions used since the last call, each once, in order of first use.
+    pub fn take_undecided(&self) -> Vec<Undecided> {
+        let mut all = std::mem::take(&mut *self.undecided.borrow_mut());
+        let mut seen = std::collections::BTreeSet::new();
+        all.retain(|u| seen.insert(u.name.clone()));
+        all
+    }
+
+    /// How many uses are recorded: with [`Self::forget_undecided`], the uses
+    /// made while resolving something that turns out not to matter are dropped.
+    pub fn undecided_mark(&self) -> usize {
+        self.undecided.borrow().len()
+    }
+
+    /// Drops the uses recorded after `mark`.
+    pub fn forget_undecided(&self, mark: usize) {
+        self.undecided.borrow_mut().truncate(mark);
+    }
+
+    /// The value of condition `name` where `span` uses it (an `Fn::If`, a
+    /// resource's `Condition`): as [`Self::condition`], and an undecided one is recorded.
+    pub fn decide(&self, name: &str, span: Span) -> Truth {
+        let truth = self.condition(name, span);
+        if let Truth::Unknown(reason) = &truth
+            && self.template.condition_node(name).is_some()
+        {
+            self.undecided.borrow_mut().push(Undecided {
+                name: name.to_string(),
+                span,
+                reason: reason.clone(),
+            });
+        }
+        truth
     }
 
     pub fn take_diagnostics(&self) -> Vec<Diagnostic> {
@@ -645,17 +709,26 @@ impl<'a, 't> Resolver<'a, 't> {
         let Some(condition) = text(condition) else {
             return Some(unknown("`Fn::If` needs a condition name", span));
         };
-        match self.condition(&condition, span) {
+        match self.decide(&condition, span) {
             Truth::Known(true) => self.value(yes, d, c),
             Truth::Known(false) => self.value(no, d, c),
-            Truth::Unknown(reason) => Some(unknown(
-                format!("`Fn::If` on condition `{condition}`: {reason}"),
-                span,
-            )),
+            Truth::Unknown(reason) => {
+                // both branches are resolved, their values dropped: a condition
+                // a branch uses is then recorded (to be assumed in turn), and a
+                // branch's errors are reported, as CloudFormation rejects them
+                // whichever branch a deployment takes
+                let _ = self.value(yes, d, c);
+                let _ = self.value(no, d, c);
+                Some(unknown(
+                    format!("`Fn::If` on condition `{condition}`: {reason}"),
+                    span,
+                ))
+            }
         }
     }
 
-    /// The value of the named condition.
+    /// The value of the named condition, or its assumed value when the
+    /// parameters leave it undecided.
     pub fn condition(&self, name: &str, span: Span) -> Truth {
         let Some(node) = self.template.condition_node(name) else {
             let known = self.template.conditions.iter().map(|(n, _)| n.as_str());
@@ -695,7 +768,10 @@ impl<'a, 't> Resolver<'a, 't> {
             None => Truth::Unknown("AWS::NoValue as a condition".to_string()),
         };
         self.visiting.borrow_mut().pop();
-        value
+        match (value, self.assumptions.and_then(|a| a.get(name))) {
+            (Truth::Unknown(_), Some(assumed)) => Truth::Known(*assumed),
+            (value, _) => value,
+        }
     }
 
     fn truth_of(&self, name: &str, arg: &Node<'t>, span: Span, d: usize) -> Truth {
