@@ -41,6 +41,7 @@ pub fn lower(
             cdk_path: metadata.and_then(|m| get(m, "aws:cdk:path")).and_then(text),
             span: raw.span,
             properties: props_key.unwrap_or(raw.span),
+            cdk_language: None,
             skips: metadata.map(skips).unwrap_or_default(),
         };
         if let Some(raw_props) = get(node, "Properties") {
