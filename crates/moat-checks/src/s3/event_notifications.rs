@@ -9,7 +9,7 @@ pub static CHECK: Check = Check {
     controls: &["C-S3-078"],
     proves: &[],
     security_hub: &["S3.11"],
-    doc: "## What it does\nFails buckets without `NotificationConfiguration`, or whose configuration names no SNS topic, SQS queue or Lambda function and leaves EventBridge off. Templates synthesized by the CDK configure notifications through a `Custom::S3BucketNotifications` resource that Moat does not read; for those the verdict is unknown.\n\n## Why is this bad?\nEvent notifications are how deletions, restores and ACL changes reach someone as they happen. Without them a mass deletion (including one by a lifecycle rule an attacker added) or an unexpected restore is only found in logs, if anyone reads them.\n\n## Example\n```yaml\nData:\n  Type: AWS::S3::Bucket\n```\n\n## Remediation\nTurn on `EventBridgeConfiguration.EventBridgeEnabled` (S3 then sends every event type to the default event bus) and add rules for `Object Deleted`, `Object Restore Initiated` and `Object ACL Updated`; or name SNS, SQS or Lambda destinations for the events that matter.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventNotifications.html\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventBridge.html\n- https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-notificationconfiguration.html\n- https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-11",
+    doc: "## What it does\nFails buckets without `NotificationConfiguration`, or whose configuration names no SNS topic, SQS queue or Lambda function and leaves EventBridge off. Templates synthesized by the CDK configure notifications through a `Custom::S3BucketNotifications` resource (`eventBridgeEnabled`, `addEventNotification`): its `NotificationConfiguration` is taken as the configuration of the bucket its `BucketName` names.\n\n## Why is this bad?\nEvent notifications are how deletions, restores and ACL changes reach someone as they happen. Without them a mass deletion (including one by a lifecycle rule an attacker added) or an unexpected restore is only found in logs, if anyone reads them.\n\n## Example\n```yaml\nData:\n  Type: AWS::S3::Bucket\n```\n\n## Remediation\nTurn on `EventBridgeConfiguration.EventBridgeEnabled` (S3 then sends every event type to the default event bus) and add rules for `Object Deleted`, `Object Restore Initiated` and `Object ACL Updated`; or name SNS, SQS or Lambda destinations for the events that matter.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventNotifications.html\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventBridge.html\n- https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-notificationconfiguration.html\n- https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-11",
     recommendation: "Send the bucket's events to EventBridge (or SNS, SQS, Lambda) and alert on deletions, restores and ACL changes.",
     fix: "NotificationConfiguration:\n  EventBridgeConfiguration:\n    EventBridgeEnabled: true",
     run,
@@ -47,12 +47,6 @@ fn run(inventory: &Inventory, out: &mut crate::Out) {
                     .collect();
                 out.pass(o, Some(*span), path, format!("S3 sends {}", targets.join(", ")));
             }
-            _ if uses_cdk_notifications(inventory, bucket) => out.unknown(
-                o,
-                None,
-                path,
-                "the template has a `Custom::S3BucketNotifications` resource (the CDK's way of configuring notifications), which Moat does not read",
-            ),
             Value::Known { span, .. } => match &bucket.eventbridge {
                 Value::Unknown { reason, span } => out.unknown(o, Some(*span), "NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled", reason),
                 _ => out.fail(o, Some(*span), path, "`NotificationConfiguration` names no SNS topic, SQS queue or Lambda function and EventBridge is off: S3 sends no event"),
@@ -62,9 +56,3 @@ fn run(inventory: &Inventory, out: &mut crate::Out) {
     }
 }
 
-/// Whether the bucket's file configures notifications with the CDK's custom resource.
-fn uses_cdk_notifications(inventory: &Inventory, bucket: &moat_iac::inventory::Bucket) -> bool {
-    inventory
-        .file(&bucket.origin)
-        .is_some_and(|f| f.text.contains("Custom::S3BucketNotifications"))
-}

@@ -17,6 +17,8 @@ pub fn lower(
     inventory: &mut Inventory,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
+    // the CDK's notification resources, applied once every bucket is read
+    let mut cdk_notifications: Vec<CdkNotifications> = Vec::new();
     for raw in &template.resources {
         if let Some(condition) = &raw.condition
             && resolver.condition(condition, raw.span) == Truth::Known(false)
@@ -39,9 +41,9 @@ pub fn lower(
             logical_id: raw.logical_id.clone(),
             resource_type: raw.resource_type.clone(),
             cdk_path: metadata.and_then(|m| get(m, "aws:cdk:path")).and_then(text),
+            cdk_language: None,
             span: raw.span,
             properties: props_key.unwrap_or(raw.span),
-            cdk_language: None,
             skips: metadata.map(skips).unwrap_or_default(),
         };
         if let Some(raw_props) = get(node, "Properties") {
@@ -219,8 +221,102 @@ pub fn lower(
                     origin: ctx.origin,
                 })
             }
+            "Custom::S3BucketNotifications" => cdk_notifications.push(CdkNotifications {
+                bucket: ctx.string("BucketName"),
+                config: node_value(ctx.at(&["NotificationConfiguration"]))
+                    .map(|n| n.map(|n| (s3_api_notifications(n), n.span))),
+            }),
             _ => {}
         }
+    }
+    for cdk in cdk_notifications {
+        apply_cdk_notifications(cdk, file, inventory);
+    }
+}
+
+/// A `Custom::S3BucketNotifications` resource: the CDK (`s3.Bucket`'s
+/// `eventBridgeEnabled`, `addEventNotification`) configures a bucket's
+/// notifications through it rather than the bucket's own
+/// `NotificationConfiguration`; its handler puts this configuration on the
+/// bucket named by `BucketName`.
+struct CdkNotifications {
+    bucket: Value<String>,
+    /// The targets and the EventBridge flag, or why they are not known.
+    config: Result<Option<(Notifications, Span)>, (String, Span)>,
+}
+
+type Notifications = (Vec<Notification>, Value<bool>);
+
+/// A notification configuration in the S3 API's shape (what the CDK's
+/// handler passes to `PutBucketNotificationConfiguration`): `TopicArn`,
+/// `QueueArn`, `LambdaFunctionArn`, a list of `Events`, and an
+/// `EventBridgeConfiguration` whose presence turns EventBridge on.
+fn s3_api_notifications(n: &Node<'static>) -> Notifications {
+    let mut list = Vec::new();
+    for (key, kind, target) in [
+        ("TopicConfigurations", "sns", "TopicArn"),
+        ("QueueConfigurations", "sqs", "QueueArn"),
+        ("LambdaFunctionConfigurations", "lambda", "LambdaFunctionArn"),
+    ] {
+        for c in get(n, key).map(items).unwrap_or_default() {
+            let events: Vec<String> = get(c, "Events")
+                .map(items)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|e| text(e))
+                .collect();
+            list.push(Notification {
+                kind,
+                target: value_text(get(c, target)),
+                event: if events.is_empty() {
+                    Value::Absent
+                } else {
+                    Value::known(events.join(", "), c.span)
+                },
+                span: c.span,
+            });
+        }
+    }
+    let eventbridge = match get(n, "EventBridgeConfiguration") {
+        Some(e) => Value::known(true, e.span),
+        None => Value::Absent,
+    };
+    (list, eventbridge)
+}
+
+/// Gives the bucket the CDK resource names (one of this template's) its
+/// notifications; when the name or the configuration is not known, every
+/// bucket of the template without notifications of its own is unknown.
+fn apply_cdk_notifications(cdk: CdkNotifications, file: usize, inventory: &mut Inventory) {
+    let undecided = match (&cdk.bucket, &cdk.config) {
+        (Value::Unknown { reason, span }, _) | (_, Err((reason, span))) => {
+            Some((reason.clone(), *span))
+        }
+        _ => None,
+    };
+    if let Some((reason, span)) = undecided {
+        let reason = format!("a `Custom::S3BucketNotifications` resource (the CDK's) configures notifications, and which bucket or what it sets is not known: {reason}");
+        for bucket in inventory
+            .buckets
+            .iter_mut()
+            .filter(|b| b.origin.file == file && b.notifications.is_absent())
+        {
+            bucket.notifications = Value::unknown(reason.clone(), span);
+        }
+        return;
+    }
+    let (Value::Known { value: name, .. }, Ok(Some(((list, eventbridge), span)))) =
+        (cdk.bucket, cdk.config)
+    else {
+        return;
+    };
+    if let Some(bucket) = inventory
+        .buckets
+        .iter_mut()
+        .find(|b| b.origin.file == file && b.standin == name)
+    {
+        bucket.notifications = Value::known(list, span);
+        bucket.eventbridge = eventbridge;
     }
 }
 
