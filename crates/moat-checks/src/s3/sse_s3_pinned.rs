@@ -1,5 +1,5 @@
 use super::readable_policies::bucket_policies_partly;
-use crate::check::{Category, Check, Outcome, Severity};
+use crate::check::{Category, CdkFix, Check, Outcome, Severity};
 use moat_iac::{Inventory, Value};
 use moat_policy::document::{Effect, OperatorFamily};
 
@@ -14,6 +14,36 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nFails buckets whose policy has a condition on `s3:x-amz-server-side-encryption` whose only value is `AES256`: a `Deny` with `StringNotEquals` (or `StringNotLike`) `AES256`, or an `Allow` with `StringEquals` (or `StringLike`) `AES256`. Says so when the bucket's own default encryption is `aws:kms`, which the condition contradicts.\n\n## Why is this bad?\nThe condition refuses uploads that ask for SSE-KMS, so data cannot be put under a customer managed key whose policy, logging and revocation you control. It adds no protection either: since 5 January 2023 S3 encrypts every new object with SSE-S3 when nothing else is asked for. Without `IfExists`, `StringNotEquals` also holds when the request carries no encryption header, so every upload that relies on the bucket's default encryption is refused too; with a default of `aws:kms`, only uploads that explicitly ask for SSE-S3 get through and no object ends up under the bucket's key.\n\n## Example\n```yaml\n- Effect: Deny\n  Principal: '*'\n  Action: s3:PutObject\n  Resource: !Sub '${Data.Arn}/*'\n  Condition:\n    StringNotEquals:\n      s3:x-amz-server-side-encryption: AES256\n```\n\n## Remediation\nRemove the condition, or require SSE-KMS instead: `StringNotEqualsIfExists` `s3:x-amz-server-side-encryption` `aws:kms`, with the key pinned by `s3:x-amz-server-side-encryption-aws-kms-key-id`, and default encryption `aws:kms` with that key.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-encryption-faq.html\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingServerSideEncryption.html\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html\n- https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html",
     recommendation: "Drop the AES256 condition; if uploads must be encrypted a particular way, require SSE-KMS with your key.",
     fix: "- Sid: DenyOtherEncryption\n  Effect: Deny\n  Principal: '*'\n  Action: s3:PutObject\n  Resource: !Sub '${Data.Arn}/*'\n  Condition:\n    StringNotEqualsIfExists:\n      s3:x-amz-server-side-encryption: aws:kms",
+    cdk: Some(CdkFix {
+        typescript: r#"// instead of the statement that requires AES256: let default encryption apply,
+// or require SSE-KMS
+bucket.addToResourcePolicy(
+  new iam.PolicyStatement({
+    sid: 'DenyOtherEncryption',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['s3:PutObject'],
+    resources: [bucket.arnForObjects('*')],
+    conditions: {
+      StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption': 'aws:kms' },
+    },
+  }),
+);"#,
+        python: r#"# instead of the statement that requires AES256: let default encryption apply,
+# or require SSE-KMS
+bucket.add_to_resource_policy(
+    iam.PolicyStatement(
+        sid="DenyOtherEncryption",
+        effect=iam.Effect.DENY,
+        principals=[iam.AnyPrincipal()],
+        actions=["s3:PutObject"],
+        resources=[bucket.arn_for_objects("*")],
+        conditions={
+            "StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": "aws:kms"}
+        },
+    )
+)"#,
+    }),
     run,
 };
 
