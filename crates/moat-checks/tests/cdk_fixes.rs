@@ -63,7 +63,11 @@ fn python_snippets_parse() {
         .lines()
         .map(|line| {
             let (i, error) = line.split_once(": ").unwrap_or(("", line));
-            let id = i.parse::<usize>().ok().and_then(|i| checks.get(i)).map_or("?", |c| c.id);
+            let id = i
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| checks.get(i))
+                .map_or("?", |c| c.id);
             format!("{id}: {error}")
         })
         .collect();
@@ -233,7 +237,10 @@ fn the_comparison_sees_a_difference() {
     let py = scan("s3.Bucket(self, \"Data\", enforce_ssl=True)", "#");
     assert!(ts.balanced.is_ok() && py.balanced.is_ok());
     assert!(ts.words.contains("enforcessl") && py.words.contains("enforcessl"));
-    assert_ne!(ts.words, scan("new s3.Bucket(this, 'Data', { enforceTLS: true });", "//").words);
+    assert_ne!(
+        ts.words,
+        scan("new s3.Bucket(this, 'Data', { enforceTLS: true });", "//").words
+    );
     assert!(scan("f(a[0)]", "#").balanced.is_err());
     assert!(scan("x = '(' # )", "#").balanced.is_ok());
     assert_eq!(

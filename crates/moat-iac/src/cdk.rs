@@ -172,7 +172,10 @@ mod tests {
             ("py app.py", CdkLanguage::Python),
             ("poetry run python app.py", CdkLanguage::Python),
             ("uv run app.py", CdkLanguage::Python),
-            ("npx ts-node --prefer-ts-exts bin/app.ts", CdkLanguage::TypeScript),
+            (
+                "npx ts-node --prefer-ts-exts bin/app.ts",
+                CdkLanguage::TypeScript,
+            ),
             ("node bin/app.js", CdkLanguage::TypeScript),
             ("npx tsx bin/python-tools.ts", CdkLanguage::TypeScript),
             ("mvn -e -q compile exec:java", CdkLanguage::TypeScript),

@@ -61,4 +61,3 @@ fn run(inventory: &Inventory, out: &mut crate::Out) {
         }
     }
 }
-

@@ -15,8 +15,9 @@ pub static CHECK: Check = Check {
     recommendation: "Drop the AES256 condition; if uploads must be encrypted a particular way, require SSE-KMS with your key.",
     fix: "- Sid: DenyOtherEncryption\n  Effect: Deny\n  Principal: '*'\n  Action: s3:PutObject\n  Resource: !Sub '${Data.Arn}/*'\n  Condition:\n    StringNotEqualsIfExists:\n      s3:x-amz-server-side-encryption: aws:kms",
     cdk: Some(CdkFix {
-        typescript: r#"// instead of the statement that requires AES256: let default encryption apply,
-// or require SSE-KMS
+        typescript: r#"// drop the statement that requires AES256 and let default encryption apply; or,
+// to require SSE-KMS, refuse uploads that do not ask for it (a request without
+// the header is refused too: IfExists holds when the key is absent)
 bucket.addToResourcePolicy(
   new iam.PolicyStatement({
     sid: 'DenyOtherEncryption',
@@ -29,8 +30,9 @@ bucket.addToResourcePolicy(
     },
   }),
 );"#,
-        python: r#"# instead of the statement that requires AES256: let default encryption apply,
-# or require SSE-KMS
+        python: r#"# drop the statement that requires AES256 and let default encryption apply; or,
+# to require SSE-KMS, refuse uploads that do not ask for it (a request without
+# the header is refused too: IfExists holds when the key is absent)
 bucket.add_to_resource_policy(
     iam.PolicyStatement(
         sid="DenyOtherEncryption",

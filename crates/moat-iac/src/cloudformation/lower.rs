@@ -256,7 +256,11 @@ fn s3_api_notifications(n: &Node<'static>) -> Notifications {
     for (key, kind, target) in [
         ("TopicConfigurations", "sns", "TopicArn"),
         ("QueueConfigurations", "sqs", "QueueArn"),
-        ("LambdaFunctionConfigurations", "lambda", "LambdaFunctionArn"),
+        (
+            "LambdaFunctionConfigurations",
+            "lambda",
+            "LambdaFunctionArn",
+        ),
     ] {
         for c in get(n, key).map(items).unwrap_or_default() {
             let events: Vec<String> = get(c, "Events")
@@ -295,7 +299,9 @@ fn apply_cdk_notifications(cdk: CdkNotifications, file: usize, inventory: &mut I
         _ => None,
     };
     if let Some((reason, span)) = undecided {
-        let reason = format!("a `Custom::S3BucketNotifications` resource (the CDK's) configures notifications, and which bucket or what it sets is not known: {reason}");
+        let reason = format!(
+            "a `Custom::S3BucketNotifications` resource (the CDK's) configures notifications, and which bucket or what it sets is not known: {reason}"
+        );
         for bucket in inventory
             .buckets
             .iter_mut()
