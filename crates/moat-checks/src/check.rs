@@ -1,5 +1,6 @@
 //! What a check is and what it says.
 
+use moat_iac::cdk::CdkLanguage;
 use moat_iac::inventory::{Inventory, Origin};
 use moat_source::Span;
 use schemars::JsonSchema;
@@ -72,7 +73,37 @@ pub struct Check {
     pub recommendation: &'static str,
     /// A CloudFormation YAML snippet that fixes it.
     pub fix: &'static str,
+    /// The same fix as AWS CDK code, for findings in a CDK app; `None` where
+    /// CDK code cannot make the change (the check's file says why).
+    pub cdk: Option<CdkFix>,
     pub run: fn(&Inventory, &mut Out),
+}
+
+/// A fix written as AWS CDK v2 code (aws-cdk-lib), in the two languages
+/// the report tells apart. Both are the same code: statements inside a
+/// construct's constructor (`this` / `self` is the stack), with the module
+/// aliases the AWS CDK documentation uses (`cdk` for aws-cdk-lib itself,
+/// `s3`, `iam`, `kms`, `cloudtrail`, `ec2`, `lambda` / `lambda_`, `sns`,
+/// `cloudfront`, `origins`, `s3express`) and no imports. The resource under
+/// review is `bucket` (construct id `Data`), `role`, `key` or `trail`, as
+/// in the CloudFormation snippet; L2 constructs and their props where they
+/// exist, L1 (`Cfn*`) constructs where aws-cdk-lib has no L2.
+/// scripts/verify-cdk-fixes.py synthesizes every snippet and runs the check
+/// on the result.
+#[derive(Debug, Clone, Copy)]
+pub struct CdkFix {
+    pub typescript: &'static str,
+    pub python: &'static str,
+}
+
+impl CdkFix {
+    /// The snippet in `language`.
+    pub fn code(&self, language: CdkLanguage) -> &'static str {
+        match language {
+            CdkLanguage::Python => self.python,
+            CdkLanguage::TypeScript => self.typescript,
+        }
+    }
 }
 
 #[derive(
@@ -120,6 +151,9 @@ pub struct Verdict {
     pub resource_type: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cdk_path: Option<String>,
+    /// The language of the CDK app the resource comes from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cdk_language: Option<CdkLanguage>,
     /// Where to look: the value at fault, or the key under which it is missing.
     #[serde(skip)]
     pub span: Span,
@@ -175,6 +209,7 @@ impl<'a> Out<'a> {
             resource: origin.logical_id.clone(),
             resource_type: origin.resource_type.clone(),
             cdk_path: origin.cdk_path.clone(),
+            cdk_language: origin.cdk_language,
             span: span.unwrap_or(origin.properties),
             property: property.to_string(),
             message: message.into(),

@@ -8,7 +8,7 @@ pub mod policy_questions;
 pub mod registry;
 pub mod s3;
 
-pub use check::{Category, Check, Out, Outcome, Severity, Verdict};
+pub use check::{Category, CdkFix, Check, Out, Outcome, Severity, Verdict};
 
 use moat_iac::Inventory;
 

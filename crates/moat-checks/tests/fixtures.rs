@@ -166,7 +166,7 @@ fn check_ids_are_unique_and_in_order() {
 #[test]
 fn docs_checks_md_is_current() {
     let mut out = String::from(
-        "# Checks\n\nGenerated from the check registry (crates/moat-checks); `MOAT_UPDATE_DOCS=1 cargo test -p moat-checks` rewrites it. Each check's own page is its doc comment, shown here in full.\n\n| id | title | severity | category | controls | Security Hub |\n|---|---|---|---|---|---|\n",
+        "# Checks\n\nGenerated from the check registry (crates/moat-checks); `MOAT_UPDATE_DOCS=1 cargo test -p moat-checks` rewrites it. Each check's own page is its doc comment, shown here in full, then its fix as AWS CDK code (TypeScript and Python; scripts/verify-cdk-fixes.py synthesizes them) and as CloudFormation.\n\n| id | title | severity | category | controls | proves | Security Hub |\n|---|---|---|---|---|---|---|\n",
     );
     for c in registry::ALL {
         let _ = writeln!(
@@ -188,12 +188,18 @@ fn docs_checks_md_is_current() {
             .strip_prefix("## ")
             .map(|d| format!("### {d}"))
             .unwrap_or(doc);
+        let _ = write!(out, "\n## {}\n\n**{}**\n\n{}\n", c.id, c.title, doc.trim());
+        if let Some(cdk) = c.cdk {
+            let _ = write!(
+                out,
+                "\n### Fix (CDK)\n\nTypeScript:\n\n```typescript\n{}\n```\n\nPython:\n\n```python\n{}\n```\n",
+                cdk.typescript.trim(),
+                cdk.python.trim()
+            );
+        }
         let _ = write!(
             out,
-            "\n## {}\n\n**{}**\n\n{}\n\n### Fix (CloudFormation)\n\n```yaml\n{}\n```\n",
-            c.id,
-            c.title,
-            doc.trim(),
+            "\n### Fix (CloudFormation)\n\n```yaml\n{}\n```\n",
             c.fix.trim()
         );
     }

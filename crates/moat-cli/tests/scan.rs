@@ -80,6 +80,82 @@ fn the_example_json_lists_every_file_and_every_verdict() {
 }
 
 #[test]
+fn a_cdk_finding_gets_the_fix_in_the_apps_language() {
+    // the example's cdk.json runs `python3 app.py`
+    let v = json(&["scan", EXAMPLE, "-f", "json"]);
+    for f in v["scan"]["findings"].as_array().unwrap() {
+        assert_eq!(f["cdk_language"], "python", "{f}");
+    }
+    let tls = v["scan"]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "CHK-S3-007")
+        .unwrap();
+    assert!(
+        tls["cdk"]["python"]
+            .as_str()
+            .unwrap()
+            .contains("enforce_ssl=True")
+    );
+    assert!(
+        tls["cdk"]["typescript"]
+            .as_str()
+            .unwrap()
+            .contains("enforceSSL: true")
+    );
+    assert!(tls["fix"].as_str().unwrap().contains("aws:SecureTransport"));
+    let text = stdout(&moat(&["scan", EXAMPLE, "--select", "CHK-S3-007"]));
+    assert!(text.contains("= in the CDK app (Python):"), "{text}");
+    assert!(
+        text.contains("      bucket = s3.Bucket(self, \"Data\", enforce_ssl=True)"),
+        "{text}"
+    );
+
+    // the same assembly without its app: TypeScript, the CDK's first language
+    let dir = temp_file("anchor.txt", "")
+        .parent()
+        .unwrap()
+        .join("cdk-app-unknown/cdk.out");
+    std::fs::create_dir_all(&dir).unwrap();
+    for entry in std::fs::read_dir(root().join(EXAMPLE)).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+    }
+    let dir = dir.to_str().unwrap();
+    let md = stdout(&moat(&["scan", dir, "-f", "md", "--select", "CHK-S3-007"]));
+    assert!(
+        md.contains("- **Fix** (CDK, TypeScript):\n  ```typescript\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("new s3.Bucket(this, 'Data', { enforceSSL: true });"),
+        "{md}"
+    );
+    assert!(
+        md.contains("<summary>Equivalent CloudFormation</summary>"),
+        "{md}"
+    );
+    assert!(!md.contains("```python"), "{md}");
+
+    // a template that is not CDK output keeps the CloudFormation fix alone
+    let plain = temp_file(
+        "plain-bucket.yaml",
+        "Resources:\n  Data:\n    Type: AWS::S3::Bucket\n",
+    );
+    let md = stdout(&moat(&[
+        "scan",
+        plain.to_str().unwrap(),
+        "-f",
+        "md",
+        "--select",
+        "CHK-S3-007",
+    ]));
+    assert!(md.contains("- **Fix**:\n  ```yaml\n"), "{md}");
+    assert!(!md.contains("CDK"), "{md}");
+}
+
+#[test]
 fn sarif_is_2_1_0_with_one_based_regions_and_valid_rule_indexes() {
     let v = json(&["scan", EXAMPLE, "-f", "sarif"]);
     assert_eq!(v["version"], "2.1.0");

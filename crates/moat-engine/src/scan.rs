@@ -57,6 +57,11 @@ pub struct Finding {
     pub resource_type: Shared,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cdk_path: Option<String>,
+    /// The language of the CDK app the resource comes from (`python`,
+    /// or `typescript` for TypeScript, JavaScript and the rest): reports show
+    /// the check's CDK fix in it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cdk_language: Option<moat_iac::cdk::CdkLanguage>,
     /// The resource whose text the location is in, when not the resource itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub located_in: Option<String>,
@@ -81,12 +86,33 @@ pub struct CheckSummary {
     pub recommendation: String,
     /// A CloudFormation YAML snippet (reports show it as JSON for JSON templates).
     pub fix: String,
+    /// The same fix as AWS CDK code, when CDK code can make it; reports show
+    /// it for findings in a CDK app, in the app's language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cdk: Option<CdkFixText>,
     /// The catalog threats the check's controls mitigate, most severe first.
     pub threats: Vec<ThreatRef>,
     pub controls: Vec<String>,
     pub security_hub: Vec<String>,
     /// Framework -> requirement ids, from the controls.
     pub compliance: BTreeMap<String, Vec<String>>,
+}
+
+/// A check's fix as AWS CDK v2 code.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct CdkFixText {
+    pub typescript: String,
+    pub python: String,
+}
+
+impl CdkFixText {
+    /// The snippet in `language`.
+    pub fn code(&self, language: moat_iac::cdk::CdkLanguage) -> &str {
+        match language {
+            moat_iac::cdk::CdkLanguage::Python => &self.python,
+            moat_iac::cdk::CdkLanguage::TypeScript => &self.typescript,
+        }
+    }
 }
 
 impl ScanResults {
@@ -254,6 +280,10 @@ impl CatalogFacts {
                         impact: impact(check),
                         recommendation: check.recommendation.to_string(),
                         fix: check.fix.to_string(),
+                        cdk: check.cdk.map(|c| CdkFixText {
+                            typescript: c.typescript.to_string(),
+                            python: c.python.to_string(),
+                        }),
                         threats: threats_of(check, catalog),
                         controls: check.controls.iter().map(|c| c.to_string()).collect(),
                         security_hub: check.security_hub.iter().map(|c| c.to_string()).collect(),
@@ -529,6 +559,7 @@ fn assemble(
             resource,
             resource_type,
             cdk_path: v.cdk_path,
+            cdk_language: v.cdk_language,
             located_in: v.located_in,
             property,
             message,

@@ -4,7 +4,10 @@
 use crate::node_util::{entries, get, items, text};
 use moat_source::node::Node;
 use moat_source::{Diagnostic, SourceFile};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::path::Path;
 
 /// One stack of an assembly.
 #[derive(Debug, Clone)]
@@ -74,4 +77,117 @@ pub fn read_manifest(file: &SourceFile) -> Result<Assembly, Box<Diagnostic>> {
         }
     }
     Ok(assembly)
+}
+
+/// The language a CDK app is written in, as far as fixes need it: the
+/// report shows a finding's CDK fix in this language.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum CdkLanguage {
+    Python,
+    /// TypeScript or JavaScript; also what an app in another language, or
+    /// one whose `cdk.json` cannot be found or read, is given (its fixes are
+    /// closest to the TypeScript ones).
+    TypeScript,
+}
+
+impl CdkLanguage {
+    /// The fenced-code language tag (`python`, `typescript`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CdkLanguage::Python => "python",
+            CdkLanguage::TypeScript => "typescript",
+        }
+    }
+
+    /// The language's name, for people (`Python`, `TypeScript`).
+    pub fn name(self) -> &'static str {
+        match self {
+            CdkLanguage::Python => "Python",
+            CdkLanguage::TypeScript => "TypeScript",
+        }
+    }
+}
+
+/// The language of the app whose assembly is `assembly_dir`: the `app`
+/// command of `cdk.json` in the directory that holds the assembly (where
+/// `cdk synth` writes `cdk.out` by default) says how the app is run.
+pub fn language_of(assembly_dir: &Path) -> CdkLanguage {
+    let Some(app_dir) = assembly_dir.parent() else {
+        return CdkLanguage::TypeScript;
+    };
+    let cdk_json = if app_dir.as_os_str().is_empty() {
+        Path::new("cdk.json").to_path_buf()
+    } else {
+        app_dir.join("cdk.json")
+    };
+    // a cdk.json is a few hundred bytes; anything large is not one
+    match moat_source::input::read_text_limited(&cdk_json, 1024 * 1024) {
+        Ok(text) => language_of_cdk_json(&text),
+        Err(_) => CdkLanguage::TypeScript,
+    }
+}
+
+/// The language the `app` command of a `cdk.json` runs.
+pub fn language_of_cdk_json(json: &str) -> CdkLanguage {
+    let file = SourceFile::new("cdk.json", json);
+    let app = moat_source::node::parse(&file)
+        .ok()
+        .and_then(|root| get(&root, "app").and_then(text));
+    match app {
+        Some(command) if runs_python(&command) => CdkLanguage::Python,
+        _ => CdkLanguage::TypeScript,
+    }
+}
+
+/// Whether an app command runs Python: `python3 app.py`,
+/// `.venv/bin/python app.py`, `py app.py`, `poetry run python app.py`,
+/// `pipenv run python3 -m app`, `uv run app.py`.
+fn runs_python(command: &str) -> bool {
+    command
+        .split(|c: char| c.is_whitespace() || matches!(c, '&' | ';' | '|' | '"' | '\''))
+        .filter(|w| !w.is_empty())
+        .any(|word| {
+            let name = word.rsplit(['/', '\\']).next().unwrap_or(word);
+            let name = name.strip_suffix(".exe").unwrap_or(name);
+            name == "py"
+                || name.ends_with(".py")
+                || (name.starts_with("python")
+                    && name["python".len()..]
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || c == '.'))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_app_command_tells_the_language() {
+        for (app, language) in [
+            ("python3 app.py", CdkLanguage::Python),
+            ("python app.py", CdkLanguage::Python),
+            ("python3.12 app.py", CdkLanguage::Python),
+            (".venv/bin/python app.py", CdkLanguage::Python),
+            ("py app.py", CdkLanguage::Python),
+            ("poetry run python app.py", CdkLanguage::Python),
+            ("uv run app.py", CdkLanguage::Python),
+            (
+                "npx ts-node --prefer-ts-exts bin/app.ts",
+                CdkLanguage::TypeScript,
+            ),
+            ("node bin/app.js", CdkLanguage::TypeScript),
+            ("npx tsx bin/python-tools.ts", CdkLanguage::TypeScript),
+            ("mvn -e -q compile exec:java", CdkLanguage::TypeScript),
+            ("go mod download && go run app.go", CdkLanguage::TypeScript),
+        ] {
+            let json = format!("{{\"app\": {app:?}}}");
+            assert_eq!(language_of_cdk_json(&json), language, "{app}");
+        }
+        assert_eq!(language_of_cdk_json("{}"), CdkLanguage::TypeScript);
+        assert_eq!(language_of_cdk_json("not json"), CdkLanguage::TypeScript);
+    }
 }

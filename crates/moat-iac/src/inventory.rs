@@ -66,6 +66,9 @@ pub struct Origin {
     pub resource_type: String,
     /// The CDK construct path (`aws:cdk:path` metadata), for CDK output.
     pub cdk_path: Option<String>,
+    /// The language of the CDK app the resource was synthesized from, for
+    /// resources of a cloud assembly (or of a template with construct paths).
+    pub cdk_language: Option<crate::cdk::CdkLanguage>,
     /// The logical id's key.
     pub span: Span,
     /// The `Properties` key, or the logical id when there is none: where a

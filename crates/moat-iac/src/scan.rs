@@ -2,7 +2,7 @@
 //! template (in parallel) and merges them into one Inventory. Every file
 //! looked at is listed with its status, so nothing is skipped silently.
 
-use crate::cdk;
+use crate::cdk::{self, CdkLanguage};
 use crate::cloudformation::{self, Read};
 use crate::inventory::Inventory;
 use moat_source::{Diagnostic, SourceFile};
@@ -85,6 +85,8 @@ struct Job {
     cdk_paths: BTreeMap<String, String>,
     /// The unit it deploys with (index into the units being built).
     unit: usize,
+    /// The language of the CDK app the unit's assembly comes from.
+    cdk_language: Option<CdkLanguage>,
 }
 
 /// The jobs found so far, and the units they belong to.
@@ -93,6 +95,8 @@ struct Collector {
     jobs: Vec<Job>,
     seen: BTreeSet<PathBuf>,
     units: usize,
+    /// Unit -> the language of the CDK app it comes from (assemblies only).
+    languages: BTreeMap<usize, CdkLanguage>,
 }
 
 impl Collector {
@@ -110,6 +114,7 @@ impl Collector {
                 path: path.to_path_buf(),
                 cdk_paths,
                 unit,
+                cdk_language: self.languages.get(&unit).copied(),
             });
         }
     }
@@ -146,7 +151,7 @@ pub fn scan_each<U: Send>(
             walk(path, &mut c, &mut out);
         } else if path.exists() {
             if path.file_name().is_some_and(|n| n == "manifest.json") {
-                assembly(path, &mut c, &mut out);
+                assembly(path, &mut c, &mut out, None);
             } else {
                 c.push(path, BTreeMap::new(), None);
             }
@@ -233,7 +238,7 @@ fn ignored_dir(name: &str) -> bool {
 fn walk(dir: &Path, c: &mut Collector, out: &mut Scan) {
     let manifest = dir.join("manifest.json");
     if manifest.is_file() && is_assembly(&manifest) {
-        assembly(&manifest, c, out);
+        assembly(&manifest, c, out, None);
         return;
     }
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -278,8 +283,10 @@ fn is_assembly(manifest: &Path) -> bool {
         .unwrap_or(false)
 }
 
-/// A CDK assembly: its stacks' templates become jobs with their construct paths.
-fn assembly(manifest: &Path, c: &mut Collector, out: &mut Scan) {
+/// A CDK assembly: its stacks' templates become jobs with their construct
+/// paths. `language` is the app's, for a nested assembly (a stage); a
+/// top-level assembly finds it from the app's `cdk.json`.
+fn assembly(manifest: &Path, c: &mut Collector, out: &mut Scan, language: Option<CdkLanguage>) {
     let dir = manifest.parent().unwrap_or(Path::new("."));
     let text = match moat_source::input::read_text_limited(manifest, MAX_FILE_BYTES) {
         Ok(t) => t,
@@ -308,13 +315,15 @@ fn assembly(manifest: &Path, c: &mut Collector, out: &mut Scan) {
             });
             // every stack of an assembly deploys together: one unit
             let unit = c.new_unit();
+            let language = language.unwrap_or_else(|| cdk::language_of(dir));
+            c.languages.insert(unit, language);
             for stack in assembly.stacks {
                 c.push(&dir.join(&stack.template), stack.paths, Some(unit));
             }
             for nested in assembly.nested {
                 let nested_manifest = dir.join(nested).join("manifest.json");
                 if nested_manifest.is_file() {
-                    self::assembly(&nested_manifest, c, out);
+                    self::assembly(&nested_manifest, c, out, Some(language));
                 }
             }
             // the assembly's other files are CDK's bookkeeping, not templates
@@ -401,6 +410,21 @@ fn read_one(job: &Job, options: &Options) -> FileResult {
             for resource in inventory.origins_mut() {
                 if resource.cdk_path.is_none() {
                     resource.cdk_path = job.cdk_paths.get(&resource.logical_id).cloned();
+                }
+            }
+            // a template of an assembly, or one read alone that CDK
+            // synthesized (construct paths in its metadata): its app is
+            // the one whose cdk.json is beside the assembly directory
+            let language = job.cdk_language.or_else(|| {
+                inventory
+                    .origins_mut()
+                    .iter()
+                    .any(|o| o.cdk_path.is_some())
+                    .then(|| cdk::language_of(path.parent().unwrap_or(Path::new("."))))
+            });
+            if let Some(language) = language {
+                for resource in inventory.origins_mut() {
+                    resource.cdk_language = Some(language);
                 }
             }
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();

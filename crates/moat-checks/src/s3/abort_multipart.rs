@@ -1,4 +1,4 @@
-use crate::check::{Category, Check, Severity};
+use crate::check::{Category, CdkFix, Check, Severity};
 use moat_iac::{Inventory, Value};
 
 use super::lifecycle_rules::{Coverage, coverage};
@@ -14,6 +14,26 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nFails buckets where no `Enabled` lifecycle rule has `AbortIncompleteMultipartUpload`, and reports partial when only rules with a filter have it.\n\n## Why is this bad?\nThe parts of a multipart upload that is never completed or aborted stay in the bucket and are billed as storage, but they are not objects: object listings do not show them (only `ListMultipartUploads` does). Failed clients, or a principal that may only call `s3:PutObject`, can pile up storage nobody sees.\n\n## Example\n```yaml\nLifecycleConfiguration:\n  Rules:\n    - Status: Enabled\n      NoncurrentVersionExpiration:\n        NoncurrentDays: 90\n```\n\n## Remediation\nAdd `AbortIncompleteMultipartUpload.DaysAfterInitiation` (a few days) to an enabled rule without a filter.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpu-abort-incomplete-mpu-lifecycle-config.html\n- https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-abortincompletemultipartupload.html",
     recommendation: "Abort incomplete multipart uploads after a few days with an enabled lifecycle rule that covers the whole bucket.",
     fix: "LifecycleConfiguration:\n  Rules:\n    - Id: abort-incomplete-uploads\n      Status: Enabled\n      AbortIncompleteMultipartUpload:\n        DaysAfterInitiation: 7",
+    cdk: Some(CdkFix {
+        typescript: r#"const bucket = new s3.Bucket(this, 'Data', {
+  lifecycleRules: [
+    {
+      id: 'abort-incomplete-uploads',
+      abortIncompleteMultipartUploadAfter: cdk.Duration.days(7),
+    },
+  ],
+});"#,
+        python: r#"bucket = s3.Bucket(
+    self,
+    "Data",
+    lifecycle_rules=[
+        s3.LifecycleRule(
+            id="abort-incomplete-uploads",
+            abort_incomplete_multipart_upload_after=cdk.Duration.days(7),
+        )
+    ],
+)"#,
+    }),
     run,
 };
 

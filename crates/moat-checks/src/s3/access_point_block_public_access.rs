@@ -1,4 +1,4 @@
-use crate::check::{Category, Check, Severity};
+use crate::check::{Category, CdkFix, Check, Severity};
 use moat_iac::inventory::{BlockPublicAccess, Origin};
 use moat_iac::{Inventory, Value};
 
@@ -13,6 +13,28 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nFails access points (`AWS::S3::AccessPoint`) whose `PublicAccessBlockConfiguration` turns off any of the four settings, naming each. An access point without the property passes: S3 creates access points with all four on.\n\n## Why is this bad?\nAn access point has its own policy, and with Block Public Access off at the access point that policy can grant access to everyone through the access point's own endpoint. The access point's settings add to those of the bucket and the account (the most restrictive wins), so an access point setting that is off is all that stands between one mistaken access point policy and public data when the bucket or account settings are off too. Inside the property an omitted setting is false, and S3 cannot change an access point's settings after it is created.\n\n## Example\n```yaml\nReports:\n  Type: AWS::S3::AccessPoint\n  Properties:\n    Bucket: !Ref Data\n    PublicAccessBlockConfiguration:\n      BlockPublicPolicy: false\n```\n\n## Remediation\nSet all four settings to `true` or remove the property. Because the settings cannot be changed on an existing access point, CloudFormation replaces it: give the new access point a new `Name` and move clients to it.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-bpa-settings.html\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html\n- https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-19",
     recommendation: "Turn on all four Block Public Access settings of the access point (or leave the property out: access points are created with them on).",
     fix: "PublicAccessBlockConfiguration:\n  BlockPublicAcls: true\n  BlockPublicPolicy: true\n  IgnorePublicAcls: true\n  RestrictPublicBuckets: true",
+    cdk: Some(CdkFix {
+        typescript: r#"new s3.CfnAccessPoint(this, 'DataAccessPoint', {
+  bucket: bucket.bucketName,
+  publicAccessBlockConfiguration: {
+    blockPublicAcls: true,
+    blockPublicPolicy: true,
+    ignorePublicAcls: true,
+    restrictPublicBuckets: true,
+  },
+});"#,
+        python: r#"s3.CfnAccessPoint(
+    self,
+    "DataAccessPoint",
+    bucket=bucket.bucket_name,
+    public_access_block_configuration=s3.CfnAccessPoint.PublicAccessBlockConfigurationProperty(
+        block_public_acls=True,
+        block_public_policy=True,
+        ignore_public_acls=True,
+        restrict_public_buckets=True,
+    ),
+)"#,
+    }),
     run,
 };
 

@@ -1,4 +1,4 @@
-use crate::check::{Category, Check, Severity};
+use crate::check::{Category, CdkFix, Check, Severity};
 use moat_iac::{Inventory, Value};
 
 pub static CHECK: Check = Check {
@@ -12,6 +12,16 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nFails buckets whose `OwnershipControls` rule is `ObjectWriter` or `BucketOwnerPreferred`. Without the property a bucket created since April 2023 has `BucketOwnerEnforced`: ACLs disabled.\n\n## Why is this bad?\nWith ACLs enabled, access is decided in two places, and object ACLs set by writers (including other accounts) can grant read access that no policy shows. `BucketOwnerEnforced` makes the bucket owner own every object and ignores ACLs.\n\n## Example\n```yaml\nOwnershipControls:\n  Rules:\n    - ObjectOwnership: ObjectWriter\n```\n\n## Remediation\nSet `ObjectOwnership: BucketOwnerEnforced` and grant access with policies only.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html\n- https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-12",
     recommendation: "Disable ACLs with Object Ownership `BucketOwnerEnforced` and grant access with policies only.",
     fix: "OwnershipControls:\n  Rules:\n    - ObjectOwnership: BucketOwnerEnforced",
+    cdk: Some(CdkFix {
+        typescript: r#"const bucket = new s3.Bucket(this, 'Data', {
+  objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+});"#,
+        python: r#"bucket = s3.Bucket(
+    self,
+    "Data",
+    object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+)"#,
+    }),
     run,
 };
 

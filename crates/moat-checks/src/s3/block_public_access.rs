@@ -1,4 +1,4 @@
-use crate::check::{Category, Check, Severity};
+use crate::check::{Category, CdkFix, Check, Severity};
 use moat_iac::{Inventory, Value};
 
 pub static CHECK: Check = Check {
@@ -12,6 +12,16 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nFails buckets whose `PublicAccessBlockConfiguration` turns off any of the four settings, naming each. A bucket without the property passes: since April 2023 S3 turns all four on for every new bucket.\n\n## Why is this bad?\nBlock Public Access is the backstop that keeps a mistaken ACL or bucket policy from making data public. Each setting closes one path: `BlockPublicAcls` and `IgnorePublicAcls` for ACLs, `BlockPublicPolicy` and `RestrictPublicBuckets` for bucket policies. Inside the property an omitted setting is false.\n\n## Example\n```yaml\nPublicAccessBlockConfiguration:\n  BlockPublicAcls: true\n  BlockPublicPolicy: false\n```\n\n## Remediation\nSet all four to `true`, or remove the property; serve intended public content through CloudFront with origin access control.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html\n- https://aws.amazon.com/about-aws/whats-new/2022/12/amazon-s3-automatically-enable-block-public-access-disable-access-control-lists-buckets-april-2023/\n- https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-8",
     recommendation: "Turn on all four Block Public Access settings (or leave the property out: new buckets get them on).",
     fix: "PublicAccessBlockConfiguration:\n  BlockPublicAcls: true\n  BlockPublicPolicy: true\n  IgnorePublicAcls: true\n  RestrictPublicBuckets: true",
+    cdk: Some(CdkFix {
+        typescript: r#"const bucket = new s3.Bucket(this, 'Data', {
+  blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+});"#,
+        python: r#"bucket = s3.Bucket(
+    self,
+    "Data",
+    block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+)"#,
+    }),
     run,
 };
 

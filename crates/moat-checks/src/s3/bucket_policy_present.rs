@@ -1,4 +1,4 @@
-use crate::check::{Category, Check, Outcome, Severity};
+use crate::check::{Category, CdkFix, Check, Outcome, Severity};
 use moat_iac::{Inventory, Value};
 use moat_policy::document::Effect;
 
@@ -13,6 +13,12 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nFails buckets that no `AWS::S3::BucketPolicy` of the template attaches to, and reports partial when the bucket policy has no `Deny` statement (it only grants). When a bucket policy names its bucket with a value only the deployment knows, the verdict is unknown.\n\n## Why is this bad?\nWithout a bucket policy, access is decided by identity policies alone: any role or user of the account whose policies allow `s3:*` reaches the data. A bucket policy is where the bucket itself refuses what it should never accept, for every principal at once: requests without TLS, principals outside the organization, requests from outside the expected networks, and changes to its own access settings. `Allow` statements only add access.\n\n## Example\n```yaml\nData:\n  Type: AWS::S3::Bucket\n# and no AWS::S3::BucketPolicy for it\n```\n\n## Remediation\nAttach a bucket policy with `Deny` statements for requests without TLS, principals outside the organization, and changes to the bucket's policy and public access settings by anyone but the deployment role.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-policies.html\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html\n- https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-bucketpolicy.html",
     recommendation: "Attach a bucket policy whose Deny statements enforce TLS, the organization boundary and protection of the bucket's own settings.",
     fix: "DataPolicy:\n  Type: AWS::S3::BucketPolicy\n  Properties:\n    Bucket: !Ref Data\n    PolicyDocument:\n      Version: '2012-10-17'\n      Statement:\n        - Sid: DenyInsecureTransport\n          Effect: Deny\n          Principal: '*'\n          Action: 's3:*'\n          Resource:\n            - !GetAtt Data.Arn\n            - !Sub '${Data.Arn}/*'\n          Condition:\n            Bool:\n              aws:SecureTransport: 'false'",
+    cdk: Some(CdkFix {
+        typescript: r#"// creates the bucket policy, with a Deny on requests without TLS
+const bucket = new s3.Bucket(this, 'Data', { enforceSSL: true });"#,
+        python: r#"# creates the bucket policy, with a Deny on requests without TLS
+bucket = s3.Bucket(self, "Data", enforce_ssl=True)"#,
+    }),
     run,
 };
 

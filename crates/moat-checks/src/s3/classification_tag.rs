@@ -1,4 +1,4 @@
-use crate::check::{Category, Check, Severity};
+use crate::check::{Category, CdkFix, Check, Severity};
 use moat_iac::{Inventory, Value};
 
 use super::classification;
@@ -14,6 +14,10 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nFails buckets without a data-classification tag. A tag counts when its key, ignoring case and the separators `-`, `_`, `:`, `.`, `/` and spaces, ends with `classification` (`DataClassification`, `data-classification`, `Classification`, `security:classification`) or is `Sensitivity` / `DataSensitivity`, and its value is not empty. Tags given only at deployment (stack tags passed to `aws cloudformation deploy --tags`) are not in the template and so are not seen; the CDK writes `Tags.of(...)` tags into each resource, where they are. CHK-S3-022 and CHK-S3-026 read the tag's value.\n\n## Why is this bad?\nWithout a recorded classification, every bucket is protected the same way: sensitive data gets no more than the baseline, and reviews, Macie jobs, retention rules and tag-based access conditions have nothing to key on.\n\n## Example\n```yaml\nData:\n  Type: AWS::S3::Bucket\n  Properties:\n    Tags:\n      - Key: team\n        Value: analytics\n```\n\n## Remediation\nTag every bucket with its classification (for example `DataClassification: confidential`, `pii` or `public`), from a short list the organization defines, and enforce the tag with a tag policy.\n\n## References\n- https://docs.aws.amazon.com/prescriptive-guidance/latest/security-controls-by-caf-capability/data-controls.html\n- https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-bucket.html#cfn-s3-bucket-tags",
     recommendation: "Tag each bucket with the classification of the data it holds.",
     fix: "Tags:\n  - Key: DataClassification\n    Value: confidential",
+    cdk: Some(CdkFix {
+        typescript: r#"cdk.Tags.of(bucket).add('DataClassification', 'confidential');"#,
+        python: r#"cdk.Tags.of(bucket).add("DataClassification", "confidential")"#,
+    }),
     run,
 };
 

@@ -1,4 +1,4 @@
-use crate::check::{Category, Check, Severity};
+use crate::check::{Category, CdkFix, Check, Severity};
 use moat_iac::{Inventory, Value};
 
 pub static CHECK: Check = Check {
@@ -12,6 +12,30 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nFails each CORS rule whose `AllowedOrigins` contains `*` and whose `AllowedMethods` include `PUT`, `POST` or `DELETE`. Buckets without `CorsConfiguration` pass: browsers then refuse cross-origin requests to the bucket.\n\n## Why is this bad?\nCORS grants no S3 permission, but it decides which web pages a browser lets call the bucket. With `*` and write methods, a script on any website can upload to or delete from the bucket wherever the request is otherwise allowed: with a presigned URL or form it got hold of, or on a bucket that allows public writes. Limiting origins to your applications keeps other sites from driving those requests from users' browsers.\n\n## Example\n```yaml\nCorsConfiguration:\n  CorsRules:\n    - AllowedOrigins: ['*']\n      AllowedMethods: [GET, PUT, POST, DELETE]\n```\n\n## Remediation\nList the exact HTTPS origins of your applications, allow only the methods they use, and remove CORS from buckets no browser calls.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/cors.html\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/ManageCorsUsing.html\n- https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-corsrule.html",
     recommendation: "Allow write methods only from the exact origins of your own applications.",
     fix: "CorsConfiguration:\n  CorsRules:\n    - AllowedOrigins:\n        - https://app.example.com\n      AllowedMethods:\n        - GET\n        - PUT\n      AllowedHeaders:\n        - content-type\n      MaxAge: 3000",
+    cdk: Some(CdkFix {
+        typescript: r#"const bucket = new s3.Bucket(this, 'Data', {
+  cors: [
+    {
+      allowedOrigins: ['https://app.example.com'],
+      allowedMethods: [s3.HttpMethods.GET, s3.HttpMethods.PUT],
+      allowedHeaders: ['content-type'],
+      maxAge: 3000,
+    },
+  ],
+});"#,
+        python: r#"bucket = s3.Bucket(
+    self,
+    "Data",
+    cors=[
+        s3.CorsRule(
+            allowed_origins=["https://app.example.com"],
+            allowed_methods=[s3.HttpMethods.GET, s3.HttpMethods.PUT],
+            allowed_headers=["content-type"],
+            max_age=3000,
+        )
+    ],
+)"#,
+    }),
     run,
 };
 

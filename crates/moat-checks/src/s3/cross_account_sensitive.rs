@@ -1,5 +1,5 @@
 use super::readable_policies::bucket_policies_partly;
-use crate::check::{Category, Check, Outcome, Severity};
+use crate::check::{Category, CdkFix, Check, Outcome, Severity};
 use crate::policy_questions::{allows_any, covers_action};
 use moat_iac::Inventory;
 use moat_iac::inventory::Origin;
@@ -17,6 +17,28 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nFails buckets whose policy has an `Allow` statement for another account, or for everyone (`*`, or `NotPrincipal`), that covers any of `s3:DeleteBucketPolicy`, `s3:PutBucketAcl`, `s3:PutBucketPolicy`, `s3:PutEncryptionConfiguration` or `s3:PutObjectAcl` (directly or through a wildcard such as `s3:*` or `s3:Put*`). Like Security Hub S3.6, it looks at principals and actions and not at conditions; conditions, when present, are named in the message. The template's own account is `${AWS::AccountId}`; a literal account id is another account only when `--param AWS::AccountId` names a different one; without it the verdict is unknown.\n\n## Why is this bad?\nThese actions change who can access the bucket and how its data is protected. An account that may replace the bucket policy or ACLs can grant itself, or the world, everything; one that may change the encryption configuration can move new objects under a key it controls.\n\n## Example\n```yaml\n- Effect: Allow\n  Principal:\n    AWS: arn:aws:iam::111122223333:root\n  Action: s3:*\n  Resource:\n    - !GetAtt Data.Arn\n    - !Sub '${Data.Arn}/*'\n```\n\n## Remediation\nGrant other accounts only the data actions they need (`s3:GetObject`, `s3:PutObject`, `s3:ListBucket`) on the prefixes they need, naming their roles rather than their account root.\n\n## References\n- https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-6\n- https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-blacklisted-actions-prohibited.html\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-walkthroughs-managing-access-example2.html",
     recommendation: "Grant other accounts only the data actions they need; keep policy, ACL and encryption changes to your own deployment role.",
     fix: "- Sid: PartnerReadsReports\n  Effect: Allow\n  Principal:\n    AWS: arn:aws:iam::111122223333:role/report-reader\n  Action: s3:GetObject\n  Resource: !Sub '${Data.Arn}/reports/*'",
+    cdk: Some(CdkFix {
+        typescript: r#"// the other account's role gets the data actions it needs, nothing that changes
+// the bucket's policy, ACLs or encryption
+bucket.addToResourcePolicy(
+  new iam.PolicyStatement({
+    sid: 'PartnerReadsReports',
+    principals: [new iam.ArnPrincipal('arn:aws:iam::111122223333:role/report-reader')],
+    actions: ['s3:GetObject'],
+    resources: [bucket.arnForObjects('reports/*')],
+  }),
+);"#,
+        python: r#"# the other account's role gets the data actions it needs, nothing that changes
+# the bucket's policy, ACLs or encryption
+bucket.add_to_resource_policy(
+    iam.PolicyStatement(
+        sid="PartnerReadsReports",
+        principals=[iam.ArnPrincipal("arn:aws:iam::111122223333:role/report-reader")],
+        actions=["s3:GetObject"],
+        resources=[bucket.arn_for_objects("reports/*")],
+    )
+)"#,
+    }),
     run,
 };
 

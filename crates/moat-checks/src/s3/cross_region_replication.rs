@@ -1,4 +1,4 @@
-use crate::check::{Category, Check, Severity};
+use crate::check::{Category, CdkFix, Check, Severity};
 use moat_iac::{Inventory, Value};
 
 pub static CHECK: Check = Check {
@@ -12,6 +12,24 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nFails buckets without `ReplicationConfiguration`, whose replication rules are all `Disabled`, or that replicate only to buckets of the same template (a stack creates all its resources in one Region, so that is same-Region replication). A destination outside the template gives an unknown verdict: a bucket ARN names no Region, so only the deployment knows where the copy is. Record the answer with `Metadata: moat: skip` on the bucket.\n\n## Why is this bad?\nWithout a copy in another Region, a Regional outage makes the data unavailable, and a deletion or encryption by a compromised principal in the account reaches every copy there is.\n\n## Example\n```yaml\nData:\n  Type: AWS::S3::Bucket\n  Properties:\n    VersioningConfiguration:\n      Status: Enabled\n```\n\n## Remediation\nReplicate critical buckets (versioning on at both ends) to a bucket in another Region, preferably owned by a separate account, with a role scoped to the two buckets.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication.html\n- https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-replicationconfiguration.html\n- https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-7",
     recommendation: "Replicate critical buckets to a versioned bucket in another Region (and account).",
     fix: "ReplicationConfiguration:\n  Role: !GetAtt ReplicationRole.Arn\n  Rules:\n    - Id: to-dr-region\n      Status: Enabled\n      Priority: 1\n      Filter:\n        Prefix: ''\n      DeleteMarkerReplication:\n        Status: Disabled\n      Destination:\n        Bucket: !Sub 'arn:aws:s3:::${ReplicaBucketName}'",
+    cdk: Some(CdkFix {
+        typescript: r#"// the copy: a versioned bucket that a stack in another Region (and account) creates
+const replica = s3.Bucket.fromBucketName(this, 'Replica', 'data-replica-eu-west-1');
+const bucket = new s3.Bucket(this, 'Data', {
+  versioned: true,
+  replicationRules: [{ id: 'to-dr-region', destination: replica, priority: 1 }],
+});"#,
+        python: r#"# the copy: a versioned bucket that a stack in another Region (and account) creates
+replica = s3.Bucket.from_bucket_name(self, "Replica", "data-replica-eu-west-1")
+bucket = s3.Bucket(
+    self,
+    "Data",
+    versioned=True,
+    replication_rules=[
+        s3.ReplicationRule(id="to-dr-region", destination=replica, priority=1)
+    ],
+)"#,
+    }),
     run,
 };
 

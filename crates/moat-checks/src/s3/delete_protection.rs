@@ -1,5 +1,5 @@
 use super::readable_policies::bucket_policies_partly;
-use crate::check::{Category, Check, Outcome, Severity};
+use crate::check::{Category, CdkFix, Check, Outcome, Severity};
 use crate::policy_questions::covers_action;
 use moat_iac::{Inventory, Value};
 use moat_policy::document::Effect;
@@ -16,6 +16,38 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nFails buckets with none of the protections a template can give against deletion: versioning `Enabled`, Object Lock, or a bucket policy `Deny` on `s3:DeleteObject`, `s3:DeleteObjectVersion` or `s3:DeleteBucket`. Passes with the protections it found. MFA delete, the remaining protection, cannot be set by CloudFormation (`VersioningConfiguration` has only `Status`): only the root user can turn it on, through the API or CLI, so Moat cannot see it in a template.\n\n## Why is this bad?\nWithout any of them a single `DeleteObject` by a faulty job or a stolen credential destroys data for good. Versioning keeps the previous version after a plain delete (though `s3:DeleteObjectVersion` still removes versions), Object Lock keeps locked versions until their retention date, and a bucket policy `Deny` stops the delete for every principal it names, whatever identity policies allow.\n\n## Example\n```yaml\nData:\n  Type: AWS::S3::Bucket\n```\n\n## Remediation\nEnable versioning (with noncurrent version expiration), add a bucket policy `Deny` on `s3:DeleteObjectVersion` and `s3:DeleteBucket` for every principal except a break-glass role, and use Object Lock for data that must outlive a compromised administrator.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiFactorAuthenticationDelete.html\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html\n- https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-versioningconfiguration.html",
     recommendation: "Enable versioning and deny version and bucket deletion in the bucket policy to everyone but a break-glass role.",
     fix: "Data:\n  Type: AWS::S3::Bucket\n  Properties:\n    VersioningConfiguration:\n      Status: Enabled\nDataPolicy:\n  Type: AWS::S3::BucketPolicy\n  Properties:\n    Bucket: !Ref Data\n    PolicyDocument:\n      Version: '2012-10-17'\n      Statement:\n        - Sid: DenyVersionAndBucketDeletion\n          Effect: Deny\n          Principal: '*'\n          Action:\n            - s3:DeleteObjectVersion\n            - s3:DeleteBucket\n          Resource:\n            - !GetAtt Data.Arn\n            - !Sub '${Data.Arn}/*'\n          Condition:\n            ArnNotEquals:\n              aws:PrincipalArn: !Sub 'arn:aws:iam::${AWS::AccountId}:role/break-glass'",
+    cdk: Some(CdkFix {
+        typescript: r#"const bucket = new s3.Bucket(this, 'Data', { versioned: true });
+bucket.addToResourcePolicy(
+  new iam.PolicyStatement({
+    sid: 'DenyVersionAndBucketDeletion',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['s3:DeleteObjectVersion', 's3:DeleteBucket'],
+    resources: [bucket.bucketArn, bucket.arnForObjects('*')],
+    conditions: {
+      ArnNotEquals: {
+        'aws:PrincipalArn': `arn:aws:iam::${cdk.Aws.ACCOUNT_ID}:role/break-glass`,
+      },
+    },
+  }),
+);"#,
+        python: r#"bucket = s3.Bucket(self, "Data", versioned=True)
+bucket.add_to_resource_policy(
+    iam.PolicyStatement(
+        sid="DenyVersionAndBucketDeletion",
+        effect=iam.Effect.DENY,
+        principals=[iam.AnyPrincipal()],
+        actions=["s3:DeleteObjectVersion", "s3:DeleteBucket"],
+        resources=[bucket.bucket_arn, bucket.arn_for_objects("*")],
+        conditions={
+            "ArnNotEquals": {
+                "aws:PrincipalArn": f"arn:aws:iam::{cdk.Aws.ACCOUNT_ID}:role/break-glass"
+            }
+        },
+    )
+)"#,
+    }),
     run,
 };
 

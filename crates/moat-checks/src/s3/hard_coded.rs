@@ -58,6 +58,7 @@ fn bare_origin(h: &HardCoded) -> Origin {
         logical_id: h.logical_id.clone(),
         resource_type: String::new(),
         cdk_path: None,
+        cdk_language: None,
         span: h.span,
         properties: h.span,
         skips: Vec::new(),

@@ -2,7 +2,7 @@ use super::identity::{
     MfaDeny, Policies, allow_needs_mfa, deny_without_mfa, grants_s3, of_role, of_user,
     principal_text, s3_actions,
 };
-use crate::check::{Category, Check, Severity};
+use crate::check::{Category, CdkFix, Check, Severity};
 use crate::policy_questions::covers_action;
 use moat_iac::Inventory;
 use moat_iac::inventory::Origin;
@@ -20,6 +20,20 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nFinds the principals people use and asks whether their S3 access needs MFA:\n\n- IAM users whose policies (inline, managed, attached, and through their groups) grant S3 actions: each grant must hold only with MFA (`Bool aws:MultiFactorAuthPresent true` or a bound on `aws:MultiFactorAuthAge` in the `Allow`), or a `Deny` with `BoolIfExists aws:MultiFactorAuthPresent false` (or `Null ... true`) must cover it. A `Deny` with plain `Bool ... false` is not enough: requests signed with long-term access keys carry no MFA key, so it never matches them.\n- Roles whose trust policy lets an account (its root, so any of its users), an IAM user or every principal assume them, and whose policies grant S3 actions: the trust statement must require MFA.\n\nRoles trusted only by services are not applicable: a service assumes the role itself, and MFA cannot apply to its `AssumeRole` (CHK-S3-044 covers who can hand the role to the service). Roles trusted only through federation are not applicable either: the identity provider enforces MFA.\n\n## Why is this bad?\nA password or access key of a person is the credential most often phished, leaked in code or reused. With MFA required for S3 access, a stolen key alone cannot read or delete data.\n\n## Example\n```yaml\nAssumeRolePolicyDocument:\n  Statement:\n    - Effect: Allow\n      Principal:\n        AWS: !Sub arn:aws:iam::${AWS::AccountId}:root\n      Action: sts:AssumeRole\n```\n\n## Remediation\nAdd `Bool: {aws:MultiFactorAuthPresent: 'true'}` to the trust statements that people use; for IAM users attach a group policy that denies S3 actions with `BoolIfExists: {aws:MultiFactorAuthPresent: 'false'}`, so access keys work only through an MFA-backed `sts:GetSessionToken` session. Better, move people to IAM Identity Center and require MFA there at every sign-in.\n\n## References\n- https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html\n- https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent\n- https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_my-sec-creds-self-manage-mfa-only.html",
     recommendation: "Require MFA for people's S3 access: an MFA condition in the trust statements people use, and a `BoolIfExists aws:MultiFactorAuthPresent false` deny for IAM users.",
     fix: "- Effect: Allow\n  Principal:\n    AWS: !Sub arn:aws:iam::${AWS::AccountId}:root\n  Action: sts:AssumeRole\n  Condition:\n    Bool:\n      aws:MultiFactorAuthPresent: 'true'",
+    cdk: Some(CdkFix {
+        typescript: r#"const role = new iam.Role(this, 'Operator', {
+  assumedBy: new iam.AccountRootPrincipal().withConditions({
+    Bool: { 'aws:MultiFactorAuthPresent': 'true' },
+  }),
+});"#,
+        python: r#"role = iam.Role(
+    self,
+    "Operator",
+    assumed_by=iam.AccountRootPrincipal().with_conditions(
+        {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
+    ),
+)"#,
+    }),
     run,
 };
 

@@ -1,7 +1,7 @@
 use super::identity::{
     Held, Policies, all_resources, direct, of_role, of_user, own_account, principal_account,
 };
-use crate::check::{Category, Check, Outcome, Severity};
+use crate::check::{Category, CdkFix, Check, Outcome, Severity};
 use crate::policy_questions::covers_action;
 use moat_iac::Inventory;
 use moat_iac::inventory::{Bucket, Origin};
@@ -20,6 +20,28 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nFor each role, user (with its groups), group without members in the template, SAM function and unattached policy, finds `Allow` statements covering `s3:DeleteObjectVersion` (permanent deletion of a version) or `s3:DeleteObject`, and asks what stops them:\n\n- a `Deny` covering the action in the principal's own policies, or in the bucket policy of a bucket of the template the statement reaches (one that applies to the principal; conditions allowed, e.g. deny unless MFA);\n- for `s3:DeleteObjectVersion`, Object Lock with a default retention on the bucket;\n- for `s3:DeleteObject`, versioning on the bucket: the delete only adds a delete marker and the data stays as a noncurrent version (until a lifecycle rule expires it).\n\n`s3:DeleteObjectVersion`, or `s3:DeleteObject` on a bucket that is not versioned (or not in the template), with none of these fails; `s3:DeleteObject` guarded only by versioning is partial.\n\n## Why is this bad?\nA workload that may delete objects is one stolen session away from a mass deletion or a ransom: the attacker copies the data out and deletes it. Seed reviews often ask for \"an explicit deny on delete\" in the same policy that allows it, which would just cancel the grant; what protects data is versioning plus keeping `s3:DeleteObjectVersion` away from workloads, Object Lock for data that must survive, or a conditional deny (MFA, a break-glass role) in the bucket policy.\n\n## Example\n```yaml\n- Effect: Allow\n  Action:\n    - s3:GetObject\n    - s3:DeleteObjectVersion\n  Resource: !Sub '${Data.Arn}/*'\n```\n\n## Remediation\nGrant `s3:DeleteObject` only where the workload must delete, on versioned buckets, and never `s3:DeleteObjectVersion`; add a bucket policy `Deny` on `s3:DeleteObjectVersion` for every principal but a break-glass role, or Object Lock for records that must be kept.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeletingObjectVersions.html\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html\n- https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html",
     recommendation: "Keep permanent deletion (`s3:DeleteObjectVersion`) away from workloads; version the buckets they delete in, and guard deletion with a bucket policy deny or Object Lock.",
     fix: "- Sid: DenyVersionDeletion\n  Effect: Deny\n  Principal: '*'\n  Action: s3:DeleteObjectVersion\n  Resource: !Sub '${Data.Arn}/*'\n  Condition:\n    ArnNotEquals:\n      aws:PrincipalArn: !GetAtt BreakGlassRole.Arn",
+    cdk: Some(CdkFix {
+        typescript: r#"bucket.addToResourcePolicy(
+  new iam.PolicyStatement({
+    sid: 'DenyVersionDeletion',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['s3:DeleteObjectVersion'],
+    resources: [bucket.arnForObjects('*')],
+    conditions: { ArnNotEquals: { 'aws:PrincipalArn': breakGlassRole.roleArn } },
+  }),
+);"#,
+        python: r#"bucket.add_to_resource_policy(
+    iam.PolicyStatement(
+        sid="DenyVersionDeletion",
+        effect=iam.Effect.DENY,
+        principals=[iam.AnyPrincipal()],
+        actions=["s3:DeleteObjectVersion"],
+        resources=[bucket.arn_for_objects("*")],
+        conditions={"ArnNotEquals": {"aws:PrincipalArn": break_glass_role.role_arn}},
+    )
+)"#,
+    }),
     run,
 };
 

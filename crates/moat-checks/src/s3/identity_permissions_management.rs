@@ -1,5 +1,5 @@
 use super::identity::{action_span, all_resources, documents, resources_text};
-use crate::check::{Category, Check, Outcome, Severity};
+use crate::check::{Category, CdkFix, Check, Outcome, Severity};
 use crate::policy_questions::{covers_action, decided};
 use moat_iac::Inventory;
 use moat_policy::document::Effect;
@@ -15,6 +15,24 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nLooks at every identity policy in the template for `Allow` statements that cover the S3 actions that decide who can reach a bucket: `s3:PutBucketPolicy`, `s3:DeleteBucketPolicy`, `s3:PutBucketAcl`, `s3:PutBucketPublicAccessBlock` and `s3:PutBucketOwnershipControls` (written out, or through `s3:*`, `s3:Put*`, `*` or `NotAction`). On every bucket (`*`, `arn:aws:s3:::*`) it fails; on named buckets only it is partial (a deployment role may need them there).\n\n## Why is this bad?\nThese actions change access, not data. A principal that has them can replace the bucket policy with one that grants everyone read, turn off Block Public Access, or re-enable ACLs, and so undo every other protection of the bucket. Workloads never need them; only the deployment pipeline does, and an SCP should keep it that way.\n\n## Example\n```yaml\n- Effect: Allow\n  Action: s3:Put*\n  Resource: '*'\n```\n\n## Remediation\nRemove these actions from workload and human policies (replace `s3:*` and `s3:Put*` with the data actions needed); leave them to the deployment role, on the buckets it manages, and reserve them to it with an SCP.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html\n- https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html\n- https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples.html",
     recommendation: "Keep bucket policy, ACL, Block Public Access and Object Ownership changes to the deployment role; grant workloads data actions only.",
     fix: "- Effect: Allow\n  Action:\n    - s3:GetObject\n    - s3:PutObject\n  Resource: !Sub '${Data.Arn}/*'",
+    cdk: Some(CdkFix {
+        typescript: r#"// data actions only; bucket policy, ACL, Block Public Access and Object
+// Ownership changes stay with the deployment
+role.addToPolicy(
+  new iam.PolicyStatement({
+    actions: ['s3:GetObject', 's3:PutObject'],
+    resources: [bucket.arnForObjects('*')],
+  }),
+);"#,
+        python: r#"# data actions only; bucket policy, ACL, Block Public Access and Object
+# Ownership changes stay with the deployment
+role.add_to_policy(
+    iam.PolicyStatement(
+        actions=["s3:GetObject", "s3:PutObject"],
+        resources=[bucket.arn_for_objects("*")],
+    )
+)"#,
+    }),
     run,
 };
 

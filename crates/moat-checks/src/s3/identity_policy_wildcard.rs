@@ -1,5 +1,5 @@
 use super::identity::{action_span, all_resources, documents, resources_text};
-use crate::check::{Category, Check, Outcome, Severity};
+use crate::check::{Category, CdkFix, Check, Outcome, Severity};
 use crate::policy_questions::{covers_action, decided};
 use moat_iac::Inventory;
 use moat_policy::document::{Effect, Statement};
@@ -15,6 +15,22 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nLooks at every identity policy in the template (`AWS::IAM::Policy`, `AWS::IAM::ManagedPolicy`, inline `Policies` of roles, users and groups, SAM function `Policies`) for `Allow` statements whose actions cover every action (`*`, or a `NotAction` that leaves out no S3 action) or every S3 action (`s3:*`). On every resource (`*`, `arn:aws:s3:::*`, `NotResource`) without conditions it fails; limited to named resources or narrowed by conditions it is partial. Prefix wildcards such as `s3:Get*` are not flagged.\n\n## Why is this bad?\n`*` on `*` is full administrator access. `s3:*` on `*` lets the principal read, overwrite and delete every object it can reach in any account that allows it, and also rewrite bucket policies, ACLs and Block Public Access settings: a stolen session of it can make any bucket of the account public. Security Hub IAM.1 and IAM.21 flag these in customer managed policies; inline policies grant the same.\n\n## Example\n```yaml\nPolicyDocument:\n  Statement:\n    - Effect: Allow\n      Action: s3:*\n      Resource: '*'\n```\n\n## Remediation\nName the actions the principal needs (`s3:GetObject`, `s3:PutObject`...) and the buckets and prefixes it works on.\n\n## References\n- https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html\n- https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-1\n- https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-21",
     recommendation: "Replace `*` and `s3:*` with the S3 actions the principal needs, on the buckets it needs.",
     fix: "- Effect: Allow\n  Action:\n    - s3:GetObject\n    - s3:PutObject\n  Resource: !Sub '${Data.Arn}/reports/*'",
+    cdk: Some(CdkFix {
+        typescript: r#"// the S3 actions the role needs, on the objects it needs
+role.addToPolicy(
+  new iam.PolicyStatement({
+    actions: ['s3:GetObject', 's3:PutObject'],
+    resources: [bucket.arnForObjects('reports/*')],
+  }),
+);"#,
+        python: r#"# the S3 actions the role needs, on the objects it needs
+role.add_to_policy(
+    iam.PolicyStatement(
+        actions=["s3:GetObject", "s3:PutObject"],
+        resources=[bucket.arn_for_objects("reports/*")],
+    )
+)"#,
+    }),
     run,
 };
 

@@ -1,4 +1,4 @@
-use crate::check::{Category, Check, Severity};
+use crate::check::{Category, CdkFix, Check, Severity};
 use moat_iac::{Inventory, Value};
 
 use super::lifecycle_rules::{enabled, label};
@@ -14,6 +14,36 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nFails buckets whose enabled lifecycle rules move current objects to an infrequent-access class after a fixed age (`STANDARD_IA`, `ONEZONE_IA`, `GLACIER_IR`) while nothing uses S3 Intelligent-Tiering: no rule transitions to `INTELLIGENT_TIERING` and the bucket has no `IntelligentTieringConfigurations`. Transitions to the archive classes `GLACIER` and `DEEP_ARCHIVE` are a deliberate archiving decision and are not counted. Buckets without transitions are not applicable.\n\n## Why is this bad?\nA fixed age is a guess about access. Objects that are still read after the transition pay per-GB retrieval fees in the infrequent-access classes, and objects deleted early still pay their 30-day (Standard-IA, One Zone-IA) or 90-day (Glacier Instant Retrieval) minimum. Intelligent-Tiering moves each object between access tiers by its own access pattern, with no retrieval fee, for a small monitoring charge per object. It is not always cheaper: objects smaller than 128 KB are never moved to a cheaper tier, and for well-known access patterns a fixed transition is the right choice.\n\n## Example\n```yaml\nLifecycleConfiguration:\n  Rules:\n    - Status: Enabled\n      Transitions:\n        - StorageClass: STANDARD_IA\n          TransitionInDays: 30\n```\n\n## Remediation\nWhere access patterns are unknown or change, transition to `INTELLIGENT_TIERING` (or upload objects in that class) instead of a fixed-age infrequent-access class.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/intelligent-tiering-overview.html\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage-class-intro.html\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html",
     recommendation: "Where access patterns are unknown, transition to Intelligent-Tiering rather than to a fixed-age infrequent-access class.",
     fix: "LifecycleConfiguration:\n  Rules:\n    - Id: to-intelligent-tiering\n      Status: Enabled\n      Transitions:\n        - StorageClass: INTELLIGENT_TIERING\n          TransitionInDays: 0",
+    cdk: Some(CdkFix {
+        typescript: r#"const bucket = new s3.Bucket(this, 'Data', {
+  lifecycleRules: [
+    {
+      id: 'to-intelligent-tiering',
+      transitions: [
+        {
+          storageClass: s3.StorageClass.INTELLIGENT_TIERING,
+          transitionAfter: cdk.Duration.days(0),
+        },
+      ],
+    },
+  ],
+});"#,
+        python: r#"bucket = s3.Bucket(
+    self,
+    "Data",
+    lifecycle_rules=[
+        s3.LifecycleRule(
+            id="to-intelligent-tiering",
+            transitions=[
+                s3.Transition(
+                    storage_class=s3.StorageClass.INTELLIGENT_TIERING,
+                    transition_after=cdk.Duration.days(0),
+                )
+            ],
+        )
+    ],
+)"#,
+    }),
     run,
 };
 

@@ -1,5 +1,22 @@
-use crate::check::{Category, Check, Severity};
+use crate::check::{Category, CdkFix, Check, Severity};
 use moat_iac::{Inventory, Value};
+
+pub(crate) const CDK: CdkFix = CdkFix {
+    typescript: r#"const key = new kms.Key(this, 'DataKey', { enableKeyRotation: true });
+const bucket = new s3.Bucket(this, 'Data', {
+  encryption: s3.BucketEncryption.KMS,
+  encryptionKey: key,
+  bucketKeyEnabled: true,
+});"#,
+    python: r#"key = kms.Key(self, "DataKey", enable_key_rotation=True)
+bucket = s3.Bucket(
+    self,
+    "Data",
+    encryption=s3.BucketEncryption.KMS,
+    encryption_key=key,
+    bucket_key_enabled=True,
+)"#,
+};
 
 pub static CHECK: Check = Check {
     id: "CHK-S3-002",
@@ -12,6 +29,7 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nFails buckets whose default encryption is SSE-S3 (`AES256`, also what a bucket without `BucketEncryption` gets since 5 January 2023), and reports SSE-KMS with the AWS managed key `aws/s3` as partial.\n\n## Why is this bad?\nEvery object is encrypted either way; the difference is who can decrypt. With SSE-S3 anyone with `s3:GetObject` reads the data. With a customer managed KMS key, reading also needs `kms:Decrypt` under a key policy you control, key use is logged in CloudTrail, and access can be cut off by disabling the key. The AWS managed key's policy cannot be changed or shared across accounts.\n\n## Example\n```yaml\nBucketEncryption:\n  ServerSideEncryptionConfiguration:\n    - ServerSideEncryptionByDefault:\n        SSEAlgorithm: AES256\n```\n\n## Remediation\nUse `SSEAlgorithm: aws:kms` with `KMSMasterKeyID` set to a customer managed key, and `BucketKeyEnabled: true`.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-bucket-encryption.html\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html\n- https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-17",
     recommendation: "Encrypt by default with SSE-KMS under a customer managed key, with S3 Bucket Keys on.",
     fix: "BucketEncryption:\n  ServerSideEncryptionConfiguration:\n    - ServerSideEncryptionByDefault:\n        SSEAlgorithm: aws:kms\n        KMSMasterKeyID: !GetAtt DataKey.Arn\n      BucketKeyEnabled: true",
+    cdk: Some(CDK),
     run,
 };
 

@@ -1,5 +1,5 @@
 use super::identity::{actions_text, literal_account_note, own_account, pinned, principal_account};
-use crate::check::{Category, Check, Severity};
+use crate::check::{Category, CdkFix, Check, Severity};
 use crate::policy_questions::{covers_action, decided};
 use moat_iac::Inventory;
 use moat_policy::document::{Effect, PrincipalKind};
@@ -16,6 +16,32 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nFails KMS key policies with an `Allow` covering `kms:Decrypt` (so `kms:*` and `*` too) to every principal (`Principal: '*'`, `{AWS: '*'}`, `NotPrincipal`) without a condition that pins the caller's account or organization to fixed values (`kms:CallerAccount`, `aws:PrincipalAccount`, `aws:PrincipalOrgID`, `aws:PrincipalOrgPaths`, `aws:PrincipalArn`, `aws:SourceAccount`, `aws:SourceArn`), or to a whole other account (its id or `:root` ARN) with no condition at all. Grants to the stack's own account, to named roles and users, and to service principals pass. A key without `KeyPolicy` gets the default key policy, which trusts only its own account.\n\n## Why is this bad?\nSSE-KMS protects S3 data only as far as the key policy limits who can decrypt. A wildcard principal lets any AWS account decrypt data it can read (a leaked object, a replicated copy); a whole-account grant hands the decision to every administrator of that account, who can allow any of its principals to decrypt, and with `kms:CreateGrant` (part of `kms:*`) pass the key on through grants. (Key administration such as `kms:PutKeyPolicy` cannot be used from another account.)\n\n## Example\n```yaml\nKeyPolicy:\n  Statement:\n    - Effect: Allow\n      Principal:\n        AWS: arn:aws:iam::111122223333:root\n      Action: kms:*\n      Resource: '*'\n```\n\n## Remediation\nName the roles that need the key, limit other accounts to `kms:Decrypt` (and `kms:GenerateDataKey*` where they write) with `kms:ViaService` `s3.<region>.amazonaws.com` and `kms:CallerAccount`, and keep key administration in your own account.\n\n## References\n- https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html\n- https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html\n- https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-caller-account\n- https://docs.aws.amazon.com/securityhub/latest/userguide/kms-controls.html#kms-5",
     recommendation: "Grant key use to named principals, and limit other accounts with conditions (`kms:ViaService`, `kms:CallerAccount`).",
     fix: "- Sid: PartnerDecryptViaS3\n  Effect: Allow\n  Principal:\n    AWS: arn:aws:iam::111122223333:role/reader\n  Action: kms:Decrypt\n  Resource: '*'\n  Condition:\n    StringEquals:\n      kms:ViaService: !Sub s3.${AWS::Region}.amazonaws.com",
+    cdk: Some(CdkFix {
+        typescript: r#"// a named role of the other account, decrypting only through S3
+key.addToResourcePolicy(
+  new iam.PolicyStatement({
+    sid: 'PartnerDecryptViaS3',
+    principals: [new iam.ArnPrincipal('arn:aws:iam::111122223333:role/reader')],
+    actions: ['kms:Decrypt'],
+    resources: ['*'],
+    conditions: {
+      StringEquals: { 'kms:ViaService': `s3.${cdk.Aws.REGION}.amazonaws.com` },
+    },
+  }),
+);"#,
+        python: r#"# a named role of the other account, decrypting only through S3
+key.add_to_resource_policy(
+    iam.PolicyStatement(
+        sid="PartnerDecryptViaS3",
+        principals=[iam.ArnPrincipal("arn:aws:iam::111122223333:role/reader")],
+        actions=["kms:Decrypt"],
+        resources=["*"],
+        conditions={
+            "StringEquals": {"kms:ViaService": f"s3.{cdk.Aws.REGION}.amazonaws.com"}
+        },
+    )
+)"#,
+    }),
     run,
 };
 

@@ -1,4 +1,4 @@
-use crate::check::{Category, Check, Severity};
+use crate::check::{Category, CdkFix, Check, Severity};
 use moat_iac::{Inventory, Value};
 
 pub static CHECK: Check = Check {
@@ -12,6 +12,10 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nFails symmetric encryption KMS keys (`AWS::KMS::Key` with `KeySpec` absent or `SYMMETRIC_DEFAULT`) whose `EnableKeyRotation` is absent or `false` (absent means off). Asymmetric and HMAC keys (any other `KeySpec`) and keys with imported key material (`Origin: EXTERNAL`) are not applicable: KMS cannot rotate them automatically.\n\n## Why is this bad?\nWithout rotation, every data key S3 gets for SSE-KMS for the life of the key is protected by the same key material. Automatic rotation creates new key material every year (or every `RotationPeriodInDays`, 90 to 2560) and keeps the old material for decryption, so nothing needs re-encrypting and less data depends on any one version of the material.\n\n## Example\n```yaml\nDataKey:\n  Type: AWS::KMS::Key\n  Properties:\n    KeyPolicy: ...\n```\n\n## Remediation\nSet `EnableKeyRotation: true` (optionally `RotationPeriodInDays`).\n\n## References\n- https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html\n- https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-key.html\n- https://docs.aws.amazon.com/securityhub/latest/userguide/kms-controls.html#kms-4",
     recommendation: "Turn on automatic rotation for the customer managed key.",
     fix: "EnableKeyRotation: true",
+    cdk: Some(CdkFix {
+        typescript: r#"const key = new kms.Key(this, 'DataKey', { enableKeyRotation: true });"#,
+        python: r#"key = kms.Key(self, "DataKey", enable_key_rotation=True)"#,
+    }),
     run,
 };
 

@@ -1,4 +1,4 @@
-use crate::check::{Category, Check, Severity};
+use crate::check::{Category, CdkFix, Check, Severity};
 use moat_iac::{Inventory, Value};
 
 pub static CHECK: Check = Check {
@@ -12,6 +12,19 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nFails `AWS::Lambda::Permission` resources that let `s3.amazonaws.com` invoke a function without `SourceAccount` or `SourceArn`; with `SourceArn` only it is partial. Permissions for other principals are not applicable.\n\n## Why is this bad?\nWithout conditions, S3 invokes the function for a notification from any bucket of any account that names it. `SourceArn` names the bucket, but bucket ARNs carry no account: if the bucket is deleted, another account can create one with the same name and invoke the function with events it makes up. `SourceAccount` pins the bucket owner. Security Hub Lambda.1 fails functions invoked by S3 whose policy has no `AWS:SourceAccount` condition.\n\n## Example\n```yaml\nInvokeFromS3:\n  Type: AWS::Lambda::Permission\n  Properties:\n    FunctionName: !Ref Handler\n    Action: lambda:InvokeFunction\n    Principal: s3.amazonaws.com\n```\n\n## Remediation\nSet `SourceAccount: !Ref AWS::AccountId` and `SourceArn` to the bucket's ARN.\n\n## References\n- https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/grant-destinations-permissions-to-s3.html\n- https://docs.aws.amazon.com/securityhub/latest/userguide/lambda-controls.html#lambda-1",
     recommendation: "Give every S3 invoke permission `SourceAccount` (the bucket owner) and `SourceArn` (the bucket).",
     fix: "SourceAccount: !Ref AWS::AccountId\nSourceArn: !GetAtt Data.Arn",
+    cdk: Some(CdkFix {
+        typescript: r#"fn.addPermission('S3Invoke', {
+  principal: new iam.ServicePrincipal('s3.amazonaws.com'),
+  sourceAccount: cdk.Aws.ACCOUNT_ID,
+  sourceArn: bucket.bucketArn,
+});"#,
+        python: r#"fn.add_permission(
+    "S3Invoke",
+    principal=iam.ServicePrincipal("s3.amazonaws.com"),
+    source_account=cdk.Aws.ACCOUNT_ID,
+    source_arn=bucket.bucket_arn,
+)"#,
+    }),
     run,
 };
 

@@ -1,4 +1,4 @@
-use crate::check::{Category, Check, Severity};
+use crate::check::{Category, CdkFix, Check, Severity};
 use moat_iac::{Inventory, Value};
 
 use super::lifecycle_rules::{enabled, label};
@@ -14,6 +14,28 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nFails buckets without `LifecycleConfiguration`, with an empty rule list, or whose rules are all `Disabled`; passes when at least one rule is `Enabled`. What the rules do is left to CHK-S3-010 (noncurrent versions), CHK-S3-011 (incomplete multipart uploads) and CHK-S3-022 (expiry of personal data).\n\n## Why is this bad?\nWithout lifecycle rules S3 keeps every object, every noncurrent version and every part of an abandoned multipart upload until someone deletes it: storage and cost grow without bound, and data is kept past any retention commitment. A `Disabled` rule does nothing.\n\n## Example\n```yaml\nData:\n  Type: AWS::S3::Bucket\n  Properties:\n    VersioningConfiguration:\n      Status: Enabled\n```\n\n## Remediation\nAdd a `LifecycleConfiguration` with at least one `Enabled` rule: abort incomplete multipart uploads after a few days, expire noncurrent versions after the recovery window, and expire or transition current objects as the data's retention requires.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lifecycle-mgmt.html\n- https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-lifecycleconfiguration.html\n- https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-13",
     recommendation: "Add an enabled lifecycle rule that aborts incomplete multipart uploads and expires noncurrent versions (and current objects where retention allows).",
     fix: "LifecycleConfiguration:\n  Rules:\n    - Id: housekeeping\n      Status: Enabled\n      AbortIncompleteMultipartUpload:\n        DaysAfterInitiation: 7\n      NoncurrentVersionExpiration:\n        NoncurrentDays: 90",
+    cdk: Some(CdkFix {
+        typescript: r#"const bucket = new s3.Bucket(this, 'Data', {
+  lifecycleRules: [
+    {
+      id: 'housekeeping',
+      abortIncompleteMultipartUploadAfter: cdk.Duration.days(7),
+      noncurrentVersionExpiration: cdk.Duration.days(90),
+    },
+  ],
+});"#,
+        python: r#"bucket = s3.Bucket(
+    self,
+    "Data",
+    lifecycle_rules=[
+        s3.LifecycleRule(
+            id="housekeeping",
+            abort_incomplete_multipart_upload_after=cdk.Duration.days(7),
+            noncurrent_version_expiration=cdk.Duration.days(90),
+        )
+    ],
+)"#,
+    }),
     run,
 };
 

@@ -1,5 +1,5 @@
 use super::readable_policies::bucket_policies_partly;
-use crate::check::{Category, Check, Outcome, Severity};
+use crate::check::{Category, CdkFix, Check, Outcome, Severity};
 use crate::policy_questions::covers_action;
 use moat_iac::{Inventory, Value};
 use moat_policy::document::{Effect, OperatorFamily};
@@ -15,6 +15,46 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nPasses buckets whose policy has a `Deny` on object or bucket requests that do not come through the expected VPC endpoints (`aws:SourceVpce`), VPCs (`aws:SourceVpc`) or access points (`s3:DataAccessPointArn`, or the weaker `s3:DataAccessPointAccount`), written with a negated operator (`StringNotEquals`, `StringNotLike`, `ArnNotEquals`, `ArnNotLike`, with or without `IfExists`). Reports partial when those keys appear only in `Allow` statements, and fails when no statement uses them. Access points defined for the bucket are named in the message: they add a path, but the bucket stays reachable directly unless its policy refuses it.\n\n## Why is this bad?\nWithout a network condition, valid credentials (a leaked access key, a stolen session, a presigned URL) work from any network on the internet. An `Allow` conditioned on a VPC endpoint only limits what that statement grants: principals of the account whose identity policies allow S3 still reach the bucket from anywhere. Only a `Deny` binds them.\n\n## Example\nA bucket policy that only grants an application role `s3:GetObject`, with no `aws:SourceVpce` condition.\n\n## Remediation\nAdd a `Deny` for `s3:*` on the bucket and its objects when `aws:SourceVpce` is not one of your endpoints (`StringNotEqualsIfExists`), exempting AWS services acting for you (`aws:PrincipalIsAWSService`, `aws:ViaAWSService`) and a break-glass role; or delegate access to named access points with `s3:DataAccessPointArn`.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies-vpc-endpoint.html\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-policies.html\n- https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcevpce",
     recommendation: "Deny requests to the bucket that do not arrive through your VPC endpoints or named access points.",
     fix: "- Sid: DenyOutsideVpcEndpoint\n  Effect: Deny\n  Principal: '*'\n  Action: 's3:*'\n  Resource:\n    - !GetAtt Data.Arn\n    - !Sub '${Data.Arn}/*'\n  Condition:\n    StringNotEqualsIfExists:\n      aws:SourceVpce: !Ref S3Endpoint\n    BoolIfExists:\n      aws:PrincipalIsAWSService: 'false'\n      aws:ViaAWSService: 'false'",
+    cdk: Some(CdkFix {
+        typescript: r#"const endpoint = vpc.addGatewayEndpoint('S3Endpoint', {
+  service: ec2.GatewayVpcEndpointAwsService.S3,
+});
+bucket.addToResourcePolicy(
+  new iam.PolicyStatement({
+    sid: 'DenyOutsideVpcEndpoint',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['s3:*'],
+    resources: [bucket.bucketArn, bucket.arnForObjects('*')],
+    conditions: {
+      StringNotEqualsIfExists: { 'aws:SourceVpce': endpoint.vpcEndpointId },
+      BoolIfExists: {
+        'aws:PrincipalIsAWSService': 'false',
+        'aws:ViaAWSService': 'false',
+      },
+    },
+  }),
+);"#,
+        python: r#"endpoint = vpc.add_gateway_endpoint(
+    "S3Endpoint", service=ec2.GatewayVpcEndpointAwsService.S3
+)
+bucket.add_to_resource_policy(
+    iam.PolicyStatement(
+        sid="DenyOutsideVpcEndpoint",
+        effect=iam.Effect.DENY,
+        principals=[iam.AnyPrincipal()],
+        actions=["s3:*"],
+        resources=[bucket.bucket_arn, bucket.arn_for_objects("*")],
+        conditions={
+            "StringNotEqualsIfExists": {"aws:SourceVpce": endpoint.vpc_endpoint_id},
+            "BoolIfExists": {
+                "aws:PrincipalIsAWSService": "false",
+                "aws:ViaAWSService": "false",
+            },
+        },
+    )
+)"#,
+    }),
     run,
 };
 

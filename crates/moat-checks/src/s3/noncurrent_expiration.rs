@@ -1,4 +1,4 @@
-use crate::check::{Category, Check, Severity};
+use crate::check::{Category, CdkFix, Check, Severity};
 use moat_iac::{Inventory, Value};
 
 use super::lifecycle_rules::{Coverage, coverage, versioned};
@@ -14,6 +14,25 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nFor buckets that keep versions (versioning `Enabled` or `Suspended`, or Object Lock on), fails when no `Enabled` lifecycle rule has `NoncurrentVersionExpiration` (or the legacy `NoncurrentVersionExpirationInDays`), and reports partial when only rules with a prefix, tag or size filter have it. Buckets that never had versioning are not applicable. Security Hub S3.10 is satisfied by any lifecycle configuration on a versioned bucket; this check asks for the action that bounds the versions.\n\n## Why is this bad?\nIn a versioned bucket an overwrite or delete keeps the previous version as a noncurrent version, billed like any object, for ever unless a lifecycle rule expires it. Storage grows with every change, and data that should have been disposed of stays readable to anyone with `s3:GetObjectVersion`. Versioning `Suspended` stops new versions but keeps the old ones.\n\n## Example\n```yaml\nVersioningConfiguration:\n  Status: Enabled\nLifecycleConfiguration:\n  Rules:\n    - Status: Enabled\n      ExpirationInDays: 365\n```\n\n## Remediation\nAdd `NoncurrentVersionExpiration` with `NoncurrentDays` set to the recovery window (optionally `NewerNoncurrentVersions` to keep a few recent versions) to an enabled rule without a filter.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html\n- https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-noncurrentversionexpiration.html\n- https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-10",
     recommendation: "Expire noncurrent versions after the recovery window with an enabled lifecycle rule that covers the whole bucket.",
     fix: "LifecycleConfiguration:\n  Rules:\n    - Id: expire-noncurrent\n      Status: Enabled\n      NoncurrentVersionExpiration:\n        NoncurrentDays: 90",
+    cdk: Some(CdkFix {
+        typescript: r#"const bucket = new s3.Bucket(this, 'Data', {
+  versioned: true,
+  lifecycleRules: [
+    { id: 'expire-noncurrent', noncurrentVersionExpiration: cdk.Duration.days(90) },
+  ],
+});"#,
+        python: r#"bucket = s3.Bucket(
+    self,
+    "Data",
+    versioned=True,
+    lifecycle_rules=[
+        s3.LifecycleRule(
+            id="expire-noncurrent",
+            noncurrent_version_expiration=cdk.Duration.days(90),
+        )
+    ],
+)"#,
+    }),
     run,
 };
 

@@ -12,6 +12,7 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nFails buckets with `ObjectLockEnabled: true` and no `ObjectLockConfiguration.Rule.DefaultRetention`. Buckets without Object Lock are not applicable (CHK-S3-014 reports them).\n\n## Why is this bad?\nObject Lock without a default retention protects nothing by itself: a new object version is locked only when the upload sets a retention period or legal hold. Every writer that does not send those headers leaves versions that can be deleted like in any versioned bucket, while Object Lock can no longer be turned off.\n\n## Example\n```yaml\nObjectLockEnabled: true\nVersioningConfiguration:\n  Status: Enabled\n```\n\n## Remediation\nAdd `ObjectLockConfiguration` with `ObjectLockEnabled: Enabled` and a `DefaultRetention` (`COMPLIANCE` for fixed retention duties, `GOVERNANCE` where a tightly held role must be able to intervene) and a period chosen deliberately: compliance retention cannot be shortened.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html\n- https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-defaultretention.html",
     recommendation: "Give Object Lock buckets a default retention so every new version is locked.",
     fix: "ObjectLockConfiguration:\n  ObjectLockEnabled: Enabled\n  Rule:\n    DefaultRetention:\n      Mode: COMPLIANCE\n      Days: 30",
+    cdk: Some(super::object_lock::CDK),
     run,
 };
 

@@ -1,4 +1,4 @@
-use crate::check::{Category, Check, Severity};
+use crate::check::{Category, CdkFix, Check, Severity};
 use moat_iac::{Inventory, Value};
 
 use super::classification;
@@ -15,6 +15,28 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nFor buckets whose data-classification tag (see CHK-S3-021 for the keys that count) marks personal data, fails when no `Enabled` lifecycle rule expires current objects (`ExpirationInDays` or `ExpirationDate`), reports partial when only rules with a filter do, or when the bucket keeps versions and nothing expires the noncurrent versions an expiration leaves behind. A value marks personal data when one of its words, ignoring case, is `pii`, `spi`, `phi`, `personal`, `personaldata` or `gdpr` (`PII`, `personal-data`, `confidential-pii`). Other buckets are not applicable.\n\n## Why is this bad?\nPrivacy law (GDPR's storage limitation principle, and its equivalents) requires personal data to be kept no longer than its purpose needs. Without an expiration rule it stays until someone remembers to delete it. In a versioned bucket an expiration only adds a delete marker: the data stays readable in the noncurrent version until `NoncurrentVersionExpiration` removes it.\n\n## Example\n```yaml\nTags:\n  - Key: DataClassification\n    Value: pii\n# and no LifecycleConfiguration\n```\n\n## Remediation\nAdd an enabled rule that expires objects after the retention period the data's purpose justifies, and, in a versioned bucket, expire noncurrent versions soon after.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-expire-general-considerations.html\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html\n- https://gdpr-info.eu/art-5-gdpr/",
     recommendation: "Expire personal data (and its noncurrent versions) after the retention period its purpose justifies.",
     fix: "LifecycleConfiguration:\n  Rules:\n    - Id: personal-data-retention\n      Status: Enabled\n      ExpirationInDays: 365\n      NoncurrentVersionExpiration:\n        NoncurrentDays: 30",
+    cdk: Some(CdkFix {
+        typescript: r#"const bucket = new s3.Bucket(this, 'Data', {
+  lifecycleRules: [
+    {
+      id: 'personal-data-retention',
+      expiration: cdk.Duration.days(365),
+      noncurrentVersionExpiration: cdk.Duration.days(30),
+    },
+  ],
+});"#,
+        python: r#"bucket = s3.Bucket(
+    self,
+    "Data",
+    lifecycle_rules=[
+        s3.LifecycleRule(
+            id="personal-data-retention",
+            expiration=cdk.Duration.days(365),
+            noncurrent_version_expiration=cdk.Duration.days(30),
+        )
+    ],
+)"#,
+    }),
     run,
 };
 

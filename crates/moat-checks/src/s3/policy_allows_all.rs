@@ -1,5 +1,5 @@
 use super::readable_policies::bucket_policies_partly;
-use crate::check::{Category, Check, Outcome, Severity};
+use crate::check::{Category, CdkFix, Check, Outcome, Severity};
 use moat_iac::Inventory;
 use moat_policy::document::{Effect, PrincipalKind, Statement};
 use moat_source::Span;
@@ -17,6 +17,26 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nFails buckets whose policy has an `Allow` statement with `Action: s3:*` or `*`, or with `NotAction` (every action but the ones listed), naming the principals it grants them to.\n\n## Why is this bad?\n`s3:*` grants far more than reading and writing data: replacing the bucket policy, deleting the bucket, turning off Block Public Access, versioning or logging, changing encryption and replication. A principal that needs data access gets the power to open the bucket to the world or destroy it, and for a principal of another account the grant is complete once its own account allows the call.\n\n## Example\n```yaml\n- Effect: Allow\n  Principal:\n    AWS: !GetAtt AppRole.Arn\n  Action: s3:*\n  Resource:\n    - !GetAtt Data.Arn\n    - !Sub '${Data.Arn}/*'\n```\n\n## Remediation\nList the actions the principal needs (`s3:GetObject`, `s3:PutObject`, `s3:ListBucket`...) on the resources it needs them on.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html\n- https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html\n- https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege",
     recommendation: "Grant each principal the S3 actions it needs by name, never `s3:*` or `*`.",
     fix: "- Sid: AppReadsAndWrites\n  Effect: Allow\n  Principal:\n    AWS: !GetAtt AppRole.Arn\n  Action:\n    - s3:GetObject\n    - s3:PutObject\n  Resource: !Sub '${Data.Arn}/*'",
+    cdk: Some(CdkFix {
+        typescript: r#"// the actions the app needs, by name, instead of 's3:*'
+bucket.addToResourcePolicy(
+  new iam.PolicyStatement({
+    sid: 'AppReadsAndWrites',
+    principals: [appRole],
+    actions: ['s3:GetObject', 's3:PutObject'],
+    resources: [bucket.arnForObjects('*')],
+  }),
+);"#,
+        python: r#"# the actions the app needs, by name, instead of "s3:*"
+bucket.add_to_resource_policy(
+    iam.PolicyStatement(
+        sid="AppReadsAndWrites",
+        principals=[app_role],
+        actions=["s3:GetObject", "s3:PutObject"],
+        resources=[bucket.arn_for_objects("*")],
+    )
+)"#,
+    }),
     run,
 };
 

@@ -1,4 +1,4 @@
-use crate::check::{Category, Check, Severity};
+use crate::check::{Category, CdkFix, Check, Severity};
 use moat_iac::Inventory;
 use moat_iac::inventory::{Origin, PolicyDoc};
 use moat_iac::node_util::UNKNOWN_MARK;
@@ -17,6 +17,28 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nReads every `StringLike` condition (with `IfExists` or a set qualifier too) on `s3:prefix` in identity policies (roles', users' and groups' inline policies, `AWS::IAM::ManagedPolicy` and `AWS::IAM::Policy`, SAM function policies), bucket policies and access point policies, and says exactly what each pattern admits. A pattern whose wildcards each follow the delimiter `/` passes with a note: `data/*` admits `data/` and every key under it (`data/a/b`), never `data` or `databackup/`. A pattern with a wildcard that does not follow `/` fails: `data*` admits `databackup/` and `data-archive/`, prefixes the grant never named. A `*` alone admits every prefix. A value only the deployment knows gives an unknown verdict.\n\n## Why is this bad?\n`s3:prefix` limits what `ListBucket` may list. In `StringLike`, `*` matches any run of characters, including `/`, so a wildcard right after a name matches every sibling that starts with that name. `data*` meant as \"the data folder\" also lists `databackup/` and `data-private/`, exposing the names (and often the existence) of objects the principal was never meant to see. A wildcard after `/` stays inside the folder. (A `*` after `/` still crosses deeper `/`: `data/*` admits `data/a/b/`.)\n\n## Example\n```yaml\nCondition:\n  StringLike:\n    s3:prefix:\n      - data*\n      - logs*\n```\n\n## Remediation\nEnd the literal part with the delimiter before the wildcard (`data/*`, `logs/*`), and add the folder itself (`data/`) where listing it is needed; use `StringEquals` for exact prefixes.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html\n- https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_String\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html",
     recommendation: "Put the delimiter before the wildcard in s3:prefix patterns (`data/*`, not `data*`).",
     fix: "Condition:\n  StringLike:\n    s3:prefix:\n      - data/\n      - data/*\n      - logs/\n      - logs/*",
+    cdk: Some(CdkFix {
+        typescript: r#"// the delimiter before the wildcard: 'data/*' never matches 'databackup/'
+role.addToPolicy(
+  new iam.PolicyStatement({
+    actions: ['s3:ListBucket'],
+    resources: [bucket.bucketArn],
+    conditions: {
+      StringLike: { 's3:prefix': ['data/', 'data/*', 'logs/', 'logs/*'] },
+    },
+  }),
+);"#,
+        python: r#"# the delimiter before the wildcard: "data/*" never matches "databackup/"
+role.add_to_policy(
+    iam.PolicyStatement(
+        actions=["s3:ListBucket"],
+        resources=[bucket.bucket_arn],
+        conditions={
+            "StringLike": {"s3:prefix": ["data/", "data/*", "logs/", "logs/*"]}
+        },
+    )
+)"#,
+    }),
     run,
 };
 

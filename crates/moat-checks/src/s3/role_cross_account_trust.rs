@@ -1,7 +1,7 @@
 use super::identity::{
     allow_needs_mfa, constraint, literal_account_note, own_account, principal_account,
 };
-use crate::check::{Category, Check, Outcome, Severity};
+use crate::check::{Category, CdkFix, Check, Outcome, Severity};
 use crate::policy_questions::covers_action;
 use moat_iac::Inventory;
 use moat_policy::document::{Effect, PrincipalKind};
@@ -18,6 +18,18 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nReads each role's trust policy for `Allow` statements that let a whole other account (its id or `arn:aws:iam::<account>:root`), or every principal (`*`, `NotPrincipal`), call `sts:AssumeRole`, and fails those without a condition that narrows who may: `sts:ExternalId`, `aws:PrincipalOrgID` / `aws:PrincipalOrgPaths` (fixed values), or MFA (`Bool aws:MultiFactorAuthPresent true`, `aws:MultiFactorAuthAge`). A trust to every principal passes only with an organization condition. Named roles and users of other accounts pass: naming the principal is the pin. The stack's own account, services and identity providers are not this check's concern (see CHK-S3-044 and CHK-S3-046).\n\n## Why is this bad?\nTrusting an account's root delegates the decision to every administrator of that account: any principal whose identity policies there allow `sts:AssumeRole` on the role gets its S3 permissions. When that account is a vendor serving many customers, without `sts:ExternalId` another customer can make the vendor assume your role (the confused deputy).\n\n## Example\n```yaml\nAssumeRolePolicyDocument:\n  Statement:\n    - Effect: Allow\n      Principal:\n        AWS: arn:aws:iam::111122223333:root\n      Action: sts:AssumeRole\n```\n\n## Remediation\nName the role of the other account that needs access; for a third party add the `sts:ExternalId` it gave you; for accounts of your organization add `aws:PrincipalOrgID`.\n\n## References\n- https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_third-party.html\n- https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-accounts\n- https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid",
     recommendation: "Trust a named role of the other account, with `sts:ExternalId` for a third party or `aws:PrincipalOrgID` for your organization.",
     fix: "- Effect: Allow\n  Principal:\n    AWS: arn:aws:iam::111122223333:role/partner-reader\n  Action: sts:AssumeRole\n  Condition:\n    StringEquals:\n      sts:ExternalId: 6b3d8f0e-partner",
+    cdk: Some(CdkFix {
+        typescript: r#"const role = new iam.Role(this, 'PartnerReader', {
+  assumedBy: new iam.ArnPrincipal('arn:aws:iam::111122223333:role/partner-reader'),
+  externalIds: ['6b3d8f0e-partner'],
+});"#,
+        python: r#"role = iam.Role(
+    self,
+    "PartnerReader",
+    assumed_by=iam.ArnPrincipal("arn:aws:iam::111122223333:role/partner-reader"),
+    external_ids=["6b3d8f0e-partner"],
+)"#,
+    }),
     run,
 };
 

@@ -1,5 +1,5 @@
 use super::identity::{constraint, of_role};
-use crate::check::{Category, Check, Outcome, Severity};
+use crate::check::{Category, CdkFix, Check, Outcome, Severity};
 use crate::policy_questions::covers_action;
 use moat_iac::Inventory;
 use moat_iac::inventory::Role;
@@ -17,6 +17,40 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nReads each role's trust policy for `Allow` statements that let a service principal call `sts:AssumeRole`.\n\n- `ec2.amazonaws.com`: fails, because a trust policy cannot name instances. Any instance launched with an instance profile that holds the role gets its credentials, so whoever may `iam:PassRole` the role and call `ec2:RunInstances` (or `ec2:AssociateIamInstanceProfile` on a running instance) uses its permissions. It is partial when the role's own permission policies bind every grant to the instances whose credentials they accept, with `ec2:SourceInstanceARN`, `aws:Ec2InstanceSourceVpc` or `aws:Ec2InstanceSourcePrivateIPv4`.\n- any other service: fails without an `aws:SourceAccount`, `aws:SourceArn`, `aws:SourceOrgID` or `aws:SourceOrgPaths` condition (the cross-service confused deputy). For `s3.amazonaws.com` and `batchoperations.s3.amazonaws.com` it is partial: AWS documents the trust policy of S3 replication and Batch Operations roles without these keys.\n\nRoles trusted by no service are not applicable.\n\n## Why is this bad?\nReviews often ask for an EC2 role to be limited to \"specific instances\" in its trust policy; that is not possible. What decides who uses an EC2 role is who may pass it (`iam:PassRole`, ideally with `iam:PassedToService` `ec2.amazonaws.com` and on this role's ARN only) and what the role's own policies require of the calling instance: `ec2:SourceInstanceARN` and `aws:Ec2InstanceSourceVpc` describe the instance the credentials were issued to (they travel with stolen credentials), so they select instances; comparing `aws:Ec2InstanceSourceVpc` with `${aws:SourceVpc}` (or `aws:Ec2InstanceSourcePrivateIPv4` with `${aws:VpcSourceIp}`) in a `Deny` limits where the credentials work, for requests that reach AWS through VPC endpoints. For other services, a trust without source conditions lets the service assume the role for a resource of another customer that names your role (the confused deputy). Not every service sends `aws:SourceAccount`/`aws:SourceArn` when it assumes a role: add them where the service's documentation (its \"cross-service confused deputy prevention\" page) lists them, since a condition on a key the service does not send makes `AssumeRole` fail.\n\n## Example\n```yaml\nAssumeRolePolicyDocument:\n  Statement:\n    - Effect: Allow\n      Principal:\n        Service: ec2.amazonaws.com\n      Action: sts:AssumeRole\n```\n\n## Remediation\nFor EC2 roles: allow `iam:PassRole` on this role only to the principals that launch its instances, with `iam:PassedToService: ec2.amazonaws.com`; add `ec2:SourceInstanceARN` or `aws:Ec2InstanceSourceVpc` conditions to the role's S3 grants, and, where the instances reach AWS through VPC endpoints, a `Deny` when `aws:Ec2InstanceSourceVpc` differs from `${aws:SourceVpc}`. For other services: add `aws:SourceAccount` (and `aws:SourceArn` for the resource that uses the role) where the service documents them.\n\n## References\n- https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/iam-roles-for-amazon-ec2.html\n- https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html\n- https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html\n- https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-ec2instancesourcevpc\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/setting-repl-config-perm-overview.html",
     recommendation: "Bind service trusts to your own resources (`aws:SourceAccount`/`aws:SourceArn` where the service sends them); for EC2, limit `iam:PassRole` and bind the role's grants to your instances.",
     fix: "# in the launching principal's policy: who may hand the role to EC2\n- Effect: Allow\n  Action: iam:PassRole\n  Resource: !GetAtt AppRole.Arn\n  Condition:\n    StringEquals:\n      iam:PassedToService: ec2.amazonaws.com\n# in the role's own policy: its S3 grant only for instances in your VPC\n- Effect: Allow\n  Action: s3:GetObject\n  Resource: !Sub '${Data.Arn}/*'\n  Condition:\n    StringEquals:\n      aws:Ec2InstanceSourceVpc: !Ref AppVpc",
+    cdk: Some(CdkFix {
+        typescript: r#"// who may hand the role to EC2: the principal that launches the instances, only to EC2
+launcher.addToPrincipalPolicy(
+  new iam.PolicyStatement({
+    actions: ['iam:PassRole'],
+    resources: [role.roleArn],
+    conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+  }),
+);
+// every grant of the role holds only for instances in your VPC
+role.addToPolicy(
+  new iam.PolicyStatement({
+    actions: ['s3:GetObject'],
+    resources: [bucket.arnForObjects('*')],
+    conditions: { StringEquals: { 'aws:Ec2InstanceSourceVpc': vpc.vpcId } },
+  }),
+);"#,
+        python: r#"# who may hand the role to EC2: the principal that launches the instances, only to EC2
+launcher.add_to_principal_policy(
+    iam.PolicyStatement(
+        actions=["iam:PassRole"],
+        resources=[role.role_arn],
+        conditions={"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}},
+    )
+)
+# every grant of the role holds only for instances in your VPC
+role.add_to_policy(
+    iam.PolicyStatement(
+        actions=["s3:GetObject"],
+        resources=[bucket.arn_for_objects("*")],
+        conditions={"StringEquals": {"aws:Ec2InstanceSourceVpc": vpc.vpc_id}},
+    )
+)"#,
+    }),
     run,
 };
 

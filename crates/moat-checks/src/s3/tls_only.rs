@@ -1,4 +1,4 @@
-use crate::check::{Category, Check, Outcome, Severity};
+use crate::check::{Category, CdkFix, Check, Outcome, Severity};
 use crate::policy_questions::bucket_policies;
 use moat_iac::Inventory;
 use moat_policy::enforcement::requires_tls;
@@ -14,6 +14,12 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nFails buckets whose policies have no `Deny` for every principal on `aws:SecureTransport` `false` covering both object and bucket requests; Moat's policy engine decides whether a statement really enforces it (conditions, principals, actions and resources).\n\n## Why is this bad?\nS3 accepts plain HTTP on its endpoints. Without the deny, a misconfigured client sends data and credentials-signed requests in clear text.\n\n## Example\nA bucket with no bucket policy, or one whose TLS statement only covers `s3:GetObject`.\n\n## Remediation\nAdd a `Deny` on `s3:*` for `Principal: '*'` on the bucket and its objects when `aws:SecureTransport` is `false` (and consider `s3:TlsVersion` below 1.2).\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html\n- https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-5",
     recommendation: "Deny every request to the bucket and its objects made without TLS (`aws:SecureTransport` false).",
     fix: "- Sid: DenyInsecureTransport\n  Effect: Deny\n  Principal: '*'\n  Action: 's3:*'\n  Resource:\n    - !GetAtt Bucket.Arn\n    - !Sub '${Bucket.Arn}/*'\n  Condition:\n    Bool:\n      aws:SecureTransport: 'false'",
+    cdk: Some(CdkFix {
+        typescript: r#"// adds a Deny on aws:SecureTransport false to the bucket policy
+const bucket = new s3.Bucket(this, 'Data', { enforceSSL: true });"#,
+        python: r#"# adds a Deny on aws:SecureTransport false to the bucket policy
+bucket = s3.Bucket(self, "Data", enforce_ssl=True)"#,
+    }),
     run,
 };
 

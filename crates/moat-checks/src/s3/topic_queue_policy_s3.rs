@@ -1,5 +1,5 @@
 use super::identity::constraint;
-use crate::check::{Category, Check, Outcome, Severity};
+use crate::check::{Category, CdkFix, Check, Outcome, Severity};
 use crate::policy_questions::{covers_action, decided};
 use moat_iac::Inventory;
 use moat_policy::document::{Effect, PrincipalKind};
@@ -16,6 +16,30 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nReads `AWS::SNS::TopicPolicy` and `AWS::SQS::QueuePolicy` documents for `Allow` statements that let the service principal `s3.amazonaws.com` call `sns:Publish` or `sqs:SendMessage`. Without an `aws:SourceAccount` condition it fails, or is partial when an `aws:SourceArn` condition names the bucket. Policies with no such statement are not applicable.\n\n## Why is this bad?\nS3 delivers event notifications for any bucket whose owner configures your topic or queue as the destination. Without conditions, any account can point its buckets at your topic or queue and fill it with events your consumers act on. `aws:SourceArn` names the bucket, but bucket ARNs carry no account: once the bucket is deleted, another account can re-create the name. `aws:SourceAccount` pins the bucket owner.\n\n## Example\n```yaml\nPolicyDocument:\n  Statement:\n    - Effect: Allow\n      Principal:\n        Service: s3.amazonaws.com\n      Action: sqs:SendMessage\n      Resource: !GetAtt Events.Arn\n```\n\n## Remediation\nAdd `StringEquals: {aws:SourceAccount: !Ref AWS::AccountId}` and `ArnLike: {aws:SourceArn: <bucket ARN>}`.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/grant-destinations-permissions-to-s3.html\n- https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html\n- https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceaccount",
     recommendation: "Limit S3 publishing to your own buckets with `aws:SourceAccount` and `aws:SourceArn` conditions.",
     fix: "Condition:\n  StringEquals:\n    aws:SourceAccount: !Ref AWS::AccountId\n  ArnLike:\n    aws:SourceArn: !GetAtt Data.Arn",
+    cdk: Some(CdkFix {
+        typescript: r#"topic.addToResourcePolicy(
+  new iam.PolicyStatement({
+    principals: [new iam.ServicePrincipal('s3.amazonaws.com')],
+    actions: ['sns:Publish'],
+    resources: [topic.topicArn],
+    conditions: {
+      StringEquals: { 'aws:SourceAccount': cdk.Aws.ACCOUNT_ID },
+      ArnLike: { 'aws:SourceArn': bucket.bucketArn },
+    },
+  }),
+);"#,
+        python: r#"topic.add_to_resource_policy(
+    iam.PolicyStatement(
+        principals=[iam.ServicePrincipal("s3.amazonaws.com")],
+        actions=["sns:Publish"],
+        resources=[topic.topic_arn],
+        conditions={
+            "StringEquals": {"aws:SourceAccount": cdk.Aws.ACCOUNT_ID},
+            "ArnLike": {"aws:SourceArn": bucket.bucket_arn},
+        },
+    )
+)"#,
+    }),
     run,
 };
 

@@ -1,4 +1,4 @@
-use crate::check::{Category, Check, Outcome, Severity};
+use crate::check::{Category, CdkFix, Check, Outcome, Severity};
 use moat_iac::inventory::{Bucket, DataEventSelector, Trail};
 use moat_iac::{Inventory, Value};
 use moat_source::Span;
@@ -14,6 +14,17 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nFor each bucket, looks at every `AWS::CloudTrail::Trail` in the templates scanned and the S3 data events their `EventSelectors` (`DataResources` of type `AWS::S3::Object`) and `AdvancedEventSelectors` (`eventCategory` `Data`, `resources.type` `AWS::S3::Object`) record. Read and write events both recorded for the whole bucket pass; only one of them, or only part of the bucket (an object prefix, a `NotStartsWith` exclusion, a filter on `eventName` or another field), is partial; none fails. A trail with `IsLogging: false` records nothing. A trail in another stack or account (an organization trail) may cover the bucket: the finding says what the templates show.\n\n## Why is this bad?\nCloudTrail records management events (bucket policy and configuration changes) by default, but object-level requests (`GetObject`, `PutObject`, `DeleteObject`) only as data events, which are off unless a trail selects them. Without them nobody can tell after an incident which objects a leaked credential read or deleted, or from where.\n\n## Example\nA template with a bucket and no trail, or a trail whose selector covers `arn:aws:s3:::other-bucket/` only.\n\n## Remediation\nAdd an advanced event selector with `eventCategory` `Data` and `resources.type` `AWS::S3::Object` (and no `readOnly` field, so both reads and writes are kept) to a multi-Region trail, ideally the organization trail; exclude the trail's own log bucket with `resources.ARN` `NotStartsWith`.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-cloudtrail-logging-for-s3.html\n- https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html\n- https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-22\n- https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-23",
     recommendation: "Record read and write S3 data events for the bucket in a (multi-Region) trail.",
     fix: "AdvancedEventSelectors:\n  - Name: S3DataEvents\n    FieldSelectors:\n      - Field: eventCategory\n        Equals: [Data]\n      - Field: resources.type\n        Equals: ['AWS::S3::Object']",
+    cdk: Some(CdkFix {
+        typescript: r#"const trail = new cloudtrail.Trail(this, 'Trail', { isMultiRegionTrail: true });
+trail.addS3EventSelector([{ bucket }], {
+  readWriteType: cloudtrail.ReadWriteType.ALL,
+});"#,
+        python: r#"trail = cloudtrail.Trail(self, "Trail", is_multi_region_trail=True)
+trail.add_s3_event_selector(
+    [cloudtrail.S3EventSelector(bucket=bucket)],
+    read_write_type=cloudtrail.ReadWriteType.ALL,
+)"#,
+    }),
     run,
 };
 

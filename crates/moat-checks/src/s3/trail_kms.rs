@@ -1,4 +1,4 @@
-use crate::check::{Category, Check, Severity};
+use crate::check::{Category, CdkFix, Check, Severity};
 use moat_iac::{Inventory, Value};
 
 pub static CHECK: Check = Check {
@@ -12,6 +12,40 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nFails CloudTrail trails without `KMSKeyId`.\n\n## Why is this bad?\nWithout `KMSKeyId` CloudTrail delivers log files encrypted with SSE-S3, which anyone allowed to read the log bucket decrypts transparently. The logs describe every S3 request, caller and source address. With SSE-KMS under a customer managed key, reading them also needs `kms:Decrypt` under a key policy you control, and every decryption is itself logged.\n\n## Example\n```yaml\nTrail:\n  Type: AWS::CloudTrail::Trail\n  Properties:\n    IsLogging: true\n    S3BucketName: !Ref TrailBucket\n```\n\n## Remediation\nSet `KMSKeyId` to a customer managed key whose policy lets `cloudtrail.amazonaws.com` encrypt (with an `aws:SourceArn` condition on the trail) and only the log readers decrypt.\n\n## References\n- https://docs.aws.amazon.com/awscloudtrail/latest/userguide/encrypting-cloudtrail-log-files-with-aws-kms.html\n- https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html\n- https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-2",
     recommendation: "Encrypt the trail's log files with SSE-KMS under a customer managed key.",
     fix: "KMSKeyId: !GetAtt TrailKey.Arn",
+    cdk: Some(CdkFix {
+        typescript: r#"const trailKey = new kms.Key(this, 'TrailKey', { enableKeyRotation: true });
+// CloudTrail may use the key only for this account's trails
+trailKey.addToResourcePolicy(
+  new iam.PolicyStatement({
+    principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+    actions: ['kms:GenerateDataKey*'],
+    resources: ['*'],
+    conditions: {
+      StringLike: {
+        'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${cdk.Aws.PARTITION}:cloudtrail:*:${cdk.Aws.ACCOUNT_ID}:trail/*`,
+      },
+    },
+  }),
+);
+trailKey.grant(new iam.ServicePrincipal('cloudtrail.amazonaws.com'), 'kms:DescribeKey');
+const trail = new cloudtrail.Trail(this, 'Trail', { encryptionKey: trailKey });"#,
+        python: r#"trail_key = kms.Key(self, "TrailKey", enable_key_rotation=True)
+# CloudTrail may use the key only for this account's trails
+trail_key.add_to_resource_policy(
+    iam.PolicyStatement(
+        principals=[iam.ServicePrincipal("cloudtrail.amazonaws.com")],
+        actions=["kms:GenerateDataKey*"],
+        resources=["*"],
+        conditions={
+            "StringLike": {
+                "kms:EncryptionContext:aws:cloudtrail:arn": f"arn:{cdk.Aws.PARTITION}:cloudtrail:*:{cdk.Aws.ACCOUNT_ID}:trail/*"
+            }
+        },
+    )
+)
+trail_key.grant(iam.ServicePrincipal("cloudtrail.amazonaws.com"), "kms:DescribeKey")
+trail = cloudtrail.Trail(self, "Trail", encryption_key=trail_key)"#,
+    }),
     run,
 };
 

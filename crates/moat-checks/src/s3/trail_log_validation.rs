@@ -1,4 +1,4 @@
-use crate::check::{Category, Check, Severity};
+use crate::check::{Category, CdkFix, Check, Severity};
 use moat_iac::{Inventory, Value};
 
 pub static CHECK: Check = Check {
@@ -12,6 +12,10 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nFails CloudTrail trails whose `EnableLogFileValidation` is absent or `false` (absent means off).\n\n## Why is this bad?\nWith validation on, CloudTrail delivers an hourly digest file, signed and chained to the previous one, that lists the hash of every log file it delivered. Without it, someone who can write to the log bucket can delete or edit log files (the record of what they did to your S3 data) and nothing proves it.\n\n## Example\n```yaml\nTrail:\n  Type: AWS::CloudTrail::Trail\n  Properties:\n    IsLogging: true\n    S3BucketName: !Ref TrailBucket\n```\n\n## Remediation\nSet `EnableLogFileValidation: true` and check the digests with `aws cloudtrail validate-logs` when logs are used as evidence.\n\n## References\n- https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-validation-intro.html\n- https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-4",
     recommendation: "Turn on log file integrity validation for the trail.",
     fix: "EnableLogFileValidation: true",
+    cdk: Some(CdkFix {
+        typescript: r#"const trail = new cloudtrail.Trail(this, 'Trail', { enableFileValidation: true });"#,
+        python: r#"trail = cloudtrail.Trail(self, "Trail", enable_file_validation=True)"#,
+    }),
     run,
 };
 

@@ -1,5 +1,5 @@
 use super::identity::name_of;
-use crate::check::{Category, Check, Severity};
+use crate::check::{Category, CdkFix, Check, Severity};
 use moat_iac::{Inventory, Value};
 
 pub static CHECK: Check = Check {
@@ -13,6 +13,12 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nFails IAM users (`AWS::IAM::User`) with inline `Policies`, `ManagedPolicyArns`, or an `AWS::IAM::Policy` / `AWS::IAM::ManagedPolicy` whose `Users` names them. Users that get permissions only through groups pass.\n\n## Why is this bad?\nPermissions attached to individual users drift apart: each user ends up with a slightly different set, nobody reviews them as a whole, and leavers keep what was added for them. Granting through groups (or, better, IAM Identity Center permission sets) keeps one reviewed definition per job.\n\n## Example\n```yaml\nAlice:\n  Type: AWS::IAM::User\n  Properties:\n    ManagedPolicyArns:\n      - !Ref DataReaders\n```\n\n## Remediation\nAttach the policies to an `AWS::IAM::Group` and list the group in the user's `Groups`; move people to IAM Identity Center where you can.\n\n## References\n- https://docs.aws.amazon.com/IAM/latest/UserGuide/id_groups.html\n- https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#bp-users-federation-idp\n- https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-2",
     recommendation: "Grant users permissions through groups (or IAM Identity Center), not directly.",
     fix: "Readers:\n  Type: AWS::IAM::Group\n  Properties:\n    ManagedPolicyArns:\n      - !Ref DataReaders\nAlice:\n  Type: AWS::IAM::User\n  Properties:\n    Groups:\n      - !Ref Readers",
+    cdk: Some(CdkFix {
+        typescript: r#"const readers = new iam.Group(this, 'Readers', { managedPolicies: [dataReaders] });
+new iam.User(this, 'Alice', { groups: [readers] });"#,
+        python: r#"readers = iam.Group(self, "Readers", managed_policies=[data_readers])
+iam.User(self, "Alice", groups=[readers])"#,
+    }),
     run,
 };
 

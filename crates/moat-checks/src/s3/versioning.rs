@@ -1,4 +1,4 @@
-use crate::check::{Category, Check, Severity};
+use crate::check::{Category, CdkFix, Check, Severity};
 use moat_iac::{Inventory, Value};
 
 pub static CHECK: Check = Check {
@@ -12,6 +12,22 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nFails buckets whose `VersioningConfiguration.Status` is absent or `Suspended`.\n\n## Why is this bad?\nWithout versioning, an overwrite or delete destroys the object: ransomware, a faulty job or a stolen credential leaves nothing to restore. Versioning is also required for replication and Object Lock.\n\n## Example\n```yaml\nVersioningConfiguration:\n  Status: Suspended\n```\n\n## Remediation\nSet `VersioningConfiguration.Status: Enabled`, with a lifecycle rule that expires noncurrent versions after the recovery window.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html\n- https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-14",
     recommendation: "Enable versioning, and expire noncurrent versions after the recovery window.",
     fix: "VersioningConfiguration:\n  Status: Enabled",
+    cdk: Some(CdkFix {
+        typescript: r#"const bucket = new s3.Bucket(this, 'Data', {
+  versioned: true,
+  // the recovery window: older versions go after it (CHK-S3-010)
+  lifecycleRules: [{ noncurrentVersionExpiration: cdk.Duration.days(90) }],
+});"#,
+        python: r#"bucket = s3.Bucket(
+    self,
+    "Data",
+    versioned=True,
+    # the recovery window: older versions go after it (CHK-S3-010)
+    lifecycle_rules=[
+        s3.LifecycleRule(noncurrent_version_expiration=cdk.Duration.days(90))
+    ],
+)"#,
+    }),
     run,
 };
 

@@ -1,5 +1,5 @@
 use super::identity::{all_resources, constraint, s3_actions};
-use crate::check::{Category, Check, Severity};
+use crate::check::{Category, CdkFix, Check, Severity};
 use crate::policy_questions::decided;
 use moat_iac::{Inventory, Value};
 use moat_policy::document::{Effect, PrincipalKind, Statement};
@@ -15,6 +15,42 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nFails S3 VPC endpoints (`AWS::EC2::VPCEndpoint` for `com.amazonaws.<region>.s3` or `s3express`) without `PolicyDocument`, or whose policy allows S3 actions to every principal on every bucket. Every `Allow` statement must limit the buckets it reaches (named bucket ARNs, or `aws:ResourceOrgID`, `aws:ResourceOrgPaths`, `aws:ResourceAccount`, `s3:ResourceAccount`); one that limits only the principals (`aws:PrincipalOrgID`, `aws:PrincipalOrgPaths`, `aws:PrincipalAccount`, `aws:PrincipalArn`, named principals) is partial. Statements limited to named buckets, such as read access to AWS-owned repository buckets, pass whatever their principal: those buckets' own policies decide who gets in.\n\n## Why is this bad?\nAn endpoint without a policy gets the default one, `Allow` `*` to `*` on `*`: any credential, of any account, reaches any bucket, of any account, through the endpoint. That makes the private subnet an exfiltration route: code in the VPC can copy data to an attacker's bucket with the attacker's own keys. Limiting principals alone does not close it: your own principals can still write to buckets of any account.\n\n## Example\n```yaml\nS3Endpoint:\n  Type: AWS::EC2::VPCEndpoint\n  Properties:\n    VpcId: !Ref Vpc\n    ServiceName: !Sub com.amazonaws.${AWS::Region}.s3\n```\n\n## Remediation\nAttach a `PolicyDocument` that allows S3 actions only when both `aws:PrincipalOrgID` and `aws:ResourceOrgID` equal your organization (or name the accounts and buckets), plus read-only statements for AWS-owned buckets the VPC needs. Gateway endpoints require `Principal: '*'` and a condition on `aws:PrincipalArn` to name principals.\n\n## References\n- https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html\n- https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html\n- https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceorgid",
     recommendation: "Give every S3 VPC endpoint a policy that limits which buckets it reaches (and who may use it).",
     fix: "PolicyDocument:\n  Version: '2012-10-17'\n  Statement:\n    - Sid: OrgPrincipalsToOrgBuckets\n      Effect: Allow\n      Principal: '*'\n      Action: 's3:*'\n      Resource: '*'\n      Condition:\n        StringEquals:\n          aws:PrincipalOrgID: o-a1b2c3d4e5\n          aws:ResourceOrgID: o-a1b2c3d4e5",
+    cdk: Some(CdkFix {
+        typescript: r#"const endpoint = vpc.addGatewayEndpoint('S3Endpoint', {
+  service: ec2.GatewayVpcEndpointAwsService.S3,
+});
+endpoint.addToPolicy(
+  new iam.PolicyStatement({
+    sid: 'OrgPrincipalsToOrgBuckets',
+    principals: [new iam.AnyPrincipal()],
+    actions: ['s3:*'],
+    resources: ['*'],
+    conditions: {
+      StringEquals: {
+        'aws:PrincipalOrgID': 'o-a1b2c3d4e5',
+        'aws:ResourceOrgID': 'o-a1b2c3d4e5',
+      },
+    },
+  }),
+);"#,
+        python: r#"endpoint = vpc.add_gateway_endpoint(
+    "S3Endpoint", service=ec2.GatewayVpcEndpointAwsService.S3
+)
+endpoint.add_to_policy(
+    iam.PolicyStatement(
+        sid="OrgPrincipalsToOrgBuckets",
+        principals=[iam.AnyPrincipal()],
+        actions=["s3:*"],
+        resources=["*"],
+        conditions={
+            "StringEquals": {
+                "aws:PrincipalOrgID": "o-a1b2c3d4e5",
+                "aws:ResourceOrgID": "o-a1b2c3d4e5",
+            }
+        },
+    )
+)"#,
+    }),
     run,
 };
 

@@ -1,4 +1,4 @@
-use crate::check::{Category, Check, Severity};
+use crate::check::{Category, CdkFix, Check, Severity};
 use moat_iac::{Inventory, Value};
 
 use super::classification;
@@ -15,6 +15,30 @@ pub static CHECK: Check = Check {
     doc: "## What it does\nFails buckets with a `WebsiteConfiguration` whose data-classification tag (see CHK-S3-021) does not mark them as public (a value with the word `public`). The message says whether the bucket is actually readable by everyone today (Moat's public-read analysis, as in CHK-S3-003). Buckets without website hosting pass; a bucket tagged public with website hosting passes with a note.\n\n## Why is this bad?\nThe website endpoint serves only plain HTTP and only content that is publicly readable. On a bucket that is public, every object is served to anyone over HTTP, including objects written there later that were never meant to be published. On a bucket that is not public the endpoint serves only errors, and the configuration is a standing invitation to open the bucket: the next change that relaxes Block Public Access publishes everything.\n\n## Example\n```yaml\nData:\n  Type: AWS::S3::Bucket\n  Properties:\n    WebsiteConfiguration:\n      IndexDocument: index.html\n```\n\n## Remediation\nServe sites from a private bucket through CloudFront with origin access control (HTTPS, security headers, Block Public Access left on), and remove `WebsiteConfiguration`. Keep website hosting only on buckets that hold public content alone, and tag them as such.\n\n## References\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/WebsiteHosting.html\n- https://docs.aws.amazon.com/AmazonS3/latest/userguide/WebsiteEndpoints.html\n- https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html",
     recommendation: "Serve web content through CloudFront with origin access control and remove website hosting from the bucket.",
     fix: "# remove WebsiteConfiguration from the bucket and serve it through CloudFront:\nDistribution:\n  Type: AWS::CloudFront::Distribution\n  Properties:\n    DistributionConfig:\n      Enabled: true\n      DefaultRootObject: index.html\n      Origins:\n        - Id: site\n          DomainName: !GetAtt Site.RegionalDomainName\n          OriginAccessControlId: !GetAtt SiteOac.Id\n          S3OriginConfig:\n            OriginAccessIdentity: ''\n      DefaultCacheBehavior:\n        TargetOriginId: site\n        ViewerProtocolPolicy: redirect-to-https\n        CachePolicyId: 658327ea-f89d-4fab-a63d-7e88639e58f6",
+    cdk: Some(CdkFix {
+        typescript: r#"// no websiteIndexDocument: CloudFront serves the site, reading the bucket
+// through origin access control
+const bucket = new s3.Bucket(this, 'Site');
+new cloudfront.Distribution(this, 'Distribution', {
+  defaultRootObject: 'index.html',
+  defaultBehavior: {
+    origin: origins.S3BucketOrigin.withOriginAccessControl(bucket),
+    viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+  },
+});"#,
+        python: r#"# no website_index_document: CloudFront serves the site, reading the bucket
+# through origin access control
+bucket = s3.Bucket(self, "Site")
+cloudfront.Distribution(
+    self,
+    "Distribution",
+    default_root_object="index.html",
+    default_behavior=cloudfront.BehaviorOptions(
+        origin=origins.S3BucketOrigin.with_origin_access_control(bucket),
+        viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+    ),
+)"#,
+    }),
     run,
 };
 

@@ -43,6 +43,7 @@ pub fn lower(
             logical_id: raw.logical_id.clone(),
             resource_type: raw.resource_type.clone(),
             cdk_path: metadata.and_then(|m| get(m, "aws:cdk:path")).and_then(text),
+            cdk_language: None,
             span: raw.span,
             properties: props_key.unwrap_or(raw.span),
             skips: metadata.map(skips).unwrap_or_default(),

@@ -343,7 +343,13 @@ impl<'a, 't> Resolver<'a, 't> {
             | "AWS::CloudTrail::Trail"
             | "AWS::Serverless::Function"
             | "AWS::S3Express::DirectoryBucket" => name(),
-            "AWS::KMS::Key" => Ok(format!("{{{logical_id}}}")),
+            // ids AWS assigns (`vpc-...`, `vpce-...`): a stand-in that is the
+            // same wherever the template refers to the resource, so a
+            // condition naming the VPC or endpoint can be compared and an
+            // access point's VPC is known to be one
+            "AWS::KMS::Key" | "AWS::EC2::VPC" | "AWS::EC2::VPCEndpoint" => {
+                Ok(format!("{{{logical_id}}}"))
+            }
             "AWS::KMS::Alias" => name(),
             "AWS::IAM::ManagedPolicy" => {
                 name().map(|n| format!("arn:aws:iam::{}:policy/{n}", self.account()))

@@ -252,7 +252,25 @@ fn finding(out: &mut String, a: &ScanResults, f: &Finding) {
         let _ = writeln!(out, "- **Impact**: {}", md_text(&c.impact));
     }
     let _ = writeln!(out, "- **Recommendation**: {}", md_text(&c.recommendation));
-    if !c.fix.is_empty() {
+    if let Some((language, code)) = super::cdk_fix(f, c) {
+        // a CDK developer edits the app, not the template: the CDK code
+        // first, the CloudFormation it synthesizes folded away beneath it
+        // (what to look for in the template the location points into)
+        let _ = writeln!(
+            out,
+            "- **Fix** (CDK, {}):\n{}",
+            language.name(),
+            indent(&fenced(language.as_str(), code), "  ")
+        );
+        if !c.fix.is_empty() {
+            let (lang, body) = snippet::for_file(&c.fix, &f.location.file);
+            let _ = writeln!(
+                out,
+                "  <details><summary>Equivalent CloudFormation</summary>\n\n{}\n\n  </details>",
+                indent(&fenced(lang, &body), "  ")
+            );
+        }
+    } else if !c.fix.is_empty() {
         let (lang, body) = snippet::for_file(&c.fix, &f.location.file);
         let _ = writeln!(out, "- **Fix**:\n{}", indent(&fenced(lang, &body), "  "));
     }

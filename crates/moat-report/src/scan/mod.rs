@@ -31,3 +31,17 @@ fn by_severity(a: &ScanResults) -> Vec<String> {
         .filter_map(|k| a.summary.by_severity.get(*k).map(|n| format!("{n} {k}")))
         .collect()
 }
+
+/// The CDK fix to show for `f`, in its app's language: only for a resource
+/// CDK synthesized (it has a construct path) and a check with a CDK fix. An
+/// app whose language is not known gets TypeScript.
+fn cdk_fix<'a>(
+    f: &moat_engine::scan::Finding,
+    c: &'a moat_engine::scan::CheckSummary,
+) -> Option<(moat_iac::cdk::CdkLanguage, &'a str)> {
+    f.cdk_path.as_ref()?;
+    let language = f
+        .cdk_language
+        .unwrap_or(moat_iac::cdk::CdkLanguage::TypeScript);
+    c.cdk.as_ref().map(|fix| (language, fix.code(language)))
+}

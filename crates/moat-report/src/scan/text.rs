@@ -47,6 +47,14 @@ pub fn render(assessment: &Assessment) -> String {
         let _ = writeln!(out, "  = {}", escape_controls(&f.message));
         if let Some(c) = a.check(&f.check) {
             let _ = writeln!(out, "  = fix: {}", c.recommendation);
+            // the recommendation names CloudFormation properties; in a CDK
+            // app the code to write is not obvious from them
+            if let Some((language, code)) = super::cdk_fix(f, c) {
+                let _ = writeln!(out, "  = in the CDK app ({}):", language.name());
+                for line in code.lines() {
+                    let _ = writeln!(out, "      {line}");
+                }
+            }
         }
         out.push('\n');
     }
