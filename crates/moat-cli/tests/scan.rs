@@ -687,3 +687,47 @@ impl FlattenNull for Option<Value> {
         self.filter(|v| !v.is_null())
     }
 }
+
+/// A CDK stack's environment (`aws://ACCOUNT/REGION` in the manifest) fixes
+/// the pseudo parameters as `--param` would; `--param` still wins, and an
+/// environment-agnostic stack leaves them open.
+#[test]
+fn a_cdk_stack_environment_fixes_the_account() {
+    let template = r#"{"Resources": {"DataKey": {"Type": "AWS::KMS::Key", "Properties": {
+        "EnableKeyRotation": true,
+        "KeyPolicy": {"Version": "2012-10-17", "Statement": [
+            {"Sid": "Partner", "Effect": "Allow",
+             "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+             "Action": "kms:*", "Resource": "*"}]}}}}}"#;
+    let manifest = |env: &str| {
+        format!(
+            r#"{{"version": "48.0.0", "artifacts": {{"Keys": {{"type": "aws:cloudformation:stack",
+            "environment": "{env}", "properties": {{"templateFile": "Keys.template.json"}}}}}}}}"#
+        )
+    };
+    let verdict = |env: &str, extra: &[&str]| {
+        let dir = format!("cdk-env-{}", env.replace(['/', ':'], "-"));
+        temp_in(&dir, "Keys.template.json", template);
+        let path = temp_in(&dir, "manifest.json", &manifest(env));
+        let path = path.parent().unwrap().to_str().unwrap().to_string();
+        let mut args = vec!["scan", &path, "-f", "json", "--select", "CHK-S3-042"];
+        args.extend_from_slice(extra);
+        json(&args)["scan"]["results"][0]["verdict"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(verdict("aws://111122223333/eu-west-1", &[]), "pass");
+    assert_eq!(verdict("aws://444455556666/eu-west-1", &[]), "fail");
+    assert_eq!(
+        verdict(
+            "aws://444455556666/eu-west-1",
+            &["--param", "AWS::AccountId=111122223333"]
+        ),
+        "pass"
+    );
+    assert_eq!(
+        verdict("aws://unknown-account/unknown-region", &[]),
+        "unknown"
+    );
+}

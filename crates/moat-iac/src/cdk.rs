@@ -17,6 +17,31 @@ pub struct Stack {
     pub template: String,
     /// Logical id -> construct path (`/Stack/Bucket/Resource`).
     pub paths: BTreeMap<String, String>,
+    /// The pseudo parameters the stack's environment fixes
+    /// (`aws://123456789012/us-east-1` gives `AWS::AccountId` and
+    /// `AWS::Region`; an environment-agnostic stack fixes neither).
+    pub environment: BTreeMap<String, String>,
+}
+
+/// The pseudo parameters an artifact's `environment` fixes.
+pub fn environment_params(environment: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let Some(rest) = environment.strip_prefix("aws://") else {
+        return out;
+    };
+    let (account, region) = rest.split_once('/').unwrap_or((rest, ""));
+    if account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()) {
+        out.insert("AWS::AccountId".to_string(), account.to_string());
+    }
+    let region_like = !region.is_empty()
+        && !region.starts_with("unknown")
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if region_like {
+        out.insert("AWS::Region".to_string(), region.to_string());
+    }
+    out
 }
 
 /// What a manifest holds.
@@ -62,10 +87,15 @@ pub fn read_manifest(file: &SourceFile) -> Result<Assembly, Box<Diagnostic>> {
                         }
                     }
                 }
+                let environment = get(artifact, "environment")
+                    .and_then(text)
+                    .map(|e| environment_params(&e))
+                    .unwrap_or_default();
                 assembly.stacks.push(Stack {
                     name: text(key).unwrap_or_default(),
                     template,
                     paths,
+                    environment,
                 });
             }
             "cdk:cloud-assembly" => {
@@ -189,5 +219,23 @@ mod tests {
         }
         assert_eq!(language_of_cdk_json("{}"), CdkLanguage::TypeScript);
         assert_eq!(language_of_cdk_json("not json"), CdkLanguage::TypeScript);
+    }
+}
+
+#[cfg(test)]
+mod environment_tests {
+    use super::environment_params;
+
+    #[test]
+    fn an_environment_fixes_what_it_names() {
+        let both = environment_params("aws://123456789012/eu-west-1");
+        assert_eq!(both["AWS::AccountId"], "123456789012");
+        assert_eq!(both["AWS::Region"], "eu-west-1");
+        assert!(environment_params("aws://unknown-account/unknown-region").is_empty());
+        let region_only = environment_params("aws://unknown-account/us-east-2");
+        assert_eq!(region_only.len(), 1);
+        assert_eq!(region_only["AWS::Region"], "us-east-2");
+        assert!(environment_params("aws://${AWS::AccountId}/x").len() <= 1);
+        assert!(environment_params("not-an-environment").is_empty());
     }
 }

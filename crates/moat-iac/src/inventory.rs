@@ -7,6 +7,7 @@ use crate::value::Value;
 use moat_policy::document::Policy;
 use moat_source::node::Node;
 use moat_source::{SourceFile, Span};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Default, Clone)]
 pub struct Inventory {
@@ -43,6 +44,10 @@ pub struct Inventory {
     /// gives it; otherwise `AWS::AccountId` stands in as `000000000000`, and
     /// whether a literal account id is the stack's own is not known.
     pub account: Option<String>,
+    /// File index -> the parameters it was read with, for files whose CDK
+    /// stack environment fixed pseudo parameters the user did not pass
+    /// (re-reading a file, as [`crate::variants`] does, needs the same).
+    pub file_params: BTreeMap<usize, BTreeMap<String, String>>,
 }
 
 /// A template's condition that no `--param` decides.
@@ -554,11 +559,21 @@ impl Inventory {
         for u in &mut other.undecided {
             u.file += offset;
         }
+        let first = self.files.is_empty();
         self.files.append(&mut other.files);
         self.hard_coded.append(&mut other.hard_coded);
         self.undecided.append(&mut other.undecided);
-        if self.account.is_none() {
+        self.file_params.extend(
+            std::mem::take(&mut other.file_params)
+                .into_iter()
+                .map(|(file, params)| (file + offset, params)),
+        );
+        // one account for the unit only when every file agrees on it (CDK
+        // stacks of one assembly may deploy to different accounts)
+        if first {
             self.account = other.account.take();
+        } else if self.account != other.account {
+            self.account = None;
         }
         append_all(self, other);
     }

@@ -87,6 +87,9 @@ struct Job {
     unit: usize,
     /// The language of the CDK app the unit's assembly comes from.
     cdk_language: Option<CdkLanguage>,
+    /// Pseudo parameters its CDK stack's environment fixes (a nested
+    /// template has its parent's); `--param` overrides them.
+    environment: BTreeMap<String, String>,
 }
 
 /// The jobs found so far, and the units they belong to.
@@ -106,7 +109,13 @@ impl Collector {
     }
 
     /// Queues `path` once; `unit` `None` starts a unit of its own.
-    fn push(&mut self, path: &Path, cdk_paths: BTreeMap<String, String>, unit: Option<usize>) {
+    fn push(
+        &mut self,
+        path: &Path,
+        cdk_paths: BTreeMap<String, String>,
+        unit: Option<usize>,
+        environment: BTreeMap<String, String>,
+    ) {
         let key = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
         if self.seen.insert(key) {
             let unit = unit.unwrap_or_else(|| self.new_unit());
@@ -115,6 +124,7 @@ impl Collector {
                 cdk_paths,
                 unit,
                 cdk_language: self.languages.get(&unit).copied(),
+                environment,
             });
         }
     }
@@ -153,7 +163,7 @@ pub fn scan_each<U: Send>(
             if path.file_name().is_some_and(|n| n == "manifest.json") {
                 assembly(path, &mut c, &mut out, None);
             } else {
-                c.push(path, BTreeMap::new(), None);
+                c.push(path, BTreeMap::new(), None, BTreeMap::new());
             }
         } else {
             out.files.push(FileStatus {
@@ -176,13 +186,13 @@ pub fn scan_each<U: Send>(
     let mut done: Vec<(usize, U)> = Vec::new();
     while !queue.is_empty() {
         let chunk: Vec<Job> = queue.drain(..queue.len().min(CHUNK)).collect();
-        let results: Vec<(usize, FileResult)> = chunk
+        let results: Vec<(usize, &Job, FileResult)> = chunk
             .par_iter()
-            .map(|job| (job.unit, read_one(job, options)))
+            .map(|job| (job.unit, job, read_one(job, options)))
             .collect();
-        for (unit, result) in results {
+        for (unit, job, result) in results {
             for nested in &result.nested {
-                c.push(nested, BTreeMap::new(), Some(unit));
+                c.push(nested, BTreeMap::new(), Some(unit), job.environment.clone());
             }
             for job in c.jobs.drain(..) {
                 *pending.entry(job.unit).or_default() += 1;
@@ -266,7 +276,7 @@ fn walk(dir: &Path, c: &mut Collector, out: &mut Scan) {
             .unwrap_or("")
             .to_ascii_lowercase();
         if matches!(ext.as_str(), "yaml" | "yml" | "json" | "template") {
-            c.push(&path, BTreeMap::new(), None);
+            c.push(&path, BTreeMap::new(), None, BTreeMap::new());
         }
     }
 }
@@ -318,7 +328,12 @@ fn assembly(manifest: &Path, c: &mut Collector, out: &mut Scan, language: Option
             let language = language.unwrap_or_else(|| cdk::language_of(dir));
             c.languages.insert(unit, language);
             for stack in assembly.stacks {
-                c.push(&dir.join(&stack.template), stack.paths, Some(unit));
+                c.push(
+                    &dir.join(&stack.template),
+                    stack.paths,
+                    Some(unit),
+                    stack.environment,
+                );
             }
             for nested in assembly.nested {
                 let nested_manifest = dir.join(nested).join("manifest.json");
@@ -405,7 +420,18 @@ fn read_one(job: &Job, options: &Options) -> FileResult {
     };
     let file = SourceFile::new(path.display().to_string(), text);
     let mut inventory = Inventory::default();
-    match cloudformation::read(&file, 0, &options.params, &mut inventory, &mut diagnostics) {
+    // the stack's environment, unless the user says otherwise
+    let params = if job.environment.is_empty() {
+        std::borrow::Cow::Borrowed(&options.params)
+    } else {
+        let mut merged = job.environment.clone();
+        merged.extend(options.params.iter().map(|(k, v)| (k.clone(), v.clone())));
+        std::borrow::Cow::Owned(merged)
+    };
+    if !job.environment.is_empty() {
+        inventory.file_params.insert(0, (*params).clone());
+    }
+    match cloudformation::read(&file, 0, &params, &mut inventory, &mut diagnostics) {
         Ok(Read::Template { sam, nested }) => {
             for resource in inventory.origins_mut() {
                 if resource.cdk_path.is_none() {

@@ -12,6 +12,9 @@ use crate::cloudformation::template::{self, Template};
 use crate::cloudformation::{self, tags};
 use std::collections::{BTreeMap, HashMap};
 
+/// A resource's construct path and app language.
+type CdkOrigin = (Option<String>, Option<crate::cdk::CdkLanguage>);
+
 /// Above this many undecided conditions a unit is read only as it is: each
 /// one doubles the readings (2^4 = 16 at most).
 pub const MAX_UNDECIDED: usize = 4;
@@ -49,11 +52,18 @@ pub fn variants<'a>(
             template::read(file, root, &mut Vec::new()).ok()
         })
         .collect();
-    // construct paths the CDK manifest gave rather than the template
-    let paths: HashMap<(usize, String), String> = base
+    // construct paths the CDK manifest gave rather than the template, and
+    // the app's language, which the reader does not know either
+    let paths: HashMap<(usize, String), CdkOrigin> = base
         .origins()
         .into_iter()
-        .filter_map(|o| Some(((o.file, o.logical_id.clone()), o.cdk_path.clone()?)))
+        .filter(|o| o.cdk_path.is_some() || o.cdk_language.is_some())
+        .map(|o| {
+            (
+                (o.file, o.logical_id.clone()),
+                (o.cdk_path.clone(), o.cdk_language),
+            )
+        })
         .collect();
     Ok((0..1usize << n).map(move |i| {
         let assignment: Vec<bool> = (0..n).map(|j| (i >> (n - 1 - j)) & 1 == 0).collect();
@@ -70,7 +80,7 @@ pub fn variants<'a>(
 fn lower(
     base: &Inventory,
     templates: &[Option<Template<'_>>],
-    paths: &HashMap<(usize, String), String>,
+    paths: &HashMap<(usize, String), CdkOrigin>,
     params: &BTreeMap<String, String>,
     assignment: &[bool],
 ) -> Inventory {
@@ -88,10 +98,11 @@ fn lower(
             .filter(|(u, _)| u.file == index)
             .map(|(u, value)| (u.name.clone(), *value))
             .collect();
+        let own = base.file_params.get(&index);
         cloudformation::lower_assuming(
             template,
             index,
-            params,
+            own.unwrap_or(params),
             &assumptions,
             &mut out,
             &mut diagnostics,
@@ -99,13 +110,15 @@ fn lower(
     }
     if !paths.is_empty() {
         for origin in out.origins_mut() {
-            if origin.cdk_path.is_none() {
-                origin.cdk_path = paths
-                    .get(&(origin.file, origin.logical_id.clone()))
-                    .cloned();
+            if let Some((path, language)) = paths.get(&(origin.file, origin.logical_id.clone())) {
+                if origin.cdk_path.is_none() {
+                    origin.cdk_path = path.clone();
+                }
+                origin.cdk_language = origin.cdk_language.or(*language);
             }
         }
     }
     out.files = base.files.clone();
+    out.file_params = base.file_params.clone();
     out
 }
