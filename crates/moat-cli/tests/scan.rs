@@ -730,4 +730,18 @@ fn a_cdk_stack_environment_fixes_the_account() {
         verdict("aws://unknown-account/unknown-region", &[]),
         "unknown"
     );
+    // the inferred model's account boundary says where the stack lands
+    let dir = temp_in("cdk-env-model", "Keys.template.json", template);
+    temp_in(
+        "cdk-env-model",
+        "manifest.json",
+        &manifest("aws://111122223333/eu-west-1"),
+    );
+    let dir = dir.parent().unwrap().to_str().unwrap().to_string();
+    let threats = json(&["threats", &dir, "-f", "json"]);
+    assert_eq!(
+        threats["model"]["boundaries"][0]["name"],
+        "AWS account 111122223333 (eu-west-1)"
+    );
+    assert!(threats["scan"]["findings"].is_array());
 }

@@ -41,14 +41,30 @@ pub fn infer_model(
         description: "Inferred from infrastructure code by `moat`: one element per resource, flows from what the template wires together.".to_string(),
         ..Model::default()
     };
+    // the account and Region when --param or the CDK stack environment
+    // gives them: a reader of the diagram sees where the stack lands
+    let mut name = match &inventory.account {
+        Some(account) => format!("AWS account {account}"),
+        None => "AWS account".to_string(),
+    };
+    if let Some(region) = &inventory.region {
+        name.push_str(&format!(" ({region})"));
+    }
+    let mut properties = BTreeMap::from([("provider".to_string(), json!("aws"))]);
+    if let Some(account) = &inventory.account {
+        properties.insert("account".to_string(), json!(account));
+    }
+    if let Some(region) = &inventory.region {
+        properties.insert("region".to_string(), json!(region));
+    }
     model.boundaries.push(Boundary {
         id: ACCOUNT.into(),
-        name: "AWS account".into(),
+        name,
         description: "The account the stack deploys into".into(),
         parent: None,
         attributes: Default::default(),
         tags: Vec::new(),
-        properties: BTreeMap::from([("provider".to_string(), json!("aws"))]),
+        properties,
         span: None,
     });
     let element = |origin: &Origin,

@@ -46,10 +46,10 @@ pub struct Finding {
     pub severity: Severity,
     /// How the severity follows from the threats left open and the data
     /// classification (docs/scan.md, "Severity").
-    pub severity_reason: String,
+    pub severity_reason: Shared,
     /// The catalog threats this finding leaves open on its resource (those
     /// of the check's threats no other control in place mitigates).
-    pub threats_open: Vec<String>,
+    pub threats_open: Arc<[String]>,
     pub category: Category,
     pub outcome: Outcome,
     pub location: Location,
@@ -455,6 +455,8 @@ fn assemble(
     let mut evidence: BTreeMap<&str, Vec<ControlEvidence>> = BTreeMap::new();
     // one allocation per distinct text: resource names and types repeat across checks
     let mut interned: std::collections::HashMap<String, Shared> = std::collections::HashMap::new();
+    let mut open_lists: std::collections::HashMap<Vec<String>, Arc<[String]>> =
+        std::collections::HashMap::new();
     let mut intern = |text: String| -> Shared {
         if let Some(shared) = interned.get(&text) {
             return shared.clone();
@@ -551,8 +553,12 @@ fn assemble(
             check: check_id,
             title: check_title,
             severity: rated.severity,
-            severity_reason: rated.reason,
-            threats_open: rated.open,
+            // thousands of findings share a handful of reasons and lists
+            severity_reason: intern(rated.reason),
+            threats_open: open_lists
+                .entry(rated.open)
+                .or_insert_with_key(|open| Arc::from(open.as_slice()))
+                .clone(),
             category: check.category,
             outcome: v.outcome,
             location: loc,

@@ -44,6 +44,9 @@ pub struct Inventory {
     /// gives it; otherwise `AWS::AccountId` stands in as `000000000000`, and
     /// whether a literal account id is the stack's own is not known.
     pub account: Option<String>,
+    /// The Region the stack deploys to, when `--param AWS::Region=...` or the
+    /// CDK stack's environment gives it.
+    pub region: Option<String>,
     /// File index -> the parameters it was read with, for files whose CDK
     /// stack environment fixed pseudo parameters the user did not pass
     /// (re-reading a file, as [`crate::variants`] does, needs the same).
@@ -572,8 +575,14 @@ impl Inventory {
         // stacks of one assembly may deploy to different accounts)
         if first {
             self.account = other.account.take();
-        } else if self.account != other.account {
-            self.account = None;
+            self.region = other.region.take();
+        } else {
+            if self.account != other.account {
+                self.account = None;
+            }
+            if self.region != other.region {
+                self.region = None;
+            }
         }
         append_all(self, other);
     }

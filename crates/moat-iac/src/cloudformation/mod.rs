@@ -102,6 +102,9 @@ pub fn lower_assuming(
     if let Some(account) = params.get("AWS::AccountId") {
         inventory.account = Some(account.clone());
     }
+    if let Some(region) = params.get("AWS::Region") {
+        inventory.region = Some(region.clone());
+    }
     let resolver = resolve::Resolver::new(template, params).assuming(assumptions);
     lower::lower(template, &resolver, index, inventory, diagnostics);
     diagnostics.extend(resolver.take_diagnostics());

@@ -40,7 +40,7 @@ pub fn render(assessment: &Assessment) -> String {
             f.message.to_string(),
             c.map(|c| c.controls.join(" ")).unwrap_or_default(),
             f.threats_open.join(" "),
-            f.severity_reason.clone(),
+            f.severity_reason.to_string(),
             f.suppressed.clone().unwrap_or_default(),
         ];
         let line: Vec<String> = row.iter().map(|c| field(c)).collect();
