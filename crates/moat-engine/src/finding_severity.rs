@@ -239,6 +239,24 @@ mod tests {
         (check, facts)
     }
 
+    /// Every other control that mitigates one of `check`'s threats, in place on `resource`.
+    fn others_in_place(
+        check: &Check,
+        facts: &SeverityFacts,
+        resource: &str,
+        kind: &str,
+    ) -> InPlace {
+        let mut in_place = InPlace::default();
+        for link in &facts.links[check.id] {
+            for c in &facts.mitigators[&link.threat] {
+                if !check.controls.contains(&c.as_str()) {
+                    in_place.add(resource, kind, c);
+                }
+            }
+        }
+        in_place
+    }
+
     #[test]
     fn open_threats_rate_the_finding_within_one_level_of_the_check() {
         let (check, facts) = setup("CHK-S3-037");
@@ -257,14 +275,7 @@ mod tests {
     #[test]
     fn threats_covered_by_controls_in_place_make_it_defence_in_depth() {
         let (check, facts) = setup("CHK-S3-007");
-        let mut in_place = InPlace::default();
-        for link in &facts.links[check.id] {
-            for c in &facts.mitigators[&link.threat] {
-                if !check.controls.contains(&c.as_str()) {
-                    in_place.add("B", "AWS::S3::Bucket", c);
-                }
-            }
-        }
+        let in_place = others_in_place(check, &facts, "B", "AWS::S3::Bucket");
         let rated = derive(check, "B", &in_place, &facts, None);
         assert_eq!(rated.severity, check.severity.lowered());
         assert!(rated.open.is_empty());
@@ -281,14 +292,7 @@ mod tests {
     #[test]
     fn a_trail_covers_every_resource_of_its_unit() {
         let (check, facts) = setup("CHK-S3-001");
-        let mut in_place = InPlace::default();
-        for link in &facts.links[check.id] {
-            for c in &facts.mitigators[&link.threat] {
-                if !check.controls.contains(&c.as_str()) {
-                    in_place.add("Trail", "AWS::CloudTrail::Trail", c);
-                }
-            }
-        }
+        let in_place = others_in_place(check, &facts, "Trail", "AWS::CloudTrail::Trail");
         let rated = derive(check, "AnyBucket", &in_place, &facts, None);
         assert!(rated.open.is_empty(), "{rated:?}");
     }

@@ -3,23 +3,15 @@
 //! principals that bucket and key policies let in, and replica buckets.
 
 use moat_iac::Inventory;
-use moat_iac::cloudformation::{Read, read};
+
+#[path = "../../moat-iac/tests/common/mod.rs"]
+mod common;
 use moat_model::Model;
-use moat_source::SourceFile;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt::Write;
 
 fn inventory(text: &str) -> Inventory {
-    let file = SourceFile::new("t.yaml", text);
-    let mut inventory = Inventory::default();
-    let mut diagnostics = Vec::new();
-    match read(&file, 0, &BTreeMap::new(), &mut inventory, &mut diagnostics) {
-        Ok(Read::Template { .. }) => {}
-        Ok(Read::NotTemplate(r)) => panic!("not a template: {r}"),
-        Err(d) => panic!("{d}"),
-    }
-    inventory.files.push(file);
-    inventory
+    common::load(text).0
 }
 
 fn model(text: &str, public: &[&str]) -> Model {
