@@ -23,7 +23,8 @@ pub type Shared = Arc<str>;
 pub struct ScanResults {
     /// Every file looked at, with what became of it.
     pub files: Vec<FileStatus>,
-    /// Failed, partial and undecided verdicts, most severe first, numbered from 1.
+    /// Failed, partial and undecided verdicts in the review's order (by
+    /// category, most severe first within each), numbered from 1.
     pub findings: Vec<Finding>,
     /// What the findings' checks say once for all their findings (impact,
     /// recommendation, fix, threats, controls, compliance), sorted by id.
@@ -573,11 +574,12 @@ fn assemble(
             suppressed,
         });
     }
+    // numbered in the order the review reads: its sections, then severity
     findings.sort_by(|a, b| {
         (
             a.suppressed.is_some(),
-            std::cmp::Reverse(a.severity),
             a.category,
+            std::cmp::Reverse(a.severity),
             &a.location.file,
             a.location.line,
             a.location.col,
@@ -586,8 +588,8 @@ fn assemble(
         )
             .cmp(&(
                 b.suppressed.is_some(),
-                std::cmp::Reverse(b.severity),
                 b.category,
+                std::cmp::Reverse(b.severity),
                 &b.location.file,
                 b.location.line,
                 b.location.col,
