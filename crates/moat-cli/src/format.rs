@@ -14,10 +14,11 @@ pub enum OutputFormat {
     Dot,
     Mermaid,
     PlantumlSeq,
+    Svg,
 }
 
 impl OutputFormat {
-    pub const ALL: [OutputFormat; 9] = [
+    pub const ALL: [OutputFormat; 10] = [
         OutputFormat::Text,
         OutputFormat::Md,
         OutputFormat::Json,
@@ -27,6 +28,7 @@ impl OutputFormat {
         OutputFormat::Dot,
         OutputFormat::Mermaid,
         OutputFormat::PlantumlSeq,
+        OutputFormat::Svg,
     ];
 
     pub fn name(self) -> &'static str {
@@ -40,6 +42,7 @@ impl OutputFormat {
             OutputFormat::Dot => "dot",
             OutputFormat::Mermaid => "mermaid",
             OutputFormat::PlantumlSeq => "plantuml-seq",
+            OutputFormat::Svg => "svg",
         }
     }
 
@@ -56,6 +59,7 @@ impl OutputFormat {
             OutputFormat::PlantumlSeq => {
                 "PlantUML sequence diagram of the flows, in order (pytm's --seq)"
             }
+            OutputFormat::Svg => "SVG data flow diagram, laid out natively (no Graphviz)",
         }
     }
 

@@ -59,6 +59,10 @@ fn every_format_renders_the_seed() {
         &["diagram", "examples/s3/tm.py", "-f", "dot"],
         &["diagram", "examples/s3/tm.py", "-f", "mermaid"],
         &["diagram", "examples/s3/tm.py", "-f", "plantuml-seq"],
+        &["diagram", "examples/s3/tm.py", "-f", "svg"],
+        &["diagram", "examples/cdk-s3-review/cdk.out", "-f", "svg"],
+        &["diagram", "examples/data-lake/model.yaml", "-f", "svg"],
+        &["diagram", "examples/reachability/model.yaml", "-f", "svg"],
         &["validate", "examples/s3/tm.py", "examples/s3/model.yaml"],
     ] {
         let out = moat(args);

@@ -1,5 +1,5 @@
 //! Moat's renderers. Reports (text, JSON, Markdown, user templates) read only
-//! the [`Assessment`]; diagrams (DOT, Mermaid, PlantUML) read only the [`Model`].
+//! the [`Assessment`]; diagrams (DOT, Mermaid, PlantUML, SVG) read only the [`Model`].
 //! Every output is deterministic and linear in the size of its input.
 
 mod catalog_html;
@@ -16,6 +16,7 @@ mod mermaid;
 mod plantuml;
 pub mod scan;
 mod schema_defaults;
+mod svg;
 mod template;
 mod text;
 mod threat_groups;
@@ -91,6 +92,13 @@ pub fn dot(m: &Model) -> String {
 /// The data-flow diagram as a Mermaid flowchart.
 pub fn mermaid(m: &Model) -> String {
     mermaid::render(m)
+}
+
+/// The data-flow diagram as a self-contained SVG, laid out natively (no
+/// Graphviz): every element's group has `id="el-<model id>"` and every flow's
+/// `id="flow-<model id>"`, both with `data-id="<model id>"`.
+pub fn svg(m: &Model) -> String {
+    svg::render(m)
 }
 
 /// The flows as a PlantUML sequence diagram, like pytm's `--seq`.

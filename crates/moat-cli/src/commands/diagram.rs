@@ -1,4 +1,4 @@
-//! `moat diagram MODEL --format dot|mermaid|plantuml-seq`.
+//! `moat diagram MODEL --format dot|mermaid|plantuml-seq|svg`.
 
 use crate::commands::emit;
 use crate::format::OutputFormat;
@@ -11,7 +11,7 @@ pub type Format = OutputFormat;
 pub struct Args {
     /// A pytm script (.py) or a Moat YAML model
     pub model: PathBuf,
-    #[arg(long, short, default_value = "dot", value_parser = OutputFormat::parser(&[OutputFormat::Dot, OutputFormat::Mermaid, OutputFormat::PlantumlSeq]))]
+    #[arg(long, short, default_value = "dot", value_parser = OutputFormat::parser(&[OutputFormat::Dot, OutputFormat::Mermaid, OutputFormat::PlantumlSeq, OutputFormat::Svg]))]
     pub format: Format,
     /// Write the diagram to this file instead of stdout
     #[arg(long, short)]
@@ -26,6 +26,7 @@ pub fn run(args: Args) -> Outcome {
         Format::Dot => moat_report::dot(&model),
         Format::Mermaid => moat_report::mermaid(&model),
         Format::PlantumlSeq => moat_report::plantuml_sequence(&model),
+        Format::Svg => moat_report::svg(&model),
         other => return crate::format::unsupported(other),
     };
     if let Err(outcome) = emit(&text, args.output.as_deref()) {
