@@ -97,9 +97,32 @@ pub fn mermaid(m: &Model) -> String {
 /// The data-flow diagram as a self-contained SVG, laid out natively (no
 /// Graphviz): every element's group has `id="el-<model id>"` and every flow's
 /// `id="flow-<model id>"`, both with `data-id="<model id>"`.
-pub fn svg(m: &Model) -> String {
-    svg::render(m)
+///
+/// The layered layout grows much faster than the model: 60 elements with 90
+/// flows take seconds, a few hundred minutes. Larger models get an error
+/// that says what to do instead of a run that seems to hang.
+pub fn svg(m: &Model) -> Result<String, ReportError> {
+    if m.elements.len() > SVG_MAX_ELEMENTS || m.flows.len() > SVG_MAX_FLOWS {
+        return Err(ReportError {
+            message: format!(
+                "the native SVG layout draws at most {SVG_MAX_ELEMENTS} elements and {SVG_MAX_FLOWS} flows; this model has {} and {}: write `-f dot` and render it with Graphviz, or split the model",
+                m.elements.len(),
+                m.flows.len()
+            ),
+            line: None,
+        });
+    }
+    // the layout crate is not ours: a panic in it is an error, not a crash
+    std::panic::catch_unwind(|| svg::render(m)).map_err(|_| ReportError {
+        message: "the SVG layout failed on this model; write `-f dot` instead".to_string(),
+        line: None,
+    })
 }
+
+/// The largest model [`svg`] lays out.
+pub const SVG_MAX_ELEMENTS: usize = 60;
+/// The most flows [`svg`] lays out.
+pub const SVG_MAX_FLOWS: usize = 120;
 
 /// The flows as a PlantUML sequence diagram, like pytm's `--seq`.
 pub fn plantuml_sequence(m: &Model) -> String {

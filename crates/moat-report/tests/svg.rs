@@ -8,6 +8,25 @@ use common::{nested, s3};
 use moat_model::{Dataflow, Element, ElementKind, Model};
 
 /// The ids of every `<g>` with a `data-id`, as `id` attribute and `data-id`.
+/// The SVG of a model within the layout's limits.
+fn svg_of(model: &Model) -> String {
+    moat_report::svg(model).expect("a model within the limits lays out")
+}
+
+/// A model above the limits is refused with what to do instead, not laid
+/// out for minutes.
+#[test]
+fn a_model_too_large_to_lay_out_says_so() {
+    let mut model = Model::default();
+    for i in 0..=moat_report::SVG_MAX_ELEMENTS {
+        model
+            .elements
+            .push(element(&format!("e{i}"), ElementKind::Process));
+    }
+    let error = moat_report::svg(&model).expect_err("too large");
+    assert!(error.message.contains("-f dot"), "{}", error.message);
+}
+
 fn groups(svg: &str) -> Vec<(String, String)> {
     let doc = roxmltree::Document::parse(svg).expect("the SVG is well-formed XML");
     doc.descendants()
@@ -22,7 +41,7 @@ fn groups(svg: &str) -> Vec<(String, String)> {
 }
 
 fn assert_every_part_is_drawn(model: &Model) {
-    let svg = moat_report::svg(model);
+    let svg = svg_of(model);
     let groups = groups(&svg);
     for e in &model.elements {
         let id = format!("el-{}", e.id);
@@ -32,12 +51,12 @@ fn assert_every_part_is_drawn(model: &Model) {
         let id = format!("flow-{}", f.id);
         assert!(groups.contains(&(id.clone(), f.id.clone())), "{id} missing");
     }
-    assert_eq!(svg, moat_report::svg(model), "not deterministic");
+    assert_eq!(svg, svg_of(model), "not deterministic");
 }
 
 #[test]
 fn svg_s3() {
-    insta::assert_snapshot!(moat_report::svg(&s3().model));
+    insta::assert_snapshot!(svg_of(&s3().model));
 }
 
 #[test]
@@ -45,7 +64,7 @@ fn every_element_and_flow_of_nested_boundaries_is_drawn() {
     let model = nested().model;
     assert!(model.boundaries.iter().any(|b| b.parent.is_some()));
     assert_every_part_is_drawn(&model);
-    let svg = moat_report::svg(&model);
+    let svg = svg_of(&model);
     let groups = groups(&svg);
     for b in &model.boundaries {
         assert!(
@@ -96,7 +115,7 @@ fn hostile_names_and_ids_are_escaped() {
         f.name = NAUGHTY.into();
     }
     model.flows[0].id = format!("f {NAUGHTY}");
-    let svg = moat_report::svg(&model);
+    let svg = svg_of(&model);
     assert!(!svg.contains("<b>"));
     assert!(!svg.contains('\u{7}'));
     let doc = roxmltree::Document::parse(&svg).unwrap();
@@ -159,7 +178,7 @@ fn flow(id: &str, source: &str, sink: &str) -> Dataflow {
 fn odd_graphs_do_not_panic() {
     // Empty, loops, cycles, duplicate edges, empty names, dangling endpoints,
     // unknown boundaries, every kind.
-    assert!(moat_report::svg(&Model::default()).starts_with("<svg"));
+    assert!(svg_of(&Model::default()).starts_with("<svg"));
     let mut model = Model::default();
     for (i, kind) in ElementKind::ALL.into_iter().enumerate() {
         let mut e = element(&format!("e{i}"), kind);
@@ -175,7 +194,7 @@ fn odd_graphs_do_not_panic() {
         flow("dangling", "e3", "missing"),
         flow("long", "e0", "e8"),
     ];
-    let svg = moat_report::svg(&model);
+    let svg = svg_of(&model);
     roxmltree::Document::parse(&svg).unwrap();
     let groups = groups(&svg);
     assert!(!groups.iter().any(|(id, _)| id == "flow-dangling"));

@@ -26,7 +26,13 @@ pub fn run(args: Args) -> Outcome {
         Format::Dot => moat_report::dot(&model),
         Format::Mermaid => moat_report::mermaid(&model),
         Format::PlantumlSeq => moat_report::plantuml_sequence(&model),
-        Format::Svg => moat_report::svg(&model),
+        Format::Svg => match moat_report::svg(&model) {
+            Ok(svg) => svg,
+            Err(e) => {
+                eprintln!("error: {}", e.message);
+                return Outcome::InputError;
+            }
+        },
         other => return crate::format::unsupported(other),
     };
     if let Err(outcome) = emit(&text, args.output.as_deref()) {
