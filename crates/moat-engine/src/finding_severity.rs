@@ -17,7 +17,7 @@
 
 use moat_catalog::{Catalog, MitigationImpact};
 use moat_checks::{Check, Severity};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// One "control mitigates threat" link of a check's controls.
 #[derive(Debug, Clone)]
@@ -95,8 +95,8 @@ impl SeverityFacts {
 /// The controls shown in place in one deployment unit.
 #[derive(Debug, Default)]
 pub struct InPlace {
-    /// (resource, control) for every pass that proves the control there.
-    on_resource: HashSet<(String, String)>,
+    /// Resource -> the controls passes prove there.
+    on_resource: HashMap<String, HashSet<String>>,
     /// Controls a CloudTrail trail of the unit proves: they watch every bucket.
     unit_wide: HashSet<String>,
 }
@@ -106,15 +106,25 @@ impl InPlace {
         if resource_type == "AWS::CloudTrail::Trail" {
             self.unit_wide.insert(control.to_string());
         }
-        self.on_resource
-            .insert((resource.to_string(), control.to_string()));
+        // looked up for every finding: no allocation on the way in when
+        // the resource is known, none at all on the way out
+        match self.on_resource.get_mut(resource) {
+            Some(controls) => {
+                controls.insert(control.to_string());
+            }
+            None => {
+                self.on_resource
+                    .insert(resource.to_string(), HashSet::from([control.to_string()]));
+            }
+        }
     }
 
     fn holds(&self, resource: &str, control: &str) -> bool {
         self.unit_wide.contains(control)
             || self
                 .on_resource
-                .contains(&(resource.to_string(), control.to_string()))
+                .get(resource)
+                .is_some_and(|controls| controls.contains(control))
     }
 }
 
