@@ -38,7 +38,7 @@ fn implemented(list: &[Implementation]) -> Vec<Loc<String>> {
         .collect()
 }
 
-fn decision(d: &Decision) -> Loc<DecisionDoc> {
+pub(super) fn decision(d: &Decision) -> Loc<DecisionDoc> {
     let many = |items: &[String]| -> Vec<Loc<String>> {
         items.iter().map(|t| Loc::detached(t.clone())).collect()
     };

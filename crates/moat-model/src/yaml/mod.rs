@@ -25,11 +25,13 @@ mod lower;
 mod parallel;
 mod refs;
 mod report;
+mod writeback;
 
 pub use doc::{AttrMap, BoundaryDoc, DataDoc, ElementDoc, FlowDoc, ModelDoc, PropertyMap};
 pub use export::document;
 pub use loc::Loc;
 pub use moat_source::node::errors::describe_error;
+pub use writeback::{DecisionChange, WriteBackError, write_decisions};
 
 use crate::{Loaded, Model, SourceFile};
 use moat_source::node;
