@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! Write-back of decisions: only the changed entries' lines move, the result
 //! loads as the intended decisions, and a broken model is refused.
 
