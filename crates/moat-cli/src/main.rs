@@ -54,6 +54,8 @@ enum Command {
     Catalog(commands::catalog::Args),
     /// IAM policy reasoning: evaluate requests as AWS does
     Policy(commands::policy::Args),
+    /// A local web UI and JSON API: catalog, assessments, risk decisions (docs/ui.md)
+    Serve(commands::serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -76,6 +78,7 @@ fn main() -> ExitCode {
         Command::Guardrails(args) => commands::guardrails::run(args),
         Command::Catalog(args) => commands::catalog::run(args),
         Command::Policy(args) => commands::policy::run(args),
+        Command::Serve(args) => commands::serve::run(args),
     };
     ExitCode::from(outcome.exit_code())
 }

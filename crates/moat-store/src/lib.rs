@@ -123,8 +123,7 @@ pub trait Store: Send + Sync {
     fn list_decisions(&self, project: &str) -> Result<Vec<DecisionRecord>>;
 
     /// The changes to a project's decisions, newest first, narrowed by `filter`.
-    fn decision_history(&self, project: &str, filter: &HistoryFilter)
-    -> Result<Vec<HistoryEntry>>;
+    fn decision_history(&self, project: &str, filter: &HistoryFilter) -> Result<Vec<HistoryEntry>>;
 
     /// Creates an upload token for one project (which is created if needed) or,
     /// with `None`, for every project. Returns the token's text, which is shown

@@ -16,7 +16,9 @@ use crate::{
     TokenInfo, time, token,
 };
 use moat_model::DecisionStatus;
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{
+    Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params,
+};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -191,8 +193,7 @@ fn ensure_project(tx: &Transaction<'_>, name: &str) -> Result<Project> {
 }
 
 /// The columns of a run's metadata, in the order `run_meta` reads them.
-const RUN_META_COLUMNS: &str =
-    "r.id, p.name, r.created_at, r.kind, r.label, r.source, r.summary";
+const RUN_META_COLUMNS: &str = "r.id, p.name, r.created_at, r.kind, r.label, r.source, r.summary";
 
 type RawRunMeta = (i64, String, String, String, Option<String>, String, String);
 
@@ -399,8 +400,7 @@ impl Store for SqliteStore {
 
     fn list_projects(&self) -> Result<Vec<Project>> {
         self.read(|tx| {
-            let mut stmt =
-                tx.prepare("SELECT id, name, created_at FROM projects ORDER BY name")?;
+            let mut stmt = tx.prepare("SELECT id, name, created_at FROM projects ORDER BY name")?;
             let rows = stmt.query_map([], |r| {
                 Ok(Project {
                     id: r.get(0)?,
@@ -566,11 +566,7 @@ impl Store for SqliteStore {
         })
     }
 
-    fn decision_history(
-        &self,
-        project: &str,
-        filter: &HistoryFilter,
-    ) -> Result<Vec<HistoryEntry>> {
+    fn decision_history(&self, project: &str, filter: &HistoryFilter) -> Result<Vec<HistoryEntry>> {
         self.read(|tx| {
             let mut stmt = tx.prepare(
                 "SELECT h.id, h.selector, h.target, h.action, h.old_value, h.new_value, \

@@ -7,6 +7,7 @@ pub mod plan;
 pub mod policy;
 pub mod review;
 pub mod scan;
+pub mod serve;
 pub mod source;
 pub mod threats;
 pub mod validate;

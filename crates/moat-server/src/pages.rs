@@ -1,0 +1,380 @@
+//! The browser pages: server-rendered HTML from minijinja templates with
+//! every value escaped, the server's own stylesheet and script (no inline
+//! code, so the Content-Security-Policy needs no exceptions), and forms that
+//! work without JavaScript.
+
+use crate::catalog_query::{self, CatalogFilter};
+use crate::error::ApiError;
+use crate::ops::{self, DecisionInput, blocking};
+use crate::security::page_policy;
+use crate::state::AppState;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use minijinja::{AutoEscape, Environment, Value, context};
+use moat_catalog::{Catalog, Stride};
+use moat_store::{DecisionKey, HistoryFilter};
+use serde::Deserialize;
+use std::sync::{Arc, LazyLock};
+
+type S = State<Arc<AppState>>;
+
+pub const APP_CSS: &str = include_str!("templates/app.css");
+pub const APP_JS: &str = include_str!("templates/app.js");
+
+static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    env.set_auto_escape_callback(|_| AutoEscape::Html);
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
+    env.add_filter("urlencode", |text: String| percent_encode(&text));
+    let templates = [
+        ("base.html", include_str!("templates/base.html.j2")),
+        ("index.html", include_str!("templates/index.html.j2")),
+        ("project.html", include_str!("templates/project.html.j2")),
+        ("diff.html", include_str!("templates/diff.html.j2")),
+        ("catalog.html", include_str!("templates/catalog.html.j2")),
+        ("error.html", include_str!("templates/error.html.j2")),
+    ];
+    for (name, source) in templates {
+        // the templates are embedded and covered by tests
+        if let Err(e) = env.add_template(name, source) {
+            eprintln!("moat serve: template {name}: {e}");
+        }
+    }
+    env
+});
+
+/// A page as a response with its own Content-Security-Policy.
+pub fn html_response(status: StatusCode, html: String) -> Response {
+    let policy = page_policy(&html);
+    let mut response = (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        html,
+    )
+        .into_response();
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    response
+}
+
+fn render(state: &AppState, name: &str, ctx: Value) -> Response {
+    let page = TEMPLATES.get_template(name).and_then(|t| {
+        t.render(context! {
+            csrf => state.csrf,
+            trustoncloud => state.trustoncloud.is_some(),
+            ..ctx
+        })
+    });
+    match page {
+        Ok(html) => html_response(StatusCode::OK, html),
+        Err(e) => error_page(
+            state,
+            &ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("page `{name}`: {e}"),
+            ),
+        ),
+    }
+}
+
+fn error_page(state: &AppState, error: &ApiError) -> Response {
+    let html = TEMPLATES
+        .get_template("error.html")
+        .and_then(|t| t.render(context! { csrf => state.csrf, trustoncloud => false, status => error.status.as_u16(), message => error.message }))
+        .unwrap_or_else(|_| format!("error {}", error.status.as_u16()));
+    html_response(error.status, html)
+}
+
+fn page(state: &AppState, result: Result<(&'static str, Value), ApiError>) -> Response {
+    match result {
+        Ok((name, ctx)) => render(state, name, ctx),
+        Err(e) => error_page(state, &e),
+    }
+}
+
+pub async fn app_css() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], APP_CSS)
+}
+
+pub async fn app_js() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        APP_JS,
+    )
+}
+
+pub async fn index(State(state): S) -> Response {
+    let result = blocking(&state, |s| {
+        let projects = ops::projects(s)?;
+        Ok(("index.html", context! { projects => projects }))
+    })
+    .await;
+    page(&state, result)
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Prefill {
+    pub selector: Option<String>,
+    pub target: Option<String>,
+}
+
+pub async fn project(
+    State(state): S,
+    Path(name): Path<String>,
+    Query(prefill): Query<Prefill>,
+) -> Response {
+    let result = blocking(&state, move |s| {
+        let latest = ops::latest_run(s, &name)?;
+        let runs = s.store.list_runs(&name)?;
+        if latest.is_none() && s.project(&name).is_none() {
+            return Err(ApiError::not_found(format!("project `{name}`")));
+        }
+        let decisions = s.store.list_decisions(&name)?;
+        let history = s.store.decision_history(&name, &HistoryFilter { limit: Some(50), ..HistoryFilter::default() })?;
+        let served = s.project(&name);
+        let (run, assessment) = match latest {
+            Some((run, a)) => (Some(run.meta), Some(a)),
+            None => (None, None),
+        };
+        let names: std::collections::BTreeMap<&str, &str> = assessment
+            .iter()
+            .flat_map(|a| a.targets.iter().map(|t| (t.id.as_str(), t.name.as_str())))
+            .collect();
+        let titles: std::collections::BTreeMap<&str, &str> = assessment
+            .iter()
+            .flat_map(|a| a.definitions.iter().map(|d| (d.id.as_str(), d.name.as_str())))
+            .collect();
+        let threats: Vec<Value> = assessment
+            .iter()
+            .flat_map(|a| a.threats.iter())
+            .map(|t| {
+                context! {
+                    id => t.threat_id, name => titles.get(t.threat_id.as_str()), target => t.target_id,
+                    target_name => names.get(t.target_id.as_str()), severity => t.severity.to_string(),
+                    stride => t.stride.as_str(), status => t.status.as_str(), status_label => t.status.label(),
+                    decision => t.decision.as_ref().map(|d| d.status.as_str()),
+                }
+            })
+            .collect();
+        let findings: Vec<Value> = assessment
+            .iter()
+            .flat_map(|a| a.scan_results().findings.iter())
+            .map(|f| {
+                context! {
+                    check => f.check.to_string(), title => f.title.to_string(), severity => f.severity.to_string(),
+                    resource => f.resource.to_string(), message => f.message.to_string(),
+                    location => format!("{}:{}:{}", f.location.file, f.location.line, f.location.col),
+                    suppressed => f.suppressed,
+                    decision => decisions.iter().find(|d| d.key.selector == *f.check && (d.key.target == *f.resource || d.key.target == DecisionKey::EVERY_TARGET)).map(|d| d.value.status.as_str()),
+                }
+            })
+            .collect();
+        let diagnostics: Vec<String> = assessment
+            .iter()
+            .flat_map(|a| a.diagnostics.iter())
+            .map(|d| d.to_string())
+            .collect();
+        Ok(("project.html", context! {
+            name => name,
+            path => served.map(|p| p.path.display().to_string()),
+            model_file => served.and_then(|p| p.model_file.as_ref()).map(|f| f.display().to_string()),
+            run => run, runs => runs, threats => threats, findings => findings,
+            decisions => decisions, history => history, diagnostics => diagnostics,
+            statuses => moat_model::DecisionStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+            prefill_selector => prefill.selector.unwrap_or_default(),
+            prefill_target => prefill.target.unwrap_or_default(),
+        }))
+    })
+    .await;
+    page(&state, result)
+}
+
+/// The self-contained HTML report of one run.
+pub async fn run_report(State(state): S, Path(id): Path<i64>) -> Response {
+    let result = blocking(&state, move |s| {
+        let (_, assessment) = ops::run_with_assessment(s, id)?;
+        crate::report::html(&assessment)
+            .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e))
+    })
+    .await;
+    match result {
+        Ok(html) => html_response(StatusCode::OK, html),
+        Err(e) => error_page(&state, &e),
+    }
+}
+
+pub async fn diff(State(state): S, Path((from, to)): Path<(i64, i64)>) -> Response {
+    let result = blocking(&state, move |s| {
+        let diff = ops::run_diff(s, from, to)?;
+        let project = s
+            .store
+            .get_run(to)?
+            .map(|r| r.meta.project)
+            .unwrap_or_default();
+        Ok(("diff.html", context! { diff => diff, project => project }))
+    })
+    .await;
+    page(&state, result)
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CatalogPageQuery {
+    /// `trustoncloud` for the file given with `--trustoncloud`.
+    pub source: Option<String>,
+    #[serde(flatten)]
+    pub filter: CatalogFilter,
+}
+
+fn chosen_catalog<'s>(
+    state: &'s AppState,
+    source: Option<&str>,
+) -> Result<(&'s Catalog, &'static str), ApiError> {
+    match source.filter(|s| !s.is_empty()) {
+        None | Some("builtin") => Ok((&state.catalog, "Catalog")),
+        Some("trustoncloud") => state
+            .trustoncloud
+            .as_deref()
+            .map(|c| (c, "TrustOnCloud ThreatModel"))
+            .ok_or_else(|| {
+                ApiError::not_found(
+                    "TrustOnCloud catalog: start the server with `--trustoncloud FILE`",
+                )
+            }),
+        Some(other) => Err(ApiError::bad_request(format!(
+            "unknown catalog `{other}`: use builtin or trustoncloud"
+        ))),
+    }
+}
+
+/// The catalog filtered by the query: controls in priority order, threats, feature classes.
+pub async fn catalog(State(state): S, Query(query): Query<CatalogPageQuery>) -> Response {
+    let result = chosen_catalog(&state, query.source.as_deref()).map(|(catalog, title)| {
+        let f = &query.filter;
+        let mut frameworks: Vec<&str> = catalog.controls.iter().flat_map(|c| c.compliance.keys().map(String::as_str)).collect();
+        frameworks.sort_unstable();
+        frameworks.dedup();
+        let everything = CatalogFilter::default();
+        ("catalog.html", context! {
+            title => title,
+            source => query.source,
+            full_page => if query.source.as_deref() == Some("trustoncloud") { "/catalog/page?source=trustoncloud" } else { "/catalog/page" },
+            filter => context! { q => f.q, stride => f.stride, severity => f.severity, priority => f.priority, feature_class => f.feature_class, framework => f.framework },
+            counts => context! { threats => catalog.threats.len(), controls => catalog.controls.len(), feature_classes => catalog.feature_classes.len() },
+            controls => catalog_query::controls(catalog, f),
+            threats => catalog_query::threats(catalog, f),
+            feature_classes => catalog_query::feature_classes(catalog, f),
+            all_feature_classes => catalog_query::feature_classes(catalog, &everything),
+            frameworks => frameworks,
+            strides => Stride::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+            severities => ["critical", "high", "medium", "low", "info"],
+            priorities => ["very high", "high", "medium", "low", "very low"],
+        })
+    });
+    page(&state, result)
+}
+
+/// The whole catalog as the one-page ControlCatalog view (`moat catalog html`), with its own search.
+pub async fn catalog_page(State(state): S, Query(query): Query<CatalogPageQuery>) -> Response {
+    match chosen_catalog(&state, query.source.as_deref()) {
+        Ok((catalog, title)) => {
+            html_response(StatusCode::OK, moat_report::catalog_html(catalog, title))
+        }
+        Err(e) => error_page(&state, &e),
+    }
+}
+
+fn back_to(project: &str) -> Redirect {
+    Redirect::to(&format!("/projects/{}", percent_encode(project)))
+}
+
+pub fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+pub async fn post_decision(
+    State(state): S,
+    Path(name): Path<String>,
+    Form(input): Form<DecisionInput>,
+) -> Response {
+    let project = name.clone();
+    let result = blocking(&state, move |s| {
+        let by = input
+            .checked_by
+            .clone()
+            .filter(|c| !c.trim().is_empty())
+            .unwrap_or_else(|| s.local_user.clone());
+        ops::record_decisions(s, &project, std::slice::from_ref(&input), &by)
+    })
+    .await;
+    match result {
+        Ok(_) => back_to(&name).into_response(),
+        Err(e) => error_page(&state, &e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RemoveForm {
+    pub selector: String,
+    pub target: String,
+}
+
+pub async fn post_remove(
+    State(state): S,
+    Path(name): Path<String>,
+    Form(form): Form<RemoveForm>,
+) -> Response {
+    let project = name.clone();
+    let result = blocking(&state, move |s| {
+        let by = s.local_user.clone();
+        ops::remove_decision(
+            s,
+            &project,
+            &DecisionKey::new(form.selector, form.target),
+            &by,
+        )
+    })
+    .await;
+    match result {
+        Ok(_) => back_to(&name).into_response(),
+        Err(e) => error_page(&state, &e),
+    }
+}
+
+pub async fn post_analyse(State(state): S, Path(name): Path<String>) -> Response {
+    let project = name.clone();
+    let result = blocking(&state, move |s| {
+        Ok(crate::analysis::run_project(s, ops::served(s, &project)?)?)
+    })
+    .await;
+    match result {
+        Ok(_) => back_to(&name).into_response(),
+        Err(e) => error_page(&state, &e),
+    }
+}
+
+pub async fn post_write_back(State(state): S, Path(name): Path<String>) -> Response {
+    let project = name.clone();
+    let result = blocking(&state, move |s| ops::write_back(s, &project)).await;
+    match result {
+        Ok(_) => back_to(&name).into_response(),
+        Err(e) => error_page(&state, &e),
+    }
+}
+
+pub async fn not_found(State(state): S) -> Response {
+    error_page(&state, &ApiError::not_found("such page"))
+}

@@ -1,0 +1,31 @@
+//! What every handler shares: the store, the served projects, the catalogs,
+//! the secrets, and how to analyse a project again.
+
+use crate::analysis::{Analyzer, ServedProject};
+use moat_catalog::Catalog;
+use moat_store::Store;
+use std::sync::Arc;
+
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub analyzer: Arc<dyn Analyzer>,
+    pub projects: Vec<ServedProject>,
+    /// The built-in catalog (with any `--catalog` files merged), as the analyses use it.
+    pub catalog: Arc<Catalog>,
+    /// A TrustOnCloud ThreatModel loaded with `--trustoncloud`, browsed on its own.
+    pub trustoncloud: Option<Arc<Catalog>>,
+    /// The access token printed at start.
+    pub token: String,
+    /// The token pages embed for writes.
+    pub csrf: String,
+    /// `host:port` values the Host header may carry.
+    pub allowed_hosts: Vec<String>,
+    /// Who the history names for changes made in the browser when the form gives no name.
+    pub local_user: String,
+}
+
+impl AppState {
+    pub fn project(&self, name: &str) -> Option<&ServedProject> {
+        self.projects.iter().find(|p| p.name == name)
+    }
+}
