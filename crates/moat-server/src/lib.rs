@@ -54,6 +54,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/catalog/page", get(pages::catalog_page))
         .route("/static/app.css", get(pages::app_css))
         .route("/static/app.js", get(pages::app_js))
+        .route(
+            "/favicon.ico",
+            get(|| async { axum::http::StatusCode::NO_CONTENT }),
+        )
         .route("/api/openapi.json", get(api::openapi))
         .route("/api/projects", get(api::list_projects))
         .route(
