@@ -7,6 +7,7 @@ mod diagnostics;
 mod format;
 mod inputs;
 mod outcome;
+mod upload;
 
 pub use outcome::Outcome;
 

@@ -45,6 +45,8 @@ pub struct Args {
     /// Write the current findings' ids to this file as a baseline
     #[arg(long)]
     pub write_baseline: Option<PathBuf>,
+    #[command(flatten)]
+    pub upload: crate::upload::UploadArgs,
 }
 
 pub fn run(args: Args) -> Outcome {
@@ -112,6 +114,10 @@ pub fn run(args: Args) -> Outcome {
             eprintln!("error: cannot write `{}`: {e}", path.display());
             return Outcome::InputError;
         }
+    }
+    if let Err(e) = crate::upload::upload(&args.upload, &assessment, &args.paths[0]) {
+        eprintln!("error: {e}");
+        return Outcome::InputError;
     }
     let text = match args.format {
         OutputFormat::Text => moat_report::scan::text(&assessment),

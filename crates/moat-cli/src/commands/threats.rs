@@ -73,6 +73,8 @@ pub struct Args {
     /// A bucket's policy, as BUCKET=FILE (repeatable; needs --account-snapshot)
     #[arg(long, value_name = "BUCKET=FILE", requires = "account_snapshot")]
     pub bucket_policy: Vec<String>,
+    #[command(flatten)]
+    pub upload: crate::upload::UploadArgs,
 }
 
 pub fn run(args: Args) -> Outcome {
@@ -126,6 +128,11 @@ pub fn run(args: Args) -> Outcome {
         let open = assessment.open_at_or_above(t.severity());
         (open > 0).then(|| fail_line(&assessment, t.severity(), open))
     });
+    // the server gets every threat, whatever this report leaves out
+    if let Err(e) = crate::upload::upload(&args.upload, &assessment, &args.model) {
+        eprintln!("error: {e}");
+        return Outcome::InputError;
+    }
     if let Some(min) = args.min_severity {
         assessment.retain(|t| t.severity >= min.severity());
     }
