@@ -106,7 +106,7 @@ pub async fn get_run(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     blocking(&state, move |s| {
         let (run, assessment) = ops::run_with_assessment(s, id)?;
-        Ok(serde_json::json!({ "run": run.meta, "assessment": assessment }))
+        Ok(serde_json::json!({ "run": run, "assessment": *assessment }))
     })
     .await
     .map(Json)

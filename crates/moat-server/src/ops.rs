@@ -8,7 +8,7 @@ use crate::state::AppState;
 use moat_engine::Assessment;
 use moat_model::SourceFile;
 use moat_model::yaml::{DecisionChange, write_decisions};
-use moat_store::{DecisionKey, DecisionRecord, DecisionValue, Run, RunMeta};
+use moat_store::{DecisionKey, DecisionRecord, DecisionValue, RunMeta};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -74,7 +74,13 @@ pub fn projects(state: &AppState) -> Result<Vec<ProjectView>, ApiError> {
         .collect()
 }
 
-pub fn run_with_assessment(state: &AppState, id: i64) -> Result<(Run, Assessment), ApiError> {
+/// A run's metadata and its assessment, read once: runs never change, so the
+/// parsed assessments of the last few are kept (a large assessment takes
+/// longer to parse than any page takes to render).
+pub fn run_with_assessment(state: &AppState, id: i64) -> Result<(RunMeta, Arc<Assessment>), ApiError> {
+    if let Some(hit) = state.runs.get(id) {
+        return Ok(hit);
+    }
     let run = state
         .store
         .get_run(id)?
@@ -85,11 +91,16 @@ pub fn run_with_assessment(state: &AppState, id: i64) -> Result<(Run, Assessment
             format!("run {id} holds an assessment this version cannot read: {e}"),
         )
     })?;
-    Ok((run, assessment))
+    let entry = (run.meta, Arc::new(assessment));
+    state.runs.put(id, entry.clone());
+    Ok(entry)
 }
 
 /// The newest run of a project, analysing it first when it has none.
-pub fn latest_run(state: &AppState, project: &str) -> Result<Option<(Run, Assessment)>, ApiError> {
+pub fn latest_run(
+    state: &AppState,
+    project: &str,
+) -> Result<Option<(RunMeta, Arc<Assessment>)>, ApiError> {
     let mut runs = state.store.list_runs(project)?;
     if runs.is_empty()
         && let Some(served) = state.project(project)
@@ -105,7 +116,7 @@ pub fn latest_run(state: &AppState, project: &str) -> Result<Option<(Run, Assess
 pub fn run_diff(state: &AppState, from: i64, to: i64) -> Result<RunDiff, ApiError> {
     let (from_run, a) = run_with_assessment(state, from)?;
     let (to_run, b) = run_with_assessment(state, to)?;
-    if from_run.meta.project != to_run.meta.project {
+    if from_run.project != to_run.project {
         return Err(ApiError::bad_request(format!(
             "runs {from} and {to} belong to different projects"
         )));

@@ -140,7 +140,7 @@ pub async fn project(
         let history = s.store.decision_history(&name, &HistoryFilter { limit: Some(50), ..HistoryFilter::default() })?;
         let served = s.project(&name);
         let (run, assessment) = match latest {
-            Some((run, a)) => (Some(run.meta), Some(a)),
+            Some((run, a)) => (Some(run), Some(a)),
             None => (None, None),
         };
         let names: std::collections::BTreeMap<&str, &str> = assessment

@@ -4,7 +4,10 @@
 use crate::analysis::{Analyzer, ServedProject};
 use moat_catalog::Catalog;
 use moat_store::Store;
-use std::sync::Arc;
+use moat_engine::Assessment;
+use moat_store::RunMeta;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
 
 pub struct AppState {
     pub store: Arc<dyn Store>,
@@ -22,6 +25,33 @@ pub struct AppState {
     pub allowed_hosts: Vec<String>,
     /// Who the history names for changes made in the browser when the form gives no name.
     pub local_user: String,
+    /// Parsed assessments of recent runs.
+    pub runs: RunCache,
+}
+
+/// The parsed assessments of the last [`RunCache::SIZE`] runs read.
+#[derive(Default)]
+pub struct RunCache {
+    entries: Mutex<VecDeque<(i64, CachedRun)>>,
+}
+
+type CachedRun = (RunMeta, Arc<Assessment>);
+
+impl RunCache {
+    const SIZE: usize = 8;
+
+    pub fn get(&self, id: i64) -> Option<CachedRun> {
+        let entries = self.entries.lock().ok()?;
+        entries.iter().find(|(i, _)| *i == id).map(|(_, run)| run.clone())
+    }
+
+    pub fn put(&self, id: i64, run: CachedRun) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.retain(|(i, _)| *i != id);
+            entries.push_front((id, run));
+            entries.truncate(Self::SIZE);
+        }
+    }
 }
 
 impl AppState {

@@ -88,6 +88,7 @@ fn fixture() -> Fixture {
         csrf: CSRF.into(),
         allowed_hosts: moat_server::allowed_hosts(HOST.parse().unwrap()),
         local_user: "tester".into(),
+        runs: Default::default(),
     });
     Fixture {
         _dir: dir,

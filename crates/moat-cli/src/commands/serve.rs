@@ -245,6 +245,7 @@ pub fn run(args: Args) -> Outcome {
             csrf,
             allowed_hosts: moat_server::allowed_hosts(addr),
             local_user: local_user(),
+            runs: Default::default(),
         });
         // analyse every project before the first page, and say which could not be read
         let first = Arc::clone(&state);
