@@ -206,8 +206,7 @@ fn lock_project(tx: &mut Transaction<'_>, project_id: i64) -> Result<()> {
     Ok(())
 }
 
-const RUN_META_COLUMNS: &str =
-    "r.id, p.name, r.created_at, r.kind, r.label, r.source, r.summary";
+const RUN_META_COLUMNS: &str = "r.id, p.name, r.created_at, r.kind, r.label, r.source, r.summary";
 
 fn run_meta(row: &Row) -> Result<RunMeta> {
     let kind: String = row.try_get(3)?;
@@ -379,7 +378,10 @@ impl Store for PostgresStore {
     fn list_projects(&self) -> Result<Vec<Project>> {
         self.with_client(|client| {
             client
-                .query("SELECT id, name, created_at FROM projects ORDER BY name", &[])?
+                .query(
+                    "SELECT id, name, created_at FROM projects ORDER BY name",
+                    &[],
+                )?
                 .iter()
                 .map(project_row)
                 .collect()
@@ -563,11 +565,7 @@ impl Store for PostgresStore {
         })
     }
 
-    fn decision_history(
-        &self,
-        project: &str,
-        filter: &HistoryFilter,
-    ) -> Result<Vec<HistoryEntry>> {
+    fn decision_history(&self, project: &str, filter: &HistoryFilter) -> Result<Vec<HistoryEntry>> {
         let limit = filter.limit.map(i64::from);
         self.with_client(|client| {
             client

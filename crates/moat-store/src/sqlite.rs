@@ -16,7 +16,9 @@ use crate::{
     TokenInfo, time, token,
 };
 use moat_model::DecisionStatus;
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{
+    Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params,
+};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -191,8 +193,7 @@ fn ensure_project(tx: &Transaction<'_>, name: &str) -> Result<Project> {
 }
 
 /// The columns of a run's metadata, in the order `run_meta` reads them.
-const RUN_META_COLUMNS: &str =
-    "r.id, p.name, r.created_at, r.kind, r.label, r.source, r.summary";
+const RUN_META_COLUMNS: &str = "r.id, p.name, r.created_at, r.kind, r.label, r.source, r.summary";
 
 type RawRunMeta = (i64, String, String, String, Option<String>, String, String);
 
@@ -399,8 +400,7 @@ impl Store for SqliteStore {
 
     fn list_projects(&self) -> Result<Vec<Project>> {
         self.read(|tx| {
-            let mut stmt =
-                tx.prepare("SELECT id, name, created_at FROM projects ORDER BY name")?;
+            let mut stmt = tx.prepare("SELECT id, name, created_at FROM projects ORDER BY name")?;
             let rows = stmt.query_map([], |r| {
                 Ok(Project {
                     id: r.get(0)?,
@@ -566,11 +566,7 @@ impl Store for SqliteStore {
         })
     }
 
-    fn decision_history(
-        &self,
-        project: &str,
-        filter: &HistoryFilter,
-    ) -> Result<Vec<HistoryEntry>> {
+    fn decision_history(&self, project: &str, filter: &HistoryFilter) -> Result<Vec<HistoryEntry>> {
         self.read(|tx| {
             let mut stmt = tx.prepare(
                 "SELECT h.id, h.selector, h.target, h.action, h.old_value, h.new_value, \
@@ -688,5 +684,51 @@ impl Store for SqliteStore {
 
     fn revoke_token(&self, id: i64) -> Result<bool> {
         self.write(|tx| Ok(tx.execute("DELETE FROM upload_tokens WHERE id = ?1", [id])? > 0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pragma(conn: &Connection, name: &str) -> i64 {
+        conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn every_connection_is_durable_and_checks_foreign_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("s.db")).unwrap();
+        // Open a read connection through the pool.
+        store.list_projects().unwrap();
+        let writer = lock(&store.writer);
+        let readers = lock(&store.readers);
+        assert_eq!(readers.len(), 1);
+        for conn in std::iter::once(&*writer).chain(readers.iter()) {
+            assert_eq!(pragma(conn, "synchronous"), 2, "FULL");
+            assert_eq!(pragma(conn, "foreign_keys"), 1);
+            assert_eq!(pragma(conn, "busy_timeout"), 10_000);
+        }
+        let mode: String = writer
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let orphan = writer.execute(
+            "INSERT INTO runs (project_id, created_at, kind, source, assessment, summary) \
+             VALUES (999, 'x', 'scan', 'local', '{}', '{}')",
+            [],
+        );
+        assert!(orphan.is_err(), "a run of no project was accepted");
+    }
+
+    #[test]
+    fn readers_cannot_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("s.db")).unwrap();
+        let err = store
+            .read(|tx| Ok(tx.execute("DELETE FROM projects", [])?))
+            .unwrap_err();
+        assert!(err.to_string().contains("readonly"), "{err}");
     }
 }
