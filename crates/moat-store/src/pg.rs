@@ -12,6 +12,9 @@
 //! project's decisions lock the project's row first, so two servers or threads
 //! changing the same project's decisions take turns and each history entry's
 //! `old` value is the one it replaced.
+//!
+//! Lists sort text with `COLLATE "C"` (by code point), as SQLite does, so both
+//! backends return the same order whatever the database's locale.
 
 use crate::migrations::{MIGRATIONS, SCHEMA_VERSION_TABLE, latest_version, statements};
 use crate::types::{check_decision, check_name, check_run, check_text, parse_column};
@@ -379,7 +382,7 @@ impl Store for PostgresStore {
         self.with_client(|client| {
             client
                 .query(
-                    "SELECT id, name, created_at FROM projects ORDER BY name",
+                    "SELECT id, name, created_at FROM projects ORDER BY name COLLATE \"C\"",
                     &[],
                 )?
                 .iter()
@@ -463,7 +466,7 @@ impl Store for PostgresStore {
                     &format!(
                         "SELECT {RUN_META_COLUMNS} FROM runs r JOIN projects p ON p.id = r.project_id \
                          WHERE r.id IN (SELECT MAX(id) FROM runs GROUP BY project_id, kind) \
-                         ORDER BY p.name, r.kind"
+                         ORDER BY p.name COLLATE \"C\", r.kind"
                     ),
                     &[],
                 )?
@@ -555,7 +558,7 @@ impl Store for PostgresStore {
                     &format!(
                         "SELECT {DECISION_COLUMNS} FROM decisions d \
                          JOIN projects p ON p.id = d.project_id \
-                         WHERE p.name = $1 ORDER BY d.selector, d.target"
+                         WHERE p.name = $1 ORDER BY d.selector COLLATE \"C\", d.target COLLATE \"C\""
                     ),
                     &[&project],
                 )?
