@@ -54,7 +54,7 @@ fn kill9_child() {
     writeln!(out, "READY").unwrap();
     out.flush().unwrap();
     loop {
-        if i % 10 == 0 {
+        if i.is_multiple_of(10) {
             // Every tenth write is a bulk write of five keys in one transaction.
             let batch: Vec<_> = (i..i + 5).map(|j| (key(j), value(j))).collect();
             store.set_decisions_bulk(PROJECT, &batch, "child").unwrap();
@@ -70,7 +70,10 @@ fn kill9_child() {
             i += 1;
         }
         out.flush().unwrap();
-        assert!(i < 10_000_000, "the burst ended before the parent killed it");
+        assert!(
+            i < 10_000_000,
+            "the burst ended before the parent killed it"
+        );
     }
 }
 
@@ -164,9 +167,7 @@ fn a_kill_mid_burst_loses_no_acknowledged_decision(fixture: &dyn Fixture) {
             .unwrap()
             + 1;
         // Every set is in the history too.
-        assert!(
-            fixture.query_i64("SELECT COUNT(*) FROM decision_history") >= all.len() as i64
-        );
+        assert!(fixture.query_i64("SELECT COUNT(*) FROM decision_history") >= all.len() as i64);
     }
     if let Some(path) = fixture.spec().strip_prefix("sqlite:") {
         let conn = rusqlite::Connection::open(path).unwrap();

@@ -510,7 +510,7 @@ fn concurrent_writers_take_turns(fixture: &dyn Fixture) {
                             &format!("writer-{t}"),
                         )
                         .unwrap();
-                    if i % 5 == 0 {
+                    if i.is_multiple_of(5) {
                         store
                             .add_run(&run("shared", RunKind::Threats, &format!("{t}/{i}")))
                             .unwrap();
