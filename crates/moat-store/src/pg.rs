@@ -25,6 +25,7 @@ use crate::{
 };
 use moat_model::DecisionStatus;
 use postgres::{Client, Config, NoTls, Row, Transaction};
+use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -351,6 +352,111 @@ fn set_one(
     })
 }
 
+/// A bulk write in three statements whatever its size (arrays, not one round
+/// trip per decision): read the current values of the keys, upsert the final
+/// value of each key, append one history entry per change in the batch's order.
+fn set_many(
+    tx: &mut Transaction<'_>,
+    project: &Project,
+    decisions: &[(DecisionKey, DecisionValue)],
+    at: &str,
+    by: &str,
+) -> Result<Vec<DecisionRecord>> {
+    if decisions.is_empty() {
+        return Ok(Vec::new());
+    }
+    let selectors: Vec<&str> = decisions.iter().map(|(k, _)| k.selector.as_str()).collect();
+    let targets: Vec<&str> = decisions.iter().map(|(k, _)| k.target.as_str()).collect();
+    let mut current: HashMap<DecisionKey, DecisionValue> = tx
+        .query(
+            &format!(
+                "SELECT {DECISION_COLUMNS} FROM decisions d \
+                 WHERE d.project_id = $1 AND (d.selector, d.target) IN \
+                     (SELECT * FROM UNNEST($2::text[], $3::text[]))"
+            ),
+            &[&project.id, &selectors, &targets],
+        )?
+        .iter()
+        .map(|row| decision_record(&project.name, row).map(|r| (r.key, r.value)))
+        .collect::<Result<_>>()?;
+
+    // The history entries, each with the value it replaced (a key given twice
+    // replaces its own earlier value), and the last value of each key.
+    let mut old_values: Vec<Option<String>> = Vec::with_capacity(decisions.len());
+    let mut new_values: Vec<String> = Vec::with_capacity(decisions.len());
+    let mut last: HashMap<&DecisionKey, usize> = HashMap::new();
+    for (i, (key, value)) in decisions.iter().enumerate() {
+        let old = current.insert(key.clone(), value.clone());
+        old_values.push(old.as_ref().map(DecisionValue::to_json).transpose()?);
+        new_values.push(value.to_json()?);
+        last.insert(key, i);
+    }
+    let mut finals: Vec<usize> = last.into_values().collect();
+    finals.sort_unstable();
+    let pick = |f: fn(&DecisionValue) -> Option<&str>| -> Vec<Option<&str>> {
+        finals.iter().map(|&i| f(&decisions[i].1)).collect()
+    };
+    let final_selectors: Vec<&str> = finals.iter().map(|&i| selectors[i]).collect();
+    let final_targets: Vec<&str> = finals.iter().map(|&i| targets[i]).collect();
+    let statuses = pick(|v| Some(v.status.as_str()));
+    let justifications = pick(|v| Some(v.justification.as_str()));
+    let tickets = pick(|v| v.ticket.as_deref());
+    let dates = pick(|v| v.date.as_deref());
+    let checkers = pick(|v| v.checked_by.as_deref());
+    let expiries = pick(|v| v.expires.as_deref());
+    tx.execute(
+        "INSERT INTO decisions (project_id, selector, target, status, justification, ticket, \
+             decision_date, checked_by, expires, updated_at, updated_by) \
+         SELECT $1, u.* , $10, $11 FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], \
+             $6::text[], $7::text[], $8::text[], $9::text[]) AS u \
+         ON CONFLICT (project_id, selector, target) DO UPDATE SET \
+             status = excluded.status, justification = excluded.justification, \
+             ticket = excluded.ticket, decision_date = excluded.decision_date, \
+             checked_by = excluded.checked_by, expires = excluded.expires, \
+             updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+        &[
+            &project.id,
+            &final_selectors,
+            &final_targets,
+            &statuses,
+            &justifications,
+            &tickets,
+            &dates,
+            &checkers,
+            &expiries,
+            &at,
+            &by,
+        ],
+    )?;
+    tx.execute(
+        "INSERT INTO decision_history \
+             (project_id, selector, target, action, old_value, new_value, changed_at, changed_by) \
+         SELECT $1, u.selector, u.target, 'set', u.old_value, u.new_value, $6, $7 \
+         FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[]) \
+             WITH ORDINALITY AS u (selector, target, old_value, new_value, n) \
+         ORDER BY u.n",
+        &[
+            &project.id,
+            &selectors,
+            &targets,
+            &old_values,
+            &new_values,
+            &at,
+            &by,
+        ],
+    )?;
+    Ok(decisions
+        .iter()
+        .map(|(key, value)| DecisionRecord {
+            project: project.name.clone(),
+            key: key.clone(),
+            value: value.clone(),
+            updated_at: at.to_string(),
+            updated_by: by.to_string(),
+        })
+        .collect())
+}
+
 fn token_info(row: &Row) -> Result<TokenInfo> {
     Ok(TokenInfo {
         id: row.try_get(0)?,
@@ -505,10 +611,7 @@ impl Store for PostgresStore {
             let project = ensure_project(tx, project)?;
             lock_project(tx, project.id)?;
             let at = time::now();
-            decisions
-                .iter()
-                .map(|(key, value)| set_one(tx, &project, key, value, &at, by))
-                .collect()
+            set_many(tx, &project, decisions, &at, by)
         })
     }
 

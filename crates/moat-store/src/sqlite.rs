@@ -281,14 +281,11 @@ fn current_decision(
     key: &DecisionKey,
 ) -> Result<Option<DecisionRecord>> {
     let raw = tx
-        .query_row(
-            &format!(
-                "SELECT {DECISION_COLUMNS} FROM decisions d \
-                 WHERE d.project_id = ?1 AND d.selector = ?2 AND d.target = ?3"
-            ),
-            params![project_id, key.selector, key.target],
-            raw_decision,
-        )
+        .prepare_cached(&format!(
+            "SELECT {DECISION_COLUMNS} FROM decisions d \
+             WHERE d.project_id = ?1 AND d.selector = ?2 AND d.target = ?3"
+        ))?
+        .query_row(params![project_id, key.selector, key.target], raw_decision)
         .optional()?;
     raw.map(|raw| decision_record(project, raw)).transpose()
 }
@@ -309,21 +306,21 @@ fn record_history(
 ) -> Result<()> {
     let old = old.map(DecisionValue::to_json).transpose()?;
     let new = new.map(DecisionValue::to_json).transpose()?;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO decision_history \
          (project_id, selector, target, action, old_value, new_value, changed_at, changed_by) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
-            project_id,
-            key.selector,
-            key.target,
-            action.as_str(),
-            old,
-            new,
-            at,
-            by
-        ],
-    )?;
+    )?
+    .execute(params![
+        project_id,
+        key.selector,
+        key.target,
+        action.as_str(),
+        old,
+        new,
+        at,
+        by
+    ])?;
     Ok(())
 }
 
@@ -336,7 +333,7 @@ fn set_one(
     by: &str,
 ) -> Result<DecisionRecord> {
     let old = current_decision(tx, project.id, &project.name, key)?;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO decisions (project_id, selector, target, status, justification, ticket, \
              decision_date, checked_by, expires, updated_at, updated_by) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
@@ -345,20 +342,20 @@ fn set_one(
              ticket = excluded.ticket, decision_date = excluded.decision_date, \
              checked_by = excluded.checked_by, expires = excluded.expires, \
              updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-        params![
-            project.id,
-            key.selector,
-            key.target,
-            value.status.as_str(),
-            value.justification,
-            value.ticket,
-            value.date,
-            value.checked_by,
-            value.expires,
-            at,
-            by
-        ],
-    )?;
+    )?
+    .execute(params![
+        project.id,
+        key.selector,
+        key.target,
+        value.status.as_str(),
+        value.justification,
+        value.ticket,
+        value.date,
+        value.checked_by,
+        value.expires,
+        at,
+        by
+    ])?;
     record_history(
         tx,
         project.id,

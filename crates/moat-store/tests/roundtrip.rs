@@ -106,6 +106,28 @@ fn decision_text_round_trips(fixture: &dyn Fixture) {
                 prop_assert_eq!(&history[0].changed_by, &by);
                 prop_assert_eq!(&history[0].key, &key);
 
+                // The bulk path stores the same text (on PostgreSQL it goes through arrays).
+                let bulk_key =
+                    DecisionKey::new(key.selector.clone(), format!("{}#bulk", key.target));
+                let bulk = store
+                    .set_decisions_bulk(&project, &[(bulk_key.clone(), value.clone())], &by)
+                    .map_err(fail)?;
+                prop_assert_eq!(&bulk[0].value, &value);
+                let listed = store.list_decisions(&project).map_err(fail)?;
+                let found = listed.iter().find(|r| r.key == bulk_key).map(|r| &r.value);
+                prop_assert_eq!(found, Some(&value));
+                let history = store
+                    .decision_history(
+                        &project,
+                        &HistoryFilter {
+                            limit: Some(1),
+                            ..HistoryFilter::default()
+                        },
+                    )
+                    .map_err(fail)?;
+                prop_assert_eq!(&history[0].key, &bulk_key);
+                prop_assert_eq!(history[0].new.as_ref(), Some(&value));
+
                 // A run's label and the JSON texts come back byte for byte too.
                 let assessment =
                     serde_json::json!({ "justification": value.justification }).to_string();

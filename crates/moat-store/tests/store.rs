@@ -311,6 +311,56 @@ fn bulk_decisions(fixture: &dyn Fixture) {
             .iter()
             .all(|r| r.updated_by == "bob")
     );
+    // A key given twice in one batch: its last value stays, and the history
+    // has both changes in the batch's order, the second replacing the first.
+    let dup = DecisionKey::new("T-DUP", "bucket");
+    let twice = vec![
+        (dup.clone(), accepted("first")),
+        (DecisionKey::new("T-S3-001", "*"), accepted("other")),
+        (dup.clone(), DecisionValue::new(DecisionStatus::Mitigated)),
+    ];
+    store.set_decisions_bulk(project, &twice, "carol").unwrap();
+    let current = store.list_decisions(project).unwrap();
+    let kept = current.iter().find(|r| r.key == dup).unwrap();
+    assert_eq!(kept.value, DecisionValue::new(DecisionStatus::Mitigated));
+    assert_eq!(
+        current
+            .iter()
+            .find(|r| r.key.selector == "T-S3-001")
+            .unwrap()
+            .value,
+        accepted("other")
+    );
+    let dup_history = store
+        .decision_history(
+            project,
+            &HistoryFilter {
+                selector: Some("T-DUP".into()),
+                ..HistoryFilter::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(dup_history.len(), 2);
+    assert_eq!(
+        dup_history[0].new,
+        Some(DecisionValue::new(DecisionStatus::Mitigated))
+    );
+    assert_eq!(dup_history[0].old, Some(accepted("first")));
+    assert_eq!(dup_history[1].new, Some(accepted("first")));
+    assert_eq!(dup_history[1].old, None);
+    let newest = store
+        .decision_history(
+            project,
+            &HistoryFilter {
+                limit: Some(3),
+                ..HistoryFilter::default()
+            },
+        )
+        .unwrap();
+    let order: Vec<&str> = newest.iter().map(|h| h.key.selector.as_str()).collect();
+    assert_eq!(order, ["T-DUP", "T-S3-001", "T-DUP"]);
+    assert_eq!(newest[1].old, Some(accepted("batch 1")));
+
     // An empty batch is fine and changes nothing.
     assert!(
         store
