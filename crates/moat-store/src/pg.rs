@@ -4,8 +4,8 @@
 //! That client runs a small tokio runtime of its own inside each connection,
 //! so its methods must not be called on an async runtime's worker thread (tokio
 //! refuses to start a runtime inside a runtime): call the store from
-//! `tokio::task::spawn_blocking`, as the server does. Dropping the store is
-//! safe anywhere; it closes its connections on a thread of its own.
+//! `tokio::task::spawn_blocking`, as the server does. Opening and dropping the
+//! store are safe anywhere: both do their blocking work on a thread of their own.
 //!
 //! Connections: a small pool of idle clients behind a mutex. A call takes one
 //! (or connects), uses it for one transaction, and gives it back. Writes to a
@@ -82,11 +82,31 @@ impl PostgresStore {
         if config.get_application_name().is_none() {
             config.application_name("moat");
         }
-        let mut client = config.connect(NoTls).map_err(|e| StoreError::Open {
-            target: target.clone(),
-            reason: e.to_string(),
-        })?;
-        migrate(&mut client)?;
+        // On a thread of its own, so that opening works from async code too (a
+        // server's `main` is often async): the client's runtime cannot start on
+        // a thread that runs one. The client is handed back and used from
+        // blocking threads afterwards.
+        let connected = std::thread::scope(|scope| {
+            scope
+                .spawn(|| -> Result<Client> {
+                    let mut client = config.connect(NoTls).map_err(|e| StoreError::Open {
+                        target: target.clone(),
+                        reason: e.to_string(),
+                    })?;
+                    migrate(&mut client)?;
+                    Ok(client)
+                })
+                .join()
+        });
+        let client = match connected {
+            Ok(result) => result?,
+            Err(_) => {
+                return Err(StoreError::Open {
+                    target,
+                    reason: "the connecting thread panicked".to_string(),
+                });
+            }
+        };
         Ok(PostgresStore {
             config,
             target,

@@ -677,6 +677,22 @@ async fn postgres_from_spawn_blocking() {
     from_spawn_blocking(Arc::new(fixture)).await;
 }
 
+/// A server's `main` is often async and opens its store there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_opens_and_drops_on_an_async_thread() {
+    let Some(fixture) = common::PostgresFixture::new() else {
+        return;
+    };
+    let store = fixture.open();
+    let store: Arc<dyn Store> = Arc::from(store);
+    let writer = Arc::clone(&store);
+    tokio::task::spawn_blocking(move || writer.ensure_project("p"))
+        .await
+        .unwrap()
+        .unwrap();
+    drop(store);
+}
+
 #[test]
 fn open_picks_the_backend_from_the_text() {
     let dir = tempfile::tempdir().unwrap();
@@ -689,11 +705,7 @@ fn open_picks_the_backend_from_the_text() {
     assert!(matches!(err, StoreError::Open { .. }), "{err}");
     assert!(!std::path::Path::new("postgresql:").exists());
     if let Some(url) = common::postgres_url() {
-        let store = std::thread::spawn(move || moat_store::open(&url).map(|s| s.backend()))
-            .join()
-            .unwrap()
-            .unwrap();
-        assert_eq!(store, "postgresql");
+        assert_eq!(moat_store::open(&url).unwrap().backend(), "postgresql");
     }
 }
 
