@@ -222,9 +222,11 @@ fn ensure_project(tx: &mut Transaction<'_>, name: &str) -> Result<Project> {
 }
 
 /// Makes decision writes to one project take turns (see the module's doc).
+/// `NO KEY UPDATE` conflicts with itself but not with the key-share locks that
+/// foreign key checks take, so recording a run is not held up by it.
 fn lock_project(tx: &mut Transaction<'_>, project_id: i64) -> Result<()> {
     tx.execute(
-        "SELECT id FROM projects WHERE id = $1 FOR UPDATE",
+        "SELECT id FROM projects WHERE id = $1 FOR NO KEY UPDATE",
         &[&project_id],
     )?;
     Ok(())
@@ -646,7 +648,7 @@ impl Store for PostgresStore {
         check_name("user", by)?;
         self.write(|tx| {
             let Some(row) = tx.query_opt(
-                "SELECT id FROM projects WHERE name = $1 FOR UPDATE",
+                "SELECT id FROM projects WHERE name = $1 FOR NO KEY UPDATE",
                 &[&project],
             )?
             else {
