@@ -77,7 +77,10 @@ pub fn projects(state: &AppState) -> Result<Vec<ProjectView>, ApiError> {
 /// A run's metadata and its assessment, read once: runs never change, so the
 /// parsed assessments of the last few are kept (a large assessment takes
 /// longer to parse than any page takes to render).
-pub fn run_with_assessment(state: &AppState, id: i64) -> Result<(RunMeta, Arc<Assessment>), ApiError> {
+pub fn run_with_assessment(
+    state: &AppState,
+    id: i64,
+) -> Result<(RunMeta, Arc<Assessment>), ApiError> {
     if let Some(hit) = state.runs.get(id) {
         return Ok(hit);
     }

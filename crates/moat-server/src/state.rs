@@ -3,9 +3,9 @@
 
 use crate::analysis::{Analyzer, ServedProject};
 use moat_catalog::Catalog;
-use moat_store::Store;
 use moat_engine::Assessment;
 use moat_store::RunMeta;
+use moat_store::Store;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
@@ -42,7 +42,10 @@ impl RunCache {
 
     pub fn get(&self, id: i64) -> Option<CachedRun> {
         let entries = self.entries.lock().ok()?;
-        entries.iter().find(|(i, _)| *i == id).map(|(_, run)| run.clone())
+        entries
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, run)| run.clone())
     }
 
     pub fn put(&self, id: i64, run: CachedRun) {

@@ -63,7 +63,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// it either happens entirely or not at all, and when it returns `Ok` the change
 /// is durable (see `docs/storage.md`). Methods block; call them from
 /// `tokio::task::spawn_blocking` in async code.
-pub trait Store: Send + Sync {
+pub trait Store: Send + Sync + std::fmt::Debug {
     /// Which backend this is (`sqlite` or `postgresql`), for logs and the UI.
     fn backend(&self) -> &'static str;
 

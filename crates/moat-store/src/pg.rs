@@ -4,14 +4,17 @@
 //! That client runs a small tokio runtime of its own inside each connection,
 //! so its methods must not be called on an async runtime's worker thread (tokio
 //! refuses to start a runtime inside a runtime): call the store from
-//! `tokio::task::spawn_blocking`, as the server does. Dropping the store is
-//! safe anywhere; it closes its connections on a thread of its own.
+//! `tokio::task::spawn_blocking`, as the server does. Opening and dropping the
+//! store are safe anywhere: both do their blocking work on a thread of their own.
 //!
 //! Connections: a small pool of idle clients behind a mutex. A call takes one
 //! (or connects), uses it for one transaction, and gives it back. Writes to a
 //! project's decisions lock the project's row first, so two servers or threads
 //! changing the same project's decisions take turns and each history entry's
 //! `old` value is the one it replaced.
+//!
+//! Lists sort text with `COLLATE "C"` (by code point), as SQLite does, so both
+//! backends return the same order whatever the database's locale.
 
 use crate::migrations::{MIGRATIONS, SCHEMA_VERSION_TABLE, latest_version, statements};
 use crate::types::{check_decision, check_name, check_run, check_text, parse_column};
@@ -22,6 +25,7 @@ use crate::{
 };
 use moat_model::DecisionStatus;
 use postgres::{Client, Config, NoTls, Row, Transaction};
+use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -78,11 +82,31 @@ impl PostgresStore {
         if config.get_application_name().is_none() {
             config.application_name("moat");
         }
-        let mut client = config.connect(NoTls).map_err(|e| StoreError::Open {
-            target: target.clone(),
-            reason: e.to_string(),
-        })?;
-        migrate(&mut client)?;
+        // On a thread of its own, so that opening works from async code too (a
+        // server's `main` is often async): the client's runtime cannot start on
+        // a thread that runs one. The client is handed back and used from
+        // blocking threads afterwards.
+        let connected = std::thread::scope(|scope| {
+            scope
+                .spawn(|| -> Result<Client> {
+                    let mut client = config.connect(NoTls).map_err(|e| StoreError::Open {
+                        target: target.clone(),
+                        reason: e.to_string(),
+                    })?;
+                    migrate(&mut client)?;
+                    Ok(client)
+                })
+                .join()
+        });
+        let client = match connected {
+            Ok(result) => result?,
+            Err(_) => {
+                return Err(StoreError::Open {
+                    target,
+                    reason: "the connecting thread panicked".to_string(),
+                });
+            }
+        };
         Ok(PostgresStore {
             config,
             target,
@@ -198,9 +222,11 @@ fn ensure_project(tx: &mut Transaction<'_>, name: &str) -> Result<Project> {
 }
 
 /// Makes decision writes to one project take turns (see the module's doc).
+/// `NO KEY UPDATE` conflicts with itself but not with the key-share locks that
+/// foreign key checks take, so recording a run is not held up by it.
 fn lock_project(tx: &mut Transaction<'_>, project_id: i64) -> Result<()> {
     tx.execute(
-        "SELECT id FROM projects WHERE id = $1 FOR UPDATE",
+        "SELECT id FROM projects WHERE id = $1 FOR NO KEY UPDATE",
         &[&project_id],
     )?;
     Ok(())
@@ -348,6 +374,111 @@ fn set_one(
     })
 }
 
+/// A bulk write in three statements whatever its size (arrays, not one round
+/// trip per decision): read the current values of the keys, upsert the final
+/// value of each key, append one history entry per change in the batch's order.
+fn set_many(
+    tx: &mut Transaction<'_>,
+    project: &Project,
+    decisions: &[(DecisionKey, DecisionValue)],
+    at: &str,
+    by: &str,
+) -> Result<Vec<DecisionRecord>> {
+    if decisions.is_empty() {
+        return Ok(Vec::new());
+    }
+    let selectors: Vec<&str> = decisions.iter().map(|(k, _)| k.selector.as_str()).collect();
+    let targets: Vec<&str> = decisions.iter().map(|(k, _)| k.target.as_str()).collect();
+    let mut current: HashMap<DecisionKey, DecisionValue> = tx
+        .query(
+            &format!(
+                "SELECT {DECISION_COLUMNS} FROM decisions d \
+                 WHERE d.project_id = $1 AND (d.selector, d.target) IN \
+                     (SELECT * FROM UNNEST($2::text[], $3::text[]))"
+            ),
+            &[&project.id, &selectors, &targets],
+        )?
+        .iter()
+        .map(|row| decision_record(&project.name, row).map(|r| (r.key, r.value)))
+        .collect::<Result<_>>()?;
+
+    // The history entries, each with the value it replaced (a key given twice
+    // replaces its own earlier value), and the last value of each key.
+    let mut old_values: Vec<Option<String>> = Vec::with_capacity(decisions.len());
+    let mut new_values: Vec<String> = Vec::with_capacity(decisions.len());
+    let mut last: HashMap<&DecisionKey, usize> = HashMap::new();
+    for (i, (key, value)) in decisions.iter().enumerate() {
+        let old = current.insert(key.clone(), value.clone());
+        old_values.push(old.as_ref().map(DecisionValue::to_json).transpose()?);
+        new_values.push(value.to_json()?);
+        last.insert(key, i);
+    }
+    let mut finals: Vec<usize> = last.into_values().collect();
+    finals.sort_unstable();
+    let pick = |f: fn(&DecisionValue) -> Option<&str>| -> Vec<Option<&str>> {
+        finals.iter().map(|&i| f(&decisions[i].1)).collect()
+    };
+    let final_selectors: Vec<&str> = finals.iter().map(|&i| selectors[i]).collect();
+    let final_targets: Vec<&str> = finals.iter().map(|&i| targets[i]).collect();
+    let statuses = pick(|v| Some(v.status.as_str()));
+    let justifications = pick(|v| Some(v.justification.as_str()));
+    let tickets = pick(|v| v.ticket.as_deref());
+    let dates = pick(|v| v.date.as_deref());
+    let checkers = pick(|v| v.checked_by.as_deref());
+    let expiries = pick(|v| v.expires.as_deref());
+    tx.execute(
+        "INSERT INTO decisions (project_id, selector, target, status, justification, ticket, \
+             decision_date, checked_by, expires, updated_at, updated_by) \
+         SELECT $1, u.* , $10, $11 FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], \
+             $6::text[], $7::text[], $8::text[], $9::text[]) AS u \
+         ON CONFLICT (project_id, selector, target) DO UPDATE SET \
+             status = excluded.status, justification = excluded.justification, \
+             ticket = excluded.ticket, decision_date = excluded.decision_date, \
+             checked_by = excluded.checked_by, expires = excluded.expires, \
+             updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+        &[
+            &project.id,
+            &final_selectors,
+            &final_targets,
+            &statuses,
+            &justifications,
+            &tickets,
+            &dates,
+            &checkers,
+            &expiries,
+            &at,
+            &by,
+        ],
+    )?;
+    tx.execute(
+        "INSERT INTO decision_history \
+             (project_id, selector, target, action, old_value, new_value, changed_at, changed_by) \
+         SELECT $1, u.selector, u.target, 'set', u.old_value, u.new_value, $6, $7 \
+         FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[]) \
+             WITH ORDINALITY AS u (selector, target, old_value, new_value, n) \
+         ORDER BY u.n",
+        &[
+            &project.id,
+            &selectors,
+            &targets,
+            &old_values,
+            &new_values,
+            &at,
+            &by,
+        ],
+    )?;
+    Ok(decisions
+        .iter()
+        .map(|(key, value)| DecisionRecord {
+            project: project.name.clone(),
+            key: key.clone(),
+            value: value.clone(),
+            updated_at: at.to_string(),
+            updated_by: by.to_string(),
+        })
+        .collect())
+}
+
 fn token_info(row: &Row) -> Result<TokenInfo> {
     Ok(TokenInfo {
         id: row.try_get(0)?,
@@ -379,7 +510,7 @@ impl Store for PostgresStore {
         self.with_client(|client| {
             client
                 .query(
-                    "SELECT id, name, created_at FROM projects ORDER BY name",
+                    "SELECT id, name, created_at FROM projects ORDER BY name COLLATE \"C\"",
                     &[],
                 )?
                 .iter()
@@ -463,7 +594,7 @@ impl Store for PostgresStore {
                     &format!(
                         "SELECT {RUN_META_COLUMNS} FROM runs r JOIN projects p ON p.id = r.project_id \
                          WHERE r.id IN (SELECT MAX(id) FROM runs GROUP BY project_id, kind) \
-                         ORDER BY p.name, r.kind"
+                         ORDER BY p.name COLLATE \"C\", r.kind"
                     ),
                     &[],
                 )?
@@ -502,10 +633,7 @@ impl Store for PostgresStore {
             let project = ensure_project(tx, project)?;
             lock_project(tx, project.id)?;
             let at = time::now();
-            decisions
-                .iter()
-                .map(|(key, value)| set_one(tx, &project, key, value, &at, by))
-                .collect()
+            set_many(tx, &project, decisions, &at, by)
         })
     }
 
@@ -520,7 +648,7 @@ impl Store for PostgresStore {
         check_name("user", by)?;
         self.write(|tx| {
             let Some(row) = tx.query_opt(
-                "SELECT id FROM projects WHERE name = $1 FOR UPDATE",
+                "SELECT id FROM projects WHERE name = $1 FOR NO KEY UPDATE",
                 &[&project],
             )?
             else {
@@ -555,7 +683,7 @@ impl Store for PostgresStore {
                     &format!(
                         "SELECT {DECISION_COLUMNS} FROM decisions d \
                          JOIN projects p ON p.id = d.project_id \
-                         WHERE p.name = $1 ORDER BY d.selector, d.target"
+                         WHERE p.name = $1 ORDER BY d.selector COLLATE \"C\", d.target COLLATE \"C\""
                     ),
                     &[&project],
                 )?

@@ -281,14 +281,11 @@ fn current_decision(
     key: &DecisionKey,
 ) -> Result<Option<DecisionRecord>> {
     let raw = tx
-        .query_row(
-            &format!(
-                "SELECT {DECISION_COLUMNS} FROM decisions d \
-                 WHERE d.project_id = ?1 AND d.selector = ?2 AND d.target = ?3"
-            ),
-            params![project_id, key.selector, key.target],
-            raw_decision,
-        )
+        .prepare_cached(&format!(
+            "SELECT {DECISION_COLUMNS} FROM decisions d \
+             WHERE d.project_id = ?1 AND d.selector = ?2 AND d.target = ?3"
+        ))?
+        .query_row(params![project_id, key.selector, key.target], raw_decision)
         .optional()?;
     raw.map(|raw| decision_record(project, raw)).transpose()
 }
@@ -309,21 +306,21 @@ fn record_history(
 ) -> Result<()> {
     let old = old.map(DecisionValue::to_json).transpose()?;
     let new = new.map(DecisionValue::to_json).transpose()?;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO decision_history \
          (project_id, selector, target, action, old_value, new_value, changed_at, changed_by) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
-            project_id,
-            key.selector,
-            key.target,
-            action.as_str(),
-            old,
-            new,
-            at,
-            by
-        ],
-    )?;
+    )?
+    .execute(params![
+        project_id,
+        key.selector,
+        key.target,
+        action.as_str(),
+        old,
+        new,
+        at,
+        by
+    ])?;
     Ok(())
 }
 
@@ -336,7 +333,7 @@ fn set_one(
     by: &str,
 ) -> Result<DecisionRecord> {
     let old = current_decision(tx, project.id, &project.name, key)?;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO decisions (project_id, selector, target, status, justification, ticket, \
              decision_date, checked_by, expires, updated_at, updated_by) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
@@ -345,20 +342,20 @@ fn set_one(
              ticket = excluded.ticket, decision_date = excluded.decision_date, \
              checked_by = excluded.checked_by, expires = excluded.expires, \
              updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-        params![
-            project.id,
-            key.selector,
-            key.target,
-            value.status.as_str(),
-            value.justification,
-            value.ticket,
-            value.date,
-            value.checked_by,
-            value.expires,
-            at,
-            by
-        ],
-    )?;
+    )?
+    .execute(params![
+        project.id,
+        key.selector,
+        key.target,
+        value.status.as_str(),
+        value.justification,
+        value.ticket,
+        value.date,
+        value.checked_by,
+        value.expires,
+        at,
+        by
+    ])?;
     record_history(
         tx,
         project.id,
@@ -684,5 +681,51 @@ impl Store for SqliteStore {
 
     fn revoke_token(&self, id: i64) -> Result<bool> {
         self.write(|tx| Ok(tx.execute("DELETE FROM upload_tokens WHERE id = ?1", [id])? > 0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pragma(conn: &Connection, name: &str) -> i64 {
+        conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn every_connection_is_durable_and_checks_foreign_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("s.db")).unwrap();
+        // Open a read connection through the pool.
+        store.list_projects().unwrap();
+        let writer = lock(&store.writer);
+        let readers = lock(&store.readers);
+        assert_eq!(readers.len(), 1);
+        for conn in std::iter::once(&*writer).chain(readers.iter()) {
+            assert_eq!(pragma(conn, "synchronous"), 2, "FULL");
+            assert_eq!(pragma(conn, "foreign_keys"), 1);
+            assert_eq!(pragma(conn, "busy_timeout"), 10_000);
+        }
+        let mode: String = writer
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let orphan = writer.execute(
+            "INSERT INTO runs (project_id, created_at, kind, source, assessment, summary) \
+             VALUES (999, 'x', 'scan', 'local', '{}', '{}')",
+            [],
+        );
+        assert!(orphan.is_err(), "a run of no project was accepted");
+    }
+
+    #[test]
+    fn readers_cannot_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("s.db")).unwrap();
+        let err = store
+            .read(|tx| Ok(tx.execute("DELETE FROM projects", [])?))
+            .unwrap_err();
+        assert!(err.to_string().contains("readonly"), "{err}");
     }
 }
