@@ -69,10 +69,16 @@ struct Fixture {
 }
 
 fn fixture() -> Fixture {
+    fixture_on(None)
+}
+
+/// The server on SQLite in a temporary directory, or on the PostgreSQL database `url`.
+fn fixture_on(url: Option<&str>) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let model = dir.path().join("model.yaml");
     std::fs::write(&model, MODEL).unwrap();
-    let store = moat_store::open(dir.path().join("moat.db").to_str().unwrap()).unwrap();
+    let sqlite = dir.path().join("moat.db").display().to_string();
+    let store = moat_store::open(url.unwrap_or(&sqlite)).unwrap();
     let (catalog, _) = moat_catalog::builtin();
     let state = Arc::new(AppState {
         store: Arc::from(store),
@@ -324,10 +330,51 @@ async fn pages_show_hostile_names_as_text_under_a_strict_policy() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_decision_changes_the_status_is_kept_in_the_history_and_is_written_back() {
-    let f = fixture();
-    let runs = |state: &Arc<AppState>| state.store.list_runs("lake").unwrap();
+    decision_workflow(fixture()).await;
+}
+
+/// The same workflow with the store on PostgreSQL (a schema of its own, dropped after).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_decision_workflow_runs_on_postgresql() {
+    let Some(url) = std::env::var("MOAT_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "MOAT_TEST_POSTGRES_URL is not set under CI"
+        );
+        eprintln!("note: MOAT_TEST_POSTGRES_URL is not set; the PostgreSQL server test is skipped");
+        return;
+    };
+    let schema = format!("moat_server_test_{}", std::process::id());
+    let admin = |sql: String| {
+        let url = url.clone();
+        std::thread::spawn(move || {
+            let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+            client.batch_execute(&sql).unwrap();
+        })
+        .join()
+        .unwrap();
+    };
+    admin(format!(
+        "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
+    ));
+    let separator = if url.contains('?') { '&' } else { '?' };
+    let scoped = format!("{url}{separator}options=-csearch_path%3D{schema}");
+    let f = tokio::task::block_in_place(|| fixture_on(Some(&scoped)));
+    assert_eq!(f.state.store.backend(), "postgresql");
+    decision_workflow(f).await;
+    admin(format!("DROP SCHEMA {schema} CASCADE"));
+}
+
+async fn decision_workflow(f: Fixture) {
+    // the store blocks (PostgreSQL runs its own runtime): never on an async worker
+    let runs = |state: &Arc<AppState>| {
+        tokio::task::block_in_place(|| state.store.list_runs("lake").unwrap())
+    };
     // the first page view analyses the project
     send(
         &f.state,
