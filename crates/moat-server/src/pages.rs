@@ -123,7 +123,15 @@ pub async fn index(State(state): S) -> Response {
 pub struct Prefill {
     pub selector: Option<String>,
     pub target: Option<String>,
+    /// Words every threat row shown must contain (id, name, target, status...).
+    pub q: Option<String>,
+    /// Which page of threats, from 1.
+    pub page: Option<usize>,
 }
+
+/// Threat rows per page: a large model has tens of thousands, and a page of
+/// them all would take seconds to render and to scroll.
+const THREATS_PER_PAGE: usize = 500;
 
 pub async fn project(
     State(state): S,
@@ -151,9 +159,47 @@ pub async fn project(
             .iter()
             .flat_map(|a| a.definitions.iter().map(|d| (d.id.as_str(), d.name.as_str())))
             .collect();
-        let threats: Vec<Value> = assessment
+        // open threats first, worst first; then by id and target
+        let mut rows: Vec<&moat_engine::assessment::ThreatResult> =
+            assessment.iter().flat_map(|a| a.threats.iter()).collect();
+        rows.sort_by(|a, b| {
+            (!a.is_open(), std::cmp::Reverse(a.severity), &a.threat_id, &a.target_id)
+                .cmp(&(!b.is_open(), std::cmp::Reverse(b.severity), &b.threat_id, &b.target_id))
+        });
+        let words: Vec<String> = prefill
+            .q
+            .as_deref()
+            .unwrap_or_default()
+            .to_lowercase()
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        let matching: Vec<_> = rows
+            .into_iter()
+            .filter(|t| {
+                if words.is_empty() {
+                    return true;
+                }
+                let text = format!(
+                    "{} {} {} {} {} {} {}",
+                    t.threat_id,
+                    titles.get(t.threat_id.as_str()).unwrap_or(&""),
+                    t.target_id,
+                    names.get(t.target_id.as_str()).unwrap_or(&""),
+                    t.severity,
+                    t.stride.as_str(),
+                    t.status.as_str()
+                )
+                .to_lowercase();
+                words.iter().all(|w| text.contains(w.as_str()))
+            })
+            .collect();
+        let pages = matching.len().div_ceil(THREATS_PER_PAGE).max(1);
+        let page = prefill.page.unwrap_or(1).clamp(1, pages);
+        let threats: Vec<Value> = matching
             .iter()
-            .flat_map(|a| a.threats.iter())
+            .skip((page - 1) * THREATS_PER_PAGE)
+            .take(THREATS_PER_PAGE)
             .map(|t| {
                 context! {
                     id => t.threat_id, name => titles.get(t.threat_id.as_str()), target => t.target_id,
@@ -163,6 +209,8 @@ pub async fn project(
                 }
             })
             .collect();
+        let threat_count = assessment.as_ref().map_or(0, |a| a.threats.len());
+        let open_count = assessment.as_ref().map_or(0, |a| a.threats.iter().filter(|t| t.is_open()).count());
         let findings: Vec<Value> = assessment
             .iter()
             .flat_map(|a| a.scan_results().findings.iter())
@@ -188,6 +236,8 @@ pub async fn project(
             run => run, runs => runs, threats => threats, findings => findings,
             decisions => decisions, history => history, diagnostics => diagnostics,
             statuses => moat_model::DecisionStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+            threat_count => threat_count, open_count => open_count, matching => matching.len(),
+            page => page, pages => pages, q => prefill.q.clone().unwrap_or_default(),
             prefill_selector => prefill.selector.unwrap_or_default(),
             prefill_target => prefill.target.unwrap_or_default(),
         }))

@@ -687,3 +687,40 @@ async fn unknown_projects_and_runs_are_not_found() {
         assert_eq!(answer.status, StatusCode::NOT_FOUND, "{uri}");
     }
 }
+
+#[tokio::test]
+async fn the_threat_list_searches_every_threat_and_puts_the_worst_open_first() {
+    let f = fixture();
+    let page = send(
+        &f.state,
+        bearer(get("/projects/lake")).body(Body::empty()).unwrap(),
+    )
+    .await;
+    let rows = page.body.matches("<tr data-selector=").count();
+    assert!(rows > 3, "{rows} rows");
+    let severities: Vec<&str> = page
+        .body
+        .match_indices("<span class=\"sev sev-")
+        .map(|(i, _)| page.body[i + 21..].split('"').next().unwrap())
+        .collect();
+    let rank = |s: &str| {
+        ["critical", "high", "medium", "low", "info"]
+            .iter()
+            .position(|x| *x == s)
+            .unwrap()
+    };
+    assert!(
+        severities.windows(2).all(|w| rank(w[0]) <= rank(w[1])),
+        "{severities:?}"
+    );
+    let searched = send(
+        &f.state,
+        bearer(get("/projects/lake?q=spoofing"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    let found = searched.body.matches("<tr data-selector=").count();
+    assert!(found > 0 && found < rows, "{found} of {rows}");
+    assert!(searched.body.contains("match “spoofing”"));
+}
