@@ -20,17 +20,6 @@ pub struct UploadArgs {
     pub upload_label: Option<String>,
 }
 
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
-}
-
 /// Posts `assessment` when `--upload` is given; the error says what went wrong.
 pub fn upload(args: &UploadArgs, assessment: &Assessment, path: &Path) -> Result<(), String> {
     let Some(base) = &args.upload else {
@@ -50,10 +39,10 @@ pub fn upload(args: &UploadArgs, assessment: &Assessment, path: &Path) -> Result
     let mut url = format!(
         "{}/api/upload?project={}",
         base.trim_end_matches('/'),
-        encode(&project)
+        moat_server::percent_encode(&project)
     );
     if let Some(label) = label {
-        url.push_str(&format!("&label={}", encode(&label)));
+        url.push_str(&format!("&label={}", moat_server::percent_encode(&label)));
     }
     let body = serde_json::to_string(assessment).map_err(|e| e.to_string())?;
     let agent: ureq::Agent = ureq::Agent::config_builder()

@@ -21,6 +21,7 @@ mod state;
 
 pub use analysis::{Analyzer, RunSummary, ServedProject, run_project};
 pub use api::openapi_json;
+pub use pages::percent_encode;
 pub use state::AppState;
 
 use axum::Router;

@@ -344,6 +344,7 @@ fn back_to(project: &str) -> Redirect {
     Redirect::to(&format!("/projects/{}", percent_encode(project)))
 }
 
+/// `text` as one URL path segment or query value: everything but unreserved characters escaped.
 pub fn percent_encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
