@@ -233,7 +233,10 @@ pub async fn project(
             name => name,
             path => served.map(|p| p.path.display().to_string()),
             model_file => served.and_then(|p| p.model_file.as_ref()).map(|f| f.display().to_string()),
-            run => run, runs => runs, threats => threats, findings => findings,
+            run => run, runs => runs.iter().map(|r| {
+                let summary: Option<crate::analysis::RunSummary> = serde_json::from_str(&r.summary).ok();
+                context! { ..Value::from_serialize(r), ..context! { counts => summary } }
+            }).collect::<Vec<_>>(), threats => threats, findings => findings,
             decisions => decisions, history => history, diagnostics => diagnostics,
             statuses => moat_model::DecisionStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
             threat_count => threat_count, open_count => open_count, matching => matching.len(),
