@@ -232,7 +232,7 @@ pub fn export(assessment: &Assessment, catalog: &Catalog) -> Result<String, Box<
             let attrs = if shape == "store" {
                 json!({ "text": { "text": label }, "topLine": { "strokeWidth": 1.5 }, "bottomLine": { "strokeWidth": 1.5 } })
             } else {
-                json!({ "text": { "text": label }, "body": { "stroke": if open { "red" } else { "#333333" }, "strokeWidth": 1.5, "strokeDasharray": null } })
+                json!({ "text": { "text": label }, "body": { "stroke": if open { "red" } else { "#333333" }, "strokeWidth": 1.5, "strokeDasharray": "" } })
             };
             z += 1;
             cells.push(json!({
@@ -271,7 +271,7 @@ pub fn export(assessment: &Assessment, catalog: &Catalog) -> Result<String, Box<
             "connector": "smooth",
             "source": { "cell": uuid(&["dragon", "element", &f.source]) },
             "target": { "cell": uuid(&["dragon", "element", &f.sink]) },
-            "attrs": { "line": { "stroke": if open { "red" } else { "#333333" }, "strokeWidth": 1.5, "targetMarker": { "name": "block" }, "sourceMarker": { "name": "" }, "strokeDasharray": null } },
+            "attrs": { "line": { "stroke": if open { "red" } else { "#333333" }, "strokeWidth": 1.5, "targetMarker": { "name": "block" }, "sourceMarker": { "name": "" }, "strokeDasharray": "" } },
             "labels": [clip(&f.name, 60)],
             "data": {
                 "type": "tm.Flow",

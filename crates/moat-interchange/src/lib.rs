@@ -137,29 +137,6 @@ pub(crate) fn clear_spans(model: &mut Model) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formats_are_detected_by_name_then_content() {
-        assert_eq!(detect("a.tc.json", ""), Some(ImportFormat::ThreatComposer));
-        assert_eq!(detect("A.OTM.JSON", ""), Some(ImportFormat::Otm));
-        assert_eq!(detect("x.otm.yaml", ""), Some(ImportFormat::Otm));
-        assert_eq!(
-            detect("x.yaml", "otmVersion: 0.2.0\nproject: {}\n"),
-            Some(ImportFormat::Otm)
-        );
-        assert_eq!(
-            detect("x.json", r#"{"schema": 1, "applicationInfo": {}}"#),
-            Some(ImportFormat::ThreatComposer)
-        );
-        assert_eq!(detect("model.yaml", "name: x\n"), None);
-        assert_eq!(detect("model.json", r#"{"name": "x"}"#), None);
-        assert_eq!(detect("tm.py", "otmVersion: 1"), None);
-    }
-}
-
 /// Ends an import: unless the file had errors, the model built from it goes
 /// through Moat's own model loader (as JSON), so it is checked exactly like
 /// a YAML model (ids, references, attribute types, decisions). That loader's
@@ -222,5 +199,28 @@ pub(crate) fn finish(reader: read::Reader<'_>, model: Model) -> Loaded {
     Loaded {
         model: (!failed).then_some(checked),
         diagnostics,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_detected_by_name_then_content() {
+        assert_eq!(detect("a.tc.json", ""), Some(ImportFormat::ThreatComposer));
+        assert_eq!(detect("A.OTM.JSON", ""), Some(ImportFormat::Otm));
+        assert_eq!(detect("x.otm.yaml", ""), Some(ImportFormat::Otm));
+        assert_eq!(
+            detect("x.yaml", "otmVersion: 0.2.0\nproject: {}\n"),
+            Some(ImportFormat::Otm)
+        );
+        assert_eq!(
+            detect("x.json", r#"{"schema": 1, "applicationInfo": {}}"#),
+            Some(ImportFormat::ThreatComposer)
+        );
+        assert_eq!(detect("model.yaml", "name: x\n"), None);
+        assert_eq!(detect("model.json", r#"{"name": "x"}"#), None);
+        assert_eq!(detect("tm.py", "otmVersion: 1"), None);
     }
 }

@@ -618,7 +618,7 @@ pub fn import(file: &SourceFile) -> Loaded {
                         Err(e) => reader.error(a.span, format!("`attributes.moat.decisions` of `project` is not a list of Moat decisions: {e}")),
                     }
                 }
-                for (k, _) in &a.rest {
+                for k in a.rest.keys() {
                     reader.not_carried(a.span, format!("project attribute `{k}` is not carried"));
                 }
             }
@@ -905,10 +905,7 @@ pub fn import(file: &SourceFile) -> Loaded {
     for element in &mut model.elements {
         let mut seen = HashSet::new();
         let mut current = element.id.clone();
-        loop {
-            let Some((kind, parent, span)) = component_parent.get(&current).cloned() else {
-                break;
-            };
+        while let Some((kind, parent, span)) = component_parent.get(&current).cloned() {
             if kind == "trustZone" {
                 if outside.contains(&parent) {
                     element.boundary = None;

@@ -534,14 +534,13 @@ pub fn import(file: &SourceFile) -> Loaded {
     };
     if let Some(schema) = reader.number(&top, "schema", "the file")
         && schema > 1.0
+        && let Some(node) = top.get("schema")
     {
-        if let Some(node) = top.get("schema") {
-            reader.warning(
-                "schema",
-                node.span,
-                format!("schema version `{schema}` is newer than the version 1 Moat reads; fields may be missed"),
-            );
-        }
+        reader.warning(
+            "schema",
+            node.span,
+            format!("schema version `{schema}` is newer than the version 1 Moat reads; fields may be missed"),
+        );
     }
 
     let app = top
@@ -610,7 +609,7 @@ pub fn import(file: &SourceFile) -> Loaded {
             reader.error(status_span, format!("unknown threat status `{s}` (Threat Composer's are `threatIdentified`, `threatResolved` and `threatResolvedNotUseful`)"));
             continue;
         }
-        for (key, _) in &meta {
+        for key in meta.keys() {
             if key.starts_with("custom:moat:")
                 && ![
                     key::THREAT,
