@@ -1067,9 +1067,10 @@ fn parent_of(
     )?;
     let zone = reader.string(&p, "trustZone", what);
     let component = reader.string(&p, "component", what);
+    let value_span = |key: &str| p.get(key).map_or(node.span, |n| n.span);
     match (zone, component) {
-        (Some(z), None) => Some(("trustZone".into(), z, node.span)),
-        (None, Some(c)) => Some(("component".into(), c, node.span)),
+        (Some(z), None) => Some(("trustZone".into(), z, value_span("trustZone"))),
+        (None, Some(c)) => Some(("component".into(), c, value_span("component"))),
         _ => {
             reader.error(
                 node.span,
