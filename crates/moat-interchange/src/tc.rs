@@ -586,7 +586,8 @@ pub fn import(file: &SourceFile) -> Loaded {
     for e in &model.elements {
         ids.reserve(&e.id);
     }
-    let mut asset_ids: HashMap<String, String> = HashMap::new();
+    // (name, id) of the elements built from impacted assets, in order met
+    let mut asset_ids: Vec<(String, String)> = Vec::new();
     let mut added: Vec<Decision> = Vec::new();
     for item in reader.list(&top, "threats", "the file") {
         let Some(threat) = reader.fields(item, "a threat", THREAT) else {
@@ -646,14 +647,17 @@ pub fn import(file: &SourceFile) -> Loaded {
             if !embedded {
                 // its assets still become elements, so the model has something to assess
                 for asset in reader.strings(&threat, "impactedAssets", &what) {
-                    asset_ids
-                        .entry(asset.clone())
-                        .or_insert_with(|| ids.allocate(&asset));
+                    if !asset_ids.iter().any(|(name, _)| *name == asset) {
+                        let id = ids.allocate(&asset);
+                        asset_ids.push((asset, id));
+                    }
                 }
             }
             continue;
         };
-        if !embedded && model.element(target).is_none() && !asset_ids.values().any(|v| v == target)
+        if !embedded
+            && model.element(target).is_none()
+            && !asset_ids.iter().any(|(_, id)| id == target)
         {
             let name = reader
                 .strings(&threat, "impactedAssets", &what)
@@ -661,7 +665,7 @@ pub fn import(file: &SourceFile) -> Loaded {
                 .next()
                 .unwrap_or_else(|| target.to_string());
             if ids.reserve(target) {
-                asset_ids.insert(name, target.to_string());
+                asset_ids.push((name, target.to_string()));
             }
         }
         let Some(status) = status else { continue };
@@ -696,9 +700,7 @@ pub fn import(file: &SourceFile) -> Loaded {
         }
     }
     if !embedded {
-        let mut assets: Vec<(String, String)> = asset_ids.into_iter().collect();
-        assets.sort_by(|a, b| a.1.cmp(&b.1));
-        for (name, id) in assets {
+        for (name, id) in asset_ids {
             model.elements.push(Element {
                 id,
                 name,
