@@ -1118,3 +1118,37 @@ fn collect_instances<'n, 't>(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_and_types_map_both_ways() {
+        for status in ThreatStatus::ALL {
+            let state = state_of(status);
+            let back = decision_of_state(state);
+            match status {
+                ThreatStatus::Open | ThreatStatus::PartlyMitigated => assert_eq!(back, None),
+                ThreatStatus::Mitigated => assert_eq!(back, Some(DecisionStatus::Mitigated)),
+                ThreatStatus::Accepted => assert_eq!(back, Some(DecisionStatus::Accepted)),
+                ThreatStatus::FalsePositive => {
+                    assert_eq!(back, Some(DecisionStatus::FalsePositive));
+                }
+            }
+        }
+        assert_eq!(
+            decision_of_state("NOT_APPLICABLE"),
+            Some(DecisionStatus::FalsePositive)
+        );
+        for kind in ElementKind::ALL {
+            assert_eq!(kind_of_type(kind.as_str()), (kind, true));
+        }
+        assert_eq!(kind_of_type("web-client"), (ElementKind::Actor, false));
+        assert_eq!(
+            kind_of_type("postgresql-database"),
+            (ElementKind::Datastore, false)
+        );
+        assert_eq!(kind_of_type("CLOUD-widget"), (ElementKind::Process, false));
+    }
+}
