@@ -15,10 +15,13 @@ pub enum OutputFormat {
     Mermaid,
     PlantumlSeq,
     Svg,
+    ThreatComposer,
+    Otm,
+    ThreatDragon,
 }
 
 impl OutputFormat {
-    pub const ALL: [OutputFormat; 10] = [
+    pub const ALL: [OutputFormat; 13] = [
         OutputFormat::Text,
         OutputFormat::Md,
         OutputFormat::Json,
@@ -29,6 +32,9 @@ impl OutputFormat {
         OutputFormat::Mermaid,
         OutputFormat::PlantumlSeq,
         OutputFormat::Svg,
+        OutputFormat::ThreatComposer,
+        OutputFormat::Otm,
+        OutputFormat::ThreatDragon,
     ];
 
     pub fn name(self) -> &'static str {
@@ -43,6 +49,9 @@ impl OutputFormat {
             OutputFormat::Mermaid => "mermaid",
             OutputFormat::PlantumlSeq => "plantuml-seq",
             OutputFormat::Svg => "svg",
+            OutputFormat::ThreatComposer => "threat-composer",
+            OutputFormat::Otm => "otm",
+            OutputFormat::ThreatDragon => "threat-dragon",
         }
     }
 
@@ -60,6 +69,11 @@ impl OutputFormat {
                 "PlantUML sequence diagram of the flows, in order (pytm's --seq)"
             }
             OutputFormat::Svg => "SVG data flow diagram, laid out natively (no Graphviz)",
+            OutputFormat::ThreatComposer => {
+                "AWS Threat Composer .tc.json (docs/interchange.md); read back by every command"
+            }
+            OutputFormat::Otm => "Open Threat Model 0.2 JSON (docs/interchange.md)",
+            OutputFormat::ThreatDragon => "OWASP Threat Dragon v2 JSON (docs/interchange.md)",
         }
     }
 

@@ -149,6 +149,11 @@ pub fn load_model_with_scan(
         Ok(text) => {
             // one SourceFile (text and line index) serves loading and locating threats
             let file = SourceFile::new(name.as_str(), text);
+            if let Some(format) = moat_interchange::detect(&name, &file.text) {
+                // Threat Composer and OTM files: spans of the imported model
+                // do not point into this text, so it is not kept for locating
+                return (moat_interchange::import(format, &file), None, None);
+            }
             (moat_model::load_file(&file), Some(file), None)
         }
         Err(d) => (

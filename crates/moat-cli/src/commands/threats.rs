@@ -37,10 +37,10 @@ impl SeverityArg {
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// A pytm script (.py) or a Moat YAML model
+    /// A pytm script (.py), a Moat YAML model, or a Threat Composer (.tc.json) or OTM file
     pub model: PathBuf,
     /// Output format
-    #[arg(long, short, default_value = "text", value_parser = OutputFormat::parser(&[OutputFormat::Text, OutputFormat::Json, OutputFormat::Md]))]
+    #[arg(long, short, default_value = "text", value_parser = OutputFormat::parser(&[OutputFormat::Text, OutputFormat::Json, OutputFormat::Md, OutputFormat::ThreatComposer, OutputFormat::Otm, OutputFormat::ThreatDragon]))]
     pub format: Format,
     /// Render with your own minijinja template instead (see docs/templates.md)
     #[arg(long, conflicts_with = "format")]
@@ -143,7 +143,7 @@ pub fn run(args: Args) -> Outcome {
             Err(outcome) => return outcome,
         }
     }
-    let text = match render(&args, &assessment) {
+    let text = match render(&args, &assessment, &catalog) {
         Ok(text) => text,
         Err(diag) => {
             diagnostics::print_all(&[*diag], color);
@@ -214,7 +214,11 @@ fn reachability(
     Ok(found.iter().any(moat_source::Diagnostic::is_error))
 }
 
-fn render(args: &Args, assessment: &Assessment) -> Result<String, Box<moat_model::Diagnostic>> {
+fn render(
+    args: &Args,
+    assessment: &Assessment,
+    catalog: &moat_catalog::Catalog,
+) -> Result<String, Box<moat_model::Diagnostic>> {
     let options = moat_report::Options {
         color: args.output.is_none() && inputs::stdout_color(),
         summary: args.summary,
@@ -238,6 +242,9 @@ fn render(args: &Args, assessment: &Assessment) -> Result<String, Box<moat_model
                 e.to_string(),
             ))
         }),
+        (None, Format::ThreatComposer) => moat_interchange::tc::export(assessment, catalog),
+        (None, Format::Otm) => moat_interchange::otm::export(assessment, catalog),
+        (None, Format::ThreatDragon) => moat_interchange::dragon::export(assessment, catalog),
         (None, other) => Err(Box::new(moat_model::Diagnostic::error(
             "cli::format",
             format!("`moat threats` does not write `{}`", other.name()),
