@@ -15,10 +15,11 @@ pub enum OutputFormat {
     Mermaid,
     PlantumlSeq,
     Svg,
+    Html,
 }
 
 impl OutputFormat {
-    pub const ALL: [OutputFormat; 10] = [
+    pub const ALL: [OutputFormat; 11] = [
         OutputFormat::Text,
         OutputFormat::Md,
         OutputFormat::Json,
@@ -29,6 +30,7 @@ impl OutputFormat {
         OutputFormat::Mermaid,
         OutputFormat::PlantumlSeq,
         OutputFormat::Svg,
+        OutputFormat::Html,
     ];
 
     pub fn name(self) -> &'static str {
@@ -43,6 +45,7 @@ impl OutputFormat {
             OutputFormat::Mermaid => "mermaid",
             OutputFormat::PlantumlSeq => "plantuml-seq",
             OutputFormat::Svg => "svg",
+            OutputFormat::Html => "html",
         }
     }
 
@@ -60,6 +63,7 @@ impl OutputFormat {
                 "PlantUML sequence diagram of the flows, in order (pytm's --seq)"
             }
             OutputFormat::Svg => "SVG data flow diagram, laid out natively (no Graphviz)",
+            OutputFormat::Html => "one self-contained HTML page with the diagram (docs/html-report.md)",
         }
     }
 

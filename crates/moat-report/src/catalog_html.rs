@@ -17,7 +17,7 @@ use moat_catalog::priority::{Band, ControlPriority, prioritize};
 use moat_catalog::{Catalog, Control, FeatureClass, Framework, MitigationImpact, Severity, Stride};
 use std::collections::{BTreeMap, BTreeSet};
 
-mod view;
+pub(crate) mod view;
 
 use view::*;
 

@@ -16,6 +16,7 @@ mod markdown_escape;
 mod mermaid;
 mod plantuml;
 mod prose;
+mod report_html;
 pub mod scan;
 mod schema_defaults;
 mod svg;
@@ -26,6 +27,7 @@ mod wrap;
 
 pub use catalog_html::catalog_html;
 pub use error::ReportError;
+pub use report_html::HtmlView;
 
 use moat_engine::Assessment;
 use moat_model::Model;
@@ -84,6 +86,19 @@ pub fn markdown(a: &Assessment) -> Result<String, ReportError> {
 /// same context as [`markdown`] (documented in docs/templates.md).
 pub fn template(a: &Assessment, name: &str, template_source: &str) -> Result<String, ReportError> {
     template::render(a, name, template_source, &Options::default())
+}
+
+/// The assessment as one self-contained HTML5 page (docs/html-report.md):
+/// summary, data flow diagram, threats, findings, controls, plan, review and
+/// compliance, whichever the assessment has, in the order `view` suits.
+pub fn html(a: &Assessment, view: HtmlView) -> Result<String, ReportError> {
+    report_html::render(a, view)
+}
+
+/// The HTML report's stylesheet and script, exactly as the page's only
+/// `<style>` and `<script>` elements hold them (for Content-Security-Policy hashes).
+pub fn html_assets() -> (&'static str, &'static str) {
+    (report_html::CSS, report_html::SCRIPT)
 }
 
 /// The data-flow diagram in Graphviz DOT.

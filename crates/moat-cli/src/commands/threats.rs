@@ -40,7 +40,7 @@ pub struct Args {
     /// A pytm script (.py) or a Moat YAML model
     pub model: PathBuf,
     /// Output format
-    #[arg(long, short, default_value = "text", value_parser = OutputFormat::parser(&[OutputFormat::Text, OutputFormat::Json, OutputFormat::Md]))]
+    #[arg(long, short, default_value = "text", value_parser = OutputFormat::parser(&[OutputFormat::Text, OutputFormat::Json, OutputFormat::Md, OutputFormat::Html]))]
     pub format: Format,
     /// Render with your own minijinja template instead (see docs/templates.md)
     #[arg(long, conflicts_with = "format")]
@@ -231,6 +231,8 @@ fn render(args: &Args, assessment: &Assessment) -> Result<String, Box<moat_model
                 e.to_string(),
             ))
         }),
+        (None, Format::Html) => moat_report::html(assessment, moat_report::HtmlView::Threats)
+            .map_err(|e| Box::new(moat_model::Diagnostic::error("report::html", e.to_string()))),
         (None, other) => Err(Box::new(moat_model::Diagnostic::error(
             "cli::format",
             format!("`moat threats` does not write `{}`", other.name()),
