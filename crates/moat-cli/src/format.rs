@@ -63,7 +63,9 @@ impl OutputFormat {
                 "PlantUML sequence diagram of the flows, in order (pytm's --seq)"
             }
             OutputFormat::Svg => "SVG data flow diagram, laid out natively (no Graphviz)",
-            OutputFormat::Html => "one self-contained HTML page with the diagram (docs/html-report.md)",
+            OutputFormat::Html => {
+                "one self-contained HTML page with the diagram (docs/html-report.md)"
+            }
         }
     }
 

@@ -7,7 +7,11 @@ mod common;
 use common::*;
 
 fn is_page(html: &str) {
-    assert!(html.starts_with("<!DOCTYPE html>\n"), "{}", &html[..80.min(html.len())]);
+    assert!(
+        html.starts_with("<!DOCTYPE html>\n"),
+        "{}",
+        &html[..80.min(html.len())]
+    );
     assert!(html.trim_end().ends_with("</html>"));
     assert_eq!(html.matches("<script").count(), 1);
     assert_eq!(html.matches("<style").count(), 1);
@@ -19,7 +23,10 @@ fn the_bundled_example_report_is_one_page_under_a_megabyte() {
         let html = ok(&["threats", example, "-f", "html"]);
         is_page(&html);
         assert!(html.len() < 1_000_000, "{example}: {} bytes", html.len());
-        assert!(html.contains("<div class=\"diagram\" id=\"diagram\">"), "{example}");
+        assert!(
+            html.contains("<div class=\"diagram\" id=\"diagram\">"),
+            "{example}"
+        );
         assert!(html.contains("data-row=\"threats\""), "{example}");
     }
 }
@@ -46,11 +53,20 @@ fn a_scan_page_has_the_findings_at_their_lines() {
 fn plan_review_and_compliance_write_pages() {
     for args in [
         &["plan", "-f", "html"][..],
-        &["review", "--feature-class", "FC-S3-REPLICATION", "-f", "html"],
+        &[
+            "review",
+            "--feature-class",
+            "FC-S3-REPLICATION",
+            "-f",
+            "html",
+        ],
         &["compliance", "--framework", "aws-securityhub", "-f", "html"],
     ] {
         let html = ok(args);
         is_page(&html);
-        assert!(html.contains(&format!("id=\"sec-{}\"", args[0])), "{args:?}");
+        assert!(
+            html.contains(&format!("id=\"sec-{}\"", args[0])),
+            "{args:?}"
+        );
     }
 }

@@ -624,9 +624,9 @@ fn page(a: &Assessment, view: HtmlView) -> Page<'_> {
                     .map(|&n| TierItem {
                         anchor: format!("finding-{n}"),
                         number: n,
-                        text: by_number.get(&n).map_or(String::new(), |f| {
-                            format!("{} on {}", f.title, f.resource)
-                        }),
+                        text: by_number
+                            .get(&n)
+                            .map_or(String::new(), |f| format!("{} on {}", f.title, f.resource)),
                     })
                     .collect(),
             };
@@ -890,7 +890,7 @@ fn page(a: &Assessment, view: HtmlView) -> Page<'_> {
         for severity in Severity::ALL.into_iter().rev() {
             if let Some(&n) = m.by_severity.get(severity.as_str()).filter(|&&n| n > 0) {
                 summary.push(stat(
-                    &capitalized(severity.as_str()),
+                    &format!("{} findings", capitalized(severity.as_str())),
                     n,
                     &format!("sev-{}", severity.as_str()),
                 ));
@@ -908,7 +908,11 @@ fn page(a: &Assessment, view: HtmlView) -> Page<'_> {
     }
     if let Some(c) = &compliance {
         summary.push(stat("Requirements", c.active, "requirements"));
-        summary.push(stat("Satisfied by a control", c.satisfied, "st-implemented"));
+        summary.push(stat(
+            "Satisfied by a control",
+            c.satisfied,
+            "st-implemented",
+        ));
         summary.push(stat("Gaps", c.gaps.len(), "st-missing"));
     }
     if let Some(r) = &review {
@@ -922,16 +926,28 @@ fn page(a: &Assessment, view: HtmlView) -> Page<'_> {
 
     // --------------------------------------------------------- filters
     let mut severities: BTreeSet<Severity> = a.threats.iter().map(|t| t.severity).collect();
-    severities.extend(findings.iter().filter_map(|f| Severity::parse(f.severity.key)));
+    severities.extend(
+        findings
+            .iter()
+            .filter_map(|f| Severity::parse(f.severity.key)),
+    );
     if let Some(p) = &a.plan {
         severities.extend(p.rows.iter().filter_map(|r| r.max_severity));
     }
     if let Some(r) = &a.review {
-        severities.extend(r.classes.iter().flat_map(|c| c.threats.iter().map(|t| t.severity)));
+        severities.extend(
+            r.classes
+                .iter()
+                .flat_map(|c| c.threats.iter().map(|t| t.severity)),
+        );
     }
     let mut strides: BTreeSet<Stride> = a.threats.iter().map(|t| t.stride).collect();
     if let Some(r) = &a.review {
-        strides.extend(r.classes.iter().flat_map(|c| c.threats.iter().map(|t| t.stride)));
+        strides.extend(
+            r.classes
+                .iter()
+                .flat_map(|c| c.threats.iter().map(|t| t.stride)),
+        );
     }
     let mut statuses: Vec<Opt> = Vec::new();
     let mut push_status = |o: Opt| {
@@ -960,17 +976,26 @@ fn page(a: &Assessment, view: HtmlView) -> Page<'_> {
 
     // --------------------------------------------------------- sections
     let counts: BTreeMap<&str, (bool, usize)> = [
-        ("diagram", (diagram.is_some(), usize::from(diagram.is_some()))),
+        (
+            "diagram",
+            (diagram.is_some(), usize::from(diagram.is_some())),
+        ),
         ("threats", (has_model || !threats.is_empty(), threats.len())),
         ("findings", (scan.is_some(), findings.len())),
         ("actions", (!actions.is_empty(), findings.len())),
         ("checks", (!checks.is_empty(), checks.len())),
         ("controls", (!controls.is_empty(), controls.len())),
         ("decisions", (!decisions.is_empty(), decisions.len())),
-        ("plan", (plan.is_some(), plan.as_ref().map_or(0, |p| p.rows.len()))),
+        (
+            "plan",
+            (plan.is_some(), plan.as_ref().map_or(0, |p| p.rows.len())),
+        ),
         (
             "review",
-            (review.is_some(), review.as_ref().map_or(0, |r| r.classes.len())),
+            (
+                review.is_some(),
+                review.as_ref().map_or(0, |r| r.classes.len()),
+            ),
         ),
         (
             "compliance",
@@ -1060,17 +1085,5 @@ fn section_label(key: &str) -> &'static str {
         "review" => "Review",
         "compliance" => "Compliance",
         _ => "Diagnostics",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn band_keys_are_css_safe() {
-        for band in moat_catalog::priority::Band::ALL {
-            assert!(crate::catalog_html::view::band_key(band).chars().all(|c| c.is_ascii_lowercase() || c == '_'));
-        }
     }
 }

@@ -396,10 +396,9 @@ fn place(model: &Model, layout: &Layout<'_>) -> Placed {
         let local = lay_out(model, &flows, &items, &block_size, |e| item_in(e, c));
         if c < count {
             // wide enough for its name too
-            let title = model
-                .boundaries
-                .get(c)
-                .map_or(0.0, |b| width(&clean(&b.name)) as f64 * TITLE_CHAR_WIDTH + 12.0);
+            let title = model.boundaries.get(c).map_or(0.0, |b| {
+                width(&clean(&b.name)) as f64 * TITLE_CHAR_WIDTH + 12.0
+            });
             if let (Some(slot), Some((x0, y0, x1, y1))) = (block_size.get_mut(c), local.extent) {
                 *slot = Some((
                     (x1 - x0 + 2.0 * BOUNDARY_PAD).max(title),
@@ -504,8 +503,16 @@ fn port(kind: ElementKind, r: &Rect, towards: Point) -> Point {
             1.0 / ((dx / hw).powi(2) + (dy / hh).powi(2)).sqrt()
         }
         _ => {
-            let tx = if dx == 0.0 { f64::INFINITY } else { hw / dx.abs() };
-            let ty = if dy == 0.0 { f64::INFINITY } else { hh / dy.abs() };
+            let tx = if dx == 0.0 {
+                f64::INFINITY
+            } else {
+                hw / dx.abs()
+            };
+            let ty = if dy == 0.0 {
+                f64::INFINITY
+            } else {
+                hh / dy.abs()
+            };
             tx.min(ty)
         }
     };
@@ -611,10 +618,7 @@ fn lay_out(
         graph.add_edge(arrow, a, b);
         blocks.insert(
             flow_index,
-            (
-                matches!(from, Item::Block(_)),
-                matches!(to, Item::Block(_)),
-            ),
+            (matches!(from, Item::Block(_)), matches!(to, Item::Block(_))),
         );
     }
 
@@ -641,17 +645,25 @@ fn lay_out(
         }
         let short = flows
             .get(flow_index)
-            .map(|f| truncate(&clean(&flow_label(f)), FLOW_LABEL_MAX).trim().to_string())
+            .map(|f| {
+                truncate(&clean(&flow_label(f)), FLOW_LABEL_MAX)
+                    .trim()
+                    .to_string()
+            })
             .unwrap_or_default();
-        let label = backend.labels.iter().enumerate().find(|(i, (_, text))| {
-            !labels_used.get(*i).copied().unwrap_or(true) && *text == short
-        });
+        let label =
+            backend.labels.iter().enumerate().find(|(i, (_, text))| {
+                !labels_used.get(*i).copied().unwrap_or(true) && *text == short
+            });
         if let Some((i, (p, text))) = label {
             if let Some(used) = labels_used.get_mut(i) {
                 *used = true;
             }
             let half = width(text) as f64 * CHAR_WIDTH * 0.5;
-            extent = Some(union(extent, (p.x - half, p.y - LINE_HEIGHT, p.x + half, p.y + LINE_HEIGHT)));
+            extent = Some(union(
+                extent,
+                (p.x - half, p.y - LINE_HEIGHT, p.x + half, p.y + LINE_HEIGHT),
+            ));
             local.labels.push((flow_index, *p, text.clone()));
         }
         local.routes.push((

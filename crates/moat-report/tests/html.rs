@@ -41,7 +41,10 @@ fn assert_csp_ready(html: &str) {
     );
     assert!(!html.contains(" style="), "a style attribute");
     for (tag, name, value) in attributes(html) {
-        assert!(!name.starts_with("on"), "event handler attribute in <{tag}>");
+        assert!(
+            !name.starts_with("on"),
+            "event handler attribute in <{tag}>"
+        );
         assert_ne!(name, "style", "style attribute in <{tag}>");
         assert!(
             !value.trim().to_ascii_lowercase().starts_with("javascript:"),
@@ -80,7 +83,10 @@ fn attributes(html: &str) -> Vec<(String, String, String)> {
         // attributes: name[=value], values quoted with " (escaped text holds none)
         let mut end = rest.len();
         loop {
-            while chars.peek().is_some_and(|&(_, c)| c.is_whitespace() || c == '/') {
+            while chars
+                .peek()
+                .is_some_and(|&(_, c)| c.is_whitespace() || c == '/')
+            {
                 chars.next();
             }
             let Some(&(at, c)) = chars.peek() else { break };
@@ -138,7 +144,9 @@ fn html_small_model() {
     let html = page(&small(), HtmlView::Threats);
     let (css, js) = moat_report::html_assets();
     // the stylesheet and script are tested apart; the snapshot shows the page
-    let html = html.replace(css, "/* report.css */").replace(js, "/* report.js */");
+    let html = html
+        .replace(css, "/* report.css */")
+        .replace(js, "/* report.js */");
     insta::assert_snapshot!(html);
 }
 
@@ -161,7 +169,11 @@ fn every_element_flow_and_threat_is_on_the_page() {
             assert!(has(format!("flow-{}", f.id), &f.id), "flow {}", f.id);
         }
         for b in &a.model.boundaries {
-            assert!(has(format!("boundary-{}", b.id), &b.id), "boundary {}", b.id);
+            assert!(
+                has(format!("boundary-{}", b.id), &b.id),
+                "boundary {}",
+                b.id
+            );
         }
         assert_eq!(
             html.matches("data-row=\"threats\"").count(),
@@ -252,7 +264,9 @@ fn a_model_too_large_to_draw_says_so_and_lists_everything() {
     }
     let html = page(&a, HtmlView::Threats);
     assert_csp_ready(&html);
-    assert!(html.contains("<p class=\"refused\" role=\"alert\"><strong>The diagram is not drawn:</strong>"));
+    assert!(html.contains(
+        "<p class=\"refused\" role=\"alert\"><strong>The diagram is not drawn:</strong>"
+    ));
     assert!(html.contains("-f dot"), "says what to do instead");
     assert!(!html.contains("<svg"));
     assert_eq!(

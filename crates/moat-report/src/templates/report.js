@@ -15,8 +15,9 @@
   var selected = null;
   if (filters) { filters.hidden = false; }
 
+  // a row without the attribute (a decision has no severity) is hidden while the filter is set
   function attrIs(row, attr, value) {
-    if (!value || !row.hasAttribute(attr)) { return true; }
+    if (!value) { return true; }
     return row.getAttribute(attr) === value;
   }
 
