@@ -1,4 +1,4 @@
-//! Moat's renderers. Reports (text, JSON, Markdown, user templates) read only
+//! Moat's renderers. Reports (text, JSON, Markdown, HTML, user templates) read only
 //! the [`Assessment`]; diagrams (DOT, Mermaid, PlantUML, SVG) read only the [`Model`].
 //! Every output is deterministic and linear in the size of its input.
 

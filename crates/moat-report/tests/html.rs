@@ -193,6 +193,11 @@ fn every_element_flow_and_threat_is_on_the_page() {
                 t.id
             );
         }
+        // without JavaScript every row is shown; printing shows them all too
+        for line in html.lines().filter(|l| l.contains("data-row=")) {
+            assert!(!line.contains(" hidden"), "{line}");
+        }
+        assert!(moat_report::html_assets().0.contains("@media print"));
         assert_eq!(html, page(&a, HtmlView::Threats), "not deterministic");
     }
 }
