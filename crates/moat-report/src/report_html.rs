@@ -756,7 +756,7 @@ fn page(a: &Assessment, view: HtmlView) -> Page<'_> {
                     (None, None)
                 } else {
                     match crate::svg(&c.diagram) {
-                        Ok(svg) => (Some(svg), None),
+                        Ok(svg) => (Some(prefix_ids(&svg, &format!("class-{}-", c.id))), None),
                         Err(e) => (None, Some(e.message)),
                     }
                 };
@@ -1062,6 +1062,15 @@ fn page(a: &Assessment, view: HtmlView) -> Page<'_> {
         compliance,
         diagnostics,
     }
+}
+
+/// `svg` with every `id` (and the arrow marker's references) prefixed, so
+/// several diagrams share a page without sharing ids. User text in the SVG
+/// is escaped: a `"` in it is `&quot;`, so ` id="` occurs only as an attribute.
+fn prefix_ids(svg: &str, prefix: &str) -> String {
+    let prefix = crate::prose::esc(prefix);
+    svg.replace(" id=\"", &format!(" id=\"{prefix}"))
+        .replace("url(#arrow)", &format!("url(#{prefix}arrow)"))
 }
 
 fn capitalized(text: &str) -> String {

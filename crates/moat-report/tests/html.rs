@@ -51,6 +51,13 @@ fn assert_csp_ready(html: &str) {
             "javascript: URL in <{tag}>"
         );
     }
+    let ids: Vec<String> = attributes(html)
+        .into_iter()
+        .filter(|(_, name, _)| name == "id")
+        .map(|(_, _, value)| value)
+        .collect();
+    let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "duplicate ids");
     assert!(!html.contains(" src="), "nothing fetched");
     assert!(!html.contains("<link"), "nothing fetched");
 }
@@ -316,6 +323,32 @@ fn a_plan_and_a_compliance_report_render_without_a_model() {
         html.matches("data-row=\"compliance\"").count(),
         requirements
     );
+}
+
+#[test]
+fn a_review_draws_each_class_with_ids_of_its_own() {
+    let (catalog, _) = moat_catalog::builtin();
+    let classes: Vec<String> = catalog
+        .feature_classes
+        .iter()
+        .take(3)
+        .map(|f| f.id.clone())
+        .collect();
+    let mut a = Assessment::of_catalog(moat_engine::CatalogSummary {
+        sources: catalog.sources.clone(),
+        threat_count: catalog.threats.len(),
+    });
+    a.review = Some(moat_engine::review::review(&catalog, &classes, Severity::Info).unwrap());
+    let html = page(&a, HtmlView::Review);
+    assert_csp_ready(&html);
+    let ids: Vec<String> = attributes(&html)
+        .into_iter()
+        .filter(|(_, name, _)| name == "id")
+        .map(|(_, _, value)| value)
+        .collect();
+    let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "duplicate ids");
+    assert!(html.matches("<svg").count() >= 2);
 }
 
 #[test]
