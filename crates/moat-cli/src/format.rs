@@ -18,10 +18,11 @@ pub enum OutputFormat {
     ThreatComposer,
     Otm,
     ThreatDragon,
+    Html,
 }
 
 impl OutputFormat {
-    pub const ALL: [OutputFormat; 13] = [
+    pub const ALL: [OutputFormat; 14] = [
         OutputFormat::Text,
         OutputFormat::Md,
         OutputFormat::Json,
@@ -35,6 +36,7 @@ impl OutputFormat {
         OutputFormat::ThreatComposer,
         OutputFormat::Otm,
         OutputFormat::ThreatDragon,
+        OutputFormat::Html,
     ];
 
     pub fn name(self) -> &'static str {
@@ -52,6 +54,7 @@ impl OutputFormat {
             OutputFormat::ThreatComposer => "threat-composer",
             OutputFormat::Otm => "otm",
             OutputFormat::ThreatDragon => "threat-dragon",
+            OutputFormat::Html => "html",
         }
     }
 
@@ -74,6 +77,9 @@ impl OutputFormat {
             }
             OutputFormat::Otm => "Open Threat Model 0.2 JSON (docs/interchange.md)",
             OutputFormat::ThreatDragon => "OWASP Threat Dragon v2 JSON (docs/interchange.md)",
+            OutputFormat::Html => {
+                "one self-contained HTML page with the diagram (docs/html-report.md)"
+            }
         }
     }
 

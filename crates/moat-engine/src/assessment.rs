@@ -36,6 +36,15 @@ pub struct Assessment {
     /// templates): findings, every verdict, control status and the files read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan: Option<crate::scan::ScanResults>,
+    /// `moat plan`: every control by computed priority, with its status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<crate::plan::Plan>,
+    /// `moat review`: feature classes with their threats and controls.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<crate::review::Review>,
+    /// `moat compliance`: a framework's requirements and their status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compliance: Option<crate::compliance::ComplianceReport>,
 }
 
 impl Assessment {
@@ -64,6 +73,29 @@ impl Assessment {
             inferred_services: Vec::new(),
             diagnostics,
             scan: Some(scan),
+            plan: None,
+            review: None,
+            compliance: None,
+        }
+    }
+
+    /// An assessment with no model and no scan, for the catalog commands
+    /// (`plan`, `review`, `compliance`) to carry their result in.
+    pub fn of_catalog(catalog: CatalogSummary) -> Self {
+        Assessment {
+            schema_version: SCHEMA_VERSION,
+            tool: Tool::moat(),
+            model: Model::default(),
+            catalog,
+            threats: Vec::new(),
+            definitions: Vec::new(),
+            targets: Vec::new(),
+            inferred_services: Vec::new(),
+            diagnostics: Vec::new(),
+            scan: None,
+            plan: None,
+            review: None,
+            compliance: None,
         }
     }
 }

@@ -96,5 +96,8 @@ pub fn assess_with(
         inferred_services,
         diagnostics,
         scan: None,
+        plan: None,
+        review: None,
+        compliance: None,
     }
 }

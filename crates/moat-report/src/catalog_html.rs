@@ -9,20 +9,16 @@
 //! `file://`. Without JavaScript every section is shown one after the other.
 //! Every piece of catalog text is HTML-escaped (catalogs can come from
 //! users): the template's formatter escapes every value, and prose becomes
-//! markup only through the filters of [`prose`] (CommonMark, raw HTML shown as
+//! markup only through the filters of [`crate::prose`] (CommonMark, raw HTML shown as
 //! text, only web URLs linked). The output depends only on the
 //! catalog and the title.
 
-use minijinja::value::Value;
-use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
 use moat_catalog::priority::{Band, ControlPriority, prioritize};
 use moat_catalog::{Catalog, Control, FeatureClass, Framework, MitigationImpact, Severity, Stride};
 use std::collections::{BTreeMap, BTreeSet};
 
-mod prose;
-mod view;
+pub(crate) mod view;
 
-use prose::esc;
 use view::*;
 
 const TEMPLATE: &str = include_str!("templates/catalog.html.j2");
@@ -36,44 +32,12 @@ pub fn catalog_html(catalog: &Catalog, title: &str) -> String {
     match render(&view) {
         Ok(html) => html,
         // the template is embedded and tested: a failure is a bug, shown on the page
-        Err(error) => format!(
-            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>error</title>\n</head>\n<body>\n<p>the catalog page could not be rendered: {}</p>\n</body>\n</html>\n",
-            esc(&error.to_string())
-        ),
+        Err(error) => crate::html_env::error_page("the catalog page", &error.to_string()),
     }
 }
 
-fn render(view: &View<'_>) -> Result<String, Error> {
-    let mut env = Environment::new();
-    env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.set_trim_blocks(true);
-    env.set_lstrip_blocks(true);
-    env.set_keep_trailing_newline(true);
-    // macros' output is markup: with escaping on, minijinja marks it safe
-    env.set_auto_escape_callback(|_| AutoEscape::Html);
-    env.set_formatter(|out, _state, value| {
-        if value.is_undefined() {
-            return Err(Error::from(ErrorKind::UndefinedError));
-        }
-        if value.is_none() {
-            return Ok(());
-        }
-        if value.is_safe() {
-            out.write_str(value.as_str().unwrap_or_default())?;
-        } else {
-            out.write_str(&esc(&value.to_string()))?;
-        }
-        Ok(())
-    });
-    env.add_filter("prose", |text: String| {
-        Value::from_safe_string(prose::prose(&text))
-    });
-    env.add_filter("inline", |text: String| {
-        Value::from_safe_string(prose::inline(&text))
-    });
-    env.add_filter("url", |text: String| {
-        Value::from_safe_string(prose::url(&text))
-    });
+fn render(view: &View<'_>) -> Result<String, minijinja::Error> {
+    let mut env = crate::html_env::environment();
     env.add_template("catalog.html.j2", TEMPLATE)?;
     env.get_template("catalog.html.j2")?.render(view)
 }

@@ -1,4 +1,4 @@
-//! Moat's renderers. Reports (text, JSON, Markdown, user templates) read only
+//! Moat's renderers. Reports (text, JSON, Markdown, HTML, user templates) read only
 //! the [`Assessment`]; diagrams (DOT, Mermaid, PlantUML, SVG) read only the [`Model`].
 //! Every output is deterministic and linear in the size of its input.
 
@@ -8,12 +8,15 @@ mod context;
 mod diagram;
 mod dot;
 mod error;
+mod html_env;
 mod join;
 mod json;
 mod markdown;
 mod markdown_escape;
 mod mermaid;
 mod plantuml;
+mod prose;
+mod report_html;
 pub mod scan;
 mod schema_defaults;
 mod svg;
@@ -24,6 +27,7 @@ mod wrap;
 
 pub use catalog_html::catalog_html;
 pub use error::ReportError;
+pub use report_html::HtmlView;
 
 use moat_engine::Assessment;
 use moat_model::Model;
@@ -82,6 +86,19 @@ pub fn markdown(a: &Assessment) -> Result<String, ReportError> {
 /// same context as [`markdown`] (documented in docs/templates.md).
 pub fn template(a: &Assessment, name: &str, template_source: &str) -> Result<String, ReportError> {
     template::render(a, name, template_source, &Options::default())
+}
+
+/// The assessment as one self-contained HTML5 page (docs/html-report.md):
+/// summary, data flow diagram, threats, findings, controls, plan, review and
+/// compliance, whichever the assessment has, in the order `view` suits.
+pub fn html(a: &Assessment, view: HtmlView) -> Result<String, ReportError> {
+    report_html::render(a, view)
+}
+
+/// The HTML report's stylesheet and script, exactly as the page's only
+/// `<style>` and `<script>` elements hold them (for Content-Security-Policy hashes).
+pub fn html_assets() -> (&'static str, &'static str) {
+    (report_html::CSS, report_html::SCRIPT)
 }
 
 /// The data-flow diagram in Graphviz DOT.

@@ -5,9 +5,10 @@
 //! (`id="el-…"`, `id="flow-…"`, `data-id`) for reports to link to, escapes all
 //! text, and is byte-identical for the same model.
 //!
-//! layout-rs knows no clusters, so a boundary is drawn as a dashed box around
-//! the laid-out positions of its elements (and of its nested boundaries'
-//! boxes), outermost first so the innermost is drawn last, on top.
+//! layout-rs knows no clusters, so boundaries are laid out as nested
+//! clusters here (see [`place`]): each boundary's contents as a graph of
+//! their own, the result one block in the graph around it. A boundary is
+//! drawn as a dashed box, outermost first so the innermost is drawn last.
 
 use crate::diagram::{Layout, Step, flow_label, ordered_flows};
 use crate::wrap::{LABEL_WIDTH, clean, truncate, width, wrap_label};
@@ -32,92 +33,28 @@ const FLOW_LABEL_MAX: usize = 28;
 /// Space between a boundary's box and what it contains; room for its name on top.
 const BOUNDARY_PAD: f64 = 12.0;
 const BOUNDARY_TITLE: f64 = 16.0;
+/// The width of a character of a boundary's name (11px against 13px).
+const TITLE_CHAR_WIDTH: f64 = CHAR_WIDTH * 11.0 / 13.0;
 const MARGIN: f64 = 10.0;
 const TITLE_HEIGHT: f64 = 30.0;
 
 pub(crate) fn render(model: &Model) -> String {
     let layout = Layout::new(model, &[]);
-
-    let mut graph = VisualGraph::new(Orientation::LeftToRight);
-    let handles: Vec<_> = model
-        .elements
-        .iter()
-        .map(|e| {
-            let (w, h) = node_size(e.kind, &wrap_label(&e.name, LABEL_WIDTH));
-            // The shape is drawn here, not by layout-rs: its text stays empty so
-            // layout-rs keeps the size given. Circles make edges end on an ellipse.
-            let shape = match e.kind {
-                ElementKind::Server | ElementKind::Process | ElementKind::SetOfProcesses => {
-                    ShapeKind::new_circle("")
-                }
-                _ => ShapeKind::new_box(""),
-            };
-            graph.add_node(Element::create(
-                shape,
-                StyleAttr::simple(),
-                Orientation::LeftToRight,
-                Point::new(w, h),
-            ))
-        })
-        .collect();
-
-    // Flows whose source or sink names no element are skipped (loaders reject them).
-    let mut flows = Vec::new();
-    for flow in ordered_flows(model) {
-        let (Some(source), Some(sink)) = (layout.element(&flow.source), layout.element(&flow.sink))
-        else {
-            continue;
-        };
-        let (Some(&from), Some(&to)) = (handles.get(source), handles.get(sink)) else {
-            continue;
-        };
-        let full = clean(&flow_label(flow));
-        let short = truncate(&full, FLOW_LABEL_MAX);
-        let look = StyleAttr::new(Color::fast("black"), 1, None, 0, FLOW_FONT);
-        // The arrow's properties carry the flow's index; the backend reads it back.
-        let arrow = Arrow::with_properties(
-            LineEndKind::None,
-            LineEndKind::Arrow,
-            LineStyleKind::Normal,
-            short.trim(),
-            &look,
-            flows.len().to_string(),
-            &None,
-            &None,
-        );
-        graph.add_edge(arrow, from, to);
-        flows.push((flow, full, short.trim().to_string()));
-    }
-
-    let mut backend = Recorder::default();
-    if !model.elements.is_empty() {
-        graph.do_it(false, false, false, &mut backend);
-    }
+    let placed = place(model, &layout);
+    let boxes = &placed.elements;
+    let boundary_boxes = &placed.boundaries;
 
     let mut bounds = Bounds::default();
-    let boxes: Vec<(f64, f64, f64, f64)> = handles
-        .iter()
-        .map(|&h| {
-            let (top_left, bottom_right) = graph.pos(h).bbox(false);
-            (top_left.x, top_left.y, bottom_right.x, bottom_right.y)
-        })
-        .collect();
-    for &(x0, y0, x1, y1) in &boxes {
+    for &(x0, y0, x1, y1) in boxes.iter().chain(boundary_boxes.iter().flatten()) {
         bounds.add(x0, y0);
         bounds.add(x1, y1);
     }
-    let boundary_boxes = boundary_boxes(model, &layout, &boxes);
-    for (x0, y0, x1, y1) in boundary_boxes.iter().flatten().copied() {
-        bounds.add(x0, y0);
-        bounds.add(x1, y1);
-    }
-    for arrow in &backend.arrows {
-        for (a, b) in &arrow.points {
-            bounds.add(a.x, a.y);
-            bounds.add(b.x, b.y);
+    for (_, route) in &placed.paths {
+        for p in route.points() {
+            bounds.add(p.x, p.y);
         }
     }
-    for (p, text) in &backend.labels {
+    for (_, p, text) in &placed.labels {
         let half = width(text) as f64 * CHAR_WIDTH * 0.5;
         bounds.add(p.x - half, p.y - LINE_HEIGHT);
         bounds.add(p.x + half, p.y + LINE_HEIGHT);
@@ -184,29 +121,21 @@ pub(crate) fn render(model: &Model) -> String {
     }
 
     // Flows: the routed path, and the label layout-rs placed in its middle.
-    let mut labels_used = vec![false; backend.labels.len()];
-    for arrow in &backend.arrows {
-        let Some((flow, full, short)) = arrow.flow.and_then(|i| flows.get(i)) else {
+    let flows = ordered_flows(model);
+    for (flow_index, d) in &placed.paths {
+        let Some(flow) = flows.get(*flow_index) else {
             continue;
         };
-        let d = curve(&arrow.points, dx, dy);
+        let full = clean(&flow_label(flow));
         let _ = write!(
             out,
             "<g id=\"flow-{id}\" class=\"flow\" data-id=\"{id}\"><title>{title}</title>\
              <path d=\"{d}\" fill=\"none\" stroke=\"black\" marker-end=\"url(#arrow)\"/>",
             id = escape(&flow.id),
-            title = escape(full),
+            title = escape(&full),
+            d = path_data(d, dx, dy),
         );
-        // Labels come back as text drawn at a point; pair each flow with the
-        // first unused one of the same text (equal texts are interchangeable).
-        let label =
-            backend.labels.iter().enumerate().find(|(i, (_, text))| {
-                !labels_used.get(*i).copied().unwrap_or(true) && text == short
-            });
-        if let Some((i, (p, text))) = label {
-            if let Some(used) = labels_used.get_mut(i) {
-                *used = true;
-            }
+        if let Some((_, p, text)) = placed.labels.iter().find(|(i, _, _)| i == flow_index) {
             let _ = write!(
                 out,
                 "<text x=\"{}\" y=\"{}\" font-size=\"{FLOW_FONT}\" text-anchor=\"middle\" \
@@ -221,7 +150,7 @@ pub(crate) fn render(model: &Model) -> String {
     }
 
     // Elements last, so arrows end on their outlines rather than cross them.
-    for (e, &(x0, y0, x1, y1)) in model.elements.iter().zip(&boxes) {
+    for (e, &(x0, y0, x1, y1)) in model.elements.iter().zip(boxes) {
         let (x0, y0, x1, y1) = (x0 + dx, y0 + dy, x1 + dx, y1 + dy);
         let _ = write!(
             out,
@@ -321,40 +250,435 @@ fn shape(kind: ElementKind, x0: f64, y0: f64, x1: f64, y1: f64) -> String {
 
 type Rect = (f64, f64, f64, f64);
 
-/// Each boundary's box: around its elements and its nested boundaries' boxes,
-/// padded, with room for its name. `None` for a boundary with nothing inside.
-fn boundary_boxes(model: &Model, layout: &Layout<'_>, boxes: &[Rect]) -> Vec<Option<Rect>> {
-    let mut result: Vec<Option<Rect>> = vec![None; model.boundaries.len()];
-    // The walk nests Open/Close properly, so a stack (not recursion) suffices.
-    let mut stack: Vec<(usize, Option<Rect>)> = Vec::new();
+/// The drawing in absolute coordinates: each element's box, each boundary's
+/// box (`None` when it holds nothing), each flow's route by its index in
+/// [`ordered_flows`], and the flow labels layout-rs placed.
+struct Placed {
+    elements: Vec<Rect>,
+    boundaries: Vec<Option<Rect>>,
+    paths: Vec<(usize, Route)>,
+    labels: Vec<(usize, Point, String)>,
+}
+
+/// layout-rs's cubic Bézier chain (see [`path_data`]), with straight
+/// connectors from the element inside a boundary to where the route meets
+/// that boundary's box.
+struct Route {
+    start: Option<Point>,
+    pairs: Vec<(Point, Point)>,
+    end: Option<Point>,
+    /// The route starts (ends) at a block that holds the flow's source (sink).
+    from_block: bool,
+    to_block: bool,
+}
+
+impl Route {
+    fn points(&self) -> impl Iterator<Item = Point> + '_ {
+        self.start
+            .into_iter()
+            .chain(self.pairs.iter().flat_map(|&(a, b)| [a, b]))
+            .chain(self.end)
+    }
+
+    fn shifted(mut self, by: Point) -> Self {
+        let add = |p: Point| Point::new(p.x + by.x, p.y + by.y);
+        self.start = self.start.map(add);
+        self.end = self.end.map(add);
+        for pair in &mut self.pairs {
+            *pair = (add(pair.0), add(pair.1));
+        }
+        self
+    }
+}
+
+/// What sits directly in a boundary (or at the top level): elements, and
+/// the boundaries nested in it, each laid out before as one block.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Item {
+    Element(usize),
+    Block(usize),
+}
+
+/// One container laid out on its own, in its own coordinates.
+#[derive(Default)]
+struct Local {
+    /// Each item's box.
+    items: Vec<(Item, Rect)>,
+    /// Routes of the flows between this container's items, with the items
+    /// they join (a block stands for the element inside it).
+    routes: Vec<(usize, Route)>,
+    labels: Vec<(usize, Point, String)>,
+    /// Everything drawn: items, routes, labels.
+    extent: Option<Rect>,
+}
+
+/// Lays out the boundaries as nested clusters: each boundary's elements and
+/// nested boundaries are laid out as a graph of their own, innermost first,
+/// and the result becomes one block node, of its size, in the graph of the
+/// boundary around it. An element outside a boundary can therefore never
+/// land inside its box. A flow between two elements of different blocks is
+/// routed by layout-rs between the blocks, at the level where they meet,
+/// and joined to its elements by straight connectors.
+fn place(model: &Model, layout: &Layout<'_>) -> Placed {
+    let flows = ordered_flows(model);
+    let count = model.boundaries.len();
+    // containers: boundary index, or `count` for the top level
+    let mut members: Vec<Vec<Item>> = vec![Vec::new(); count + 1];
+    let mut parent_of: Vec<usize> = vec![count; count];
+    let mut element_container: Vec<usize> = vec![count; model.elements.len()];
+    let mut post_order = Vec::with_capacity(count + 1);
+    let mut stack: Vec<usize> = Vec::new();
     for step in &layout.steps {
+        let top = stack.last().copied().unwrap_or(count);
         match *step {
-            Step::Open { boundary, .. } => stack.push((boundary, None)),
+            Step::Open { boundary, .. } => {
+                if let Some(p) = parent_of.get_mut(boundary) {
+                    *p = top;
+                }
+                stack.push(boundary);
+            }
             Step::Node { element, .. } => {
-                if let (Some(top), Some(&r)) = (stack.last_mut(), boxes.get(element)) {
-                    top.1 = Some(union(top.1, r));
+                if let Some(c) = element_container.get_mut(element) {
+                    *c = top;
+                }
+                if let Some(list) = members.get_mut(top) {
+                    list.push(Item::Element(element));
                 }
             }
-            Step::Close { .. } => {
-                let Some((boundary, Some((x0, y0, x1, y1)))) = stack.pop() else {
-                    continue;
-                };
-                let padded = (
-                    x0 - BOUNDARY_PAD,
-                    y0 - BOUNDARY_PAD - BOUNDARY_TITLE,
-                    x1 + BOUNDARY_PAD,
-                    y1 + BOUNDARY_PAD,
-                );
-                if let Some(slot) = result.get_mut(boundary) {
-                    *slot = Some(padded);
-                }
-                if let Some(parent) = stack.last_mut() {
-                    parent.1 = Some(union(parent.1, padded));
-                }
+            Step::Close { boundary, .. } => {
+                stack.pop();
+                post_order.push(boundary);
             }
         }
     }
-    result
+    // elements the walk left out (none expected) sit at the top level
+    for (e, c) in element_container.iter().enumerate() {
+        if *c == count
+            && !members
+                .get(count)
+                .is_some_and(|list| list.contains(&Item::Element(e)))
+            && let Some(list) = members.get_mut(count)
+        {
+            list.push(Item::Element(e));
+        }
+    }
+    post_order.push(count);
+
+    // the item of container `c` that holds element `e`, if `c` holds it at all
+    let item_in = |e: usize, c: usize| -> Option<Item> {
+        let mut at = *element_container.get(e)?;
+        if at == c {
+            return Some(Item::Element(e));
+        }
+        let mut guard = 0;
+        while at != count && guard <= count {
+            let up = *parent_of.get(at)?;
+            if up == c {
+                return Some(Item::Block(at));
+            }
+            at = up;
+            guard += 1;
+        }
+        None
+    };
+
+    let mut locals: Vec<Local> = (0..=count).map(|_| Local::default()).collect();
+    // the size of each boundary's block, once laid out
+    let mut block_size: Vec<Option<(f64, f64)>> = vec![None; count];
+    for &c in &post_order {
+        // nested boundaries join their parent's items once laid out
+        let mut items: Vec<Item> = members.get(c).cloned().unwrap_or_default();
+        for (b, &p) in parent_of.iter().enumerate() {
+            if p == c && b != c && block_size.get(b).copied().flatten().is_some() {
+                items.push(Item::Block(b));
+            }
+        }
+        let local = lay_out(model, &flows, &items, &block_size, |e| item_in(e, c));
+        if c < count {
+            // wide enough for its name too
+            let title = model.boundaries.get(c).map_or(0.0, |b| {
+                width(&clean(&b.name)) as f64 * TITLE_CHAR_WIDTH + 12.0
+            });
+            if let (Some(slot), Some((x0, y0, x1, y1))) = (block_size.get_mut(c), local.extent) {
+                *slot = Some((
+                    (x1 - x0 + 2.0 * BOUNDARY_PAD).max(title),
+                    y1 - y0 + 2.0 * BOUNDARY_PAD + BOUNDARY_TITLE,
+                ));
+            }
+        }
+        if let Some(slot) = locals.get_mut(c) {
+            *slot = local;
+        }
+    }
+
+    // top-down: the top level at its own coordinates, each block's content
+    // centred in the box its parent's layout gave the block
+    let mut placed = Placed {
+        elements: vec![(0.0, 0.0, 0.0, 0.0); model.elements.len()],
+        boundaries: vec![None; count],
+        paths: Vec::new(),
+        labels: Vec::new(),
+    };
+    // each container with the box its parent gave it (the top level at 0,0)
+    let mut work = vec![(count, (0.0, 0.0, 0.0, 0.0))];
+    while let Some((c, frame)) = work.pop() {
+        let Some(local) = locals.get_mut(c) else {
+            continue;
+        };
+        // a block's content sits below its title, centred across its box
+        let shift = match local.extent {
+            Some((x0, y0, x1, _)) if c != count => Point::new(
+                frame.0 + ((frame.2 - frame.0) - (x1 - x0)) / 2.0 - x0,
+                frame.1 + BOUNDARY_PAD + BOUNDARY_TITLE - y0,
+            ),
+            _ => Point::new(frame.0, frame.1),
+        };
+        for &(item, (x0, y0, x1, y1)) in &local.items {
+            let r = (x0 + shift.x, y0 + shift.y, x1 + shift.x, y1 + shift.y);
+            match item {
+                Item::Element(e) => {
+                    if let Some(slot) = placed.elements.get_mut(e) {
+                        *slot = r;
+                    }
+                }
+                Item::Block(b) => {
+                    if let Some(slot) = placed.boundaries.get_mut(b) {
+                        *slot = Some(r);
+                    }
+                    work.push((b, r));
+                }
+            }
+        }
+        for (flow, route) in std::mem::take(&mut local.routes) {
+            placed.paths.push((flow, route.shifted(shift)));
+        }
+        for (flow, p, text) in std::mem::take(&mut local.labels) {
+            placed
+                .labels
+                .push((flow, Point::new(p.x + shift.x, p.y + shift.y), text));
+        }
+    }
+    // connectors: from each flow's element to where its route meets the block
+    for (flow_index, route) in &mut placed.paths {
+        let Some(flow) = flows.get(*flow_index) else {
+            continue;
+        };
+        let (Some(source), Some(sink)) = (layout.element(&flow.source), layout.element(&flow.sink))
+        else {
+            continue;
+        };
+        let (Some(first), Some(last)) = (
+            route.pairs.first().map(|p| p.0),
+            route.pairs.last().map(|p| p.1),
+        ) else {
+            continue;
+        };
+        if route.from_block
+            && let (Some(r), Some(e)) = (placed.elements.get(source), model.elements.get(source))
+        {
+            route.start = Some(port(e.kind, r, first));
+        }
+        if route.to_block
+            && let (Some(r), Some(e)) = (placed.elements.get(sink), model.elements.get(sink))
+        {
+            route.end = Some(port(e.kind, r, last));
+        }
+    }
+    placed.paths.sort_by_key(|(i, _)| *i);
+    placed.labels.sort_by_key(|(i, _, _)| *i);
+    placed
+}
+
+/// Where the line from the centre of an element's box towards `towards`
+/// crosses its outline (an ellipse for process shapes, else the box).
+fn port(kind: ElementKind, r: &Rect, towards: Point) -> Point {
+    let c = Point::new((r.0 + r.2) / 2.0, (r.1 + r.3) / 2.0);
+    let (dx, dy) = (towards.x - c.x, towards.y - c.y);
+    let (hw, hh) = (((r.2 - r.0) / 2.0).max(1.0), ((r.3 - r.1) / 2.0).max(1.0));
+    if dx == 0.0 && dy == 0.0 {
+        return c;
+    }
+    let t = match kind {
+        ElementKind::Server | ElementKind::Process | ElementKind::SetOfProcesses => {
+            1.0 / ((dx / hw).powi(2) + (dy / hh).powi(2)).sqrt()
+        }
+        _ => {
+            let tx = if dx == 0.0 {
+                f64::INFINITY
+            } else {
+                hw / dx.abs()
+            };
+            let ty = if dy == 0.0 {
+                f64::INFINITY
+            } else {
+                hh / dy.abs()
+            };
+            tx.min(ty)
+        }
+    };
+    Point::new(c.x + dx * t, c.y + dy * t)
+}
+
+/// Lays out one container's `items` with layout-rs: the flows whose two
+/// ends are in different items here (`item_of` says which item holds an
+/// element, `None` when the element is outside), and self-flows.
+fn lay_out(
+    model: &Model,
+    flows: &[&moat_model::Dataflow],
+    items: &[Item],
+    block_size: &[Option<(f64, f64)>],
+    item_of: impl Fn(usize) -> Option<Item>,
+) -> Local {
+    let mut local = Local::default();
+    if items.is_empty() {
+        return local;
+    }
+    let layout_ids: std::collections::HashMap<&str, usize> = {
+        let mut m = std::collections::HashMap::new();
+        for (i, e) in model.elements.iter().enumerate() {
+            m.entry(e.id.as_str()).or_insert(i);
+        }
+        m
+    };
+    let mut graph = VisualGraph::new(Orientation::LeftToRight);
+    let handles: Vec<_> = items
+        .iter()
+        .map(|&item| {
+            let (shape, (w, h)) = match item {
+                Item::Element(e) => {
+                    let Some(el) = model.elements.get(e) else {
+                        return graph.add_node(Element::create(
+                            ShapeKind::new_box(""),
+                            StyleAttr::simple(),
+                            Orientation::LeftToRight,
+                            Point::new(10.0, 10.0),
+                        ));
+                    };
+                    let size = node_size(el.kind, &wrap_label(&el.name, LABEL_WIDTH));
+                    // The shape is drawn here, not by layout-rs: its text stays empty so
+                    // layout-rs keeps the size given. Circles make edges end on an ellipse.
+                    let shape = match el.kind {
+                        ElementKind::Server
+                        | ElementKind::Process
+                        | ElementKind::SetOfProcesses => ShapeKind::new_circle(""),
+                        _ => ShapeKind::new_box(""),
+                    };
+                    (shape, size)
+                }
+                Item::Block(b) => (
+                    ShapeKind::new_box(""),
+                    block_size.get(b).copied().flatten().unwrap_or((10.0, 10.0)),
+                ),
+            };
+            graph.add_node(Element::create(
+                shape,
+                StyleAttr::simple(),
+                Orientation::LeftToRight,
+                Point::new(w, h),
+            ))
+        })
+        .collect();
+    let index_of = |item: Item| items.iter().position(|&i| i == item);
+    let mut blocks: std::collections::HashMap<usize, (bool, bool)> =
+        std::collections::HashMap::new();
+
+    for (flow_index, flow) in flows.iter().enumerate() {
+        let (Some(&source), Some(&sink)) = (
+            layout_ids.get(flow.source.as_str()),
+            layout_ids.get(flow.sink.as_str()),
+        ) else {
+            continue;
+        };
+        let (Some(from), Some(to)) = (item_of(source), item_of(sink)) else {
+            continue;
+        };
+        // two ends inside one nested block: laid out there
+        if from == to && matches!(from, Item::Block(_)) {
+            continue;
+        }
+        let (Some(&a), Some(&b)) = (
+            index_of(from).and_then(|i| handles.get(i)),
+            index_of(to).and_then(|i| handles.get(i)),
+        ) else {
+            continue;
+        };
+        let short = truncate(&clean(&flow_label(flow)), FLOW_LABEL_MAX);
+        let look = StyleAttr::new(Color::fast("black"), 1, None, 0, FLOW_FONT);
+        // The arrow's properties carry the flow's index; the backend reads it back.
+        let arrow = Arrow::with_properties(
+            LineEndKind::None,
+            LineEndKind::Arrow,
+            LineStyleKind::Normal,
+            short.trim(),
+            &look,
+            flow_index.to_string(),
+            &None,
+            &None,
+        );
+        graph.add_edge(arrow, a, b);
+        blocks.insert(
+            flow_index,
+            (matches!(from, Item::Block(_)), matches!(to, Item::Block(_))),
+        );
+    }
+
+    let mut backend = Recorder::default();
+    graph.do_it(false, false, false, &mut backend);
+
+    let mut extent: Option<Rect> = None;
+    for (&item, &h) in items.iter().zip(&handles) {
+        let (top_left, bottom_right) = graph.pos(h).bbox(false);
+        let r = (top_left.x, top_left.y, bottom_right.x, bottom_right.y);
+        extent = Some(union(extent, r));
+        local.items.push((item, r));
+    }
+    // labels come back as text drawn at a point; pair each flow with the
+    // first unused one of the same text (equal texts are interchangeable)
+    let mut labels_used = vec![false; backend.labels.len()];
+    for arrow in backend.arrows {
+        let Some(flow_index) = arrow.flow else {
+            continue;
+        };
+        for (a, b) in &arrow.points {
+            extent = Some(union(extent, (a.x, a.y, a.x, a.y)));
+            extent = Some(union(extent, (b.x, b.y, b.x, b.y)));
+        }
+        let short = flows
+            .get(flow_index)
+            .map(|f| {
+                truncate(&clean(&flow_label(f)), FLOW_LABEL_MAX)
+                    .trim()
+                    .to_string()
+            })
+            .unwrap_or_default();
+        let label =
+            backend.labels.iter().enumerate().find(|(i, (_, text))| {
+                !labels_used.get(*i).copied().unwrap_or(true) && *text == short
+            });
+        if let Some((i, (p, text))) = label {
+            if let Some(used) = labels_used.get_mut(i) {
+                *used = true;
+            }
+            let half = width(text) as f64 * CHAR_WIDTH * 0.5;
+            extent = Some(union(
+                extent,
+                (p.x - half, p.y - LINE_HEIGHT, p.x + half, p.y + LINE_HEIGHT),
+            ));
+            local.labels.push((flow_index, *p, text.clone()));
+        }
+        local.routes.push((
+            flow_index,
+            Route {
+                start: None,
+                pairs: arrow.points,
+                end: None,
+                from_block: blocks.get(&flow_index).is_some_and(|b| b.0),
+                to_block: blocks.get(&flow_index).is_some_and(|b| b.1),
+            },
+        ));
+    }
+    local.extent = extent;
+    local
 }
 
 fn union(a: Option<Rect>, b: Rect) -> Rect {
@@ -448,23 +772,35 @@ impl RenderBackend for Recorder {
     }
 }
 
-/// SVG path data for layout-rs's edge route, shifted by (`dx`, `dy`): the
-/// first pair is the start and its control point, the second the end of the
-/// first segment's curve and its incoming control point, and each further pair
-/// a smooth continuation (control, end), as layout-rs's own SVG writer reads it.
-fn curve(path: &[(Point, Point)], dx: f64, dy: f64) -> String {
+/// SVG path data for a route, shifted by (`dx`, `dy`): layout-rs's chain,
+/// where the first pair is the start and its control point, the second the
+/// end of the first segment's curve and its incoming control point, and each
+/// further pair a smooth continuation (control, end), as layout-rs's own SVG
+/// writer reads it; with straight connectors before and after when set.
+fn path_data(route: &Route, dx: f64, dy: f64) -> String {
     let at = |p: Point| format!("{},{}", num(p.x + dx), num(p.y + dy));
     let mut d = String::new();
-    let mut rest = path.iter();
+    let mut rest = route.pairs.iter();
     match (rest.next(), rest.next()) {
         (Some(&(start, c1)), Some(&(c2, end))) => {
-            let _ = write!(d, "M{} C{} {} {}", at(start), at(c1), at(c2), at(end));
+            match route.start {
+                Some(s) => {
+                    let _ = write!(d, "M{} L{} ", at(s), at(start));
+                }
+                None => {
+                    let _ = write!(d, "M{} ", at(start));
+                }
+            }
+            let _ = write!(d, "C{} {} {}", at(c1), at(c2), at(end));
         }
         // Fewer than two pairs: no curve to draw (layout-rs always gives two).
         _ => return d,
     }
     for &(control, end) in rest {
         let _ = write!(d, " S{} {}", at(control), at(end));
+    }
+    if let Some(e) = route.end {
+        let _ = write!(d, " L{}", at(e));
     }
     d
 }

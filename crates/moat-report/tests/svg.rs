@@ -201,3 +201,134 @@ fn odd_graphs_do_not_panic() {
     model.flows.retain(|f| f.id != "dangling");
     assert_every_part_is_drawn(&model);
 }
+
+/// Each element's box and each boundary's box, by model id, as drawn.
+type Boxes = (
+    Vec<(String, (f64, f64, f64, f64))>,
+    Vec<(String, (f64, f64, f64, f64))>,
+);
+
+fn drawn_boxes(svg: &str) -> Boxes {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    let num = |n: roxmltree::Node, a: &str| n.attribute(a).unwrap().parse::<f64>().unwrap();
+    let mut elements = Vec::new();
+    let mut boundaries = Vec::new();
+    for g in doc.descendants().filter(|n| n.has_tag_name("g")) {
+        let (Some(class), Some(id)) = (g.attribute("class"), g.attribute("data-id")) else {
+            continue;
+        };
+        let mut r: Option<(f64, f64, f64, f64)> = None;
+        for shape in g.children() {
+            let b = if shape.has_tag_name("rect") {
+                let (x, y) = (num(shape, "x"), num(shape, "y"));
+                (x, y, x + num(shape, "width"), y + num(shape, "height"))
+            } else if shape.has_tag_name("ellipse") {
+                let (cx, cy, rx, ry) = (
+                    num(shape, "cx"),
+                    num(shape, "cy"),
+                    num(shape, "rx"),
+                    num(shape, "ry"),
+                );
+                (cx - rx, cy - ry, cx + rx, cy + ry)
+            } else {
+                continue;
+            };
+            r = Some(match r {
+                None => b,
+                Some(a) => (a.0.min(b.0), a.1.min(b.1), a.2.max(b.2), a.3.max(b.3)),
+            });
+        }
+        let Some(r) = r else { continue };
+        if class.starts_with("element") {
+            elements.push((id.to_string(), r));
+        } else if class.starts_with("boundary") {
+            boundaries.push((id.to_string(), r));
+        }
+    }
+    (elements, boundaries)
+}
+
+/// The boundaries that hold `element`, directly or through nesting.
+fn enclosing(model: &Model, element: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut at = model
+        .elements
+        .iter()
+        .find(|e| e.id == element)
+        .and_then(|e| e.boundary.clone());
+    while let Some(b) = at {
+        if out.contains(&b) {
+            break;
+        }
+        out.push(b.clone());
+        at = model
+            .boundaries
+            .iter()
+            .find(|x| x.id == b)
+            .and_then(|x| x.parent.clone());
+    }
+    out
+}
+
+fn overlaps(a: (f64, f64, f64, f64), b: (f64, f64, f64, f64)) -> bool {
+    a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
+}
+
+/// Boundaries are clusters: an element inside a boundary is drawn inside
+/// its box, and no element outside it touches the box.
+fn assert_boundaries_are_clusters(name: &str, model: &Model) {
+    let svg = svg_of(model);
+    let (elements, boundaries) = drawn_boxes(&svg);
+    assert_eq!(elements.len(), model.elements.len(), "{name}");
+    for (b, bbox) in &boundaries {
+        for (e, ebox) in &elements {
+            let inside = enclosing(model, e).contains(b);
+            if inside {
+                assert!(
+                    ebox.0 >= bbox.0 && ebox.1 >= bbox.1 && ebox.2 <= bbox.2 && ebox.3 <= bbox.3,
+                    "{name}: `{e}` belongs in boundary `{b}` but is drawn outside it"
+                );
+            } else {
+                assert!(
+                    !overlaps(*ebox, *bbox),
+                    "{name}: `{e}` is outside boundary `{b}` but drawn on its box"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn no_element_outside_a_boundary_lies_inside_its_box_in_the_examples() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut checked = 0;
+    for example in [
+        "examples/s3/tm.py",
+        "examples/s3/model.yaml",
+        "examples/data-lake/model.yaml",
+        "examples/reachability/model.yaml",
+    ] {
+        let text = std::fs::read_to_string(root.join(example)).unwrap();
+        let loaded = moat_model::load(example, &text);
+        let model = loaded.model.unwrap_or_else(|| panic!("{example} loads"));
+        assert_boundaries_are_clusters(example, &model);
+        checked += usize::from(!model.boundaries.is_empty());
+    }
+    assert!(checked >= 3, "the examples have boundaries");
+    assert_boundaries_are_clusters("nested fixture", &nested().model);
+    assert_boundaries_are_clusters("s3 fixture", &s3().model);
+}
+
+/// A model where an unbounded element sits between two members of a
+/// boundary in the flow order: the old drawing put it inside the box.
+#[test]
+fn an_element_between_members_of_a_boundary_stays_outside_it() {
+    let mut model = s3().model;
+    model.boundaries.truncate(1);
+    let b = model.boundaries[0].id.clone();
+    model.boundaries[0].parent = None;
+    for (i, e) in model.elements.iter_mut().enumerate() {
+        e.boundary = (i % 2 == 0).then(|| b.clone());
+    }
+    assert_boundaries_are_clusters("alternating", &model);
+}

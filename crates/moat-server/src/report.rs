@@ -1,18 +1,14 @@
-//! A run's report page: the HTML report `-f html` writes.
+//! A run's report page: the self-contained HTML report `-f html` writes,
+//! with the threats first when the run has a model, else the findings.
 
 use moat_engine::Assessment;
+use moat_report::HtmlView;
 
 pub fn html(a: &Assessment) -> Result<String, String> {
-    let markdown = moat_report::markdown(a).map_err(|e| e.to_string())?;
-    Ok(format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Moat report</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main><pre>{}</pre></main></body></html>\n",
-        escape(&markdown)
-    ))
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    let view = if a.model.is_empty() {
+        HtmlView::Scan
+    } else {
+        HtmlView::Threats
+    };
+    moat_report::html(a, view).map_err(|e| e.to_string())
 }

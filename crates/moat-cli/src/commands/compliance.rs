@@ -15,7 +15,7 @@ pub struct Args {
     pub framework: String,
     #[command(flatten)]
     pub catalog: CatalogArgs,
-    #[arg(long, short, default_value = "text", value_parser = OutputFormat::parser(crate::commands::source::CATALOG_FORMATS))]
+    #[arg(long, short, default_value = "text", value_parser = OutputFormat::parser(crate::commands::source::CATALOG_FORMATS_HTML))]
     pub format: Format,
     /// Write to this file instead of stdout
     #[arg(long, short)]
@@ -39,6 +39,7 @@ pub fn run(args: Args) -> Outcome {
         }
     };
     let mut unread = false;
+    let mut scanned = None;
     if !args.scan.is_empty() {
         let assessment = match crate::commands::scan::assess_for_status(&args.scan, &catalog) {
             Ok(a) => a,
@@ -46,12 +47,19 @@ pub fn run(args: Args) -> Outcome {
         };
         unread = assessment.scan_results().summary.files_with_errors > 0;
         moat_engine::scan_status::apply_to_compliance(&mut report, &assessment);
+        scanned = Some(assessment);
     }
     let text = match args.format {
         Format::Text => Ok(views::compliance_text(&report)),
         Format::Md => Ok(views::compliance_markdown(&report)),
         Format::Csv => Ok(views::compliance_csv(&report)),
         Format::Json => to_json(&report),
+        Format::Html => crate::commands::source::html_page(
+            scanned,
+            &catalog,
+            moat_report::HtmlView::Compliance,
+            |a| a.compliance = Some(report),
+        ),
         other => Err(crate::format::unsupported(other)),
     };
     match finish(text, args.output.as_deref()) {

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 pub struct Args {
     #[command(flatten)]
     pub catalog: CatalogArgs,
-    #[arg(long, short, default_value = "text", value_parser = OutputFormat::parser(crate::commands::source::CATALOG_FORMATS))]
+    #[arg(long, short, default_value = "text", value_parser = OutputFormat::parser(crate::commands::source::CATALOG_FORMATS_HTML))]
     pub format: Format,
     /// With `-f md`: each control's full implementation, snippets and tests too
     #[arg(long)]
@@ -32,6 +32,7 @@ pub fn run(args: Args) -> Outcome {
     };
     let mut plan = moat_engine::plan::plan(&catalog);
     let mut unread = false;
+    let mut scanned = None;
     if !args.scan.is_empty() {
         let assessment = match crate::commands::scan::assess_for_status(&args.scan, &catalog) {
             Ok(a) => a,
@@ -39,12 +40,19 @@ pub fn run(args: Args) -> Outcome {
         };
         unread = assessment.scan_results().summary.files_with_errors > 0;
         moat_engine::scan_status::apply_to_plan(&mut plan, &assessment);
+        scanned = Some(assessment);
     }
     let text = match args.format {
         Format::Text => Ok(views::plan_text(&plan)),
         Format::Md => Ok(views::plan_markdown(&plan, args.details)),
         Format::Csv => Ok(views::plan_csv(&plan)),
         Format::Json => to_json(&plan),
+        Format::Html => crate::commands::source::html_page(
+            scanned,
+            &catalog,
+            moat_report::HtmlView::Plan,
+            |a| a.plan = Some(plan),
+        ),
         other => Err(crate::format::unsupported(other)),
     };
     match finish(text, args.output.as_deref()) {

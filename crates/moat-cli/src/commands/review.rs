@@ -31,7 +31,7 @@ pub struct Args {
     pub min_severity: SeverityArg,
     #[command(flatten)]
     pub catalog: CatalogArgs,
-    #[arg(long, short, default_value = "text", value_parser = OutputFormat::parser(&[OutputFormat::Text, OutputFormat::Md, OutputFormat::Json]))]
+    #[arg(long, short, default_value = "text", value_parser = OutputFormat::parser(&[OutputFormat::Text, OutputFormat::Md, OutputFormat::Json, OutputFormat::Html]))]
     pub format: Format,
     /// Diagram syntax for each feature class
     #[arg(long, value_enum, default_value = "mermaid")]
@@ -79,6 +79,7 @@ pub fn run(args: Args) -> Outcome {
             }
         };
     let mut unread = false;
+    let mut scanned = None;
     if !args.scan.is_empty() {
         let assessment = match crate::commands::scan::assess_for_status(&args.scan, &catalog) {
             Ok(a) => a,
@@ -86,6 +87,7 @@ pub fn run(args: Args) -> Outcome {
         };
         unread = assessment.scan_results().summary.files_with_errors > 0;
         moat_engine::scan_status::apply_to_review(&mut review, &assessment);
+        scanned = Some(assessment);
     }
     let syntax = match args.diagram {
         Diagram::Mermaid => DiagramSyntax::Mermaid,
@@ -95,6 +97,12 @@ pub fn run(args: Args) -> Outcome {
         Format::Text => Ok(views::review_text(&review, syntax)),
         Format::Md => Ok(views::review_markdown(&review, syntax)),
         Format::Json => to_json(&review),
+        Format::Html => crate::commands::source::html_page(
+            scanned,
+            &catalog,
+            moat_report::HtmlView::Review,
+            |a| a.review = Some(review),
+        ),
         other => Err(crate::format::unsupported(other)),
     };
     match finish(text, args.output.as_deref()) {

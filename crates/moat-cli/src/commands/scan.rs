@@ -15,6 +15,7 @@ const FORMATS: &[OutputFormat] = &[
     OutputFormat::Json,
     OutputFormat::Sarif,
     OutputFormat::Csv,
+    OutputFormat::Html,
 ];
 
 #[derive(clap::Args)]
@@ -129,6 +130,13 @@ pub fn run(args: Args) -> Outcome {
         },
         OutputFormat::Sarif => moat_report::scan::sarif(&assessment),
         OutputFormat::Csv => moat_report::scan::csv(&assessment),
+        OutputFormat::Html => match moat_report::html(&assessment, moat_report::HtmlView::Scan) {
+            Ok(text) => text,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Outcome::InputError;
+            }
+        },
         other => return crate::format::unsupported(other),
     };
     let written = finish(Ok(text), args.output.as_deref());

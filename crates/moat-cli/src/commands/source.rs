@@ -40,6 +40,37 @@ pub const CATALOG_FORMATS: &[crate::format::OutputFormat] = &[
     crate::format::OutputFormat::Csv,
 ];
 
+/// What `plan` and `compliance` accept after `--format`: the catalog formats and HTML.
+pub const CATALOG_FORMATS_HTML: &[crate::format::OutputFormat] = &[
+    crate::format::OutputFormat::Text,
+    crate::format::OutputFormat::Md,
+    crate::format::OutputFormat::Json,
+    crate::format::OutputFormat::Csv,
+    crate::format::OutputFormat::Html,
+];
+
+/// The HTML page of a catalog command: its result put in the `--scan`
+/// assessment when there is one (the page then shows the findings too), else
+/// in an assessment of the catalog alone.
+pub fn html_page(
+    scanned: Option<moat_engine::Assessment>,
+    catalog: &Catalog,
+    view: moat_report::HtmlView,
+    fill: impl FnOnce(&mut moat_engine::Assessment),
+) -> Result<String, Outcome> {
+    let mut assessment = scanned.unwrap_or_else(|| {
+        moat_engine::Assessment::of_catalog(moat_engine::CatalogSummary {
+            sources: catalog.sources.clone(),
+            threat_count: catalog.threats.len(),
+        })
+    });
+    fill(&mut assessment);
+    moat_report::html(&assessment, view).map_err(|e| {
+        eprintln!("error: {e}");
+        Outcome::InputError
+    })
+}
+
 /// JSON of a serializable value with a trailing newline.
 pub fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Outcome> {
     serde_json::to_string_pretty(value)

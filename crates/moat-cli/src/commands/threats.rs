@@ -40,7 +40,7 @@ pub struct Args {
     /// A pytm script (.py), a Moat YAML model, or a Threat Composer (.tc.json) or OTM file
     pub model: PathBuf,
     /// Output format
-    #[arg(long, short, default_value = "text", value_parser = OutputFormat::parser(&[OutputFormat::Text, OutputFormat::Json, OutputFormat::Md, OutputFormat::ThreatComposer, OutputFormat::Otm, OutputFormat::ThreatDragon]))]
+    #[arg(long, short, default_value = "text", value_parser = OutputFormat::parser(&[OutputFormat::Text, OutputFormat::Json, OutputFormat::Md, OutputFormat::ThreatComposer, OutputFormat::Otm, OutputFormat::ThreatDragon, OutputFormat::Html]))]
     pub format: Format,
     /// Render with your own minijinja template instead (see docs/templates.md)
     #[arg(long, conflicts_with = "format")]
@@ -245,6 +245,8 @@ fn render(
         (None, Format::ThreatComposer) => moat_interchange::tc::export(assessment, catalog),
         (None, Format::Otm) => moat_interchange::otm::export(assessment, catalog),
         (None, Format::ThreatDragon) => moat_interchange::dragon::export(assessment, catalog),
+        (None, Format::Html) => moat_report::html(assessment, moat_report::HtmlView::Threats)
+            .map_err(|e| Box::new(moat_model::Diagnostic::error("report::html", e.to_string()))),
         (None, other) => Err(Box::new(moat_model::Diagnostic::error(
             "cli::format",
             format!("`moat threats` does not write `{}`", other.name()),

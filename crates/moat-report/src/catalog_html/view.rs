@@ -37,16 +37,16 @@ pub(super) struct Counts {
 
 /// A key (for CSS classes and filters), its label, and a count where one is shown.
 #[derive(Serialize)]
-pub(super) struct Tally {
-    pub(super) key: &'static str,
-    pub(super) label: &'static str,
-    pub(super) count: usize,
+pub(crate) struct Tally {
+    pub(crate) key: &'static str,
+    pub(crate) label: &'static str,
+    pub(crate) count: usize,
 }
 
 #[derive(Serialize)]
 pub(super) struct SectionView {
-    pub(super) key: &'static str,
-    pub(super) label: &'static str,
+    pub(crate) key: &'static str,
+    pub(crate) label: &'static str,
     pub(super) intro: &'static str,
     pub(super) count: usize,
 }
@@ -63,7 +63,7 @@ pub(super) struct Ref {
 
 #[derive(Serialize)]
 pub(super) struct Relation {
-    pub(super) label: &'static str,
+    pub(crate) label: &'static str,
     pub(super) refs: Vec<Ref>,
 }
 
@@ -122,7 +122,7 @@ pub(super) struct ComplianceView<'a> {
 
 #[derive(Serialize)]
 pub(super) struct Snippet<'a> {
-    pub(super) label: &'static str,
+    pub(crate) label: &'static str,
     pub(super) language: &'static str,
     pub(super) code: &'a str,
 }
@@ -234,7 +234,7 @@ pub(super) struct OtherRequirementView {
     pub(super) controls: Vec<Ref>,
 }
 
-pub(super) fn band_tally(band: Band, count: usize) -> Tally {
+pub(crate) fn band_tally(band: Band, count: usize) -> Tally {
     Tally {
         key: band_key(band),
         label: band.label(),
@@ -242,7 +242,7 @@ pub(super) fn band_tally(band: Band, count: usize) -> Tally {
     }
 }
 
-pub(super) fn severity_tally(severity: Severity, count: usize) -> Tally {
+pub(crate) fn severity_tally(severity: Severity, count: usize) -> Tally {
     Tally {
         key: severity.as_str(),
         label: severity_label(severity),
@@ -250,7 +250,7 @@ pub(super) fn severity_tally(severity: Severity, count: usize) -> Tally {
     }
 }
 
-pub(super) fn stride_tally(stride: Stride) -> Tally {
+pub(crate) fn stride_tally(stride: Stride) -> Tally {
     Tally {
         key: stride.as_str(),
         label: stride.label(),
@@ -258,7 +258,7 @@ pub(super) fn stride_tally(stride: Stride) -> Tally {
     }
 }
 
-pub(super) fn band_key(band: Band) -> &'static str {
+pub(crate) fn band_key(band: Band) -> &'static str {
     match band {
         Band::VeryLow => "very_low",
         Band::Low => "low",
@@ -268,7 +268,7 @@ pub(super) fn band_key(band: Band) -> &'static str {
     }
 }
 
-pub(super) fn severity_label(severity: Severity) -> &'static str {
+pub(crate) fn severity_label(severity: Severity) -> &'static str {
     match severity {
         Severity::Info => "Info",
         Severity::Low => "Low",
@@ -278,7 +278,7 @@ pub(super) fn severity_label(severity: Severity) -> &'static str {
     }
 }
 
-pub(super) fn impact_label(impact: MitigationImpact) -> &'static str {
+pub(crate) fn impact_label(impact: MitigationImpact) -> &'static str {
     match impact {
         MitigationImpact::VeryLow => "very low",
         MitigationImpact::Low => "low",

@@ -1,4 +1,4 @@
-//! Catalog prose as HTML: CommonMark read by pulldown-cmark, with every piece
+//! Prose (catalog text, check advice) as HTML: CommonMark read by pulldown-cmark, with every piece
 //! of source text escaped here and handed to the HTML writer as finished
 //! markup. Raw HTML in a catalog is shown as the text it is; only `http` and
 //! `https` URLs become links (inline links, autolinks and bare URLs), any other
@@ -8,7 +8,7 @@
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
 /// Appends `text` with `& < > " '` escaped: safe in text and in quoted attributes.
-pub(super) fn push_esc(out: &mut String, text: &str) {
+pub(crate) fn push_esc(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -21,7 +21,7 @@ pub(super) fn push_esc(out: &mut String, text: &str) {
     }
 }
 
-pub(super) fn esc(text: &str) -> String {
+pub(crate) fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     push_esc(&mut out, text);
     out
@@ -46,7 +46,7 @@ fn link_start(url: &str) -> String {
 
 /// A reference (a `references:` entry, a framework's URL): a link when it is
 /// a web URL, escaped text otherwise.
-pub(super) fn url(text: &str) -> String {
+pub(crate) fn url(text: &str) -> String {
     let text = text.trim();
     if is_web_url(text) {
         format!("{}{}</a>", link_start(text), esc(text))
@@ -56,7 +56,7 @@ pub(super) fn url(text: &str) -> String {
 }
 
 /// Paragraphs, lists, emphasis, code, links: the HTML of `text`.
-pub(super) fn prose(text: &str) -> String {
+pub(crate) fn prose(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 4);
     html::push_html(&mut out, events(text).into_iter());
     out
@@ -64,7 +64,7 @@ pub(super) fn prose(text: &str) -> String {
 
 /// A phrase (an objective, one piece of advice): the HTML of `text` without
 /// the paragraph around it when it is one paragraph.
-pub(super) fn inline(text: &str) -> String {
+pub(crate) fn inline(text: &str) -> String {
     let html = prose(text);
     match html
         .strip_prefix("<p>")
