@@ -51,6 +51,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route("/runs/{id}/report", get(pages::run_report))
         .route("/runs/{id}/diff/{other}", get(pages::diff))
+        .route("/runs/{id}/export/{format}", get(pages::export))
         .route("/catalog", get(pages::catalog))
         .route("/catalog/page", get(pages::catalog_page))
         .route("/static/app.css", get(pages::app_css))

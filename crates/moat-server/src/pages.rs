@@ -263,6 +263,43 @@ pub async fn run_report(State(state): S, Path(id): Path<i64>) -> Response {
     }
 }
 
+/// A run in a format other tools open: Threat Composer, OTM or Threat Dragon (docs/interchange.md).
+pub async fn export(State(state): S, Path((id, format)): Path<(i64, String)>) -> Response {
+    let result = blocking(&state, move |s| {
+        let (_, assessment) = ops::run_with_assessment(s, id)?;
+        if assessment.model.is_empty() {
+            return Err(ApiError::bad_request(format!(
+                "run {id} has no threat model to export (a scan without one)"
+            )));
+        }
+        let (export, file): (fn(_, _) -> _, _) = match format.as_str() {
+            "threat-composer" => (moat_interchange::tc::export, format!("moat-run-{id}.tc.json")),
+            "otm" => (moat_interchange::otm::export, format!("moat-run-{id}.otm.json")),
+            "threat-dragon" => (moat_interchange::dragon::export, format!("moat-run-{id}.threat-dragon.json")),
+            other => {
+                return Err(ApiError::not_found(format!(
+                    "export format `{other}`: use threat-composer, otm or threat-dragon"
+                )));
+            }
+        };
+        let text = export(&assessment, &s.catalog)
+            .map_err(|d| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, d.message))?;
+        Ok((text, file))
+    })
+    .await;
+    match result {
+        Ok((text, file)) => (
+            [
+                (header::CONTENT_TYPE, "application/json".to_string()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
+            ],
+            text,
+        )
+            .into_response(),
+        Err(e) => error_page(&state, &e),
+    }
+}
+
 pub async fn diff(State(state): S, Path((from, to)): Path<(i64, i64)>) -> Response {
     let result = blocking(&state, move |s| {
         let diff = ops::run_diff(s, from, to)?;

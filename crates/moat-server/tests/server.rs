@@ -724,3 +724,17 @@ async fn the_threat_list_searches_every_threat_and_puts_the_worst_open_first() {
     assert!(found > 0 && found < rows, "{found} of {rows}");
     assert!(searched.body.contains("match “spoofing”"));
 }
+
+#[tokio::test]
+async fn a_run_exports_to_the_tools_people_already_use() {
+    let f = fixture();
+    send(&f.state, bearer(get("/projects/lake")).body(Body::empty()).unwrap()).await;
+    for (format, name) in [("threat-composer", ".tc.json"), ("otm", ".otm.json"), ("threat-dragon", ".threat-dragon.json")] {
+        let answer = send(&f.state, bearer(get(&format!("/runs/1/export/{format}"))).body(Body::empty()).unwrap()).await;
+        assert_eq!(answer.status, StatusCode::OK, "{format}: {}", answer.body);
+        assert!(answer.headers[header::CONTENT_DISPOSITION].to_str().unwrap().contains(name));
+        let _: serde_json::Value = answer.json();
+    }
+    let unknown = send(&f.state, bearer(get("/runs/1/export/visio")).body(Body::empty()).unwrap()).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+}
