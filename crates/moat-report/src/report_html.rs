@@ -21,7 +21,7 @@ use moat_engine::assessment::{EvidenceSource, TargetType, ThreatStatus};
 use moat_engine::{Assessment, plan::Status};
 use moat_model::Location;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 const TEMPLATE: &str = include_str!("templates/report.html.j2");
 pub(crate) const CSS: &str = include_str!("templates/report.css");
@@ -149,6 +149,7 @@ struct Page<'a> {
     status_options: Vec<Opt>,
     diagram: Option<DiagramView>,
     threats: Vec<ThreatRow<'a>>,
+    definitions: Vec<DefinitionRow<'a>>,
     findings: Vec<FindingRow<'a>>,
     actions: Vec<Tier>,
     checks: Vec<CheckView<'a>>,
@@ -205,6 +206,19 @@ struct ThreatRow<'a> {
     /// The id of the target's group in the diagram, when the diagram is on the page.
     target_anchor: Option<String>,
     feature_assumed: bool,
+    /// Where the threat's description and mitigations are, once for all its targets.
+    definition: String,
+    evidence: Vec<EvidenceRow<'a>>,
+    decision: Option<AppliedRow>,
+}
+
+/// A threat as the catalog describes it, shown once however many targets it
+/// lands on (a large model has tens of thousands of results of a hundred threats).
+#[derive(Serialize)]
+struct DefinitionRow<'a> {
+    anchor: String,
+    threat_id: &'a str,
+    name: &'a str,
     likelihood: u8,
     impact: u8,
     description: &'a str,
@@ -212,10 +226,9 @@ struct ThreatRow<'a> {
     mitigations: &'a [String],
     controls: Vec<MitigatorRow<'a>>,
     control_count: usize,
-    evidence: Vec<EvidenceRow<'a>>,
-    decision: Option<AppliedRow>,
     references: &'a [String],
     condition: Option<&'a str>,
+    results: usize,
 }
 
 #[derive(Serialize)]
@@ -530,26 +543,7 @@ fn page(a: &Assessment, view: HtmlView) -> Page<'_> {
                 target_kind: target.map_or("", |x| x.kind.as_str()),
                 target_anchor: target.and_then(|x| anchor_of(x.target_type, &x.id)),
                 feature_assumed: t.feature_assumed,
-                likelihood: definition.map_or(0, |d| d.likelihood),
-                impact: definition.map_or(0, |d| d.impact),
-                description: definition.map_or("", |d| d.description.as_str()),
-                example: definition.map_or("", |d| d.example.as_str()),
-                mitigations: definition.map_or(&[], |d| d.mitigations.as_slice()),
-                controls: definition
-                    .map(|d| {
-                        d.controls
-                            .iter()
-                            .map(|c| MitigatorRow {
-                                id: &c.id,
-                                name: &c.name,
-                                impact: impact_label(c.impact),
-                                priority: &c.priority,
-                                declared: c.declared,
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                control_count: definition.map_or(0, |d| d.control_count),
+                definition: definition_anchor(&t.threat_id),
                 evidence: t
                     .evidence
                     .iter()
@@ -570,9 +564,41 @@ fn page(a: &Assessment, view: HtmlView) -> Page<'_> {
                     status: d.status.as_str(),
                     expired: d.expired,
                 }),
-                references: definition.map_or(&[], |d| d.references.as_slice()),
-                condition: definition.and_then(|d| d.condition.as_deref()),
             }
+        })
+        .collect();
+    let mut results: HashMap<&str, usize> = HashMap::new();
+    for t in &a.threats {
+        *results.entry(t.threat_id.as_str()).or_default() += 1;
+    }
+    let definitions: Vec<DefinitionRow<'_>> = a
+        .definitions
+        .iter()
+        .filter(|d| results.contains_key(d.id.as_str()))
+        .map(|d| DefinitionRow {
+            anchor: definition_anchor(&d.id),
+            threat_id: &d.id,
+            name: &d.name,
+            likelihood: d.likelihood,
+            impact: d.impact,
+            description: &d.description,
+            example: &d.example,
+            mitigations: &d.mitigations,
+            controls: d
+                .controls
+                .iter()
+                .map(|c| MitigatorRow {
+                    id: &c.id,
+                    name: &c.name,
+                    impact: impact_label(c.impact),
+                    priority: &c.priority,
+                    declared: c.declared,
+                })
+                .collect(),
+            control_count: d.control_count,
+            references: &d.references,
+            condition: d.condition.as_deref(),
+            results: results.get(d.id.as_str()).copied().unwrap_or(0),
         })
         .collect();
 
@@ -1052,6 +1078,7 @@ fn page(a: &Assessment, view: HtmlView) -> Page<'_> {
         status_options: statuses,
         diagram,
         threats,
+        definitions,
         findings,
         actions,
         checks,
@@ -1095,4 +1122,9 @@ fn section_label(key: &str) -> &'static str {
         "compliance" => "Compliance",
         _ => "Diagnostics",
     }
+}
+
+/// The anchor of a threat's definition on the page.
+fn definition_anchor(threat_id: &str) -> String {
+    format!("def-{threat_id}")
 }

@@ -273,9 +273,18 @@ pub async fn export(State(state): S, Path((id, format)): Path<(i64, String)>) ->
             )));
         }
         let (export, file): (fn(_, _) -> _, _) = match format.as_str() {
-            "threat-composer" => (moat_interchange::tc::export, format!("moat-run-{id}.tc.json")),
-            "otm" => (moat_interchange::otm::export, format!("moat-run-{id}.otm.json")),
-            "threat-dragon" => (moat_interchange::dragon::export, format!("moat-run-{id}.threat-dragon.json")),
+            "threat-composer" => (
+                moat_interchange::tc::export,
+                format!("moat-run-{id}.tc.json"),
+            ),
+            "otm" => (
+                moat_interchange::otm::export,
+                format!("moat-run-{id}.otm.json"),
+            ),
+            "threat-dragon" => (
+                moat_interchange::dragon::export,
+                format!("moat-run-{id}.threat-dragon.json"),
+            ),
             other => {
                 return Err(ApiError::not_found(format!(
                     "export format `{other}`: use threat-composer, otm or threat-dragon"
@@ -291,7 +300,10 @@ pub async fn export(State(state): S, Path((id, format)): Path<(i64, String)>) ->
         Ok((text, file)) => (
             [
                 (header::CONTENT_TYPE, "application/json".to_string()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{file}\""),
+                ),
             ],
             text,
         )

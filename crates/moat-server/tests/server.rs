@@ -728,13 +728,38 @@ async fn the_threat_list_searches_every_threat_and_puts_the_worst_open_first() {
 #[tokio::test]
 async fn a_run_exports_to_the_tools_people_already_use() {
     let f = fixture();
-    send(&f.state, bearer(get("/projects/lake")).body(Body::empty()).unwrap()).await;
-    for (format, name) in [("threat-composer", ".tc.json"), ("otm", ".otm.json"), ("threat-dragon", ".threat-dragon.json")] {
-        let answer = send(&f.state, bearer(get(&format!("/runs/1/export/{format}"))).body(Body::empty()).unwrap()).await;
+    send(
+        &f.state,
+        bearer(get("/projects/lake")).body(Body::empty()).unwrap(),
+    )
+    .await;
+    for (format, name) in [
+        ("threat-composer", ".tc.json"),
+        ("otm", ".otm.json"),
+        ("threat-dragon", ".threat-dragon.json"),
+    ] {
+        let answer = send(
+            &f.state,
+            bearer(get(&format!("/runs/1/export/{format}")))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
         assert_eq!(answer.status, StatusCode::OK, "{format}: {}", answer.body);
-        assert!(answer.headers[header::CONTENT_DISPOSITION].to_str().unwrap().contains(name));
+        assert!(
+            answer.headers[header::CONTENT_DISPOSITION]
+                .to_str()
+                .unwrap()
+                .contains(name)
+        );
         let _: serde_json::Value = answer.json();
     }
-    let unknown = send(&f.state, bearer(get("/runs/1/export/visio")).body(Body::empty()).unwrap()).await;
+    let unknown = send(
+        &f.state,
+        bearer(get("/runs/1/export/visio"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
 }
