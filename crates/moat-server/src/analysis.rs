@@ -45,8 +45,9 @@ pub struct RunSummary {
     pub threats_open: usize,
     /// Threats by status (`open`, `partly_mitigated`, `mitigated`, `accepted`, `false_positive`).
     pub threats_by_status: BTreeMap<String, usize>,
+    /// Findings not suppressed (in the template, by a baseline or by a decision).
     pub findings: usize,
-    /// Findings by severity.
+    /// Those findings by severity.
     pub findings_by_severity: BTreeMap<String, usize>,
     pub errors: usize,
 }
@@ -66,8 +67,9 @@ impl RunSummary {
                 .or_default() += 1;
         }
         if let Some(scan) = &a.scan {
-            summary.findings = scan.findings.len();
-            for f in &scan.findings {
+            let open = scan.findings.iter().filter(|f| f.suppressed.is_none());
+            summary.findings = open.clone().count();
+            for f in open {
                 *summary
                     .findings_by_severity
                     .entry(f.severity.to_string())
@@ -75,6 +77,45 @@ impl RunSummary {
             }
         }
         summary
+    }
+}
+
+/// Decisions whose selector is a check id (`CHK-S3-001`, a prefix, or a
+/// pattern) are about findings: one that closes (accepted, mitigated,
+/// false-positive) and has not expired marks the findings of those checks on
+/// the targeted resources suppressed, with the decision as the reason, as a
+/// template's `Metadata: moat: skip` would.
+pub fn apply_finding_decisions(assessment: &mut Assessment, decisions: &[Decision]) {
+    let today = moat_engine::today();
+    let Some(scan) = assessment.scan.as_mut() else {
+        return;
+    };
+    let closing: Vec<&Decision> = decisions
+        .iter()
+        .filter(|d| d.threats.iter().any(|t| t.starts_with("CHK-")))
+        .filter(|d| d.status.closes())
+        .filter(|d| d.expires.as_deref().is_none_or(|day| day >= today.as_str()))
+        .collect();
+    for finding in scan.findings.iter_mut().filter(|f| f.suppressed.is_none()) {
+        let decided = closing.iter().find(|d| {
+            d.threats.iter().any(|t| selects(t, &finding.check))
+                && (d.targets.is_empty()
+                    || d.targets
+                        .iter()
+                        .any(|t| moat_engine::glob::matches(t, &finding.resource)))
+        });
+        if let Some(d) = decided {
+            finding.suppressed = Some(format!("{} in moat serve: {}", d.status, d.justification));
+        }
+    }
+}
+
+/// A check id, an id prefix (`CHK-S3-0`) or a pattern (`CHK-S3-01?`).
+fn selects(selector: &str, check: &str) -> bool {
+    if moat_engine::glob::has_wildcards(selector) {
+        moat_engine::glob::matches(selector, check)
+    } else {
+        check.starts_with(selector)
     }
 }
 
@@ -109,10 +150,17 @@ pub fn run_project(state: &AppState, project: &ServedProject) -> Result<RunMeta,
         .iter()
         .map(|record| record.to_decision())
         .collect();
-    let assessment = state
+    // decisions on findings name checks and resources, which the model does not know
+    let on_threats: Vec<Decision> = decisions
+        .iter()
+        .filter(|d| !d.threats.iter().any(|t| t.starts_with("CHK-")))
+        .cloned()
+        .collect();
+    let mut assessment = state
         .analyzer
-        .analyze(project, &decisions)
+        .analyze(project, &on_threats)
         .map_err(RunError::Analysis)?;
+    apply_finding_decisions(&mut assessment, &decisions);
     let json = serde_json::to_string(&assessment).map_err(|e| RunError::Analysis(e.to_string()))?;
     let runs = state.store.list_runs(&project.name)?;
     if let Some(latest) = runs.first()

@@ -103,13 +103,21 @@ pub async fn analyse(
 pub async fn get_run(
     State(state): S,
     Path(id): Path<i64>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<([(header::HeaderName, &'static str); 1], String), ApiError> {
     blocking(&state, move |s| {
-        let (run, assessment) = ops::run_with_assessment(s, id)?;
-        Ok(serde_json::json!({ "run": run, "assessment": *assessment }))
+        let run = s
+            .store
+            .get_run(id)?
+            .ok_or_else(|| ApiError::not_found(format!("run {id}")))?;
+        let meta =
+            serde_json::to_string(&run.meta).map_err(|e| ApiError::bad_request(e.to_string()))?;
+        // the assessment is stored as JSON: sent as stored, not parsed and written again
+        Ok((
+            [(header::CONTENT_TYPE, "application/json")],
+            format!("{{\"run\":{meta},\"assessment\":{}}}", run.assessment),
+        ))
     })
     .await
-    .map(Json)
 }
 
 /// New, fixed and unchanged threats and findings from run `id` to run `other`.

@@ -4,13 +4,13 @@
 use crate::analysis::{RunSummary, ServedProject, run_project};
 use crate::diff::{RunDiff, diff};
 use crate::error::ApiError;
-use crate::state::AppState;
+use crate::state::{AppState, CachedRun};
 use moat_engine::Assessment;
 use moat_model::SourceFile;
 use moat_model::yaml::{DecisionChange, write_decisions};
 use moat_store::{DecisionKey, DecisionRecord, DecisionValue, RunMeta};
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Runs `work` on the blocking pool with the shared state.
 pub async fn blocking<T: Send + 'static>(
@@ -81,6 +81,12 @@ pub fn run_with_assessment(
     state: &AppState,
     id: i64,
 ) -> Result<(RunMeta, Arc<Assessment>), ApiError> {
+    let run = cached_run(state, id)?;
+    Ok((run.meta.clone(), Arc::clone(&run.assessment)))
+}
+
+/// The run `id` as cached, reading and parsing it on a miss.
+pub fn cached_run(state: &AppState, id: i64) -> Result<Arc<CachedRun>, ApiError> {
     if let Some(hit) = state.runs.get(id) {
         return Ok(hit);
     }
@@ -94,8 +100,12 @@ pub fn run_with_assessment(
             format!("run {id} holds an assessment this version cannot read: {e}"),
         )
     })?;
-    let entry = (run.meta, Arc::new(assessment));
-    state.runs.put(id, entry.clone());
+    let entry = Arc::new(CachedRun {
+        meta: run.meta,
+        assessment: Arc::new(assessment),
+        report: OnceLock::new(),
+    });
+    state.runs.put(id, Arc::clone(&entry));
     Ok(entry)
 }
 

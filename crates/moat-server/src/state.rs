@@ -7,7 +7,7 @@ use moat_engine::Assessment;
 use moat_store::RunMeta;
 use moat_store::Store;
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 pub struct AppState {
     pub store: Arc<dyn Store>,
@@ -29,26 +29,32 @@ pub struct AppState {
     pub runs: RunCache,
 }
 
-/// The parsed assessments of the last [`RunCache::SIZE`] runs read.
+/// The parsed assessments of the last [`RunCache::SIZE`] runs read, and
+/// their HTML reports once rendered (runs never change, and a large run's
+/// report takes longer to render than any other page).
 #[derive(Default)]
 pub struct RunCache {
-    entries: Mutex<VecDeque<(i64, CachedRun)>>,
+    entries: Mutex<VecDeque<(i64, Arc<CachedRun>)>>,
 }
 
-type CachedRun = (RunMeta, Arc<Assessment>);
+pub struct CachedRun {
+    pub meta: RunMeta,
+    pub assessment: Arc<Assessment>,
+    pub report: OnceLock<Result<String, String>>,
+}
 
 impl RunCache {
     const SIZE: usize = 8;
 
-    pub fn get(&self, id: i64) -> Option<CachedRun> {
+    pub fn get(&self, id: i64) -> Option<Arc<CachedRun>> {
         let entries = self.entries.lock().ok()?;
         entries
             .iter()
             .find(|(i, _)| *i == id)
-            .map(|(_, run)| run.clone())
+            .map(|(_, run)| Arc::clone(run))
     }
 
-    pub fn put(&self, id: i64, run: CachedRun) {
+    pub fn put(&self, id: i64, run: Arc<CachedRun>) {
         if let Ok(mut entries) = self.entries.lock() {
             entries.retain(|(i, _)| *i != id);
             entries.push_front((id, run));

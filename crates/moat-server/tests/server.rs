@@ -454,7 +454,7 @@ async fn decision_workflow(f: Fixture) {
         "{yaml}"
     );
     assert!(
-        f.state.store.list_decisions("lake").unwrap().is_empty(),
+        tokio::task::block_in_place(|| f.state.store.list_decisions("lake").unwrap()).is_empty(),
         "the file holds them now"
     );
     // the statuses stay: they now come from the file
