@@ -252,13 +252,29 @@ pub async fn project(
 /// The self-contained HTML report of one run.
 pub async fn run_report(State(state): S, Path(id): Path<i64>) -> Response {
     let result = blocking(&state, move |s| {
-        let (_, assessment) = ops::run_with_assessment(s, id)?;
-        crate::report::html(&assessment)
+        let run = ops::cached_run(s, id)?;
+        run.report
+            .get_or_init(|| {
+                crate::report::html(&run.assessment).map(|html| {
+                    let policy = page_policy(&html);
+                    (axum::body::Bytes::from(html), policy)
+                })
+            })
+            .clone()
             .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e))
     })
     .await;
     match result {
-        Ok(html) => html_response(StatusCode::OK, html),
+        Ok((html, policy)) => {
+            let mut response =
+                ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
+            if let Ok(value) = HeaderValue::from_str(&policy) {
+                response
+                    .headers_mut()
+                    .insert(header::CONTENT_SECURITY_POLICY, value);
+            }
+            response
+        }
         Err(e) => error_page(&state, &e),
     }
 }

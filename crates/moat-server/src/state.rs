@@ -40,7 +40,8 @@ pub struct RunCache {
 pub struct CachedRun {
     pub meta: RunMeta,
     pub assessment: Arc<Assessment>,
-    pub report: OnceLock<Result<String, String>>,
+    /// The rendered report (cheap to clone) and its Content-Security-Policy.
+    pub report: OnceLock<Result<(axum::body::Bytes, String), String>>,
 }
 
 impl RunCache {
