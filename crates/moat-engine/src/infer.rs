@@ -87,7 +87,7 @@ pub fn infer_model(
             description,
             boundary: Some(ACCOUNT.into()),
             data: Vec::new(),
-            attributes: BTreeMap::from([("onAWS".to_string(), json!(true))]),
+            attributes: on_aws(kind, true),
             implements: implemented
                 .get(origin.logical_id.as_str())
                 .cloned()
@@ -505,4 +505,14 @@ fn logical_in(inventory: &Inventory, reference: &str) -> Option<String> {
         .filter(|o| reference.contains(&format!("{{{}}}", o.logical_id)))
         .map(|o| o.logical_id.clone())
         .next()
+}
+
+/// `onAWS` for the kinds whose class has it (pytm's `Actor` does not: a model
+/// written out with it would not load again).
+fn on_aws(kind: ElementKind, value: bool) -> BTreeMap<String, serde_json::Value> {
+    let target = moat_model::schema::Target::Element(kind);
+    match moat_model::schema::attribute(target, "onAWS") {
+        Some(_) => BTreeMap::from([("onAWS".to_string(), json!(value))]),
+        None => BTreeMap::new(),
+    }
 }

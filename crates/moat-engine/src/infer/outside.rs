@@ -97,10 +97,7 @@ impl<'a> Outside<'a> {
                 description: outsider.description,
                 boundary: Some(boundary),
                 data: Vec::new(),
-                attributes: BTreeMap::from([(
-                    "onAWS".to_string(),
-                    json!(outsider.place != Place::Federated),
-                )]),
+                attributes: super::on_aws(outsider.kind, outsider.place != Place::Federated),
                 implements: Vec::new(),
                 tags: Vec::new(),
                 properties,
