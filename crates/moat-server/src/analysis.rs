@@ -167,6 +167,7 @@ pub fn run_project(state: &AppState, project: &ServedProject) -> Result<RunMeta,
         && let Some(run) = state.store.get_run(latest.id)?
         && run.assessment == json
     {
+        let _ = crate::ops::report(state, latest.id);
         return Ok(latest.clone());
     }
     let summary = serde_json::to_string(&RunSummary::of(&assessment))
@@ -176,12 +177,25 @@ pub fn run_project(state: &AppState, project: &ServedProject) -> Result<RunMeta,
     } else {
         RunKind::Threats
     };
-    Ok(state.store.add_run(&NewRun {
+    let run = state.store.add_run(&NewRun {
         project: project.name.clone(),
         kind,
         label: None,
         source: RunSource::Local,
         assessment: json,
         summary,
-    })?)
+    })?;
+    // keep the assessment just made and render the run's report now, so no
+    // page view waits for it (a large model's report takes a few hundred
+    // milliseconds); a failure to render shows on the page
+    state.runs.put(
+        run.id,
+        std::sync::Arc::new(crate::state::CachedRun {
+            meta: run.clone(),
+            assessment: std::sync::Arc::new(assessment),
+            report: std::sync::OnceLock::new(),
+        }),
+    );
+    let _ = crate::ops::report(state, run.id);
+    Ok(run)
 }

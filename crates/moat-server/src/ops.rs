@@ -109,6 +109,20 @@ pub fn cached_run(state: &AppState, id: i64) -> Result<Arc<CachedRun>, ApiError>
     Ok(entry)
 }
 
+/// A run's HTML report and its Content-Security-Policy, rendered once per run.
+pub fn report(state: &AppState, id: i64) -> Result<(axum::body::Bytes, String), ApiError> {
+    let run = cached_run(state, id)?;
+    run.report
+        .get_or_init(|| {
+            crate::report::html(&run.assessment).map(|html| {
+                let policy = crate::security::page_policy(&html);
+                (axum::body::Bytes::from(html), policy)
+            })
+        })
+        .clone()
+        .map_err(|e| ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e))
+}
+
 /// The newest run of a project, analysing it first when it has none.
 pub fn latest_run(
     state: &AppState,

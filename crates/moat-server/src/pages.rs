@@ -251,19 +251,7 @@ pub async fn project(
 
 /// The self-contained HTML report of one run.
 pub async fn run_report(State(state): S, Path(id): Path<i64>) -> Response {
-    let result = blocking(&state, move |s| {
-        let run = ops::cached_run(s, id)?;
-        run.report
-            .get_or_init(|| {
-                crate::report::html(&run.assessment).map(|html| {
-                    let policy = page_policy(&html);
-                    (axum::body::Bytes::from(html), policy)
-                })
-            })
-            .clone()
-            .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e))
-    })
-    .await;
+    let result = blocking(&state, move |s| ops::report(s, id)).await;
     match result {
         Ok((html, policy)) => {
             let mut response =
