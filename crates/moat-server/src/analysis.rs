@@ -119,6 +119,36 @@ fn selects(selector: &str, check: &str) -> bool {
     }
 }
 
+/// A run as the API and the pages show it: the store's record with its
+/// summary as an object rather than the JSON text the store keeps.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RunView {
+    pub id: i64,
+    pub project: String,
+    /// UTC, RFC 3339.
+    pub created_at: String,
+    /// `threats` or `scan`.
+    pub kind: String,
+    pub label: Option<String>,
+    /// `local` (analysed by this server) or `upload` (posted by a CI job).
+    pub source: String,
+    pub summary: Option<RunSummary>,
+}
+
+impl From<&RunMeta> for RunView {
+    fn from(meta: &RunMeta) -> Self {
+        RunView {
+            id: meta.id,
+            project: meta.project.clone(),
+            created_at: meta.created_at.clone(),
+            kind: meta.kind.as_str().to_string(),
+            label: meta.label.clone(),
+            source: meta.source.as_str().to_string(),
+            summary: serde_json::from_str(&meta.summary).ok(),
+        }
+    }
+}
+
 /// Why a project could not be analysed or its run kept.
 #[derive(Debug)]
 pub enum RunError {

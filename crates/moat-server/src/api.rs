@@ -1,7 +1,7 @@
 //! The JSON API: everything the pages show and do, for scripts and CI jobs.
 //! Its OpenAPI document is generated from these handlers (`/api/openapi.json`).
 
-use crate::analysis::run_project;
+use crate::analysis::{RunView, run_project};
 use crate::catalog_query::{self, CatalogFilter, ControlRow, FeatureClassRow, ThreatRow};
 use crate::diff::RunDiff;
 use crate::error::ApiError;
@@ -11,7 +11,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, header};
 use moat_store::{
-    DecisionKey, DecisionRecord, HistoryEntry, HistoryFilter, NewRun, RunKind, RunMeta, RunSource,
+    DecisionKey, DecisionRecord, HistoryEntry, HistoryFilter, NewRun, RunKind, RunSource,
 };
 use serde::Deserialize;
 use std::sync::Arc;
@@ -44,6 +44,7 @@ type S = State<Arc<AppState>>;
     ),
     components(schemas(
         ProjectView,
+        RunView,
         RunDiff,
         DecisionInput,
         WriteBack,
@@ -71,27 +72,33 @@ pub async fn list_projects(State(state): S) -> Result<Json<Vec<ProjectView>>, Ap
 /// A project's runs, newest first.
 #[utoipa::path(get, path = "/api/projects/{project}/runs",
     params(("project" = String, Path, description = "the project's name")),
-    responses((status = 200, description = "runs without their assessments", body = Object)))]
+    responses((status = 200, description = "runs without their assessments", body = [RunView])))]
 pub async fn list_runs(
     State(state): S,
     Path(project): Path<String>,
-) -> Result<Json<Vec<RunMeta>>, ApiError> {
-    blocking(&state, move |s| Ok(s.store.list_runs(&project)?))
-        .await
-        .map(Json)
+) -> Result<Json<Vec<RunView>>, ApiError> {
+    blocking(&state, move |s| {
+        Ok(s.store
+            .list_runs(&project)?
+            .iter()
+            .map(RunView::from)
+            .collect())
+    })
+    .await
+    .map(Json)
 }
 
 /// Analyses a served project again (after its files changed); a run the same as the latest is not kept twice.
 #[utoipa::path(post, path = "/api/projects/{project}/runs",
     params(("project" = String, Path, description = "the project's name")),
-    responses((status = 200, description = "the latest run", body = Object), (status = 404), (status = 422, description = "the project could not be analysed")))]
+    responses((status = 200, description = "the latest run", body = RunView), (status = 404), (status = 422, description = "the project could not be analysed")))]
 pub async fn analyse(
     State(state): S,
     Path(project): Path<String>,
-) -> Result<Json<RunMeta>, ApiError> {
+) -> Result<Json<RunView>, ApiError> {
     blocking(&state, move |s| {
         let served = ops::served(s, &project)?;
-        Ok(run_project(s, served)?)
+        Ok(RunView::from(&run_project(s, served)?))
     })
     .await
     .map(Json)
@@ -275,13 +282,13 @@ pub struct UploadQuery {
 /// A CI job's run (`moat threats|scan ... --upload URL`): the assessment JSON as the body,
 /// authenticated by an upload token of the project (or a global one).
 #[utoipa::path(post, path = "/api/upload", params(UploadQuery), request_body(content = Object, description = "the assessment (`-f json`)"),
-    responses((status = 200, body = Object), (status = 400), (status = 401)))]
+    responses((status = 200, body = RunView), (status = 400), (status = 401)))]
 pub async fn upload(
     State(state): S,
     headers: HeaderMap,
     Query(q): Query<UploadQuery>,
     body: String,
-) -> Result<Json<RunMeta>, ApiError> {
+) -> Result<Json<RunView>, ApiError> {
     let upload_token = headers
         .get("x-moat-upload-token")
         .and_then(|v| v.to_str().ok())
@@ -314,7 +321,8 @@ pub async fn upload(
             Some(l) => format!("{l} (by {by})"),
             None => format!("by {by}"),
         });
-        Ok(s.store.add_run(&NewRun { project: q.project, kind, label, source: RunSource::Upload, assessment: body, summary })?)
+        let run = s.store.add_run(&NewRun { project: q.project, kind, label, source: RunSource::Upload, assessment: body, summary })?;
+        Ok(RunView::from(&run))
     })
     .await
     .map(Json)

@@ -1,7 +1,7 @@
 //! What the pages and the API both do, once: each operation is blocking
 //! (the store is synchronous) and is called through `blocking`.
 
-use crate::analysis::{RunSummary, ServedProject, run_project};
+use crate::analysis::{RunSummary, RunView, ServedProject, run_project};
 use crate::diff::{RunDiff, diff};
 use crate::error::ApiError;
 use crate::state::{AppState, CachedRun};
@@ -34,8 +34,7 @@ pub struct ProjectView {
     /// Where it is on disk; `None` for projects only uploaded to this server.
     pub path: Option<String>,
     pub writable_model: Option<String>,
-    #[schema(value_type = Option<Object>)]
-    pub latest_run: Option<RunMeta>,
+    pub latest_run: Option<RunView>,
     pub summary: Option<RunSummary>,
     pub decisions: usize,
 }
@@ -56,10 +55,8 @@ pub fn projects(state: &AppState) -> Result<Vec<ProjectView>, ApiError> {
                 .iter()
                 .filter(|r| r.project == name)
                 .max_by_key(|r| r.id)
-                .cloned();
-            let summary = latest_run
-                .as_ref()
-                .and_then(|r| serde_json::from_str(&r.summary).ok());
+                .map(RunView::from);
+            let summary = latest_run.as_ref().and_then(|r| r.summary.clone());
             Ok(ProjectView {
                 path: served.map(|p| p.path.display().to_string()),
                 writable_model: served

@@ -571,6 +571,13 @@ async fn uploads_need_an_upload_token_of_the_project() {
         .unwrap();
     assert_eq!(uploaded["latest_run"]["source"], "upload");
     assert!(
+        uploaded["latest_run"]["summary"]["threats"]
+            .as_u64()
+            .unwrap()
+            > 0,
+        "the summary is an object"
+    );
+    assert!(
         uploaded["latest_run"]["label"]
             .as_str()
             .unwrap()

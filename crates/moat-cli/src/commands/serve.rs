@@ -111,8 +111,15 @@ fn project(path: &Path) -> ServedProject {
     ServedProject {
         name: shown.strip_prefix("./").unwrap_or(&shown).to_string(),
         path: path.to_path_buf(),
-        model_file: (is_yaml && !inputs::is_iac(path)).then(|| path.to_path_buf()),
+        model_file: (is_yaml && !inputs::is_iac(path) && !is_interchange(path))
+            .then(|| path.to_path_buf()),
     }
+}
+
+/// An OTM file in YAML: read as a model, but its text has no `decisions:` to write.
+fn is_interchange(path: &Path) -> bool {
+    std::fs::read_to_string(path)
+        .is_ok_and(|text| moat_interchange::detect(&path.display().to_string(), &text).is_some())
 }
 
 fn holds_infrastructure(dir: &Path) -> bool {
