@@ -63,19 +63,9 @@ impl Assessment {
         catalog: CatalogSummary,
     ) -> Self {
         Assessment {
-            schema_version: SCHEMA_VERSION,
-            tool: Tool::moat(),
-            model: Model::default(),
-            catalog,
-            threats: Vec::new(),
-            definitions: Vec::new(),
-            targets: Vec::new(),
-            inferred_services: Vec::new(),
             diagnostics,
             scan: Some(scan),
-            plan: None,
-            review: None,
-            compliance: None,
+            ..Self::of_catalog(catalog)
         }
     }
 

@@ -92,22 +92,6 @@ pub fn import(format: ImportFormat, file: &SourceFile) -> Loaded {
     }
 }
 
-/// A JSON syntax error in `file`, at serde_json's line and column: a JSON
-/// interchange file is held to JSON, not to the laxer YAML reader.
-pub(crate) fn json_syntax(file: &SourceFile) -> Option<Diagnostic> {
-    let error = serde_json::from_str::<serde::de::IgnoredAny>(&file.text).err()?;
-    let offset = file.offset(error.line().max(1), error.column().max(1));
-    let message = error.to_string();
-    let message = match message.rfind(" at line ") {
-        Some(cut) => message[..cut].to_string(),
-        None => message,
-    };
-    Some(Diagnostic::error("json::syntax", message).at(
-        file,
-        moat_model::Span::new(offset, offset.saturating_add(1).min(file.text.len())),
-    ))
-}
-
 /// Clears every span of `model`: an imported model's spans would point into
 /// a text the caller does not hold.
 pub(crate) fn clear_spans(model: &mut Model) {

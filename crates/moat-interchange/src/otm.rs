@@ -540,7 +540,7 @@ pub fn import(file: &SourceFile) -> Loaded {
         return fail(Diagnostic::error("otm::empty", "the file is empty").in_file(&file.name));
     }
     if file.name.to_ascii_lowercase().ends_with(".json")
-        && let Some(d) = crate::json_syntax(file)
+        && let Some(d) = moat_model::json_syntax_error(file)
     {
         return fail(d);
     }
@@ -684,16 +684,10 @@ pub fn import(file: &SourceFile) -> Loaded {
     }
 
     for item in reader.list(&top, "assets", "the file") {
-        let Some(f) = reader.fields(
+        let Some((f, id, name)) = reader.identified(
             item,
             "an asset",
             &["id", "name", "description", "risk", "attributes"],
-        ) else {
-            continue;
-        };
-        let (Some(id), Some(name)) = (
-            reader.required(&f, "id", "an asset"),
-            reader.required(&f, "name", "an asset"),
         ) else {
             continue;
         };
@@ -727,7 +721,7 @@ pub fn import(file: &SourceFile) -> Loaded {
     let mut zone_spans: HashMap<String, Span> = HashMap::new();
     let mut outside: HashSet<String> = HashSet::new();
     for item in reader.list(&top, "trustZones", "the file") {
-        let Some(f) = reader.fields(
+        let Some((f, id, name)) = reader.identified(
             item,
             "a trust zone",
             &[
@@ -740,12 +734,6 @@ pub fn import(file: &SourceFile) -> Loaded {
                 "representations",
                 "attributes",
             ],
-        ) else {
-            continue;
-        };
-        let (Some(id), Some(name)) = (
-            reader.required(&f, "id", "a trust zone"),
-            reader.required(&f, "name", "a trust zone"),
         ) else {
             continue;
         };
@@ -805,7 +793,7 @@ pub fn import(file: &SourceFile) -> Loaded {
     let mut guessed: Vec<String> = Vec::new();
     let components = reader.list(&top, "components", "the file");
     for item in components.iter() {
-        let Some(f) = reader.fields(
+        let Some((f, id, name)) = reader.identified(
             item,
             "a component",
             &[
@@ -820,12 +808,6 @@ pub fn import(file: &SourceFile) -> Loaded {
                 "tags",
                 "attributes",
             ],
-        ) else {
-            continue;
-        };
-        let (Some(id), Some(name)) = (
-            reader.required(&f, "id", "a component"),
-            reader.required(&f, "name", "a component"),
         ) else {
             continue;
         };
@@ -945,7 +927,7 @@ pub fn import(file: &SourceFile) -> Loaded {
 
     let elements: HashSet<String> = model.elements.iter().map(|e| e.id.clone()).collect();
     for item in reader.list(&top, "dataflows", "the file") {
-        let Some(f) = reader.fields(
+        let Some((f, id, name)) = reader.identified(
             item,
             "a dataflow",
             &[
@@ -960,12 +942,6 @@ pub fn import(file: &SourceFile) -> Loaded {
                 "tags",
                 "attributes",
             ],
-        ) else {
-            continue;
-        };
-        let (Some(id), Some(name)) = (
-            reader.required(&f, "id", "a dataflow"),
-            reader.required(&f, "name", "a dataflow"),
         ) else {
             continue;
         };

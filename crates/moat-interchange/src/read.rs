@@ -73,6 +73,20 @@ impl<'f> Reader<'f> {
         self.warning("not-carried", span, reason);
     }
 
+    /// [`Self::fields`] of an object that must have an `id` and a `name`
+    /// (each missing one is reported), with both.
+    pub fn identified<'n, 't>(
+        &mut self,
+        node: &'n Node<'t>,
+        what: &str,
+        known: &[&str],
+    ) -> Option<(Fields<'n, 't>, String, String)> {
+        let fields = self.fields(node, what, known)?;
+        let id = self.required(&fields, "id", what);
+        let name = self.required(&fields, "name", what);
+        Some((fields, id?, name?))
+    }
+
     /// `node` as a mapping whose keys are among `known`; every other key is
     /// reported (with a suggestion when one is close) and not read.
     pub fn fields<'n, 't>(

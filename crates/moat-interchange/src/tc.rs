@@ -518,7 +518,7 @@ pub fn import(file: &SourceFile) -> Loaded {
             Diagnostic::error("threat-composer::empty", "the file is empty").in_file(&file.name),
         );
     }
-    if let Some(d) = crate::json_syntax(file) {
+    if let Some(d) = moat_model::json_syntax_error(file) {
         return fail(d);
     }
     let root = match moat_source::node::parse(file) {

@@ -61,8 +61,14 @@ fn json_syntax(file: &SourceFile) -> Option<Diagnostic> {
         // the YAML reader says it plainly: the file holds no model
         return None;
     }
+    json_syntax_error(file)
+}
+
+/// The first JSON syntax error in `file`, located at serde_json's line and
+/// column (for readers of JSON formats, which hold files to strict JSON).
+pub fn json_syntax_error(file: &SourceFile) -> Option<Diagnostic> {
     let error = serde_json::from_str::<serde::de::IgnoredAny>(&file.text).err()?;
-    let offset = file.offset(error.line(), error.column().max(1));
+    let offset = file.offset(error.line().max(1), error.column().max(1));
     let message = error.to_string();
     // serde_json appends the place; the diagnostic carries it
     let message = match message.rfind(" at line ") {

@@ -92,7 +92,7 @@ pub fn apply_finding_decisions(assessment: &mut Assessment, decisions: &[Decisio
     };
     let closing: Vec<&Decision> = decisions
         .iter()
-        .filter(|d| d.threats.iter().any(|t| t.starts_with("CHK-")))
+        .filter(|d| is_on_findings(d))
         .filter(|d| d.status.closes())
         .filter(|d| d.expires.as_deref().is_none_or(|day| day >= today.as_str()))
         .collect();
@@ -108,6 +108,16 @@ pub fn apply_finding_decisions(assessment: &mut Assessment, decisions: &[Decisio
             finding.suppressed = Some(format!("{} in moat serve: {}", d.status, d.justification));
         }
     }
+}
+
+/// Whether a selector names checks (`CHK-S3-001`, `CHK-S3-0*`), so the
+/// decision is about findings rather than threats.
+pub fn is_check_selector(selector: &str) -> bool {
+    selector.starts_with("CHK-")
+}
+
+fn is_on_findings(d: &Decision) -> bool {
+    d.threats.iter().any(|t| is_check_selector(t))
 }
 
 /// A check id, an id prefix (`CHK-S3-0`) or a pattern (`CHK-S3-01?`).
@@ -183,7 +193,7 @@ pub fn run_project(state: &AppState, project: &ServedProject) -> Result<RunMeta,
     // decisions on findings name checks and resources, which the model does not know
     let on_threats: Vec<Decision> = decisions
         .iter()
-        .filter(|d| !d.threats.iter().any(|t| t.starts_with("CHK-")))
+        .filter(|d| !is_on_findings(d))
         .cloned()
         .collect();
     let mut assessment = state

@@ -281,7 +281,7 @@ pub fn write_back(state: &AppState, project: &str) -> Result<WriteBack, ApiError
     let records = state.store.list_decisions(project)?;
     let (threat_records, finding_records): (Vec<_>, Vec<_>) = records
         .iter()
-        .partition(|r| !r.key.selector.starts_with("CHK-"));
+        .partition(|r| !crate::analysis::is_check_selector(&r.key.selector));
     let changes: Vec<DecisionChange> = threat_records
         .iter()
         .map(|r| DecisionChange::Set(r.to_decision()))

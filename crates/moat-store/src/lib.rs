@@ -20,7 +20,7 @@ mod types;
 use std::path::{Path, PathBuf};
 
 pub use migrations::{MIGRATIONS, Migration};
-pub use pg::PostgresStore;
+pub use pg::{PostgresStore, redact};
 pub use sqlite::SqliteStore;
 pub use types::*;
 

@@ -154,14 +154,6 @@ fn model_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
         .collect())
 }
 
-/// A database URL as it may be printed: `postgres://user:secret@host/db` without `user:secret@`.
-fn without_credentials(db: &str) -> String {
-    match (db.split_once("://"), db.rfind('@')) {
-        (Some((scheme, _)), Some(at)) => format!("{scheme}://{}", &db[at + 1..]),
-        _ => db.to_string(),
-    }
-}
-
 fn local_user() -> String {
     std::env::var("USER")
         .or_else(|_| std::env::var("USERNAME"))
@@ -288,7 +280,7 @@ pub fn run(args: Args) -> Outcome {
         eprintln!(
             "moat serve: {} project(s), store {} ({})",
             state.projects.len(),
-            without_credentials(&db),
+            moat_store::redact(&db),
             state.store.backend()
         );
         println!("Open http://{host}/?token={token}");

@@ -143,7 +143,15 @@ fn block_items(text: &str, value: &Node) -> Option<Vec<Item>> {
     if items.is_empty() || text.get(start..)?.starts_with('[') {
         return None;
     }
-    items.iter().map(|item| block_item(text, item)).collect()
+    let items: Vec<Item> = items
+        .iter()
+        .map(|item| block_item(text, item))
+        .collect::<Option<_>>()?;
+    // each entry on lines of its own, in order: anything else is rewritten whole
+    let apart = items
+        .windows(2)
+        .all(|pair| pair[0].lines.end <= pair[1].lines.start);
+    apart.then_some(items)
 }
 
 fn block_item(text: &str, item: &Node) -> Option<Item> {
