@@ -40,9 +40,10 @@ pub fn stderr(out: &Output) -> String {
     String::from_utf8(out.stderr.clone()).unwrap()
 }
 
-/// Writes `text` to `name` in a directory of this test binary and run.
+/// Writes `text` to `name` in a directory of this test binary and run,
+/// under the target directory so that `cargo clean` removes it.
 pub fn temp_file(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
         "moat-{}-{}",
         env!("CARGO_CRATE_NAME"),
         std::process::id()
