@@ -78,8 +78,9 @@ impl Diagnostic {
 
     /// Points the diagnostic at `span` of `file`.
     pub fn at(mut self, file: &SourceFile, span: Span) -> Self {
+        let (file, span) = file.resolve(span);
         self.location = Some(file.location(span));
-        self.source = Some((file.clone(), span));
+        self.source = Some((file, span));
         self
     }
 

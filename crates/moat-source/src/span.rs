@@ -75,11 +75,18 @@ impl LineIndex {
 }
 
 /// A file's name (as the user gave it) and text, shared by the diagnostics that point into it.
+///
+/// A file may also be several files joined ([`SourceFile::joined`]): a
+/// Terraform module is one unit of configuration spread over `.tf` files,
+/// and one resource's settings may be written in several of them. Spans
+/// then run over the joined text, and locations name the part they fall in.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     pub name: Arc<str>,
     pub text: Arc<str>,
     index: Arc<LineIndex>,
+    /// The files joined, in order, with where each starts in `text`.
+    parts: Option<Arc<[(u32, SourceFile)]>>,
 }
 
 impl SourceFile {
@@ -90,6 +97,55 @@ impl SourceFile {
             name: name.into(),
             text,
             index,
+            parts: None,
+        }
+    }
+
+    /// `files` joined into one, named `name`; each starts on a line of its own.
+    pub fn joined(name: impl Into<Arc<str>>, files: Vec<SourceFile>) -> Self {
+        let mut text = String::new();
+        let mut parts = Vec::with_capacity(files.len());
+        for file in files {
+            if !text.is_empty() && !text.ends_with('\n') {
+                text.push('\n');
+            }
+            parts.push((u32::try_from(text.len()).unwrap_or(u32::MAX), file.clone()));
+            text.push_str(&file.text);
+        }
+        let mut joined = SourceFile::new(name, text);
+        joined.parts = Some(parts.into());
+        joined
+    }
+
+    /// Where the file starts in the joined text, for a part of a joined file.
+    pub fn part_start(&self, name: &str) -> Option<u32> {
+        self.parts
+            .as_deref()?
+            .iter()
+            .find(|(_, f)| &*f.name == name)
+            .map(|(start, _)| *start)
+    }
+
+    /// The file `span` is in and the span within it: for a joined file, the
+    /// part it starts in; otherwise this file.
+    pub fn resolve(&self, span: Span) -> (SourceFile, Span) {
+        let Some(parts) = self.parts.as_deref() else {
+            return (self.clone(), span);
+        };
+        let at = parts.partition_point(|(start, _)| *start <= span.start);
+        match at.checked_sub(1).and_then(|i| parts.get(i)) {
+            Some((start, file)) => {
+                let len = u32::try_from(file.text.len()).unwrap_or(u32::MAX);
+                let rebase = |o: u32| o.saturating_sub(*start).min(len);
+                (
+                    file.clone(),
+                    Span {
+                        start: rebase(span.start),
+                        end: rebase(span.end),
+                    },
+                )
+            }
+            None => (self.clone(), span),
         }
     }
 
@@ -103,6 +159,10 @@ impl SourceFile {
 
     /// A location for `span`, as shown to users.
     pub fn location(&self, span: Span) -> Location {
+        if self.parts.is_some() {
+            let (file, span) = self.resolve(span);
+            return file.location(span);
+        }
         let start = self.line_col(span.start);
         let end = self.line_col(span.end);
         Location {
@@ -147,5 +207,27 @@ mod tests {
         assert_eq!(idx.line_col(text, 6), LineCol { line: 2, col: 3 });
         assert_eq!(idx.offset(text, 2, 3), 6);
         assert_eq!(idx.line_col(text, 999), LineCol { line: 3, col: 1 });
+    }
+
+    #[test]
+    fn a_joined_file_locates_spans_in_its_parts() {
+        let a = SourceFile::new("a.tf", "x = 1");
+        let b = SourceFile::new("b.tf", "y = 2\nz = 3\n");
+        let joined = SourceFile::joined("module", vec![a, b]);
+        assert_eq!(&*joined.text, "x = 1\ny = 2\nz = 3\n");
+        let z = joined.text.find('z').unwrap();
+        let loc = joined.location(Span::new(z, z + 1));
+        assert_eq!((loc.file.as_str(), loc.line, loc.col), ("b.tf", 2, 1));
+        let loc = joined.location(Span::new(4, 5));
+        assert_eq!((loc.file.as_str(), loc.line, loc.col), ("a.tf", 1, 5));
+        let (file, span) = joined.resolve(Span::new(z, z + 5));
+        assert_eq!(
+            (
+                &*file.name,
+                &file.text[span.start as usize..span.end as usize]
+            ),
+            ("b.tf", "z = 3")
+        );
+        assert_eq!(joined.part_start("b.tf"), Some(6));
     }
 }
