@@ -358,10 +358,8 @@ pub fn check_unit(
                     end_col: 1,
                 });
             let source_line = if v.outcome.is_finding() {
-                file.and_then(|f| f.text.lines().nth(location.line.saturating_sub(1) as usize))
-                    .unwrap_or("")
-                    .trim_end()
-                    .to_string()
+                file.map(|f| f.line_of(v.span).trim_end().to_string())
+                    .unwrap_or_default()
             } else {
                 String::new()
             };

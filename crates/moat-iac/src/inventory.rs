@@ -17,6 +17,11 @@ pub struct Inventory {
     pub directory_buckets: Vec<DirectoryBucket>,
     pub bucket_policies: Vec<AttachedPolicy>,
     pub access_points: Vec<AccessPoint>,
+    /// Block Public Access for the whole account (Terraform's
+    /// `aws_s3_account_public_access_block`, S3 Control's
+    /// `GetPublicAccessBlock` for a live account). S3 applies the most
+    /// restrictive of the account's and a bucket's settings.
+    pub account_public_access_blocks: Vec<AccountPublicAccessBlock>,
     pub multi_region_access_points: Vec<MultiRegionAccessPoint>,
     pub roles: Vec<Role>,
     pub users: Vec<Principal>,
@@ -65,9 +70,23 @@ pub struct UndecidedCondition {
     pub reason: String,
 }
 
+/// The kind of source a resource was read from: findings phrase their
+/// advice in its terms.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SourceFormat {
+    /// CloudFormation, SAM, CDK output.
+    #[default]
+    Template,
+    /// Terraform configuration (HCL).
+    Terraform,
+    /// A live account, read through the AWS APIs.
+    Account,
+}
+
 /// Where a resource is defined.
 #[derive(Debug, Clone)]
 pub struct Origin {
+    pub format: SourceFormat,
     /// Index into [`Inventory::files`].
     pub file: usize,
     pub logical_id: String,
@@ -314,6 +333,12 @@ pub struct AccessPoint {
 }
 
 #[derive(Debug, Clone)]
+pub struct AccountPublicAccessBlock {
+    pub origin: Origin,
+    pub settings: Value<BlockPublicAccess>,
+}
+
+#[derive(Debug, Clone)]
 pub struct MultiRegionAccessPoint {
     pub origin: Origin,
     pub public_access_block: Value<BlockPublicAccess>,
@@ -504,6 +529,7 @@ impl Inventory {
         out.extend(inv.directory_buckets.iter().map(|r| &r.origin));
         out.extend(inv.bucket_policies.iter().map(|r| &r.origin));
         out.extend(inv.access_points.iter().map(|r| &r.origin));
+        out.extend(inv.account_public_access_blocks.iter().map(|r| &r.origin));
         out.extend(inv.multi_region_access_points.iter().map(|r| &r.origin));
         out.extend(inv.roles.iter().map(|r| &r.origin));
         out.extend(inv.users.iter().map(|r| &r.origin));
@@ -529,6 +555,11 @@ impl Inventory {
         out.extend(inv.directory_buckets.iter_mut().map(|r| &mut r.origin));
         out.extend(inv.bucket_policies.iter_mut().map(|r| &mut r.origin));
         out.extend(inv.access_points.iter_mut().map(|r| &mut r.origin));
+        out.extend(
+            inv.account_public_access_blocks
+                .iter_mut()
+                .map(|r| &mut r.origin),
+        );
         out.extend(
             inv.multi_region_access_points
                 .iter_mut()
@@ -593,6 +624,8 @@ fn append_all(me: &mut Inventory, mut other: Inventory) {
     me.directory_buckets.append(&mut other.directory_buckets);
     me.bucket_policies.append(&mut other.bucket_policies);
     me.access_points.append(&mut other.access_points);
+    me.account_public_access_blocks
+        .append(&mut other.account_public_access_blocks);
     me.multi_region_access_points
         .append(&mut other.multi_region_access_points);
     me.roles.append(&mut other.roles);

@@ -7,6 +7,7 @@ pub mod cloudformation;
 pub mod inventory;
 pub mod node_util;
 pub mod scan;
+pub mod terraform;
 pub mod value;
 pub mod variants;
 

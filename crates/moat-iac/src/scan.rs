@@ -162,6 +162,13 @@ pub fn scan_each<U: Send>(
         } else if path.exists() {
             if path.file_name().is_some_and(|n| n == "manifest.json") {
                 assembly(path, &mut c, &mut out, None);
+            } else if path.extension().is_some_and(|e| e == "tf") {
+                // Terraform reads a module's directory, never one file of it
+                let dir = path
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."));
+                c.push(dir, BTreeMap::new(), None, BTreeMap::new());
             } else {
                 c.push(path, BTreeMap::new(), None, BTreeMap::new());
             }
@@ -173,6 +180,34 @@ pub fn scan_each<U: Send>(
                 reason: Some("no such file or directory".into()),
             });
         }
+    }
+    // modules another directory calls are read with it, not as roots
+    let tf_dirs: Vec<PathBuf> = c
+        .jobs
+        .iter()
+        .filter(|j| j.path.is_dir())
+        .map(|j| j.path.clone())
+        .collect();
+    if tf_dirs.len() > 1 {
+        let called = crate::terraform::called_modules(&tf_dirs);
+        c.jobs.retain(|j| {
+            let key = j.path.canonicalize().unwrap_or_else(|_| j.path.clone());
+            match called.get(&key) {
+                Some(caller) if j.path.is_dir() => {
+                    out.files.push(FileStatus {
+                        path: j.path.display().to_string(),
+                        format: "terraform-module".into(),
+                        status: Status::Skipped,
+                        reason: Some(format!(
+                            "a module `{}` calls: read with it",
+                            caller.display()
+                        )),
+                    });
+                    false
+                }
+                _ => true,
+            }
+        });
     }
     // jobs still to read per unit: a unit is complete when it has none
     let mut pending: BTreeMap<usize, usize> = BTreeMap::new();
@@ -203,7 +238,7 @@ pub fn scan_each<U: Send>(
             if let Some(left) = pending.get_mut(&unit) {
                 *left = left.saturating_sub(1);
             }
-            out.files.push(result.status);
+            out.files.extend(result.statuses);
             out.diagnostics.extend(result.diagnostics);
             if let Some(inventory) = result.inventory {
                 open.entry(unit).or_default().merge(inventory);
@@ -262,6 +297,13 @@ fn walk(dir: &Path, c: &mut Collector, out: &mut Scan) {
     };
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
+    // a directory with .tf files is a Terraform module: read as one
+    if paths
+        .iter()
+        .any(|p| p.is_file() && p.extension().is_some_and(|e| e == "tf"))
+    {
+        c.push(dir, BTreeMap::new(), None, BTreeMap::new());
+    }
     for path in paths {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if path.is_dir() {
@@ -275,7 +317,9 @@ fn walk(dir: &Path, c: &mut Collector, out: &mut Scan) {
             .and_then(|e| e.to_str())
             .unwrap_or("")
             .to_ascii_lowercase();
-        if matches!(ext.as_str(), "yaml" | "yml" | "json" | "template") {
+        if matches!(ext.as_str(), "yaml" | "yml" | "json" | "template")
+            && !name.ends_with(".tf.json")
+        {
             c.push(&path, BTreeMap::new(), None, BTreeMap::new());
         }
     }
@@ -393,8 +437,39 @@ fn error_status(path: &Path, format: &str, d: &Diagnostic) -> FileStatus {
     }
 }
 
+/// A Terraform root module: every `.tf` and `.tfvars` file read is listed.
+fn read_terraform(dir: &Path, options: &Options) -> FileResult {
+    let mut diagnostics = Vec::new();
+    let read = crate::terraform::read(dir, &options.params, &mut diagnostics);
+    let statuses = read
+        .files
+        .into_iter()
+        .map(|(path, error)| FileStatus {
+            path: path.display().to_string(),
+            format: if path.extension().is_some_and(|e| e == "tfvars") {
+                "terraform-vars"
+            } else {
+                "terraform"
+            }
+            .into(),
+            status: if error.is_some() {
+                Status::Error
+            } else {
+                Status::Scanned
+            },
+            reason: error,
+        })
+        .collect();
+    FileResult {
+        statuses,
+        inventory: Some(read.inventory),
+        diagnostics,
+        nested: Vec::new(),
+    }
+}
+
 struct FileResult {
-    status: FileStatus,
+    statuses: Vec<FileStatus>,
     inventory: Option<Inventory>,
     diagnostics: Vec<Diagnostic>,
     nested: Vec<PathBuf>,
@@ -402,6 +477,9 @@ struct FileResult {
 
 fn read_one(job: &Job, options: &Options) -> FileResult {
     let path = &job.path;
+    if path.is_dir() {
+        return read_terraform(path, options);
+    }
     let format_of_ext = match path.extension().and_then(|e| e.to_str()) {
         Some("json") => "json",
         _ => "yaml",
@@ -411,7 +489,7 @@ fn read_one(job: &Job, options: &Options) -> FileResult {
         Ok(t) => t,
         Err(d) => {
             return FileResult {
-                status: error_status(path, format_of_ext, &d),
+                statuses: vec![error_status(path, format_of_ext, &d)],
                 inventory: None,
                 diagnostics: vec![*d],
                 nested: Vec::new(),
@@ -458,7 +536,7 @@ fn read_one(job: &Job, options: &Options) -> FileResult {
             let nested: Vec<PathBuf> = nested.iter().map(|n| base.join(n)).collect();
             inventory.files.push(file);
             FileResult {
-                status: FileStatus {
+                statuses: vec![FileStatus {
                     path: path.display().to_string(),
                     format: if sam { "sam" } else { "cloudformation" }.into(),
                     status: if errors > 0 {
@@ -472,25 +550,25 @@ fn read_one(job: &Job, options: &Options) -> FileResult {
                             moat_source::diag::count(errors, "error")
                         )
                     }),
-                },
+                }],
                 inventory: Some(inventory),
                 diagnostics,
                 nested,
             }
         }
         Ok(Read::NotTemplate(reason)) => FileResult {
-            status: FileStatus {
+            statuses: vec![FileStatus {
                 path: path.display().to_string(),
                 format: format_of_ext.into(),
                 status: Status::Skipped,
                 reason: Some(reason),
-            },
+            }],
             inventory: None,
             diagnostics,
             nested: Vec::new(),
         },
         Err(d) => FileResult {
-            status: error_status(path, format_of_ext, &d),
+            statuses: vec![error_status(path, format_of_ext, &d)],
             inventory: None,
             diagnostics: vec![*d],
             nested: Vec::new(),

@@ -157,6 +157,17 @@ impl SourceFile {
         self.index.offset(&self.text, line, col)
     }
 
+    /// The text of the line `span` starts on, without its line break.
+    pub fn line_of(&self, span: Span) -> String {
+        let (file, span) = self.resolve(span);
+        let line = file.line_col(span.start).line as usize;
+        file.text
+            .lines()
+            .nth(line.saturating_sub(1))
+            .unwrap_or("")
+            .to_string()
+    }
+
     /// A location for `span`, as shown to users.
     pub fn location(&self, span: Span) -> Location {
         if self.parts.is_some() {

@@ -5,7 +5,7 @@
 //! one written out.
 
 use moat_iac::Inventory;
-use moat_iac::inventory::{HardCoded, Origin};
+use moat_iac::inventory::{HardCoded, Origin, SourceFormat};
 use moat_source::Span;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -54,6 +54,7 @@ fn origin_of<'a>(inventory: &'a Inventory, file: usize, logical_id: &str) -> Opt
 /// An origin for a resource type the Inventory does not lower.
 fn bare_origin(h: &HardCoded) -> Origin {
     Origin {
+        format: Default::default(),
         file: h.file,
         logical_id: h.logical_id.clone(),
         resource_type: String::new(),
@@ -65,7 +66,17 @@ fn bare_origin(h: &HardCoded) -> Origin {
     }
 }
 
-fn advice(kind: Kind, value: &str, place: &str) -> String {
+fn advice(kind: Kind, value: &str, place: &str, format: SourceFormat) -> String {
+    if format == SourceFormat::Terraform {
+        return match kind {
+            Kind::Region => format!(
+                "the Region `{value}` is written out in {place}: use `data.aws_region.current.name` (or the provider's Region through a variable) if it is the configuration's own Region, or a variable if another Region is meant, so the configuration applies unchanged in any Region"
+            ),
+            Kind::Account => format!(
+                "the account id `{value}` is written out in {place}: use `data.aws_caller_identity.current.account_id` if it is the configuration's own account, or a variable if another account is meant, so the configuration applies unchanged in any account and does not publish the id"
+            ),
+        };
+    }
     match kind {
         Kind::Region => format!(
             "the Region `{value}` is written out in {place}: use `${{AWS::Region}}` with `!Sub` if it is the stack's own Region, or a parameter if another Region is meant, so the template deploys unchanged in any Region"
@@ -119,7 +130,7 @@ pub fn run(inventory: &Inventory, out: &mut crate::Out, kind: Kind) {
             origin,
             Some(h.span),
             &h.property,
-            advice(kind, &h.value, &h.place),
+            advice(kind, &h.value, &h.place, origin.format),
         );
         reported.push((origin.file, origin.logical_id.clone()));
     }

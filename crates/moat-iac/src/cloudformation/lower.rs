@@ -6,7 +6,7 @@ use crate::inventory::*;
 use crate::node_util::{entries, first_unknown, get, items, text, unknown_reason};
 use crate::value::Value;
 use moat_source::node::{Node, NodeValue};
-use moat_source::{Diagnostic, Span};
+use moat_source::{Diagnostic, SourceFile, Span};
 
 /// Lowers every resource of `template` into `inventory`; `file` is the
 /// template's index in `inventory.files`.
@@ -39,6 +39,7 @@ pub fn lower(
         };
         let metadata = get(node, "Metadata");
         let origin = Origin {
+            format: SourceFormat::Template,
             file,
             logical_id: raw.logical_id.clone(),
             resource_type: raw.resource_type.clone(),
@@ -61,185 +62,214 @@ pub fn lower(
             Some(p) => resolver.resolve(p).unwrap_or_else(|| empty(p.span)),
             None => empty(raw.span),
         };
-        let mut ctx = Ctx {
-            template,
-            origin,
-            props: &props,
-            diagnostics,
+        let sam_function = raw.resource_type == "AWS::Serverless::Function";
+        let sam_policies = if sam_function {
+            let arn = function_arn(resolver, &raw.logical_id, raw.span);
+            elsewhere.extend(super::notifications::sam(&props, &raw.logical_id, &arn));
+            super::sam::policies(&origin, &props, template, diagnostics)
+        } else {
+            Vec::new()
         };
-        match raw.resource_type.as_str() {
-            "AWS::S3::Bucket" => inventory.buckets.push(ctx.bucket()),
-            "AWS::S3Express::DirectoryBucket" => {
-                inventory.directory_buckets.push(DirectoryBucket {
-                    lifecycle: ctx.lifecycle(),
-                    origin: ctx.origin.clone(),
-                })
-            }
-            "AWS::S3::BucketPolicy" => {
-                let document = ctx.doc("PolicyDocument");
-                inventory.bucket_policies.push(AttachedPolicy {
-                    targets: vec![ctx.string("Bucket")],
-                    document: document.unwrap_or_else(|| missing_doc(ctx.origin.properties)),
-                    origin: ctx.origin,
-                });
-            }
-            "AWS::SNS::TopicPolicy" | "AWS::SQS::QueuePolicy" => {
-                let list = if raw.resource_type == "AWS::SNS::TopicPolicy" {
-                    "Topics"
-                } else {
-                    "Queues"
-                };
-                let targets = ctx.strings(list);
-                let document = ctx.doc("PolicyDocument");
-                inventory.queue_topic_policies.push(AttachedPolicy {
-                    targets,
-                    document: document.unwrap_or_else(|| missing_doc(ctx.origin.properties)),
-                    origin: ctx.origin,
-                });
-            }
-            "AWS::S3::AccessPoint" => inventory.access_points.push(AccessPoint {
-                bucket: ctx.string("Bucket"),
-                public_access_block: ctx.block_public_access("PublicAccessBlockConfiguration"),
-                vpc: ctx.path_string(&["VpcConfiguration", "VpcId"]),
-                policy: ctx.doc("Policy"),
-                origin: ctx.origin,
-            }),
-            "AWS::S3::MultiRegionAccessPoint" => {
-                inventory
-                    .multi_region_access_points
-                    .push(MultiRegionAccessPoint {
-                        public_access_block: ctx
-                            .block_public_access("PublicAccessBlockConfiguration"),
-                        origin: ctx.origin,
-                    })
-            }
-            "AWS::IAM::Role" => {
-                let arn = stand_in_arn(&ctx, "role", "RoleName");
-                inventory.roles.push(Role {
-                    arn,
-                    trust: ctx.doc("AssumeRolePolicyDocument"),
-                    inline: ctx.inline_policies(),
-                    managed: ctx.strings("ManagedPolicyArns"),
-                    boundary: ctx.string("PermissionsBoundary"),
-                    max_session_duration: ctx.uint("MaxSessionDuration"),
-                    origin: ctx.origin,
-                })
-            }
-            "AWS::IAM::User" | "AWS::IAM::Group" => {
-                let user = raw.resource_type == "AWS::IAM::User";
-                let (kind, name) = if user {
-                    ("user", "UserName")
-                } else {
-                    ("group", "GroupName")
-                };
-                let principal = Principal {
-                    arn: stand_in_arn(&ctx, kind, name),
-                    inline: ctx.inline_policies(),
-                    managed: ctx.strings("ManagedPolicyArns"),
-                    groups: if user {
-                        ctx.strings("Groups")
-                    } else {
-                        Vec::new()
-                    },
-                    origin: ctx.origin,
-                };
-                if user {
-                    inventory.users.push(principal);
-                } else {
-                    inventory.groups.push(principal);
-                }
-            }
-            "AWS::IAM::ManagedPolicy" | "AWS::IAM::Policy" => {
-                let arn = if raw.resource_type == "AWS::IAM::ManagedPolicy" {
-                    stand_in_arn(&ctx, "policy", "ManagedPolicyName")
-                } else {
-                    String::new()
-                };
-                let document = ctx.doc("PolicyDocument");
-                inventory.identity_policies.push(IdentityPolicy {
-                    arn,
-                    document: document.unwrap_or_else(|| missing_doc(ctx.origin.properties)),
-                    roles: ctx.strings("Roles"),
-                    users: ctx.strings("Users"),
-                    groups: ctx.strings("Groups"),
-                    origin: ctx.origin,
-                })
-            }
-            "AWS::KMS::Key" => inventory.kms_keys.push(KmsKey {
-                arn: format!(
-                    "arn:aws:kms:{{AWS::Region}}:{}:key/{{{}}}",
-                    super::resolve::DEFAULT_ACCOUNT,
-                    raw.logical_id
-                ),
-                rotation: ctx.bool("EnableKeyRotation"),
-                key_spec: ctx.string("KeySpec"),
-                key_origin: ctx.string("Origin"),
-                policy: ctx.doc("KeyPolicy"),
-                origin: ctx.origin,
-            }),
-            "AWS::CloudTrail::Trail" => inventory.trails.push(ctx.trail()),
-            "AWS::EC2::VPCEndpoint" => inventory.vpc_endpoints.push(VpcEndpoint {
-                service: ctx.string("ServiceName"),
-                policy: ctx.doc("PolicyDocument"),
-                origin: ctx.origin,
-            }),
-            "AWS::SNS::Topic" | "AWS::SQS::Queue" => {
-                let topic = raw.resource_type == "AWS::SNS::Topic";
-                let entry = Simple {
-                    arn: String::new(),
-                    origin: ctx.origin,
-                };
-                if topic {
-                    inventory.topics.push(entry);
-                } else {
-                    inventory.queues.push(entry);
-                }
-            }
-            "AWS::Lambda::Function" | "AWS::Serverless::Function" => {
-                let policies = if raw.resource_type == "AWS::Serverless::Function" {
-                    let arn = function_arn(resolver, &raw.logical_id, raw.span);
-                    elsewhere.extend(super::notifications::sam(&props, &raw.logical_id, &arn));
-                    super::sam::policies(&ctx.origin, &props, template, ctx.diagnostics)
-                } else {
-                    Vec::new()
-                };
-                inventory.functions.push(Function {
-                    arn: String::new(),
-                    role: ctx.string("Role"),
-                    policies,
-                    origin: ctx.origin,
-                })
-            }
-            "AWS::Lambda::Permission" => inventory.lambda_permissions.push(LambdaPermission {
-                function: ctx.string("FunctionName"),
-                principal: ctx.string("Principal"),
-                source_account: ctx.string("SourceAccount"),
-                source_arn: ctx.string("SourceArn"),
-                origin: ctx.origin,
-            }),
-            "AWS::Events::Rule" => {
-                let s3_events = get(&props, "EventPattern")
-                    .and_then(|p| get(p, "source"))
-                    .is_some_and(|s| match &s.value {
-                        NodeValue::Seq(list) => {
-                            list.iter().any(|v| text(v).as_deref() == Some("aws.s3"))
-                        }
-                        _ => text(s).as_deref() == Some("aws.s3"),
-                    });
-                inventory.event_rules.push(EventRule {
-                    s3_events,
-                    origin: ctx.origin,
-                })
-            }
-            "Custom::S3BucketNotifications" => {
-                elsewhere.push(super::notifications::cdk(&props, &raw.logical_id))
-            }
+        let lowered = lower_resource(
+            template.file,
+            origin,
+            &props,
+            inventory,
+            &mut elsewhere,
+            diagnostics,
+        );
+        if !lowered {
             // nothing lowered depends on this resource's conditions: assuming
             // them would only read the template again to the same inventory
-            _ => resolver.forget_undecided(mark),
+            resolver.forget_undecided(mark);
+        } else if sam_function && let Some(function) = inventory.functions.last_mut() {
+            function.policies = sam_policies;
         }
     }
     super::notifications::attach(elsewhere, file, &mut inventory.buckets);
+}
+
+/// Lowers one resource, whose properties are in CloudFormation's shape
+/// (resolved, with unknown markers), into `inventory`; notifications it
+/// configures on buckets go to `elsewhere`. Returns whether the resource's
+/// type is one Moat lowers. Other formats (Terraform) shape their resources'
+/// settings as CloudFormation properties and lower them here, so one reading
+/// of each property serves every format.
+pub(crate) fn lower_resource(
+    file: &SourceFile,
+    origin: Origin,
+    props: &Node<'static>,
+    inventory: &mut Inventory,
+    elsewhere: &mut Vec<super::notifications::Elsewhere>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> bool {
+    let resource_type = origin.resource_type.clone();
+    let mut ctx = Ctx {
+        file,
+        origin,
+        props,
+        diagnostics,
+    };
+    match resource_type.as_str() {
+        "AWS::S3::Bucket" => inventory.buckets.push(ctx.bucket()),
+        "AWS::S3Express::DirectoryBucket" => inventory.directory_buckets.push(DirectoryBucket {
+            lifecycle: ctx.lifecycle(),
+            origin: ctx.origin.clone(),
+        }),
+        "AWS::S3::BucketPolicy" => {
+            let document = ctx.doc("PolicyDocument");
+            inventory.bucket_policies.push(AttachedPolicy {
+                targets: vec![ctx.string("Bucket")],
+                document: document.unwrap_or_else(|| missing_doc(ctx.origin.properties)),
+                origin: ctx.origin,
+            });
+        }
+        "AWS::SNS::TopicPolicy" | "AWS::SQS::QueuePolicy" => {
+            let list = if resource_type == "AWS::SNS::TopicPolicy" {
+                "Topics"
+            } else {
+                "Queues"
+            };
+            let targets = ctx.strings(list);
+            let document = ctx.doc("PolicyDocument");
+            inventory.queue_topic_policies.push(AttachedPolicy {
+                targets,
+                document: document.unwrap_or_else(|| missing_doc(ctx.origin.properties)),
+                origin: ctx.origin,
+            });
+        }
+        "AWS::S3::AccessPoint" => inventory.access_points.push(AccessPoint {
+            bucket: ctx.string("Bucket"),
+            public_access_block: ctx.block_public_access("PublicAccessBlockConfiguration"),
+            vpc: ctx.path_string(&["VpcConfiguration", "VpcId"]),
+            policy: ctx.doc("Policy"),
+            origin: ctx.origin,
+        }),
+        "AWS::S3::MultiRegionAccessPoint" => {
+            inventory
+                .multi_region_access_points
+                .push(MultiRegionAccessPoint {
+                    public_access_block: ctx.block_public_access("PublicAccessBlockConfiguration"),
+                    origin: ctx.origin,
+                })
+        }
+        "AWS::IAM::Role" => {
+            let arn = stand_in_arn(&ctx, "role", "RoleName");
+            inventory.roles.push(Role {
+                arn,
+                trust: ctx.doc("AssumeRolePolicyDocument"),
+                inline: ctx.inline_policies(),
+                managed: ctx.strings("ManagedPolicyArns"),
+                boundary: ctx.string("PermissionsBoundary"),
+                max_session_duration: ctx.uint("MaxSessionDuration"),
+                origin: ctx.origin,
+            })
+        }
+        "AWS::IAM::User" | "AWS::IAM::Group" => {
+            let user = resource_type == "AWS::IAM::User";
+            let (kind, name) = if user {
+                ("user", "UserName")
+            } else {
+                ("group", "GroupName")
+            };
+            let principal = Principal {
+                arn: stand_in_arn(&ctx, kind, name),
+                inline: ctx.inline_policies(),
+                managed: ctx.strings("ManagedPolicyArns"),
+                groups: if user {
+                    ctx.strings("Groups")
+                } else {
+                    Vec::new()
+                },
+                origin: ctx.origin,
+            };
+            if user {
+                inventory.users.push(principal);
+            } else {
+                inventory.groups.push(principal);
+            }
+        }
+        "AWS::IAM::ManagedPolicy" | "AWS::IAM::Policy" => {
+            let arn = if resource_type == "AWS::IAM::ManagedPolicy" {
+                stand_in_arn(&ctx, "policy", "ManagedPolicyName")
+            } else {
+                String::new()
+            };
+            let document = ctx.doc("PolicyDocument");
+            inventory.identity_policies.push(IdentityPolicy {
+                arn,
+                document: document.unwrap_or_else(|| missing_doc(ctx.origin.properties)),
+                roles: ctx.strings("Roles"),
+                users: ctx.strings("Users"),
+                groups: ctx.strings("Groups"),
+                origin: ctx.origin,
+            })
+        }
+        "AWS::KMS::Key" => inventory.kms_keys.push(KmsKey {
+            arn: format!(
+                "arn:aws:kms:{{AWS::Region}}:{}:key/{{{}}}",
+                super::resolve::DEFAULT_ACCOUNT,
+                ctx.origin.logical_id
+            ),
+            rotation: ctx.bool("EnableKeyRotation"),
+            key_spec: ctx.string("KeySpec"),
+            key_origin: ctx.string("Origin"),
+            policy: ctx.doc("KeyPolicy"),
+            origin: ctx.origin,
+        }),
+        "AWS::CloudTrail::Trail" => inventory.trails.push(ctx.trail()),
+        "AWS::EC2::VPCEndpoint" => inventory.vpc_endpoints.push(VpcEndpoint {
+            service: ctx.string("ServiceName"),
+            policy: ctx.doc("PolicyDocument"),
+            origin: ctx.origin,
+        }),
+        "AWS::SNS::Topic" | "AWS::SQS::Queue" => {
+            let topic = resource_type == "AWS::SNS::Topic";
+            let entry = Simple {
+                arn: String::new(),
+                origin: ctx.origin,
+            };
+            if topic {
+                inventory.topics.push(entry);
+            } else {
+                inventory.queues.push(entry);
+            }
+        }
+        "AWS::Lambda::Function" | "AWS::Serverless::Function" => {
+            inventory.functions.push(Function {
+                arn: String::new(),
+                role: ctx.string("Role"),
+                policies: Vec::new(),
+                origin: ctx.origin,
+            })
+        }
+        "AWS::Lambda::Permission" => inventory.lambda_permissions.push(LambdaPermission {
+            function: ctx.string("FunctionName"),
+            principal: ctx.string("Principal"),
+            source_account: ctx.string("SourceAccount"),
+            source_arn: ctx.string("SourceArn"),
+            origin: ctx.origin,
+        }),
+        "AWS::Events::Rule" => {
+            let s3_events = get(props, "EventPattern")
+                .and_then(|p| get(p, "source"))
+                .is_some_and(|s| match &s.value {
+                    NodeValue::Seq(list) => {
+                        list.iter().any(|v| text(v).as_deref() == Some("aws.s3"))
+                    }
+                    _ => text(s).as_deref() == Some("aws.s3"),
+                });
+            inventory.event_rules.push(EventRule {
+                s3_events,
+                origin: ctx.origin,
+            })
+        }
+        "Custom::S3BucketNotifications" => {
+            elsewhere.push(super::notifications::cdk(props, &ctx.origin.logical_id))
+        }
+        _ => return false,
+    }
+    true
 }
 
 /// The function's `Fn::GetAtt Arn`, as the template's other references to it resolve.
@@ -279,7 +309,7 @@ fn missing_doc(span: Span) -> PolicyDoc {
     }
 }
 
-fn stand_in_arn(ctx: &Ctx<'_, '_, '_>, kind: &str, name_property: &str) -> String {
+fn stand_in_arn(ctx: &Ctx<'_, '_>, kind: &str, name_property: &str) -> String {
     let name = ctx
         .string(name_property)
         .get()
@@ -308,8 +338,8 @@ fn skips(metadata: &Node<'_>) -> Vec<Skip> {
         .collect()
 }
 
-struct Ctx<'a, 'r, 't> {
-    template: &'a Template<'t>,
+struct Ctx<'a, 'r> {
+    file: &'a SourceFile,
     origin: Origin,
     props: &'r Node<'static>,
     diagnostics: &'a mut Vec<Diagnostic>,
@@ -354,7 +384,7 @@ fn node_value<'n>(
     }
 }
 
-impl Ctx<'_, '_, '_> {
+impl Ctx<'_, '_> {
     fn at(&self, path: &[&str]) -> Option<&Node<'static>> {
         let mut node = self.props;
         for key in path {
@@ -404,7 +434,7 @@ impl Ctx<'_, '_, '_> {
     }
 
     fn doc_of(&mut self, node: Node<'static>) -> PolicyDoc {
-        read_doc(self.template, node, self.diagnostics)
+        read_doc(self.file, node, self.diagnostics)
     }
 
     fn inline_policies(&mut self) -> Vec<PolicyDoc> {
@@ -427,26 +457,7 @@ impl Ctx<'_, '_, '_> {
     }
 
     fn block_public_access(&self, key: &str) -> Value<BlockPublicAccess> {
-        match node_value(self.at(&[key])) {
-            Err((reason, span)) => Value::unknown(reason, span),
-            Ok(None) => Value::Absent,
-            Ok(Some(n)) => {
-                let setting = |name: &str| match value_bool(get(n, name)) {
-                    // inside a configuration an absent setting is false
-                    Value::Absent => Value::known(false, n.span),
-                    other => other,
-                };
-                Value::known(
-                    BlockPublicAccess {
-                        block_public_acls: setting("BlockPublicAcls"),
-                        ignore_public_acls: setting("IgnorePublicAcls"),
-                        block_public_policy: setting("BlockPublicPolicy"),
-                        restrict_public_buckets: setting("RestrictPublicBuckets"),
-                    },
-                    n.span,
-                )
-            }
-        }
+        block_public_access_at(self.at(&[key]))
     }
 
     fn lifecycle(&self) -> Value<Vec<LifecycleRule>> {
@@ -794,9 +805,32 @@ fn advanced_selector(selector: &Node<'static>) -> Option<DataEventSelector> {
     })
 }
 
+/// A `PublicAccessBlockConfiguration` value; inside it an absent setting is false.
+pub(crate) fn block_public_access_at(node: Option<&Node<'static>>) -> Value<BlockPublicAccess> {
+    match node_value(node) {
+        Err((reason, span)) => Value::unknown(reason, span),
+        Ok(None) => Value::Absent,
+        Ok(Some(n)) => {
+            let setting = |name: &str| match value_bool(get(n, name)) {
+                Value::Absent => Value::known(false, n.span),
+                other => other,
+            };
+            Value::known(
+                BlockPublicAccess {
+                    block_public_acls: setting("BlockPublicAcls"),
+                    ignore_public_acls: setting("IgnorePublicAcls"),
+                    block_public_policy: setting("BlockPublicPolicy"),
+                    restrict_public_buckets: setting("RestrictPublicBuckets"),
+                },
+                n.span,
+            )
+        }
+    }
+}
+
 /// Reads a resolved policy document with moat-policy, noting the first unknown value in it.
 pub fn read_doc(
-    template: &Template<'_>,
+    file: &SourceFile,
     node: Node<'static>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> PolicyDoc {
@@ -806,7 +840,7 @@ pub fn read_doc(
         None
     } else {
         let mut found = Vec::new();
-        let policy = moat_policy::document::read_node(&node, template.file, &mut found);
+        let policy = moat_policy::document::read_node(&node, file, &mut found);
         // a policy's own problems are worth hearing; those that come from
         // unknown stand-ins are not the user's to fix
         diagnostics.extend(

@@ -92,7 +92,7 @@ pub fn policies(
             continue;
         }
         if get(entry, "Statement").is_some() {
-            out.push(read_doc(template, entry.clone(), diagnostics));
+            out.push(read_doc(template.file, entry.clone(), diagnostics));
             continue;
         }
         let NodeValue::Map(list) = &entry.value else {
@@ -104,7 +104,7 @@ pub fn policies(
                 Some(statements) => {
                     let bucket = get(args, "BucketName");
                     let doc = expand(&statements, bucket, entry.span);
-                    out.push(read_doc(template, doc, diagnostics));
+                    out.push(read_doc(template.file, doc, diagnostics));
                 }
                 None if name.starts_with("S3") => diagnostics.push(
                     Diagnostic::warning(

@@ -1,0 +1,106 @@
+//! Terraform configurations (HCL) lowered into the Inventory: a root module
+//! directory with the modules it calls, its variables from defaults,
+//! `terraform.tfvars`, `*.auto.tfvars` and `--param NAME=VALUE`, evaluated
+//! statically (docs/terraform.md says what is read and what stays unknown).
+
+mod computed;
+pub mod config;
+mod eval;
+mod functions;
+mod policy_document;
+mod shape;
+mod values;
+
+use crate::inventory::Inventory;
+use moat_source::{Diagnostic, Span};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+pub use shape::is_read;
+
+/// What reading one root module gave.
+pub struct Read {
+    pub inventory: Inventory,
+    /// Every file read: `.tf`, `.tfvars`, with the error that stopped it.
+    pub files: Vec<(PathBuf, Option<String>)>,
+}
+
+/// Reads the root module in `dir`; `params` set variables by name.
+pub fn read(
+    dir: &Path,
+    params: &BTreeMap<String, String>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Read {
+    let config = config::read(dir, diagnostics);
+    let mut given: BTreeMap<String, values::Val> = BTreeMap::new();
+    {
+        // .tfvars hold constants: evaluated in an empty module
+        let constants = eval::ModuleEval::new(&config, 0, String::new(), BTreeMap::new());
+        for &f in &config.tfvars {
+            let file = &config.files[f];
+            for attr in file.body.attributes() {
+                let v = constants.eval(&attr.value, file.base, &eval::Scope::default());
+                given.insert(attr.key.as_str().to_string(), v);
+            }
+        }
+    }
+    for (name, value) in params {
+        if !name.contains("::") {
+            given.insert(name.clone(), values::str(value.clone(), Span::default()));
+        }
+    }
+    let root = eval::ModuleEval::new(&config, 0, String::new(), given);
+    let instances: Vec<eval::Instance> = root.instances().into_iter().filter(|i| !i.data).collect();
+
+    for i in &instances {
+        if let Some((reason, span)) = &i.unknown_count {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "terraform::unknown-count",
+                    format!("`{}`: {reason}; read as one instance whose values that depend on it are unknown", i.address),
+                )
+                .at(&config.file, *span),
+            );
+        }
+    }
+    let unread: BTreeSet<&str> = instances
+        .iter()
+        .map(|i| i.resource_type.as_str())
+        .filter(|t| t.starts_with("aws_") && !is_read(t))
+        .collect();
+    if !unread.is_empty() {
+        let listed: Vec<String> = unread.iter().map(|t| format!("`{t}`")).collect();
+        diagnostics.push(
+            Diagnostic::note(
+                "terraform::not-read",
+                format!(
+                    "{} not read by Moat (no check looks at them): {}",
+                    moat_source::diag::count(unread.len(), "resource type"),
+                    listed.join(", ")
+                ),
+            )
+            .in_file(&dir.display().to_string()),
+        );
+    }
+    let mut inventory = Inventory::default();
+    shape::lower(&instances, &config.file, 0, &mut inventory, diagnostics);
+    let files = config.read.clone();
+    inventory.files.push(config.file);
+    Read { inventory, files }
+}
+
+/// The directories among `dirs` that another of them calls as a local
+/// module: they are read with their caller, not on their own.
+pub fn called_modules(dirs: &[PathBuf]) -> BTreeMap<PathBuf, PathBuf> {
+    let key = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let mut out = BTreeMap::new();
+    for dir in dirs {
+        for m in config::local_module_dirs(dir) {
+            let k = key(&m);
+            if k != key(dir) {
+                out.entry(k).or_insert_with(|| dir.clone());
+            }
+        }
+    }
+    out
+}
