@@ -131,6 +131,10 @@ pub fn add(rtype: &str, address: &str, attrs: &mut Val, span: Span) -> Vec<Strin
             }
             return Vec::new();
         }
+        // the bucket's configuration resources take the bucket's name as id
+        t if t.starts_with("aws_s3_bucket_") => {
+            add.push(("id", set("bucket").unwrap_or_else(|| standin.clone())));
+        }
         _ => add.push(("id", standin.clone())),
     }
     let mut added = Vec::new();

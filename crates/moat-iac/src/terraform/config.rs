@@ -125,6 +125,27 @@ pub fn local_module_dirs(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// `a/b/../c` as `a/c`: module paths (`source = "../../"`) are shown as
+/// the files they name.
+fn normalized(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir
+                if out.file_name().is_some() && !out.ends_with("..") =>
+            {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
 fn is_local(source: &str) -> bool {
     source.starts_with("./") || source.starts_with("../")
 }
@@ -166,6 +187,37 @@ fn too_deep(text: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// A root module of one file, from text (tests and fuzzing).
+pub fn read_text(name: &str, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Config {
+    let mut loader = Loader {
+        parts: Vec::new(),
+        files: Vec::new(),
+        modules: Vec::new(),
+        read: Vec::new(),
+        offset: 0,
+        ends_in_newline: false,
+        registry: BTreeMap::new(),
+    };
+    let files: Vec<usize> = loader
+        .add(Path::new(name), text.to_string(), diagnostics)
+        .into_iter()
+        .collect();
+    loader.modules.push(Module {
+        path: String::new(),
+        dir: PathBuf::from("."),
+        files,
+        calls: BTreeMap::new(),
+    });
+    Config {
+        root: PathBuf::from("."),
+        file: SourceFile::joined(name, loader.parts),
+        files: loader.files,
+        modules: loader.modules,
+        read: loader.read,
+        tfvars: Vec::new(),
+    }
 }
 
 /// Reads the root module in `dir` and the modules it calls.
@@ -216,6 +268,13 @@ impl Loader {
         depth: usize,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> usize {
+        let key = normalized(dir);
+        if let Some(i) = self.modules.iter().position(|m| m.dir == key) {
+            // a directory several calls use is read once; each call
+            // evaluates it with its own arguments
+            return i;
+        }
+        let dir = &key;
         let index = self.modules.len();
         self.modules.push(Module {
             path: path.clone(),
@@ -295,6 +354,15 @@ impl Loader {
                 return None;
             }
         };
+        self.add(path, text, diagnostics)
+    }
+
+    fn add(
+        &mut self,
+        path: &Path,
+        text: String,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<usize> {
         let source = SourceFile::new(path.display().to_string(), text);
         if let Some(at) = too_deep(&source.text) {
             let d = Diagnostic::error(

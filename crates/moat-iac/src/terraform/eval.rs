@@ -8,7 +8,7 @@
 //! that a policy naming `aws_s3_bucket.data.arn` and the bucket meet.
 
 use super::config::{At, Config, span_of};
-use super::values::{self, Val, is_unknown, text};
+use super::values::{self, Val, text};
 use crate::node_util::{entries, get, items, unknown_reason};
 use hcl_edit::Span as _;
 use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
@@ -20,9 +20,11 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-/// Evaluation deeper than this gives up (self-referring locals go through
-/// the cycle check; this bounds everything else).
-const MAX_DEPTH: usize = 64;
+/// Evaluation deeper than this gives up: a chain of references through
+/// modules, locals and resources, and the nesting of each expression, all
+/// count (self-reference is caught by the cycle check; this bounds the
+/// stack on long chains).
+const MAX_DEPTH: usize = 4096;
 /// `count` and `for_each` larger than this are not expanded.
 const MAX_INSTANCES: usize = 1_000;
 
@@ -77,8 +79,11 @@ pub struct ModuleEval<'c> {
     inputs: BTreeMap<String, Val>,
     locals: RefCell<BTreeMap<String, Slot<Val>>>,
     resources: RefCell<BTreeMap<String, Slot<Rc<Expanded>>>>,
-    children: RefCell<BTreeMap<String, Rc<ModuleEval<'c>>>>,
-    depth: RefCell<usize>,
+    /// Module calls evaluated so far; busy while their arguments are
+    /// evaluated (two modules may each take an output of the other).
+    children: RefCell<BTreeMap<String, Slot<Rc<ModuleEval<'c>>>>>,
+    /// Shared by every module of the configuration.
+    depth: Rc<std::cell::Cell<usize>>,
 }
 
 /// Variables in scope besides the module's: `count`, `each`, `for` and
@@ -113,7 +118,7 @@ impl<'c> ModuleEval<'c> {
             locals: RefCell::new(BTreeMap::new()),
             resources: RefCell::new(BTreeMap::new()),
             children: RefCell::new(BTreeMap::new()),
-            depth: RefCell::new(0),
+            depth: Rc::new(std::cell::Cell::new(0)),
         };
         let mut inputs = BTreeMap::new();
         for block in config.blocks(module, "variable") {
@@ -171,14 +176,36 @@ impl<'c> ModuleEval<'c> {
     }
 
     fn child(&self, name: &str) -> Option<Rc<ModuleEval<'c>>> {
-        if let Some(c) = self.children.borrow().get(name) {
-            return Some(c.clone());
+        self.child_or_busy(name).ok().flatten()
+    }
+
+    /// The module call `name`: `Err` while its own arguments are being
+    /// evaluated (a reference back to it from them), `Ok(None)` when it is
+    /// not on disk.
+    fn child_or_busy(&self, name: &str) -> Result<Option<Rc<ModuleEval<'c>>>, ()> {
+        match self.children.borrow().get(name) {
+            Some(Slot::Done(c)) => return Ok(Some(c.clone())),
+            Some(Slot::Busy) => return Err(()),
+            None => {}
         }
-        let index = (*self.config.modules[self.module].calls.get(name)?)?;
-        let block = self
+        let Some(index) = self.config.modules[self.module]
+            .calls
+            .get(name)
+            .copied()
+            .flatten()
+        else {
+            return Ok(None);
+        };
+        let Some(block) = self
             .config
             .blocks(self.module, "module")
-            .find(|b| label(b.item, 0).as_deref() == Some(name))?;
+            .find(|b| label(b.item, 0).as_deref() == Some(name))
+        else {
+            return Ok(None);
+        };
+        self.children
+            .borrow_mut()
+            .insert(name.to_string(), Slot::Busy);
         let scope = Scope::default();
         let mut given = BTreeMap::new();
         for attr in block.item.body.attributes() {
@@ -191,30 +218,31 @@ impl<'c> ModuleEval<'c> {
             }
             given.insert(key.to_string(), self.eval(&attr.value, block.base, &scope));
         }
-        let child = Rc::new(ModuleEval::new(
+        let mut child = ModuleEval::new(
             self.config,
             index,
             format!("{}module.{name}.", self.prefix),
             given,
-        ));
+        );
+        child.depth = self.depth.clone();
+        let child = Rc::new(child);
         self.children
             .borrow_mut()
-            .insert(name.to_string(), child.clone());
-        Some(child)
+            .insert(name.to_string(), Slot::Done(child.clone()));
+        Ok(Some(child))
     }
 
     fn enter(&self) -> bool {
-        let mut d = self.depth.borrow_mut();
-        if *d >= MAX_DEPTH {
+        let d = self.depth.get();
+        if d >= MAX_DEPTH {
             return false;
         }
-        *d += 1;
+        self.depth.set(d + 1);
         true
     }
 
     fn leave(&self) {
-        let mut d = self.depth.borrow_mut();
-        *d = d.saturating_sub(1);
+        self.depth.set(self.depth.get().saturating_sub(1));
     }
 
     /// Evaluates `expr`, written in the file starting at `base`.
@@ -279,7 +307,11 @@ impl<'c> ModuleEval<'c> {
             }
             Expression::HeredocTemplate(h) => {
                 let mut h = (**h).clone();
-                h.dedent();
+                // only `<<-` strips indentation (and hcl-edit's dedent
+                // mangles a plain heredoc with interpolations)
+                if h.indent().is_some() {
+                    h.dedent();
+                }
                 let elements: Vec<&Element> = h.template.iter().collect();
                 let v = self.template(&elements, base, scope, span);
                 // a heredoc written without interpolation keeps its place
@@ -301,6 +333,20 @@ impl<'c> ModuleEval<'c> {
                 let ops: Vec<&TraversalOperator> = t.operators.iter().map(|o| o.value()).collect();
                 match &t.expr {
                     Expression::Variable(v) => self.variable(v.as_str(), &ops, base, scope, span),
+                    // hcl-edit reads `!var.x` as `(!var).x`: the operator
+                    // applies to the whole traversal
+                    Expression::UnaryOp(op) => {
+                        let inner = match &op.expr {
+                            Expression::Variable(v) => {
+                                self.variable(v.as_str(), &ops, base, scope, span)
+                            }
+                            other => {
+                                let root = self.eval(other, base, scope);
+                                self.traverse(root, &ops, base, scope, span)
+                            }
+                        };
+                        unary(*op.operator.value(), &inner, span)
+                    }
                     other => {
                         let root = self.eval(other, base, scope);
                         self.traverse(root, &ops, base, scope, span)
@@ -354,24 +400,23 @@ impl<'c> ModuleEval<'c> {
             }
             Expression::UnaryOp(op) => {
                 let v = self.eval(&op.expr, base, scope);
-                if is_unknown(&v) {
-                    return values::unknown(unknown_reason(&v).unwrap_or_default(), span);
-                }
-                match op.operator.value() {
-                    UnaryOperator::Not => match values::truth(&v) {
-                        Some(b) => values::boolean(!b, span),
-                        None => values::unknown("`!` of a value that is not a boolean", span),
-                    },
-                    UnaryOperator::Neg => match values::number(&v) {
-                        Some(n) => values::from_number(-n, span),
-                        None => values::unknown("`-` of a value that is not a number", span),
-                    },
-                }
+                unary(*op.operator.value(), &v, span)
             }
             Expression::BinaryOp(op) => {
-                let a = self.eval(&op.lhs_expr, base, scope);
-                let b = self.eval(&op.rhs_expr, base, scope);
-                binary(*op.operator.value(), &a, &b, span)
+                // hcl-edit nests every chain of operators to the right
+                // (`a && b > 0` as `a && (b > 0)`, but `a > 0 && b` as
+                // `a > (0 && b)`): the chain is read flat and regrouped by
+                // HCL's precedence
+                let mut operands = vec![self.eval(&op.lhs_expr, base, scope)];
+                let mut operators = vec![*op.operator.value()];
+                let mut rest = &op.rhs_expr;
+                while let Expression::BinaryOp(next) = rest {
+                    operands.push(self.eval(&next.lhs_expr, base, scope));
+                    operators.push(*next.operator.value());
+                    rest = &next.rhs_expr;
+                }
+                operands.push(self.eval(rest, base, scope));
+                by_precedence(operands, operators, span)
             }
             Expression::ForExpr(f) => self.for_expr(f, base, scope, span),
         }
@@ -398,7 +443,10 @@ impl<'c> ModuleEval<'c> {
                     Some(true) => {}
                     Some(false) => continue,
                     None => {
-                        return values::unknown("a `for` filter depends on a value not known", span);
+                        return values::unknown(
+                            "a `for` filter depends on a value not known",
+                            span,
+                        );
                     }
                 }
             }
@@ -559,12 +607,18 @@ impl<'c> ModuleEval<'c> {
                 span,
             ),
             "module" => match (attr(0), attr(1)) {
-                (Some(m), Some(output)) => match self.child(&m) {
-                    Some(child) => {
+                (Some(m), Some(output)) => match self.child_or_busy(&m) {
+                    Ok(Some(child)) => {
                         let v = child.output(&output, span);
                         self.traverse(v, &ops[2..], base, scope, span)
                     }
-                    None => values::unknown(
+                    Err(()) => values::unknown(
+                        format!(
+                            "module `{m}`'s output is used in its own arguments (through another module); Moat reads module arguments all at once"
+                        ),
+                        span,
+                    ),
+                    Ok(None) => values::unknown(
                         format!(
                             "module `{m}` is not on disk (run `terraform init` to fetch registry modules into .terraform/modules)"
                         ),
@@ -576,14 +630,26 @@ impl<'c> ModuleEval<'c> {
             "data" => match (attr(0), attr(1)) {
                 (Some(t), Some(n)) => {
                     let v = self.resource_value(&format!("data.{t}.{n}"), span);
-                    self.traverse(v, &ops[2..], base, scope, span)
+                    let v = self.traverse(v, &ops[2..], base, scope, span);
+                    after_apply(
+                        v,
+                        &format!("data.{t}.{n}"),
+                        "when Terraform reads the data source",
+                        span,
+                    )
                 }
                 _ => values::unknown("a data source reference without a name", span),
             },
             rtype => match attr(0) {
                 Some(n) => {
                     let v = self.resource_value(&format!("{rtype}.{n}"), span);
-                    self.traverse(v, &ops[1..], base, scope, span)
+                    let v = self.traverse(v, &ops[1..], base, scope, span);
+                    after_apply(
+                        v,
+                        &format!("{rtype}.{n}"),
+                        "only after `terraform apply`",
+                        span,
+                    )
                 }
                 None => values::unknown(format!("`{rtype}` is not a known name"), span),
             },
@@ -875,6 +941,10 @@ impl<'c> ModuleEval<'c> {
                 continue;
             }
             let v = self.eval(&attr.value, base, scope);
+            // an argument set to null is not set
+            if matches!(v.value, NodeValue::Null) {
+                continue;
+            }
             out.push((values::str(key, span_of(&attr.key, base)), v));
         }
         for block in body.blocks() {
@@ -956,6 +1026,21 @@ impl<'c> ModuleEval<'c> {
     }
 }
 
+/// A resource attribute that neither the configuration sets nor Moat
+/// computes is one AWS gives: say so rather than "no attribute".
+fn after_apply(v: Val, address: &str, when: &str, span: Span) -> Val {
+    match unknown_reason(&v).and_then(|r| r.strip_prefix("no attribute ")) {
+        Some(rest) => {
+            let name = rest.trim_end_matches(" here");
+            values::unknown(
+                format!("`{address}.{}` is known {when}", name.trim_matches('`')),
+                span,
+            )
+        }
+        None => v,
+    }
+}
+
 fn n_span(expr: &Expression, base: usize) -> Span {
     span_of(expr, base)
 }
@@ -1003,6 +1088,52 @@ fn index(v: &Val, k: &Val, span: Span) -> Val {
             None => values::unknown("a map key that is not a string", span),
         },
         _ => values::unknown("an index into a value that is not a collection", span),
+    }
+}
+
+/// HCL's binding strength of a binary operator (higher binds tighter).
+fn precedence(op: BinaryOperator) -> u8 {
+    use BinaryOperator as B;
+    match op {
+        B::Mul | B::Div | B::Mod => 6,
+        B::Plus | B::Minus => 5,
+        B::Less | B::LessEq | B::Greater | B::GreaterEq => 4,
+        B::Eq | B::NotEq => 3,
+        B::And => 2,
+        B::Or => 1,
+    }
+}
+
+/// Evaluates `a op b op c ...`, left to right within a precedence level.
+fn by_precedence(mut operands: Vec<Val>, mut operators: Vec<BinaryOperator>, span: Span) -> Val {
+    for level in (1..=6).rev() {
+        let mut i = 0;
+        while i < operators.len() {
+            if precedence(operators[i]) == level {
+                let b = operands.remove(i + 1);
+                let a = std::mem::replace(&mut operands[i], values::null(span));
+                operands[i] = binary(operators.remove(i), &a, &b, span);
+            } else {
+                i += 1;
+            }
+        }
+    }
+    operands.pop().unwrap_or_else(|| values::null(span))
+}
+
+fn unary(op: UnaryOperator, v: &Val, span: Span) -> Val {
+    if let Some(reason) = unknown_reason(v) {
+        return values::unknown(reason, span);
+    }
+    match op {
+        UnaryOperator::Not => match values::truth(v) {
+            Some(b) => values::boolean(!b, span),
+            None => values::unknown("`!` of a value that is not a boolean", span),
+        },
+        UnaryOperator::Neg => match values::number(v) {
+            Some(n) => values::from_number(-n, span),
+            None => values::unknown("`-` of a value that is not a number", span),
+        },
     }
 }
 

@@ -83,6 +83,32 @@ pub fn call(eval: &ModuleEval<'_>, name: &str, args: Vec<Val>, span: Span) -> Va
             }
             return values::seq(out, span);
         }
+        // a placeholder replaced inside a policy document built as a
+        // structure: each string of it, keeping their places
+        "replace"
+            if args
+                .first()
+                .is_some_and(|a| matches!(a.value, NodeValue::Map(_) | NodeValue::Seq(_))) =>
+        {
+            return match (args.get(1).and_then(text), args.get(2)) {
+                (Some(from), Some(to)) if !(from.starts_with('/') && from.ends_with('/')) => {
+                    match text(to) {
+                        Some(to) => replace_within(&args[0], &from, &to),
+                        None => values::unknown(
+                            format!(
+                                "`replace`: {}",
+                                unknown_reason(to).unwrap_or("the replacement is not a string")
+                            ),
+                            span,
+                        ),
+                    }
+                }
+                _ => values::unknown(
+                    "`replace` of a structure with a pattern Moat does not evaluate",
+                    span,
+                ),
+            };
+        }
         "tolist" | "toset" | "tomap" | "sensitive" | "nonsensitive" => {
             return args
                 .into_iter()
@@ -319,6 +345,25 @@ pub fn call(eval: &ModuleEval<'_>, name: &str, args: Vec<Val>, span: Span) -> Va
         },
         _ => values::unknown(format!("function `{name}` is not evaluated by Moat"), span),
     }
+}
+
+fn replace_within(v: &Val, from: &str, to: &str) -> Val {
+    let value = match &v.value {
+        NodeValue::Str(s) if unknown_reason(v).is_none() => {
+            NodeValue::Str(s.replace(from, to).into())
+        }
+        NodeValue::Seq(items) => {
+            NodeValue::Seq(items.iter().map(|i| replace_within(i, from, to)).collect())
+        }
+        NodeValue::Map(entries) => NodeValue::Map(
+            entries
+                .iter()
+                .map(|(k, x)| (k.clone(), replace_within(x, from, to)))
+                .collect(),
+        ),
+        other => other.clone(),
+    };
+    Val { value, ..v.clone() }
 }
 
 fn merge(args: &[Val], span: Span) -> Val {

@@ -31,7 +31,74 @@ pub fn read(
     params: &BTreeMap<String, String>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Read {
-    let config = config::read(dir, diagnostics);
+    with_stack(
+        || {
+            let mut found = Vec::new();
+            let config = config::read(dir, &mut found);
+            let read = evaluate(config, params, &mut found);
+            (read, found)
+        },
+        diagnostics,
+    )
+}
+
+/// Reads a root module of one file given as text (tests and fuzzing).
+pub fn read_text(
+    name: &str,
+    text: &str,
+    params: &BTreeMap<String, String>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Read {
+    with_stack(
+        || {
+            let mut found = Vec::new();
+            let config = config::read_text(name, text, &mut found);
+            let read = evaluate(config, params, &mut found);
+            (read, found)
+        },
+        diagnostics,
+    )
+}
+
+/// The evaluator recurses through chains of references (bounded, but long
+/// chains are legitimate): it runs on a thread of its own with a stack
+/// large enough for the bound, whatever thread asks.
+fn with_stack(
+    work: impl FnOnce() -> (Read, Vec<Diagnostic>) + Send,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Read {
+    const STACK: usize = 256 << 20;
+    let outcome = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("moat-terraform".into())
+            .stack_size(STACK)
+            .spawn_scoped(scope, work)
+            .map(|handle| handle.join())
+    });
+    match outcome {
+        Ok(Ok((read, found))) => {
+            diagnostics.extend(found);
+            read
+        }
+        _ => {
+            diagnostics.push(Diagnostic::error(
+                "terraform::internal",
+                "the Terraform configuration could not be evaluated (the evaluator stopped unexpectedly)",
+            ));
+            Read {
+                inventory: Inventory::default(),
+                files: Vec::new(),
+            }
+        }
+    }
+}
+
+fn evaluate(
+    config: config::Config,
+    params: &BTreeMap<String, String>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Read {
+    let dir = config.root.clone();
     let mut given: BTreeMap<String, values::Val> = BTreeMap::new();
     {
         // .tfvars hold constants: evaluated in an empty module
@@ -104,3 +171,5 @@ pub fn called_modules(dirs: &[PathBuf]) -> BTreeMap<PathBuf, PathBuf> {
     }
     out
 }
+#[cfg(test)]
+mod tests;
