@@ -76,6 +76,9 @@ pub struct Check {
     /// The same fix as AWS CDK code, for findings in a CDK app; `None` where
     /// CDK code cannot make the change (the check's file says why).
     pub cdk: Option<CdkFix>,
+    /// The same fix in Terraform (AWS provider v5 resources), for findings
+    /// in a Terraform configuration.
+    pub terraform: Option<&'static str>,
     pub run: fn(&Inventory, &mut Out),
 }
 

@@ -56,6 +56,7 @@ pub static ALL: &[&Check] = &[
     &s3::lambda_permission_s3::CHECK,
     &s3::topic_queue_policy_s3::CHECK,
     &s3::directory_bucket_lifecycle::CHECK,
+    &s3::account_block_public_access::CHECK,
 ];
 
 /// The check with this id.

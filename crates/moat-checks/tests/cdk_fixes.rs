@@ -12,7 +12,10 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 /// Checks that have no CDK fix, with the reason (also said in their file).
-const WITHOUT_CDK_FIX: &[&str] = &[];
+const WITHOUT_CDK_FIX: &[&str] = &[
+    // the account's settings: CloudFormation (and so the CDK) has no resource for them
+    "CHK-S3-053",
+];
 
 #[test]
 fn every_check_has_a_cdk_fix_or_says_why_not() {

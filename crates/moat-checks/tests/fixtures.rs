@@ -35,7 +35,8 @@ fn render(verdicts: &[Verdict], inventory: &moat_iac::Inventory) -> String {
         if let Some(reason) = &v.skipped {
             let _ = writeln!(out, "  skipped: {reason}");
         }
-        if let Some(line) = file.text.lines().nth(loc.line as usize - 1) {
+        {
+            let line = file.line_of(v.span);
             let _ = writeln!(out, "  {:>4} | {}", loc.line, line);
             let pad = " ".repeat(loc.col as usize - 1);
             let _ = writeln!(out, "       | {pad}^");
@@ -197,11 +198,16 @@ fn docs_checks_md_is_current() {
                 cdk.python.trim()
             );
         }
-        let _ = write!(
-            out,
-            "\n### Fix (CloudFormation)\n\n```yaml\n{}\n```\n",
-            c.fix.trim()
-        );
+        if !c.fix.is_empty() {
+            let _ = write!(
+                out,
+                "\n### Fix (CloudFormation)\n\n```yaml\n{}\n```\n",
+                c.fix.trim()
+            );
+        }
+        if let Some(tf) = c.terraform {
+            let _ = write!(out, "\n### Fix (Terraform)\n\n```hcl\n{}\n```\n", tf.trim());
+        }
     }
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/checks.md");
     if std::env::var_os("MOAT_UPDATE_DOCS").is_some() {
@@ -238,7 +244,7 @@ fn fix_snippets_read_without_duplicate_keys() {
         }
     }
     let mut problems = Vec::new();
-    for check in registry::ALL {
+    for check in registry::ALL.iter().filter(|c| !c.fix.is_empty()) {
         let file = moat_source::SourceFile::new(check.id, check.fix);
         match moat_source::node::parse_tagged(&file, &moat_iac::cloudformation::tags::long_form) {
             Ok(node) => {

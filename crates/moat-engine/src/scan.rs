@@ -91,6 +91,10 @@ pub struct CheckSummary {
     /// it for findings in a CDK app, in the app's language.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cdk: Option<CdkFixText>,
+    /// The same fix in Terraform, when there is one; reports show it for
+    /// findings in `.tf` files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terraform: Option<String>,
     /// The catalog threats the check's controls mitigate, most severe first.
     pub threats: Vec<ThreatRef>,
     pub controls: Vec<String>,
@@ -285,6 +289,7 @@ impl CatalogFacts {
                             typescript: c.typescript.to_string(),
                             python: c.python.to_string(),
                         }),
+                        terraform: check.terraform.map(str::to_string),
                         threats: threats_of(check, catalog),
                         controls: check.controls.iter().map(|c| c.to_string()).collect(),
                         security_hub: check.security_hub.iter().map(|c| c.to_string()).collect(),

@@ -504,6 +504,34 @@ impl Inventory {
         self.buckets.iter().find(|b| b.standin == name)
     }
 
+    /// The account-level Block Public Access setting `name`
+    /// (`BlockPublicAcls`...) that applies to every bucket: `Known(true)`
+    /// with the resource that turns it on, `Unknown` when an account block
+    /// leaves it undecided, `None` when no account block turns it on.
+    pub fn account_block(&self, name: &str) -> Option<(Value<bool>, &Origin)> {
+        let mut undecided = None;
+        for block in &self.account_public_access_blocks {
+            match &block.settings {
+                Value::Known { value, .. } => {
+                    if let Some((_, v)) = value.settings().into_iter().find(|(n, _)| *n == name) {
+                        match v {
+                            Value::Known { value: true, .. } => {
+                                return Some((v.clone(), &block.origin));
+                            }
+                            Value::Unknown { .. } => undecided = Some((v.clone(), &block.origin)),
+                            _ => {}
+                        }
+                    }
+                }
+                Value::Unknown { reason, span } => {
+                    undecided = Some((Value::unknown(reason.clone(), *span), &block.origin))
+                }
+                Value::Absent => {}
+            }
+        }
+        undecided
+    }
+
     /// The policies attached to `bucket`.
     pub fn policies_of<'a>(
         &'a self,

@@ -311,6 +311,7 @@ struct CheckView<'a> {
     fix: &'a str,
     cdk_typescript: Option<&'a str>,
     cdk_python: Option<&'a str>,
+    terraform: Option<&'a str>,
     threats: Vec<(String, String, Tally)>,
     controls: &'a [String],
     security_hub: &'a [String],
@@ -688,6 +689,7 @@ fn page(a: &Assessment, view: HtmlView) -> Page<'_> {
                     fix: c.fix.trim_end(),
                     cdk_typescript: c.cdk.as_ref().map(|x| x.typescript.trim_end()),
                     cdk_python: c.cdk.as_ref().map(|x| x.python.trim_end()),
+                    terraform: c.terraform.as_deref().map(str::trim_end),
                     threats: c
                         .threats
                         .iter()

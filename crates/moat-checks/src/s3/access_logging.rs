@@ -28,6 +28,7 @@ bucket = s3.Bucket(
     server_access_logs_prefix="data-bucket/",
 )"#,
     }),
+    terraform: None,
     run,
 };
 

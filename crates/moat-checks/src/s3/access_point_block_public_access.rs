@@ -35,6 +35,7 @@ pub static CHECK: Check = Check {
     ),
 )"#,
     }),
+    terraform: None,
     run,
 };
 

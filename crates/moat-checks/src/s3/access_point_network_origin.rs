@@ -26,6 +26,7 @@ s3.CfnAccessPoint(
     vpc_configuration=s3.CfnAccessPoint.VpcConfigurationProperty(vpc_id=vpc.vpc_id),
 )"#,
     }),
+    terraform: None,
     run,
 };
 

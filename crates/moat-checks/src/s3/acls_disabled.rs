@@ -22,6 +22,7 @@ pub static CHECK: Check = Check {
     object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
 )"#,
     }),
+    terraform: None,
     run,
 };
 

@@ -22,6 +22,7 @@ pub static CHECK: Check = Check {
     block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
 )"#,
     }),
+    terraform: None,
     run,
 };
 
@@ -40,8 +41,20 @@ fn run(inventory: &Inventory, out: &mut crate::Out) {
             Value::Known { value, span } => {
                 let mut off = Vec::new();
                 let mut undecided = Vec::new();
+                let mut by_account = Vec::new();
                 let mut at = *span;
                 for (name, setting) in value.settings() {
+                    // the account's setting applies to every bucket
+                    if let Some((Value::Known { value: true, .. }, origin)) =
+                        inventory.account_block(name)
+                        && matches!(
+                            setting,
+                            Value::Known { value: false, .. } | Value::Unknown { .. }
+                        )
+                    {
+                        by_account.push((name, origin.logical_id.as_str()));
+                        continue;
+                    }
                     match setting {
                         Value::Known { value: false, span } => {
                             if off.is_empty() {
@@ -65,6 +78,18 @@ fn run(inventory: &Inventory, out: &mut crate::Out) {
                     );
                 } else if !undecided.is_empty() {
                     out.unknown(o, Some(*span), path, undecided.join("; "));
+                } else if let Some((_, account)) = by_account.first() {
+                    let names: Vec<String> =
+                        by_account.iter().map(|(n, _)| format!("`{n}`")).collect();
+                    out.pass(
+                        o,
+                        Some(*span),
+                        path,
+                        format!(
+                            "{} off or undecided on the bucket, but on for the whole account (`{account}`), which S3 applies to every bucket",
+                            names.join(", ")
+                        ),
+                    );
                 } else {
                     out.pass(o, Some(*span), path, "all four settings are on");
                 }

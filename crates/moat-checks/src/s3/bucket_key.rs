@@ -13,6 +13,7 @@ pub static CHECK: Check = Check {
     recommendation: "Turn on S3 Bucket Keys for SSE-KMS buckets.",
     fix: "BucketEncryption:\n  ServerSideEncryptionConfiguration:\n    - ServerSideEncryptionByDefault:\n        SSEAlgorithm: aws:kms\n        KMSMasterKeyID: !GetAtt DataKey.Arn\n      BucketKeyEnabled: true",
     cdk: Some(super::kms_encryption::CDK),
+    terraform: None,
     run,
 };
 

@@ -19,6 +19,7 @@ const bucket = new s3.Bucket(this, 'Data', { enforceSSL: true });"#,
         python: r#"# creates the bucket policy, with a Deny on requests without TLS
 bucket = s3.Bucket(self, "Data", enforce_ssl=True)"#,
     }),
+    terraform: None,
     run,
 };
 

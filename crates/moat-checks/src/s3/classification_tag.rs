@@ -18,6 +18,7 @@ pub static CHECK: Check = Check {
         typescript: r#"cdk.Tags.of(bucket).add('DataClassification', 'confidential');"#,
         python: r#"cdk.Tags.of(bucket).add("DataClassification", "confidential")"#,
     }),
+    terraform: None,
     run,
 };
 

@@ -39,6 +39,7 @@ bucket.add_to_resource_policy(
     )
 )"#,
     }),
+    terraform: None,
     run,
 };
 

@@ -30,6 +30,7 @@ bucket = s3.Bucket(
     ],
 )"#,
     }),
+    terraform: None,
     run,
 };
 

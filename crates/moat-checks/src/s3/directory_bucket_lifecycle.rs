@@ -46,6 +46,7 @@ pub static CHECK: Check = Check {
     ),
 )"#,
     }),
+    terraform: None,
     run,
 };
 

@@ -18,6 +18,7 @@ const bucket = new s3.Bucket(this, 'Data', { eventBridgeEnabled: true });"#,
         python: r#"# every event to EventBridge; alert there on deletions, restores and ACL changes
 bucket = s3.Bucket(self, "Data", event_bridge_enabled=True)"#,
     }),
+    terraform: None,
     run,
 };
 

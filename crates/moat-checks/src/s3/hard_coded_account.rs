@@ -15,6 +15,7 @@ pub static CHECK: Check = Check {
     recommendation: "Write `${AWS::AccountId}` (with `!Sub`) wherever the stack's own account is meant, and parameters for other accounts.",
     fix: "Principal:\n  AWS: !Sub 'arn:aws:iam::${AWS::AccountId}:role/app'",
     cdk: Some(super::hard_coded_region::CDK),
+    terraform: None,
     run,
 };
 

@@ -32,6 +32,7 @@ pub static CHECK: Check = Check {
     recommendation: "Write `${AWS::Region}` (with `!Sub`) wherever the stack's own Region is meant.",
     fix: "BucketName: !Sub 'secure-app-data-${AWS::AccountId}-${AWS::Region}'",
     cdk: Some(CDK),
+    terraform: None,
     run,
 };
 

@@ -34,6 +34,7 @@ pub static CHECK: Check = Check {
     ),
 )"#,
     }),
+    terraform: None,
     run,
 };
 

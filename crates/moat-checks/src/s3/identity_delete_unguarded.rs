@@ -42,6 +42,7 @@ pub static CHECK: Check = Check {
     )
 )"#,
     }),
+    terraform: None,
     run,
 };
 

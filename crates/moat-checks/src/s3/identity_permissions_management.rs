@@ -33,6 +33,7 @@ role.add_to_policy(
     )
 )"#,
     }),
+    terraform: None,
     run,
 };
 

@@ -31,6 +31,7 @@ role.add_to_policy(
     )
 )"#,
     }),
+    terraform: None,
     run,
 };
 

@@ -44,6 +44,7 @@ pub static CHECK: Check = Check {
     ],
 )"#,
     }),
+    terraform: None,
     run,
 };
 

@@ -30,6 +30,7 @@ pub static CHECK: Check = Check {
     recommendation: "Encrypt by default with SSE-KMS under a customer managed key, with S3 Bucket Keys on.",
     fix: "BucketEncryption:\n  ServerSideEncryptionConfiguration:\n    - ServerSideEncryptionByDefault:\n        SSEAlgorithm: aws:kms\n        KMSMasterKeyID: !GetAtt DataKey.Arn\n      BucketKeyEnabled: true",
     cdk: Some(CDK),
+    terraform: None,
     run,
 };
 

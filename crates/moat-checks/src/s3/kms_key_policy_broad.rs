@@ -42,6 +42,7 @@ key.add_to_resource_policy(
     )
 )"#,
     }),
+    terraform: None,
     run,
 };
 

@@ -16,6 +16,7 @@ pub static CHECK: Check = Check {
         typescript: r#"const key = new kms.Key(this, 'DataKey', { enableKeyRotation: true });"#,
         python: r#"key = kms.Key(self, "DataKey", enable_key_rotation=True)"#,
     }),
+    terraform: None,
     run,
 };
 

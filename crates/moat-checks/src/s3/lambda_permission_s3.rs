@@ -25,6 +25,7 @@ pub static CHECK: Check = Check {
     source_arn=bucket.bucket_arn,
 )"#,
     }),
+    terraform: None,
     run,
 };
 

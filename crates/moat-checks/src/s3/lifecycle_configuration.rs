@@ -36,6 +36,7 @@ pub static CHECK: Check = Check {
     ],
 )"#,
     }),
+    terraform: None,
     run,
 };
 

@@ -4,6 +4,7 @@ pub mod abort_multipart;
 pub mod access_logging;
 pub mod access_point_block_public_access;
 pub mod access_point_network_origin;
+pub mod account_block_public_access;
 pub mod acls_disabled;
 pub mod block_public_access;
 pub mod bucket_key;

@@ -55,6 +55,7 @@ bucket.add_to_resource_policy(
     )
 )"#,
     }),
+    terraform: None,
     run,
 };
 

@@ -33,6 +33,7 @@ pub static CHECK: Check = Check {
     ],
 )"#,
     }),
+    terraform: None,
     run,
 };
 

@@ -30,6 +30,7 @@ pub static CHECK: Check = Check {
     recommendation: "Enable Object Lock with a default retention on buckets that hold backups, logs or records.",
     fix: "ObjectLockEnabled: true\nObjectLockConfiguration:\n  ObjectLockEnabled: Enabled\n  Rule:\n    DefaultRetention:\n      Mode: COMPLIANCE\n      Days: 30\nVersioningConfiguration:\n  Status: Enabled",
     cdk: Some(CDK),
+    terraform: None,
     run,
 };
 

@@ -13,6 +13,7 @@ pub static CHECK: Check = Check {
     recommendation: "Give Object Lock buckets a default retention so every new version is locked.",
     fix: "ObjectLockConfiguration:\n  ObjectLockEnabled: Enabled\n  Rule:\n    DefaultRetention:\n      Mode: COMPLIANCE\n      Days: 30",
     cdk: Some(super::object_lock::CDK),
+    terraform: None,
     run,
 };
 

@@ -37,6 +37,7 @@ pub static CHECK: Check = Check {
     ],
 )"#,
     }),
+    terraform: None,
     run,
 };
 

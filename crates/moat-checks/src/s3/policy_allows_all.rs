@@ -37,6 +37,7 @@ bucket.add_to_resource_policy(
     )
 )"#,
     }),
+    terraform: None,
     run,
 };
 

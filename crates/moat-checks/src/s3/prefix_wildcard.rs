@@ -39,6 +39,7 @@ role.add_to_policy(
     )
 )"#,
     }),
+    terraform: None,
     run,
 };
 

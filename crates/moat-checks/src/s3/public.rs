@@ -33,7 +33,7 @@ pub fn exposure(inventory: &Inventory, bucket: &Bucket, write: bool) -> Exposure
     } else {
         crate::policy_questions::READ_ACTIONS
     };
-    let setting = |name: &str| -> Result<bool, (String, Span)> {
+    let bucket_setting = |name: &str| -> Result<bool, (String, Span)> {
         match &bucket.public_access_block {
             Value::Absent => Ok(true),
             Value::Unknown { reason, span } => Err((reason.clone(), *span)),
@@ -45,6 +45,18 @@ pub fn exposure(inventory: &Inventory, bucket: &Bucket, write: bool) -> Exposure
                     .unwrap_or(("", &Value::Absent));
                 v.or_default_value(false)
             }
+        }
+    };
+    // S3 applies the most restrictive of the account's and the bucket's settings
+    let setting = |name: &str| -> Result<bool, (String, Span)> {
+        let account = inventory.account_block(name);
+        if let Some((Value::Known { value: true, .. }, _)) = account {
+            return Ok(true);
+        }
+        let own = bucket_setting(name)?;
+        match account {
+            Some((Value::Unknown { reason, span }, _)) if !own => Err((reason, span)),
+            _ => Ok(own),
         }
     };
     // ACLs: only in force when ownership allows them and IgnorePublicAcls is off

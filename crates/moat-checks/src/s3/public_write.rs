@@ -13,6 +13,7 @@ pub static CHECK: Check = Check {
     recommendation: "Remove public grants; serve public content through CloudFront with origin access control.",
     fix: "PublicAccessBlockConfiguration:\n  BlockPublicAcls: true\n  BlockPublicPolicy: true\n  IgnorePublicAcls: true\n  RestrictPublicBuckets: true",
     cdk: Some(super::public_read::CDK),
+    terraform: None,
     run,
 };
 

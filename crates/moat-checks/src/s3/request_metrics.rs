@@ -22,6 +22,7 @@ pub static CHECK: Check = Check {
     metrics=[s3.BucketMetrics(id="EntireBucket")],
 )"#,
     }),
+    terraform: None,
     run,
 };
 

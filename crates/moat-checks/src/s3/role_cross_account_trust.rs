@@ -30,6 +30,7 @@ pub static CHECK: Check = Check {
     external_ids=["6b3d8f0e-partner"],
 )"#,
     }),
+    terraform: None,
     run,
 };
 

@@ -51,6 +51,7 @@ role.add_to_policy(
     )
 )"#,
     }),
+    terraform: None,
     run,
 };
 

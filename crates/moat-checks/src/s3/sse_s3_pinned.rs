@@ -48,6 +48,7 @@ bucket.add_to_resource_policy(
     )
 )"#,
     }),
+    terraform: None,
     run,
 };
 

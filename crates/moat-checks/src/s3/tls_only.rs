@@ -20,6 +20,7 @@ const bucket = new s3.Bucket(this, 'Data', { enforceSSL: true });"#,
         python: r#"# adds a Deny on aws:SecureTransport false to the bucket policy
 bucket = s3.Bucket(self, "Data", enforce_ssl=True)"#,
     }),
+    terraform: None,
     run,
 };
 

@@ -40,6 +40,7 @@ pub static CHECK: Check = Check {
     )
 )"#,
     }),
+    terraform: None,
     run,
 };
 

@@ -25,6 +25,7 @@ trail.add_s3_event_selector(
     read_write_type=cloudtrail.ReadWriteType.ALL,
 )"#,
     }),
+    terraform: None,
     run,
 };
 

@@ -46,6 +46,7 @@ trail_key.add_to_resource_policy(
 trail_key.grant(iam.ServicePrincipal("cloudtrail.amazonaws.com"), "kms:DescribeKey")
 trail = cloudtrail.Trail(self, "Trail", encryption_key=trail_key)"#,
     }),
+    terraform: None,
     run,
 };
 

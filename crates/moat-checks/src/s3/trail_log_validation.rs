@@ -16,6 +16,7 @@ pub static CHECK: Check = Check {
         typescript: r#"const trail = new cloudtrail.Trail(this, 'Trail', { enableFileValidation: true });"#,
         python: r#"trail = cloudtrail.Trail(self, "Trail", enable_file_validation=True)"#,
     }),
+    terraform: None,
     run,
 };
 

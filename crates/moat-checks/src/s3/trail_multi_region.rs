@@ -24,6 +24,7 @@ pub static CHECK: Check = Check {
     include_global_service_events=True,
 )"#,
     }),
+    terraform: None,
     run,
 };
 

@@ -25,6 +25,7 @@ bucket.node.default_child.add_property_override(
     "AccelerateConfiguration.AccelerationStatus", "Suspended"
 )"#,
     }),
+    terraform: None,
     run,
 };
 

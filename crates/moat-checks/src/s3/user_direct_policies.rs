@@ -19,6 +19,7 @@ new iam.User(this, 'Alice', { groups: [readers] });"#,
         python: r#"readers = iam.Group(self, "Readers", managed_policies=[data_readers])
 iam.User(self, "Alice", groups=[readers])"#,
     }),
+    terraform: None,
     run,
 };
 

@@ -28,6 +28,7 @@ pub static CHECK: Check = Check {
     ],
 )"#,
     }),
+    terraform: None,
     run,
 };
 

@@ -51,6 +51,7 @@ endpoint.add_to_policy(
     )
 )"#,
     }),
+    terraform: None,
     run,
 };
 

@@ -39,6 +39,7 @@ cloudfront.Distribution(
     ),
 )"#,
     }),
+    terraform: None,
     run,
 };
 

@@ -270,9 +270,26 @@ fn finding(out: &mut String, a: &ScanResults, f: &Finding) {
                 indent(&fenced(lang, &body), "  ")
             );
         }
+    } else if let Some(code) = super::terraform_fix(f, c) {
+        let _ = writeln!(
+            out,
+            "- **Fix** (Terraform):\n{}",
+            indent(&fenced("hcl", code), "  ")
+        );
     } else if !c.fix.is_empty() {
         let (lang, body) = snippet::for_file(&c.fix, &f.location.file);
-        let _ = writeln!(out, "- **Fix**:\n{}", indent(&fenced(lang, &body), "  "));
+        let label = if f.location.file.ends_with(".tf") {
+            // no Terraform snippet yet: the CloudFormation property names the
+            // setting; docs/terraform.md maps it to the Terraform argument
+            " (the CloudFormation setting; docs/terraform.md names its Terraform argument)"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "- **Fix**{label}:\n{}",
+            indent(&fenced(lang, &body), "  ")
+        );
     }
     if !f.threats_open.is_empty() {
         let threats: Vec<String> = f

@@ -35,6 +35,17 @@ fn by_severity(a: &ScanResults) -> Vec<String> {
 /// The CDK fix to show for `f`, in its app's language: only for a resource
 /// CDK synthesized (it has a construct path) and a check with a CDK fix. An
 /// app whose language is not known gets TypeScript.
+/// The check's Terraform fix, for a finding in a Terraform file.
+fn terraform_fix<'a>(
+    f: &moat_engine::scan::Finding,
+    c: &'a moat_engine::scan::CheckSummary,
+) -> Option<&'a str> {
+    if !f.location.file.ends_with(".tf") {
+        return None;
+    }
+    c.terraform.as_deref()
+}
+
 fn cdk_fix<'a>(
     f: &moat_engine::scan::Finding,
     c: &'a moat_engine::scan::CheckSummary,
