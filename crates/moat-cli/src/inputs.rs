@@ -74,13 +74,12 @@ pub fn load_iac_model(path: &Path) -> (Loaded, Option<moat_engine::scan::ScanRes
         }
     }
     if !scan.files.iter().any(|f| {
-        f.status != moat_iac::scan::Status::Skipped
-            && matches!(f.format.as_str(), "cloudformation" | "sam")
+        f.status != moat_iac::scan::Status::Skipped && moat_iac::scan::holds_resources(&f.format)
     }) {
         diagnostics.push(Diagnostic::error(
             "scan::empty",
             format!(
-                "no CloudFormation, SAM or CDK template found in `{}`",
+                "no CloudFormation, SAM or CDK template or Terraform configuration found in `{}`",
                 path.display()
             ),
         ));

@@ -233,7 +233,8 @@ pub struct ActionPlan {
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Summary {
-    /// Templates read (CloudFormation and SAM; a CDK manifest is not counted).
+    /// Files read that hold resources (templates, `.tf` files; a CDK
+    /// manifest or a `.tfvars` file is not counted).
     pub files_scanned: usize,
     pub files_skipped: usize,
     pub files_with_errors: usize,
@@ -643,7 +644,7 @@ fn assemble(
             .iter()
             .filter(|f| {
                 f.status == moat_iac::scan::Status::Scanned
-                    && matches!(f.format.as_str(), "cloudformation" | "sam")
+                    && moat_iac::scan::holds_resources(&f.format)
             })
             .count(),
         files_skipped: files

@@ -33,6 +33,31 @@ pub struct FileStatus {
     pub reason: Option<String>,
 }
 
+/// Whether files of this format hold resources: what "files scanned"
+/// counts (a CDK manifest or a `.tfvars` file does not).
+pub fn holds_resources(format: &str) -> bool {
+    matches!(format, "cloudformation" | "sam" | "terraform")
+}
+
+/// What to call the files a scan read: `template` (CloudFormation, SAM),
+/// `Terraform file`, or `file` when both kinds were read.
+pub fn noun_for<'a>(formats: impl IntoIterator<Item = &'a str>) -> &'static str {
+    let mut template = false;
+    let mut terraform = false;
+    for f in formats.into_iter().filter(|f| holds_resources(f)) {
+        if f == "terraform" {
+            terraform = true;
+        } else {
+            template = true;
+        }
+    }
+    match (template, terraform) {
+        (false, true) => "Terraform file",
+        (true, true) => "file",
+        _ => "template",
+    }
+}
+
 /// Called as templates are read: (files read, files found so far).
 pub type Progress = dyn Fn(usize, usize) + Send + Sync;
 

@@ -197,7 +197,9 @@ fn exit_for(assessment: &moat_engine::Assessment, fail_on: &str) -> Outcome {
         return Outcome::InputError;
     }
     if s.files_scanned == 0 {
-        eprintln!("error: no CloudFormation, SAM or CDK template found in the paths given");
+        eprintln!(
+            "error: no CloudFormation, SAM or CDK template or Terraform configuration found in the paths given"
+        );
         return Outcome::InputError;
     }
     let threshold = Severity::parse(fail_on);
@@ -247,7 +249,9 @@ pub fn assess_for_status(
         eprintln!("{d}");
     }
     if assessment.scan_results().summary.files_scanned == 0 {
-        eprintln!("error: no CloudFormation, SAM or CDK template found in the --scan paths");
+        eprintln!(
+            "error: no CloudFormation, SAM or CDK template or Terraform configuration found in the --scan paths"
+        );
         return Err(Outcome::InputError);
     }
     if assessment.scan_results().summary.files_with_errors > 0 {

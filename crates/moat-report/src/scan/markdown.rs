@@ -46,7 +46,10 @@ pub fn render(assessment: &Assessment) -> String {
         out,
         "Moat {} read {} ({} resources) and ran {} checks: **{}**{}, {} passed.{}\n",
         assessment.tool.version,
-        moat_source::diag::count(s.files_scanned, "template"),
+        moat_source::diag::count(
+            s.files_scanned,
+            moat_iac::scan::noun_for(a.files.iter().map(|f| f.format.as_str()))
+        ),
         s.resources,
         s.checks_run,
         moat_source::diag::count(s.findings, "finding"),
