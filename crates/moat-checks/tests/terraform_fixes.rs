@@ -119,9 +119,8 @@ fn run(terraform: &Path, dir: &Path, cli_config: &Path, args: &[&str]) -> (bool,
 fn terraform_validates_every_fix() {
     let in_ci = std::env::var("CI").is_ok_and(|v| v == "true");
     let terraform = PathBuf::from(std::env::var("TERRAFORM").unwrap_or("terraform".into()));
-    let mirror = PathBuf::from(
-        std::env::var("MOAT_TF_PLUGIN_MIRROR").unwrap_or(DEFAULT_MIRROR.to_string()),
-    );
+    let mirror =
+        PathBuf::from(std::env::var("MOAT_TF_PLUGIN_MIRROR").unwrap_or(DEFAULT_MIRROR.to_string()));
     let has_terraform = Command::new(&terraform)
         .arg("version")
         .output()
@@ -131,7 +130,11 @@ fn terraform_validates_every_fix() {
         let why = format!(
             "terraform ({}) {} and the provider mirror {} {}",
             terraform.display(),
-            if has_terraform { "runs" } else { "does not run" },
+            if has_terraform {
+                "runs"
+            } else {
+                "does not run"
+            },
             mirror.display(),
             if has_mirror { "is there" } else { "is missing" },
         );
