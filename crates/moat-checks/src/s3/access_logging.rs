@@ -28,7 +28,15 @@ bucket = s3.Bucket(
     server_access_logs_prefix="data-bucket/",
 )"#,
     }),
-    terraform: None,
+    terraform: Some(
+        r#"# logs go to a dedicated log bucket in the same account and Region, whose
+# bucket policy lets logging.s3.amazonaws.com put objects under the prefix
+resource "aws_s3_bucket_logging" "data" {
+  bucket        = aws_s3_bucket.data.id
+  target_bucket = "example-access-logs"
+  target_prefix = "data-bucket/"
+}"#,
+    ),
     run,
 };
 

@@ -35,7 +35,18 @@ pub static CHECK: Check = Check {
     ),
 )"#,
     }),
-    terraform: None,
+    terraform: Some(
+        r#"resource "aws_s3_access_point" "data" {
+  bucket = aws_s3_bucket.data.id
+  name   = "data"
+  public_access_block_configuration {
+    block_public_acls       = true
+    block_public_policy     = true
+    ignore_public_acls      = true
+    restrict_public_buckets = true
+  }
+}"#,
+    ),
     run,
 };
 

@@ -26,7 +26,16 @@ s3.CfnAccessPoint(
     vpc_configuration=s3.CfnAccessPoint.VpcConfigurationProperty(vpc_id=vpc.vpc_id),
 )"#,
     }),
-    terraform: None,
+    terraform: Some(
+        r#"# the network origin is fixed at creation: this replaces the access point
+resource "aws_s3_access_point" "data" {
+  bucket = aws_s3_bucket.data.id
+  name   = "data"
+  vpc_configuration {
+    vpc_id = aws_vpc.app.id
+  }
+}"#,
+    ),
     run,
 };
 

@@ -22,7 +22,14 @@ pub static CHECK: Check = Check {
     object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
 )"#,
     }),
-    terraform: None,
+    terraform: Some(
+        r#"resource "aws_s3_bucket_ownership_controls" "data" {
+  bucket = aws_s3_bucket.data.id
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}"#,
+    ),
     run,
 };
 

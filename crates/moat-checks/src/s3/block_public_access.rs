@@ -22,7 +22,15 @@ pub static CHECK: Check = Check {
     block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
 )"#,
     }),
-    terraform: None,
+    terraform: Some(
+        r#"resource "aws_s3_bucket_public_access_block" "data" {
+  bucket                  = aws_s3_bucket.data.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}"#,
+    ),
     run,
 };
 

@@ -13,7 +13,23 @@ pub static CHECK: Check = Check {
     recommendation: "Turn on S3 Bucket Keys for SSE-KMS buckets.",
     fix: "BucketEncryption:\n  ServerSideEncryptionConfiguration:\n    - ServerSideEncryptionByDefault:\n        SSEAlgorithm: aws:kms\n        KMSMasterKeyID: !GetAtt DataKey.Arn\n      BucketKeyEnabled: true",
     cdk: Some(super::kms_encryption::CDK),
-    terraform: None,
+    terraform: Some(
+        r#"resource "aws_kms_key" "data" {
+  description         = "default encryption of the data bucket"
+  enable_key_rotation = true
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "data" {
+  bucket = aws_s3_bucket.data.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = aws_kms_key.data.arn
+    }
+    bucket_key_enabled = true
+  }
+}"#,
+    ),
     run,
 };
 

@@ -18,7 +18,14 @@ pub static CHECK: Check = Check {
         typescript: r#"cdk.Tags.of(bucket).add('DataClassification', 'confidential');"#,
         python: r#"cdk.Tags.of(bucket).add("DataClassification", "confidential")"#,
     }),
-    terraform: None,
+    terraform: Some(
+        r#"resource "aws_s3_bucket" "data" {
+  bucket = "example-data"
+  tags = {
+    DataClassification = "confidential"
+  }
+}"#,
+    ),
     run,
 };
 

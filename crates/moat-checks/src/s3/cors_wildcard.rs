@@ -36,7 +36,17 @@ pub static CHECK: Check = Check {
     ],
 )"#,
     }),
-    terraform: None,
+    terraform: Some(
+        r#"resource "aws_s3_bucket_cors_configuration" "data" {
+  bucket = aws_s3_bucket.data.id
+  cors_rule {
+    allowed_origins = ["https://app.example.com"]
+    allowed_methods = ["GET", "PUT"]
+    allowed_headers = ["content-type"]
+    max_age_seconds = 3000
+  }
+}"#,
+    ),
     run,
 };
 

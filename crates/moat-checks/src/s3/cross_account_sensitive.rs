@@ -39,7 +39,27 @@ bucket.add_to_resource_policy(
     )
 )"#,
     }),
-    terraform: None,
+    terraform: Some(
+        r#"# the other account's role gets the data actions it needs, nothing that changes
+# the bucket's policy, ACLs or encryption
+data "aws_iam_policy_document" "data" {
+  statement {
+    sid       = "PartnerReadsReports"
+    actions   = ["s3:GetObject"]
+    resources = ["${aws_s3_bucket.data.arn}/reports/*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::111122223333:role/report-reader"]
+    }
+  }
+}
+
+# a bucket has one policy: put the statements above into it if it has one
+resource "aws_s3_bucket_policy" "data" {
+  bucket = aws_s3_bucket.data.id
+  policy = data.aws_iam_policy_document.data.json
+}"#,
+    ),
     run,
 };
 

@@ -30,7 +30,76 @@ bucket = s3.Bucket(
     ],
 )"#,
     }),
-    terraform: None,
+    terraform: Some(
+        r#"resource "aws_s3_bucket_versioning" "data" {
+  bucket = aws_s3_bucket.data.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+# S3 assumes this role to read the versions and write the copies
+data "aws_iam_policy_document" "replication_trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["s3.amazonaws.com"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "replication" {
+  statement {
+    actions   = ["s3:GetReplicationConfiguration", "s3:ListBucket"]
+    resources = [aws_s3_bucket.data.arn]
+  }
+  statement {
+    actions = [
+      "s3:GetObjectVersionForReplication",
+      "s3:GetObjectVersionAcl",
+      "s3:GetObjectVersionTagging",
+    ]
+    resources = ["${aws_s3_bucket.data.arn}/*"]
+  }
+  statement {
+    actions   = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
+    resources = ["arn:aws:s3:::data-replica-eu-west-1/*"]
+  }
+}
+
+resource "aws_iam_role" "replication" {
+  name               = "data-replication"
+  assume_role_policy = data.aws_iam_policy_document.replication_trust.json
+}
+
+resource "aws_iam_role_policy" "replication" {
+  name   = "replicate-data"
+  role   = aws_iam_role.replication.id
+  policy = data.aws_iam_policy_document.replication.json
+}
+
+# the copy: a versioned bucket that a configuration for another Region (and
+# account) creates
+resource "aws_s3_bucket_replication_configuration" "data" {
+  bucket = aws_s3_bucket.data.id
+  role   = aws_iam_role.replication.arn
+  rule {
+    id       = "to-dr-region"
+    status   = "Enabled"
+    priority = 1
+    filter {}
+    delete_marker_replication {
+      status = "Disabled"
+    }
+    destination {
+      bucket = "arn:aws:s3:::data-replica-eu-west-1"
+    }
+  }
+  # replication needs versioning on first
+  depends_on = [aws_s3_bucket_versioning.data]
+}"#,
+    ),
     run,
 };
 

@@ -48,7 +48,40 @@ bucket.add_to_resource_policy(
     )
 )"#,
     }),
-    terraform: None,
+    terraform: Some(
+        r#"resource "aws_s3_bucket_versioning" "data" {
+  bucket = aws_s3_bucket.data.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+data "aws_caller_identity" "current" {}
+
+data "aws_iam_policy_document" "data" {
+  statement {
+    sid       = "DenyVersionAndBucketDeletion"
+    effect    = "Deny"
+    actions   = ["s3:DeleteObjectVersion", "s3:DeleteBucket"]
+    resources = [aws_s3_bucket.data.arn, "${aws_s3_bucket.data.arn}/*"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "ArnNotEquals"
+      variable = "aws:PrincipalArn"
+      values   = ["arn:aws:iam::${data.aws_caller_identity.current.account_id}:role/break-glass"]
+    }
+  }
+}
+
+# a bucket has one policy: put the statements above into it if it has one
+resource "aws_s3_bucket_policy" "data" {
+  bucket = aws_s3_bucket.data.id
+  policy = data.aws_iam_policy_document.data.json
+}"#,
+    ),
     run,
 };
 

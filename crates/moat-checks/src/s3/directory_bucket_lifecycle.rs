@@ -46,7 +46,25 @@ pub static CHECK: Check = Check {
     ),
 )"#,
     }),
-    terraform: None,
+    // Moat's Terraform reader does not fold aws_s3_bucket_lifecycle_configuration
+    // into aws_s3_directory_bucket yet, so this fix still reads as a fail there
+    // (tests/fixtures/CHK-S3-052/fail_terraform_fix)
+    terraform: Some(
+        r#"resource "aws_s3_bucket_lifecycle_configuration" "scratch" {
+  bucket = aws_s3_directory_bucket.scratch.bucket
+  rule {
+    id     = "ExpireScratch"
+    status = "Enabled"
+    filter {}
+    expiration {
+      days = 7
+    }
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 1
+    }
+  }
+}"#,
+    ),
     run,
 };
 

@@ -18,7 +18,13 @@ const bucket = new s3.Bucket(this, 'Data', { eventBridgeEnabled: true });"#,
         python: r#"# every event to EventBridge; alert there on deletions, restores and ACL changes
 bucket = s3.Bucket(self, "Data", event_bridge_enabled=True)"#,
     }),
-    terraform: None,
+    terraform: Some(
+        r#"# every event to EventBridge; alert there on deletions, restores and ACL changes
+resource "aws_s3_bucket_notification" "data" {
+  bucket      = aws_s3_bucket.data.id
+  eventbridge = true
+}"#,
+    ),
     run,
 };
 

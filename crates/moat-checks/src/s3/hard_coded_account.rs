@@ -15,7 +15,28 @@ pub static CHECK: Check = Check {
     recommendation: "Write `${AWS::AccountId}` (with `!Sub`) wherever the stack's own account is meant, and parameters for other accounts.",
     fix: "Principal:\n  AWS: !Sub 'arn:aws:iam::${AWS::AccountId}:role/app'",
     cdk: Some(super::hard_coded_region::CDK),
-    terraform: None,
+    terraform: Some(
+        r#"# the configuration's own account, read at plan time; a variable for another account
+data "aws_caller_identity" "current" {}
+
+data "aws_iam_policy_document" "data" {
+  statement {
+    sid       = "AppReads"
+    actions   = ["s3:GetObject"]
+    resources = ["${aws_s3_bucket.data.arn}/*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::${data.aws_caller_identity.current.account_id}:role/app"]
+    }
+  }
+}
+
+# a bucket has one policy: put the statements above into it if it has one
+resource "aws_s3_bucket_policy" "data" {
+  bucket = aws_s3_bucket.data.id
+  policy = data.aws_iam_policy_document.data.json
+}"#,
+    ),
     run,
 };
 

@@ -32,7 +32,20 @@ pub static CHECK: Check = Check {
     recommendation: "Write `${AWS::Region}` (with `!Sub`) wherever the stack's own Region is meant.",
     fix: "BucketName: !Sub 'secure-app-data-${AWS::AccountId}-${AWS::Region}'",
     cdk: Some(CDK),
-    terraform: None,
+    terraform: Some(
+        r#"# the account and Region the provider works in, read at plan time
+data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
+data "aws_partition" "current" {}
+
+resource "aws_s3_bucket" "data" {
+  bucket = "secure-app-data-${data.aws_caller_identity.current.account_id}-${data.aws_region.current.name}"
+}
+
+locals {
+  log_groups = "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:log-group:/app/*"
+}"#,
+    ),
     run,
 };
 

@@ -34,7 +34,29 @@ pub static CHECK: Check = Check {
     ),
 )"#,
     }),
-    terraform: None,
+    terraform: Some(
+        r#"data "aws_caller_identity" "current" {}
+
+data "aws_iam_policy_document" "operator_trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:MultiFactorAuthPresent"
+      values   = ["true"]
+    }
+  }
+}
+
+resource "aws_iam_role" "operator" {
+  name               = "operator"
+  assume_role_policy = data.aws_iam_policy_document.operator_trust.json
+}"#,
+    ),
     run,
 };
 

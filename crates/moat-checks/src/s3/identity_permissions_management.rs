@@ -33,7 +33,22 @@ role.add_to_policy(
     )
 )"#,
     }),
-    terraform: None,
+    terraform: Some(
+        r#"# data actions only; bucket policy, ACL, Block Public Access and Object
+# Ownership changes stay with the deployment
+data "aws_iam_policy_document" "app" {
+  statement {
+    actions   = ["s3:GetObject", "s3:PutObject"]
+    resources = ["${aws_s3_bucket.data.arn}/*"]
+  }
+}
+
+resource "aws_iam_role_policy" "app" {
+  name   = "data"
+  role   = aws_iam_role.app.id
+  policy = data.aws_iam_policy_document.app.json
+}"#,
+    ),
     run,
 };
 

@@ -31,7 +31,21 @@ role.add_to_policy(
     )
 )"#,
     }),
-    terraform: None,
+    terraform: Some(
+        r#"# the S3 actions the role needs, on the objects it needs
+data "aws_iam_policy_document" "app" {
+  statement {
+    actions   = ["s3:GetObject", "s3:PutObject"]
+    resources = ["${aws_s3_bucket.data.arn}/reports/*"]
+  }
+}
+
+resource "aws_iam_role_policy" "app" {
+  name   = "reports"
+  role   = aws_iam_role.app.id
+  policy = data.aws_iam_policy_document.app.json
+}"#,
+    ),
     run,
 };
 

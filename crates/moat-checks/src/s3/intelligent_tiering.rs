@@ -44,7 +44,20 @@ pub static CHECK: Check = Check {
     ],
 )"#,
     }),
-    terraform: None,
+    terraform: Some(
+        r#"resource "aws_s3_bucket_lifecycle_configuration" "data" {
+  bucket = aws_s3_bucket.data.id
+  rule {
+    id     = "to-intelligent-tiering"
+    status = "Enabled"
+    filter {}
+    transition {
+      days          = 0
+      storage_class = "INTELLIGENT_TIERING"
+    }
+  }
+}"#,
+    ),
     run,
 };
 

@@ -42,7 +42,43 @@ key.add_to_resource_policy(
     )
 )"#,
     }),
-    terraform: None,
+    terraform: Some(
+        r#"data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
+
+data "aws_iam_policy_document" "data_key" {
+  # the whole key policy is replaced: keep the account's own statement
+  statement {
+    sid       = "AccountAdministers"
+    actions   = ["kms:*"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"]
+    }
+  }
+  # a named role of the other account, decrypting only through S3
+  statement {
+    sid       = "PartnerDecryptViaS3"
+    actions   = ["kms:Decrypt"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::111122223333:role/reader"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["s3.${data.aws_region.current.name}.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_kms_key_policy" "data" {
+  key_id = aws_kms_key.data.id
+  policy = data.aws_iam_policy_document.data_key.json
+}"#,
+    ),
     run,
 };
 

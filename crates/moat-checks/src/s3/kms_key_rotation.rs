@@ -16,7 +16,12 @@ pub static CHECK: Check = Check {
         typescript: r#"const key = new kms.Key(this, 'DataKey', { enableKeyRotation: true });"#,
         python: r#"key = kms.Key(self, "DataKey", enable_key_rotation=True)"#,
     }),
-    terraform: None,
+    terraform: Some(
+        r#"resource "aws_kms_key" "data" {
+  description         = "default encryption of the data bucket"
+  enable_key_rotation = true
+}"#,
+    ),
     run,
 };
 

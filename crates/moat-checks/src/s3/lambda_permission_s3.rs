@@ -25,7 +25,18 @@ pub static CHECK: Check = Check {
     source_arn=bucket.bucket_arn,
 )"#,
     }),
-    terraform: None,
+    terraform: Some(
+        r#"data "aws_caller_identity" "current" {}
+
+resource "aws_lambda_permission" "s3_invoke" {
+  statement_id   = "S3Invoke"
+  action         = "lambda:InvokeFunction"
+  function_name  = aws_lambda_function.handler.function_name
+  principal      = "s3.amazonaws.com"
+  source_account = data.aws_caller_identity.current.account_id
+  source_arn     = aws_s3_bucket.data.arn
+}"#,
+    ),
     run,
 };
 

@@ -34,7 +34,22 @@ pub static CHECK: Check = Check {
     ),
 )"#,
     }),
-    terraform: None,
+    terraform: Some(
+        r#"resource "aws_s3control_multi_region_access_point" "data" {
+  details {
+    name = "data"
+    public_access_block {
+      block_public_acls       = true
+      block_public_policy     = true
+      ignore_public_acls      = true
+      restrict_public_buckets = true
+    }
+    region {
+      bucket = aws_s3_bucket.data.id
+    }
+  }
+}"#,
+    ),
     run,
 };
 

@@ -30,7 +30,28 @@ pub static CHECK: Check = Check {
     recommendation: "Enable Object Lock with a default retention on buckets that hold backups, logs or records.",
     fix: "ObjectLockEnabled: true\nObjectLockConfiguration:\n  ObjectLockEnabled: Enabled\n  Rule:\n    DefaultRetention:\n      Mode: COMPLIANCE\n      Days: 30\nVersioningConfiguration:\n  Status: Enabled",
     cdk: Some(CDK),
-    terraform: None,
+    terraform: Some(
+        r#"resource "aws_s3_bucket_versioning" "data" {
+  bucket = aws_s3_bucket.data.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+# turns Object Lock on (also for an existing bucket, once versioning is on);
+# it cannot be turned off again
+resource "aws_s3_bucket_object_lock_configuration" "data" {
+  bucket              = aws_s3_bucket.data.id
+  object_lock_enabled = "Enabled"
+  rule {
+    default_retention {
+      mode = "COMPLIANCE"
+      days = 30
+    }
+  }
+  depends_on = [aws_s3_bucket_versioning.data]
+}"#,
+    ),
     run,
 };
 

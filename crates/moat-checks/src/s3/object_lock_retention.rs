@@ -13,7 +13,17 @@ pub static CHECK: Check = Check {
     recommendation: "Give Object Lock buckets a default retention so every new version is locked.",
     fix: "ObjectLockConfiguration:\n  ObjectLockEnabled: Enabled\n  Rule:\n    DefaultRetention:\n      Mode: COMPLIANCE\n      Days: 30",
     cdk: Some(super::object_lock::CDK),
-    terraform: None,
+    terraform: Some(
+        r#"resource "aws_s3_bucket_object_lock_configuration" "data" {
+  bucket = aws_s3_bucket.data.id
+  rule {
+    default_retention {
+      mode = "COMPLIANCE"
+      days = 30
+    }
+  }
+}"#,
+    ),
     run,
 };
 

@@ -37,7 +37,22 @@ pub static CHECK: Check = Check {
     ],
 )"#,
     }),
-    terraform: None,
+    terraform: Some(
+        r#"resource "aws_s3_bucket_lifecycle_configuration" "data" {
+  bucket = aws_s3_bucket.data.id
+  rule {
+    id     = "personal-data-retention"
+    status = "Enabled"
+    filter {}
+    expiration {
+      days = 365
+    }
+    noncurrent_version_expiration {
+      noncurrent_days = 30
+    }
+  }
+}"#,
+    ),
     run,
 };
 

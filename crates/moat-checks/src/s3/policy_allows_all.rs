@@ -37,7 +37,26 @@ bucket.add_to_resource_policy(
     )
 )"#,
     }),
-    terraform: None,
+    terraform: Some(
+        r#"# the actions the app needs, by name, instead of "s3:*"
+data "aws_iam_policy_document" "data" {
+  statement {
+    sid       = "AppReadsAndWrites"
+    actions   = ["s3:GetObject", "s3:PutObject"]
+    resources = ["${aws_s3_bucket.data.arn}/*"]
+    principals {
+      type        = "AWS"
+      identifiers = [aws_iam_role.app.arn]
+    }
+  }
+}
+
+# a bucket has one policy: put the statements above into it if it has one
+resource "aws_s3_bucket_policy" "data" {
+  bucket = aws_s3_bucket.data.id
+  policy = data.aws_iam_policy_document.data.json
+}"#,
+    ),
     run,
 };
 

@@ -39,7 +39,26 @@ role.add_to_policy(
     )
 )"#,
     }),
-    terraform: None,
+    terraform: Some(
+        r#"# the delimiter before the wildcard: "data/*" never matches "databackup/"
+data "aws_iam_policy_document" "list_prefixes" {
+  statement {
+    actions   = ["s3:ListBucket"]
+    resources = [aws_s3_bucket.data.arn]
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["data/", "data/*", "logs/", "logs/*"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "list_prefixes" {
+  name   = "list-prefixes"
+  role   = aws_iam_role.app.id
+  policy = data.aws_iam_policy_document.list_prefixes.json
+}"#,
+    ),
     run,
 };
 

@@ -13,7 +13,16 @@ pub static CHECK: Check = Check {
     recommendation: "Remove public grants; serve public content through CloudFront with origin access control.",
     fix: "PublicAccessBlockConfiguration:\n  BlockPublicAcls: true\n  BlockPublicPolicy: true\n  IgnorePublicAcls: true\n  RestrictPublicBuckets: true",
     cdk: Some(super::public_read::CDK),
-    terraform: None,
+    terraform: Some(
+        r#"# and no public-read aws_s3_bucket_acl or public bucket policy statement
+resource "aws_s3_bucket_public_access_block" "data" {
+  bucket                  = aws_s3_bucket.data.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}"#,
+    ),
     run,
 };
 

@@ -22,7 +22,12 @@ pub static CHECK: Check = Check {
     metrics=[s3.BucketMetrics(id="EntireBucket")],
 )"#,
     }),
-    terraform: None,
+    terraform: Some(
+        r#"resource "aws_s3_bucket_metric" "data" {
+  bucket = aws_s3_bucket.data.id
+  name   = "EntireBucket"
+}"#,
+    ),
     run,
 };
 

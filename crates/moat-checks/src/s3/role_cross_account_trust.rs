@@ -30,7 +30,27 @@ pub static CHECK: Check = Check {
     external_ids=["6b3d8f0e-partner"],
 )"#,
     }),
-    terraform: None,
+    terraform: Some(
+        r#"data "aws_iam_policy_document" "partner_trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::111122223333:role/partner-reader"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "sts:ExternalId"
+      values   = ["6b3d8f0e-partner"]
+    }
+  }
+}
+
+resource "aws_iam_role" "partner_reader" {
+  name               = "partner-reader"
+  assume_role_policy = data.aws_iam_policy_document.partner_trust.json
+}"#,
+    ),
     run,
 };
 

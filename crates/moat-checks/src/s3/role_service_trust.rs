@@ -51,7 +51,45 @@ role.add_to_policy(
     )
 )"#,
     }),
-    terraform: None,
+    terraform: Some(
+        r#"# who may hand the role to EC2: the principal that launches the instances, only to EC2
+data "aws_iam_policy_document" "pass_app_role" {
+  statement {
+    actions   = ["iam:PassRole"]
+    resources = [aws_iam_role.app.arn]
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PassedToService"
+      values   = ["ec2.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "launcher" {
+  name   = "pass-app-role"
+  role   = aws_iam_role.launcher.id
+  policy = data.aws_iam_policy_document.pass_app_role.json
+}
+
+# every grant of the role holds only for instances in your VPC
+data "aws_iam_policy_document" "app" {
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = ["${aws_s3_bucket.data.arn}/*"]
+    condition {
+      test     = "StringEquals"
+      variable = "aws:Ec2InstanceSourceVpc"
+      values   = [aws_vpc.app.id]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "app" {
+  name   = "read-data"
+  role   = aws_iam_role.app.id
+  policy = data.aws_iam_policy_document.app.json
+}"#,
+    ),
     run,
 };
 

@@ -48,7 +48,39 @@ bucket.add_to_resource_policy(
     )
 )"#,
     }),
-    terraform: None,
+    terraform: Some(
+        r#"# drop the statement that requires AES256 and let default encryption apply; or,
+# to require SSE-KMS, refuse uploads that ask for another encryption (uploads
+# without the header still get the bucket's aws:kms default: the Null test)
+data "aws_iam_policy_document" "data" {
+  statement {
+    sid       = "DenyOtherEncryption"
+    effect    = "Deny"
+    actions   = ["s3:PutObject"]
+    resources = ["${aws_s3_bucket.data.arn}/*"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "StringNotEquals"
+      variable = "s3:x-amz-server-side-encryption"
+      values   = ["aws:kms"]
+    }
+    condition {
+      test     = "Null"
+      variable = "s3:x-amz-server-side-encryption"
+      values   = ["false"]
+    }
+  }
+}
+
+# a bucket has one policy: put the statements above into it if it has one
+resource "aws_s3_bucket_policy" "data" {
+  bucket = aws_s3_bucket.data.id
+  policy = data.aws_iam_policy_document.data.json
+}"#,
+    ),
     run,
 };
 

@@ -20,7 +20,34 @@ const bucket = new s3.Bucket(this, 'Data', { enforceSSL: true });"#,
         python: r#"# adds a Deny on aws:SecureTransport false to the bucket policy
 bucket = s3.Bucket(self, "Data", enforce_ssl=True)"#,
     }),
-    terraform: None,
+    terraform: Some(
+        r#"data "aws_iam_policy_document" "data" {
+  statement {
+    sid     = "DenyInsecureTransport"
+    effect  = "Deny"
+    actions = ["s3:*"]
+    resources = [
+      aws_s3_bucket.data.arn,
+      "${aws_s3_bucket.data.arn}/*",
+    ]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+# a bucket has one policy: put the statements above into it if it has one
+resource "aws_s3_bucket_policy" "data" {
+  bucket = aws_s3_bucket.data.id
+  policy = data.aws_iam_policy_document.data.json
+}"#,
+    ),
     run,
 };
 

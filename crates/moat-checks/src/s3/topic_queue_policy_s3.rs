@@ -40,7 +40,35 @@ pub static CHECK: Check = Check {
     )
 )"#,
     }),
-    terraform: None,
+    terraform: Some(
+        r#"data "aws_caller_identity" "current" {}
+
+data "aws_iam_policy_document" "events" {
+  statement {
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.events.arn]
+    principals {
+      type        = "Service"
+      identifiers = ["s3.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = [aws_s3_bucket.data.arn]
+    }
+  }
+}
+
+resource "aws_sns_topic_policy" "events" {
+  arn    = aws_sns_topic.events.arn
+  policy = data.aws_iam_policy_document.events.json
+}"#,
+    ),
     run,
 };
 

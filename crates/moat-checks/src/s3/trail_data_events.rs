@@ -25,7 +25,32 @@ trail.add_s3_event_selector(
     read_write_type=cloudtrail.ReadWriteType.ALL,
 )"#,
     }),
-    terraform: None,
+    terraform: Some(
+        r#"resource "aws_cloudtrail" "main" {
+  name                  = "main"
+  s3_bucket_name        = aws_s3_bucket.trail_logs.id
+  is_multi_region_trail = true
+  advanced_event_selector {
+    name = "S3DataEvents"
+    field_selector {
+      field  = "eventCategory"
+      equals = ["Data"]
+    }
+    field_selector {
+      field  = "resources.type"
+      equals = ["AWS::S3::Object"]
+    }
+  }
+  # with advanced selectors, management events are logged only when asked for
+  advanced_event_selector {
+    name = "ManagementEvents"
+    field_selector {
+      field  = "eventCategory"
+      equals = ["Management"]
+    }
+  }
+}"#,
+    ),
     run,
 };
 

@@ -46,7 +46,59 @@ trail_key.add_to_resource_policy(
 trail_key.grant(iam.ServicePrincipal("cloudtrail.amazonaws.com"), "kms:DescribeKey")
 trail = cloudtrail.Trail(self, "Trail", encryption_key=trail_key)"#,
     }),
-    terraform: None,
+    terraform: Some(
+        r#"data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+
+data "aws_iam_policy_document" "trail_key" {
+  # the account keeps control of the key through IAM, as in the default key policy
+  statement {
+    sid       = "AccountAdministers"
+    actions   = ["kms:*"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
+    }
+  }
+  # CloudTrail may use the key only for this account's trails
+  statement {
+    sid       = "CloudTrailEncryptsLogs"
+    actions   = ["kms:GenerateDataKey*"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["cloudtrail.amazonaws.com"]
+    }
+    condition {
+      test     = "StringLike"
+      variable = "kms:EncryptionContext:aws:cloudtrail:arn"
+      values   = ["arn:${data.aws_partition.current.partition}:cloudtrail:*:${data.aws_caller_identity.current.account_id}:trail/*"]
+    }
+  }
+  statement {
+    sid       = "CloudTrailDescribesKey"
+    actions   = ["kms:DescribeKey"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["cloudtrail.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_kms_key" "trail" {
+  description         = "CloudTrail log files"
+  enable_key_rotation = true
+  policy              = data.aws_iam_policy_document.trail_key.json
+}
+
+resource "aws_cloudtrail" "main" {
+  name           = "main"
+  s3_bucket_name = aws_s3_bucket.trail_logs.id
+  kms_key_id     = aws_kms_key.trail.arn
+}"#,
+    ),
     run,
 };
 

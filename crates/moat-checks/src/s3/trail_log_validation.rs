@@ -16,7 +16,13 @@ pub static CHECK: Check = Check {
         typescript: r#"const trail = new cloudtrail.Trail(this, 'Trail', { enableFileValidation: true });"#,
         python: r#"trail = cloudtrail.Trail(self, "Trail", enable_file_validation=True)"#,
     }),
-    terraform: None,
+    terraform: Some(
+        r#"resource "aws_cloudtrail" "main" {
+  name                       = "main"
+  s3_bucket_name             = aws_s3_bucket.trail_logs.id
+  enable_log_file_validation = true
+}"#,
+    ),
     run,
 };
 

@@ -24,7 +24,14 @@ pub static CHECK: Check = Check {
     include_global_service_events=True,
 )"#,
     }),
-    terraform: None,
+    terraform: Some(
+        r#"resource "aws_cloudtrail" "main" {
+  name                          = "main"
+  s3_bucket_name                = aws_s3_bucket.trail_logs.id
+  is_multi_region_trail         = true
+  include_global_service_events = true
+}"#,
+    ),
     run,
 };
 

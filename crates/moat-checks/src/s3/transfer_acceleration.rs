@@ -25,7 +25,13 @@ bucket.node.default_child.add_property_override(
     "AccelerateConfiguration.AccelerationStatus", "Suspended"
 )"#,
     }),
-    terraform: None,
+    terraform: Some(
+        r#"# drop an "Enabled" status: "Suspended" turns acceleration off
+resource "aws_s3_bucket_accelerate_configuration" "data" {
+  bucket = aws_s3_bucket.data.id
+  status = "Suspended"
+}"#,
+    ),
     run,
 };
 

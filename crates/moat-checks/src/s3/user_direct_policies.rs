@@ -19,7 +19,25 @@ new iam.User(this, 'Alice', { groups: [readers] });"#,
         python: r#"readers = iam.Group(self, "Readers", managed_policies=[data_readers])
 iam.User(self, "Alice", groups=[readers])"#,
     }),
-    terraform: None,
+    terraform: Some(
+        r#"resource "aws_iam_group" "readers" {
+  name = "readers"
+}
+
+resource "aws_iam_group_policy_attachment" "readers" {
+  group      = aws_iam_group.readers.name
+  policy_arn = aws_iam_policy.data_readers.arn
+}
+
+resource "aws_iam_user" "alice" {
+  name = "alice"
+}
+
+resource "aws_iam_user_group_membership" "alice" {
+  user   = aws_iam_user.alice.name
+  groups = [aws_iam_group.readers.name]
+}"#,
+    ),
     run,
 };
 

@@ -51,7 +51,39 @@ endpoint.add_to_policy(
     )
 )"#,
     }),
-    terraform: None,
+    terraform: Some(
+        r#"data "aws_region" "current" {}
+
+data "aws_iam_policy_document" "s3_endpoint" {
+  statement {
+    sid       = "OrgPrincipalsToOrgBuckets"
+    actions   = ["s3:*"]
+    resources = ["*"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:PrincipalOrgID"
+      values   = ["o-a1b2c3d4e5"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceOrgID"
+      values   = ["o-a1b2c3d4e5"]
+    }
+  }
+}
+
+resource "aws_vpc_endpoint" "s3" {
+  vpc_id            = aws_vpc.app.id
+  service_name      = "com.amazonaws.${data.aws_region.current.name}.s3"
+  vpc_endpoint_type = "Gateway"
+  route_table_ids   = [aws_vpc.app.main_route_table_id]
+  policy            = data.aws_iam_policy_document.s3_endpoint.json
+}"#,
+    ),
     run,
 };
 

@@ -39,7 +39,69 @@ cloudfront.Distribution(
     ),
 )"#,
     }),
-    terraform: None,
+    terraform: Some(
+        r#"# no aws_s3_bucket_website_configuration: CloudFront serves the site, reading
+# the bucket through origin access control
+resource "aws_cloudfront_origin_access_control" "data" {
+  name                              = "data-bucket"
+  origin_access_control_origin_type = "s3"
+  signing_behavior                  = "always"
+  signing_protocol                  = "sigv4"
+}
+
+data "aws_cloudfront_cache_policy" "optimized" {
+  name = "Managed-CachingOptimized"
+}
+
+resource "aws_cloudfront_distribution" "site" {
+  enabled             = true
+  default_root_object = "index.html"
+  origin {
+    origin_id                = "site"
+    domain_name              = aws_s3_bucket.data.bucket_regional_domain_name
+    origin_access_control_id = aws_cloudfront_origin_access_control.data.id
+  }
+  default_cache_behavior {
+    target_origin_id       = "site"
+    viewer_protocol_policy = "redirect-to-https"
+    allowed_methods        = ["GET", "HEAD"]
+    cached_methods         = ["GET", "HEAD"]
+    cache_policy_id        = data.aws_cloudfront_cache_policy.optimized.id
+  }
+  restrictions {
+    geo_restriction {
+      restriction_type = "none"
+    }
+  }
+  viewer_certificate {
+    cloudfront_default_certificate = true
+  }
+}
+
+# the distribution, and only it, reads the objects
+data "aws_iam_policy_document" "data" {
+  statement {
+    sid       = "CloudFrontReads"
+    actions   = ["s3:GetObject"]
+    resources = ["${aws_s3_bucket.data.arn}/*"]
+    principals {
+      type        = "Service"
+      identifiers = ["cloudfront.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "AWS:SourceArn"
+      values   = [aws_cloudfront_distribution.site.arn]
+    }
+  }
+}
+
+# a bucket has one policy: put the statements above into it if it has one
+resource "aws_s3_bucket_policy" "data" {
+  bucket = aws_s3_bucket.data.id
+  policy = data.aws_iam_policy_document.data.json
+}"#,
+    ),
     run,
 };
 
