@@ -29,11 +29,6 @@ const FIX_NOT_PASSING: &[(&str, &str, &str)] = &[
         "partial",
         "a trust policy cannot name EC2 instances: who may pass the role is decided outside it (the CloudFormation fix is partial too)",
     ),
-    (
-        "CHK-S3-052",
-        "fail",
-        "moat-iac's Terraform reader folds aws_s3_bucket_lifecycle_configuration into aws_s3_bucket only, not into aws_s3_directory_bucket: rename the fixture pass_terraform_fix when it does",
-    ),
 ];
 
 /// The provider mirror `terraform init` installs hashicorp/aws from.

@@ -46,9 +46,6 @@ pub static CHECK: Check = Check {
     ),
 )"#,
     }),
-    // Moat's Terraform reader does not fold aws_s3_bucket_lifecycle_configuration
-    // into aws_s3_directory_bucket yet, so this fix still reads as a fail there
-    // (tests/fixtures/CHK-S3-052/fail_terraform_fix)
     terraform: Some(
         r#"resource "aws_s3_bucket_lifecycle_configuration" "scratch" {
   bucket = aws_s3_directory_bucket.scratch.bucket

@@ -33,6 +33,15 @@ pub fn add(rtype: &str, address: &str, attrs: &mut Val, span: Span) -> Vec<Strin
                 format!("{name}.s3.{REGION}.amazonaws.com"),
             ));
         }
+        "aws_s3_directory_bucket" => {
+            let name = name_or("bucket");
+            add.push(("id", name.clone()));
+            add.push(("bucket", name.clone()));
+            add.push((
+                "arn",
+                format!("arn:aws:s3express:{REGION}:{DEFAULT_ACCOUNT}:bucket/{name}"),
+            ));
+        }
         "aws_iam_role" | "aws_iam_user" | "aws_iam_group" | "aws_iam_policy" => {
             let kind = rtype.trim_start_matches("aws_iam_");
             let name = name_or("name");

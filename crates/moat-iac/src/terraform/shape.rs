@@ -795,12 +795,16 @@ pub fn lower(
     let mut buckets: Vec<(usize, Props)> = Vec::new();
     let mut by_name: BTreeMap<String, usize> = BTreeMap::new();
     for (n, i) in instances.iter().enumerate() {
-        if i.resource_type == "aws_s3_bucket" {
-            if let Some(name) = get(&i.attrs, "bucket").and_then(text) {
-                by_name.insert(name, buckets.len());
-            }
-            buckets.push((n, bucket_props(i)));
+        let props = match i.resource_type.as_str() {
+            "aws_s3_bucket" => bucket_props(i),
+            // directory buckets take the same split resources (lifecycle)
+            "aws_s3_directory_bucket" => Props::new(i.body_span),
+            _ => continue,
+        };
+        if let Some(name) = get(&i.attrs, "bucket").and_then(text) {
+            by_name.insert(name, buckets.len());
         }
+        buckets.push((n, props));
     }
     let target_bucket = |i: &Instance, key: &str| -> Result<usize, String> {
         let v = get(&i.attrs, key);
@@ -832,6 +836,16 @@ pub fn lower(
     }
     for (n, props) in buckets {
         let i = &instances[n];
+        if i.resource_type == "aws_s3_directory_bucket" {
+            push(
+                inventory,
+                diagnostics,
+                i,
+                "AWS::S3Express::DirectoryBucket",
+                props,
+            );
+            continue;
+        }
         push(inventory, diagnostics, i, "AWS::S3::Bucket", props);
         // a v3 inline policy is a bucket policy of its own
         if let Some(policy) = docs.doc(arg(i, "policy")) {
@@ -882,7 +896,6 @@ pub fn lower(
                 );
                 "AWS::S3::MultiRegionAccessPoint"
             }
-            "aws_s3_directory_bucket" => "AWS::S3Express::DirectoryBucket",
             "aws_iam_role" => {
                 p.set("RoleName", arg(i, "name").cloned());
                 p.set(
