@@ -201,7 +201,7 @@ pub fn infer_model(
                 &r.origin,
                 r.inline
                     .iter()
-                    .chain(attached(inventory, &r.origin, |p| &p.roles))
+                    .chain(attached(inventory, &r.origin, &r.arn, |p| &p.roles))
                     .collect(),
             )
         })
@@ -210,7 +210,7 @@ pub fn infer_model(
                 &u.origin,
                 u.inline
                     .iter()
-                    .chain(attached(inventory, &u.origin, |p| &p.users))
+                    .chain(attached(inventory, &u.origin, &u.arn, |p| &p.users))
                     .collect(),
             )
         }))
@@ -449,12 +449,16 @@ fn implemented_by_resource(controls: &[ControlStatus]) -> BTreeMap<&str, Vec<Imp
     out
 }
 
-/// Identity policies attached to `origin` through a list of `IdentityPolicy`.
+/// Identity policies attached to `origin` (whose ARN is `arn`) through a
+/// list of `IdentityPolicy`: by the principal's name (its ARN's last part,
+/// a name or a `{LogicalId}` stand-in) or its logical id.
 fn attached<'a>(
     inventory: &'a Inventory,
     origin: &'a Origin,
+    arn: &'a str,
     list: impl Fn(&moat_iac::inventory::IdentityPolicy) -> &Vec<moat_iac::Value<String>> + 'a,
 ) -> impl Iterator<Item = &'a PolicyDoc> + 'a {
+    let own_name = arn.rsplit('/').next().unwrap_or(arn);
     inventory
         .identity_policies
         .iter()
@@ -462,6 +466,7 @@ fn attached<'a>(
             list(p).iter().any(|v| {
                 v.get().is_some_and(|name| {
                     name == &origin.logical_id
+                        || name == own_name
                         || name.trim_matches(['{', '}']) == origin.logical_id
                         || name.ends_with(&format!("/{}", origin.logical_id))
                 })

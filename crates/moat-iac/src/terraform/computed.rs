@@ -6,17 +6,34 @@
 
 use super::values::{self, Val, text};
 use crate::cloudformation::resolve::DEFAULT_ACCOUNT;
+
+/// The account and Region the configuration deploys to, when known
+/// (`--param AWS::AccountId=...`, the provider's `allowed_account_ids` and
+/// `region`); otherwise the stand-ins.
+#[derive(Debug, Clone)]
+pub struct Env {
+    pub account: String,
+    pub region: String,
+}
+
+impl Default for Env {
+    fn default() -> Self {
+        Env {
+            account: DEFAULT_ACCOUNT.to_string(),
+            region: "{AWS::Region}".to_string(),
+        }
+    }
+}
 use crate::node_util::get;
 use moat_source::Span;
 use moat_source::node::NodeValue;
-
-const REGION: &str = "{AWS::Region}";
 
 /// Adds the computed attributes of a `rtype` instance at `address` to
 /// `attrs` where the configuration does not set them, and returns their
 /// names; an attribute neither set nor computed is left out (a reference to
 /// it is unknown).
-pub fn add(rtype: &str, address: &str, attrs: &mut Val, span: Span) -> Vec<String> {
+pub fn add(rtype: &str, address: &str, attrs: &mut Val, span: Span, env: &Env) -> Vec<String> {
+    let (account, region) = (env.account.as_str(), env.region.as_str());
     let set = |key: &str| get(attrs, key).and_then(text);
     let standin = format!("{{{address}}}");
     let name_or = |key: &str| set(key).unwrap_or_else(|| standin.clone());
@@ -30,7 +47,7 @@ pub fn add(rtype: &str, address: &str, attrs: &mut Val, span: Span) -> Vec<Strin
             add.push(("bucket_domain_name", format!("{name}.s3.amazonaws.com")));
             add.push((
                 "bucket_regional_domain_name",
-                format!("{name}.s3.{REGION}.amazonaws.com"),
+                format!("{name}.s3.{region}.amazonaws.com"),
             ));
         }
         "aws_s3_directory_bucket" => {
@@ -39,7 +56,7 @@ pub fn add(rtype: &str, address: &str, attrs: &mut Val, span: Span) -> Vec<Strin
             add.push(("bucket", name.clone()));
             add.push((
                 "arn",
-                format!("arn:aws:s3express:{REGION}:{DEFAULT_ACCOUNT}:bucket/{name}"),
+                format!("arn:aws:s3express:{region}:{account}:bucket/{name}"),
             ));
         }
         "aws_iam_role" | "aws_iam_user" | "aws_iam_group" | "aws_iam_policy" => {
@@ -48,10 +65,7 @@ pub fn add(rtype: &str, address: &str, attrs: &mut Val, span: Span) -> Vec<Strin
             let path = set("path").unwrap_or_else(|| "/".into());
             add.push(("id", name.clone()));
             add.push(("name", name.clone()));
-            add.push((
-                "arn",
-                format!("arn:aws:iam::{DEFAULT_ACCOUNT}:{kind}{path}{name}"),
-            ));
+            add.push(("arn", format!("arn:aws:iam::{account}:{kind}{path}{name}")));
             if rtype == "aws_iam_role" {
                 add.push(("unique_id", standin.clone()));
             }
@@ -61,20 +75,17 @@ pub fn add(rtype: &str, address: &str, attrs: &mut Val, span: Span) -> Vec<Strin
             add.push(("key_id", standin.clone()));
             add.push((
                 "arn",
-                format!("arn:aws:kms:{REGION}:{DEFAULT_ACCOUNT}:key/{standin}"),
+                format!("arn:aws:kms:{region}:{account}:key/{standin}"),
             ));
         }
         "aws_kms_alias" => {
             let name = name_or("name");
             add.push(("id", name.clone()));
-            add.push((
-                "arn",
-                format!("arn:aws:kms:{REGION}:{DEFAULT_ACCOUNT}:{name}"),
-            ));
+            add.push(("arn", format!("arn:aws:kms:{region}:{account}:{name}")));
         }
         "aws_sns_topic" => {
             let name = name_or("name");
-            let arn = format!("arn:aws:sns:{REGION}:{DEFAULT_ACCOUNT}:{name}");
+            let arn = format!("arn:aws:sns:{region}:{account}:{name}");
             add.push(("id", arn.clone()));
             add.push(("arn", arn));
         }
@@ -82,29 +93,26 @@ pub fn add(rtype: &str, address: &str, attrs: &mut Val, span: Span) -> Vec<Strin
             let name = name_or("name");
             add.push((
                 "id",
-                format!("https://sqs.{REGION}.amazonaws.com/{DEFAULT_ACCOUNT}/{name}"),
+                format!("https://sqs.{region}.amazonaws.com/{account}/{name}"),
             ));
             add.push((
                 "url",
-                format!("https://sqs.{REGION}.amazonaws.com/{DEFAULT_ACCOUNT}/{name}"),
+                format!("https://sqs.{region}.amazonaws.com/{account}/{name}"),
             ));
-            add.push((
-                "arn",
-                format!("arn:aws:sqs:{REGION}:{DEFAULT_ACCOUNT}:{name}"),
-            ));
+            add.push(("arn", format!("arn:aws:sqs:{region}:{account}:{name}")));
         }
         "aws_lambda_function" => {
             let name = name_or("function_name");
             add.push(("id", name.clone()));
             add.push((
                 "arn",
-                format!("arn:aws:lambda:{REGION}:{DEFAULT_ACCOUNT}:function:{name}"),
+                format!("arn:aws:lambda:{region}:{account}:function:{name}"),
             ));
         }
         "aws_s3_access_point" => {
             let name = name_or("name");
-            let arn = format!("arn:aws:s3:{REGION}:{DEFAULT_ACCOUNT}:accesspoint/{name}");
-            add.push(("id", format!("{DEFAULT_ACCOUNT}:{name}")));
+            let arn = format!("arn:aws:s3:{region}:{account}:accesspoint/{name}");
+            add.push(("id", format!("{account}:{name}")));
             add.push(("arn", arn));
         }
         "aws_cloudtrail" => {
@@ -112,17 +120,17 @@ pub fn add(rtype: &str, address: &str, attrs: &mut Val, span: Span) -> Vec<Strin
             add.push(("id", name.clone()));
             add.push((
                 "arn",
-                format!("arn:aws:cloudtrail:{REGION}:{DEFAULT_ACCOUNT}:trail/{name}"),
+                format!("arn:aws:cloudtrail:{region}:{account}:trail/{name}"),
             ));
         }
         "aws_caller_identity" => {
-            add.push(("account_id", DEFAULT_ACCOUNT.to_string()));
-            add.push(("id", DEFAULT_ACCOUNT.to_string()));
+            add.push(("account_id", account.to_string()));
+            add.push(("id", account.to_string()));
         }
         "aws_region" => {
-            add.push(("name", REGION.to_string()));
-            add.push(("region", REGION.to_string()));
-            add.push(("id", REGION.to_string()));
+            add.push(("name", region.to_string()));
+            add.push(("region", region.to_string()));
+            add.push(("id", region.to_string()));
         }
         "aws_partition" => {
             add.push(("partition", "aws".to_string()));

@@ -84,6 +84,8 @@ pub struct ModuleEval<'c> {
     children: RefCell<BTreeMap<String, Slot<Rc<ModuleEval<'c>>>>>,
     /// Shared by every module of the configuration.
     depth: Rc<std::cell::Cell<usize>>,
+    /// The account and Region computed attributes are built with.
+    pub env: super::computed::Env,
 }
 
 /// Variables in scope besides the module's: `count`, `each`, `for` and
@@ -119,6 +121,7 @@ impl<'c> ModuleEval<'c> {
             resources: RefCell::new(BTreeMap::new()),
             children: RefCell::new(BTreeMap::new()),
             depth: Rc::new(std::cell::Cell::new(0)),
+            env: super::computed::Env::default(),
         };
         let mut inputs = BTreeMap::new();
         for block in config.blocks(module, "variable") {
@@ -225,6 +228,7 @@ impl<'c> ModuleEval<'c> {
             given,
         );
         child.depth = self.depth.clone();
+        child.env = self.env.clone();
         let child = Rc::new(child);
         self.children
             .borrow_mut()
@@ -831,7 +835,8 @@ impl<'c> ModuleEval<'c> {
         let make = |scope: &Scope, suffix: String, unknown_count: Option<(String, Span)>| {
             let instance_address = format!("{address}{suffix}");
             let mut attrs = self.body(body, base, scope, block.span());
-            let computed = super::computed::add(rtype, &instance_address, &mut attrs, labels_span);
+            let computed =
+                super::computed::add(rtype, &instance_address, &mut attrs, labels_span, &self.env);
             Instance {
                 data: key.starts_with("data."),
                 computed,

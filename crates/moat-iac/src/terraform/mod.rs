@@ -116,7 +116,14 @@ fn evaluate(
             given.insert(name.clone(), values::str(value.clone(), Span::default()));
         }
     }
-    let root = eval::ModuleEval::new(&config, 0, String::new(), given);
+    let mut root = eval::ModuleEval::new(&config, 0, String::new(), given);
+    let (account, region) = deployment(&config, &root, params);
+    if let Some(a) = &account {
+        root.env.account = a.clone();
+    }
+    if let Some(r) = &region {
+        root.env.region = r.clone();
+    }
     let instances: Vec<eval::Instance> = root.instances().into_iter().filter(|i| !i.data).collect();
 
     for i in &instances {
@@ -149,11 +156,45 @@ fn evaluate(
             .in_file(&dir.display().to_string()),
         );
     }
-    let mut inventory = Inventory::default();
+    let mut inventory = Inventory {
+        account,
+        region,
+        ..Inventory::default()
+    };
     shape::lower(&instances, &config.file, 0, &mut inventory, diagnostics);
     let files = config.read.clone();
     inventory.files.push(config.file);
     Read { inventory, files }
+}
+
+/// The account and Region the root module deploys to: `--param
+/// AWS::AccountId=` / `AWS::Region=`, else the default `aws` provider's
+/// `allowed_account_ids` (when it names one) and `region`.
+fn deployment(
+    config: &config::Config,
+    root: &eval::ModuleEval<'_>,
+    params: &BTreeMap<String, String>,
+) -> (Option<String>, Option<String>) {
+    let provider = config.blocks(0, "provider").find(|b| {
+        eval::label(b.item, 0).as_deref() == Some("aws") && !b.item.body.has_attribute("alias")
+    });
+    let read = |key: &str| {
+        provider.as_ref().and_then(|p| {
+            let attr = p.item.body.get_attribute(key)?;
+            Some(root.eval(&attr.value, p.base, &eval::Scope::default()))
+        })
+    };
+    let region = params
+        .get("AWS::Region")
+        .cloned()
+        .or_else(|| read("region").and_then(|v| values::text(&v)));
+    let account = params.get("AWS::AccountId").cloned().or_else(|| {
+        read("allowed_account_ids").and_then(|v| match crate::node_util::items(&v) {
+            [one] => values::text(one),
+            _ => None,
+        })
+    });
+    (account, region)
 }
 
 /// The directories among `dirs` that another of them calls as a local

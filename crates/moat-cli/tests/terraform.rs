@@ -1,0 +1,250 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! End-to-end: `moat scan` on Terraform configurations. The bundled example
+//! (examples/terraform-s3-review) is the seed-003 stack of
+//! examples/cdk-s3-review written in Terraform: the same review must come out.
+
+mod common;
+use common::*;
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+const TF: &str = "examples/terraform-s3-review";
+const CFN: &str = "examples/cdk-s3-review/cdk.out";
+
+fn json(args: &[&str]) -> Value {
+    let out = moat(args);
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", stderr(&out)))
+}
+
+fn verdicts(v: &Value) -> BTreeSet<(String, String)> {
+    v["scan"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["check"].as_str().unwrap().to_string(),
+                f["outcome"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_terraform_example_gets_the_review_of_its_cloudformation_twin() {
+    let tf = json(&["scan", TF, "-f", "json"]);
+    let cfn = json(&["scan", CFN, "-f", "json"]);
+    assert_eq!(verdicts(&tf), verdicts(&cfn));
+    // every finding points at a .tf line
+    for f in tf["scan"]["findings"].as_array().unwrap() {
+        let file = f["location"]["file"].as_str().unwrap();
+        assert!(file.ends_with(".tf"), "{file}");
+        assert!(f["location"]["line"].as_u64().unwrap() > 0);
+    }
+    let out = moat(&["scan", TF, "-f", "md"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    insta::assert_snapshot!("terraform_example_md", stdout(&out));
+}
+
+#[test]
+fn sarif_locates_terraform_findings() {
+    let out = moat(&["scan", TF, "-f", "sarif"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    let places: BTreeSet<String> = results
+        .iter()
+        .map(|r| {
+            let loc = &r["locations"][0]["physicalLocation"];
+            format!(
+                "{} {}:{}",
+                r["ruleId"].as_str().unwrap(),
+                loc["artifactLocation"]["uri"].as_str().unwrap(),
+                loc["region"]["startLine"]
+            )
+        })
+        .collect();
+    insta::assert_snapshot!(
+        "terraform_example_sarif_places",
+        places.into_iter().collect::<Vec<_>>().join("\n")
+    );
+}
+
+#[test]
+fn the_inferred_diagram_is_the_cloudformation_one() {
+    let tf = stdout(&moat(&["diagram", TF, "-f", "mermaid"]));
+    assert!(tf.contains("123456789012 (us-"), "{tf}");
+    assert!(
+        tf.contains("aws_iam_role_s3_access -->|\"S3 API requests\"| aws_s3_bucket_data"),
+        "{tf}"
+    );
+    let cfn = stdout(&moat(&["diagram", CFN, "-f", "mermaid"]));
+    let edges = |d: &str| d.lines().filter(|l| l.contains("-->")).count();
+    assert_eq!(edges(&tf), edges(&cfn));
+}
+
+/// A directory of `.tf` files written here.
+fn config(name: &str, files: &[(&str, &str)]) -> std::path::PathBuf {
+    let anchor = temp_file(&format!("{name}.anchor"), "");
+    let dir = anchor.parent().unwrap().join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (file, text) in files {
+        std::fs::write(dir.join(file), text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn a_broken_file_is_an_error_with_its_place_and_the_rest_is_read() {
+    let dir = config(
+        "broken",
+        &[
+            (
+                "broken.tf",
+                "resource \"aws_s3_bucket\" \"x\" {\n  bucket = \"a\"\n  acl = \n}\n",
+            ),
+            (
+                "good.tf",
+                "resource \"aws_s3_bucket\" \"ok\" {\n  bucket = \"fine\"\n}\n",
+            ),
+        ],
+    );
+    let out = moat(&["scan", dir.to_str().unwrap(), "-f", "json"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let diagnostic = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "terraform::syntax")
+        .expect("a syntax diagnostic");
+    assert!(
+        diagnostic["location"]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("broken.tf")
+    );
+    assert!(
+        diagnostic["location"]["line"].as_u64().unwrap() >= 3,
+        "{diagnostic}"
+    );
+    // the other file's bucket is still checked
+    assert!(
+        v["scan"]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["resource"] == "aws_s3_bucket.ok")
+    );
+    let text = stderr(&moat(&["scan", dir.to_str().unwrap()]));
+    assert!(text.contains("broken.tf:3:"), "{text}");
+}
+
+#[test]
+fn what_a_variable_leaves_open_is_unknown_with_the_reason() {
+    let dir = config(
+        "unknown",
+        &[(
+            "main.tf",
+            r#"variable "versioning" {
+  type = string
+}
+
+resource "aws_s3_bucket" "data" {
+  bucket = "data"
+}
+
+resource "aws_s3_bucket_versioning" "data" {
+  bucket = aws_s3_bucket.data.id
+  versioning_configuration {
+    status = var.versioning
+  }
+}
+"#,
+        )],
+    );
+    let d = dir.to_str().unwrap();
+    let v = json(&["scan", d, "-f", "json", "--select", "CHK-S3-005"]);
+    let f = &v["scan"]["findings"][0];
+    assert_eq!(f["outcome"], "unknown");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("variable `versioning` has no default"),
+        "{f}"
+    );
+    // --param sets it
+    let v = json(&[
+        "scan",
+        d,
+        "-f",
+        "json",
+        "--select",
+        "CHK-S3-005",
+        "--param",
+        "versioning=Enabled",
+    ]);
+    assert!(v["scan"]["findings"].as_array().unwrap().is_empty(), "{v}");
+}
+
+#[test]
+fn a_split_resource_for_a_bucket_created_elsewhere_is_said() {
+    let dir = config(
+        "elsewhere",
+        &[(
+            "main.tf",
+            "resource \"aws_s3_bucket_versioning\" \"v\" {\n  bucket = \"made-by-another-stack\"\n  versioning_configuration {\n    status = \"Enabled\"\n  }\n}\n",
+        )],
+    );
+    let v = json(&["scan", dir.to_str().unwrap(), "-f", "json"]);
+    let said = v["diagnostics"].as_array().unwrap().iter().any(|d| {
+        d["code"] == "terraform::unresolved"
+            && d["message"]
+                .as_str()
+                .unwrap()
+                .contains("made-by-another-stack")
+    });
+    assert!(said, "{v}");
+}
+
+#[test]
+fn local_modules_are_read_with_their_caller() {
+    let dir = config(
+        "modules",
+        &[(
+            "main.tf",
+            "module \"logs\" {\n  source = \"./bucket\"\n  name   = \"example-logs\"\n}\n",
+        )],
+    );
+    std::fs::create_dir_all(dir.join("bucket")).unwrap();
+    std::fs::write(
+        dir.join("bucket/main.tf"),
+        "variable \"name\" {}\nresource \"aws_s3_bucket\" \"this\" {\n  bucket = var.name\n}\nresource \"aws_s3_bucket_versioning\" \"this\" {\n  bucket = aws_s3_bucket.this.id\n  versioning_configuration {\n    status = \"Enabled\"\n  }\n}\n",
+    )
+    .unwrap();
+    let v = json(&[
+        "scan",
+        dir.to_str().unwrap(),
+        "-f",
+        "json",
+        "--select",
+        "CHK-S3-005",
+    ]);
+    assert!(v["scan"]["findings"].as_array().unwrap().is_empty(), "{v}");
+    let files = v["scan"]["files"].as_array().unwrap();
+    // the module directory is not read a second time on its own
+    assert!(
+        files
+            .iter()
+            .any(|f| f["format"] == "terraform-module" && f["status"] == "skipped")
+    );
+    assert_eq!(
+        files
+            .iter()
+            .filter(|f| f["path"].as_str().unwrap().ends_with("bucket/main.tf"))
+            .count(),
+        1
+    );
+}
