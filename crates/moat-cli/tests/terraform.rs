@@ -248,3 +248,63 @@ fn local_modules_are_read_with_their_caller() {
         1
     );
 }
+
+#[test]
+fn modules_with_count_and_for_each_expand() {
+    let dir = config(
+        "module_each",
+        &[(
+            "main.tf",
+            r#"module "buckets" {
+  source   = "./bucket"
+  for_each = toset(["logs", "data"])
+  name     = "example-${each.key}"
+}
+
+module "never" {
+  source = "./bucket"
+  count  = 0
+  name   = "never-created"
+}
+
+module "one" {
+  source = "./bucket"
+  count  = 1
+  name   = "example-one"
+}
+
+output "arn" {
+  value = module.buckets["logs"].arn
+}
+"#,
+        )],
+    );
+    std::fs::create_dir_all(dir.join("bucket")).unwrap();
+    std::fs::write(
+        dir.join("bucket/main.tf"),
+        "variable \"name\" {}\nresource \"aws_s3_bucket\" \"this\" {\n  bucket = var.name\n}\noutput \"arn\" {\n  value = aws_s3_bucket.this.arn\n}\n",
+    )
+    .unwrap();
+    let v = json(&[
+        "scan",
+        dir.to_str().unwrap(),
+        "-f",
+        "json",
+        "--select",
+        "CHK-S3-005",
+    ]);
+    let resources: BTreeSet<String> = v["scan"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["resource"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        resources.into_iter().collect::<Vec<_>>(),
+        [
+            "module.buckets[\"data\"].aws_s3_bucket.this",
+            "module.buckets[\"logs\"].aws_s3_bucket.this",
+            "module.one[0].aws_s3_bucket.this"
+        ]
+    );
+}

@@ -681,21 +681,8 @@ fn assemble(
 }
 
 fn inventory_size(inventory: &moat_iac::Inventory) -> usize {
-    let mut count = 0;
-    count += inventory.buckets.len()
-        + inventory.directory_buckets.len()
-        + inventory.bucket_policies.len();
-    count += inventory.access_points.len() + inventory.multi_region_access_points.len();
-    count += inventory.roles.len()
-        + inventory.users.len()
-        + inventory.groups.len()
-        + inventory.identity_policies.len();
-    count += inventory.kms_keys.len() + inventory.trails.len() + inventory.vpc_endpoints.len();
-    count += inventory.queue_topic_policies.len() + inventory.topics.len() + inventory.queues.len();
-    count += inventory.functions.len()
-        + inventory.lambda_permissions.len()
-        + inventory.event_rules.len();
-    count
+    // one origin per lowered resource, whatever its kind
+    inventory.origins().len()
 }
 
 /// The tag that classifies the data of the verdict's bucket, when it is

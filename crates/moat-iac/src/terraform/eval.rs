@@ -86,6 +86,8 @@ pub struct ModuleEval<'c> {
     depth: Rc<std::cell::Cell<usize>>,
     /// The account and Region computed attributes are built with.
     pub env: super::computed::Env,
+    /// Shared by every module of the configuration: see [`Self::take_notes`].
+    notes: Rc<RefCell<Vec<(String, Span)>>>,
 }
 
 /// Variables in scope besides the module's: `count`, `each`, `for` and
@@ -122,6 +124,7 @@ impl<'c> ModuleEval<'c> {
             children: RefCell::new(BTreeMap::new()),
             depth: Rc::new(std::cell::Cell::new(0)),
             env: super::computed::Env::default(),
+            notes: Rc::new(RefCell::new(Vec::new())),
         };
         let mut inputs = BTreeMap::new();
         for block in config.blocks(module, "variable") {
@@ -171,22 +174,120 @@ impl<'c> ModuleEval<'c> {
             .cloned()
             .collect();
         for name in calls {
-            if let Some(child) = self.child(&name) {
-                out.extend(child.instances());
+            for (suffix, scope) in self.module_instances(&name) {
+                if let Some(child) = self.child(&name, &suffix, &scope) {
+                    out.extend(child.instances());
+                }
             }
         }
         out
     }
 
-    fn child(&self, name: &str) -> Option<Rc<ModuleEval<'c>>> {
-        self.child_or_busy(name).ok().flatten()
+    /// What evaluation could not decide that a user should hear about
+    /// (a module's `count` or `for_each` not known), with places.
+    pub fn take_notes(&self) -> Vec<(String, Span)> {
+        std::mem::take(&mut *self.notes.borrow_mut())
     }
 
-    /// The module call `name`: `Err` while its own arguments are being
-    /// evaluated (a reference back to it from them), `Ok(None)` when it is
-    /// not on disk.
-    fn child_or_busy(&self, name: &str) -> Result<Option<Rc<ModuleEval<'c>>>, ()> {
-        match self.children.borrow().get(name) {
+    /// The instances of module call `name`: suffix (`""`, `[0]`,
+    /// `["key"]`, `[?]` when `count`/`for_each` is not known) and the scope
+    /// its arguments are evaluated in.
+    fn module_instances(&self, name: &str) -> Vec<(String, Scope)> {
+        let Some(block) = self
+            .config
+            .blocks(self.module, "module")
+            .find(|b| label(b.item, 0).as_deref() == Some(name))
+        else {
+            return Vec::new();
+        };
+        let empty = Scope::default();
+        let body = &block.item.body;
+        if let Some(count) = body.get_attribute("count") {
+            let n = self.eval(&count.value, block.base, &empty);
+            return match values::number(&n) {
+                Some(k) if k >= 0.0 && (k as usize) <= MAX_INSTANCES => (0..k as usize)
+                    .map(|i| {
+                        let idx = values::node(NodeValue::Int(i as i64), n.span);
+                        (
+                            format!("[{i}]"),
+                            empty.with("count", values::map(vec![("index".into(), idx)], n.span)),
+                        )
+                    })
+                    .collect(),
+                _ => {
+                    let reason = unknown_reason(&n).unwrap_or("not a number Moat can expand");
+                    let reason = format!("module `{name}`'s `count` is not known: {reason}");
+                    self.notes.borrow_mut().push((reason.clone(), n.span));
+                    let u = values::unknown(reason, n.span);
+                    vec![(
+                        "[?]".into(),
+                        empty.with("count", values::map(vec![("index".into(), u)], n.span)),
+                    )]
+                }
+            };
+        }
+        if let Some(each) = body.get_attribute("for_each") {
+            let coll = self.eval(&each.value, block.base, &empty);
+            return match pairs(&coll) {
+                Ok(ps) if ps.len() <= MAX_INSTANCES => ps
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let k = if matches!(coll.value, NodeValue::Seq(_)) {
+                            v.clone()
+                        } else {
+                            k
+                        };
+                        let suffix = format!("[{:?}]", text(&k).unwrap_or_default());
+                        let scope = empty.with(
+                            "each",
+                            values::map(
+                                vec![("key".into(), k.clone()), ("value".into(), v)],
+                                k.span,
+                            ),
+                        );
+                        (suffix, scope)
+                    })
+                    .collect(),
+                other => {
+                    let reason = match other {
+                        Err(r) => format!("module `{name}`'s `for_each` is not known: {r}"),
+                        Ok(_) => format!(
+                            "module `{name}`'s `for_each` has more than {MAX_INSTANCES} entries; not expanded"
+                        ),
+                    };
+                    self.notes.borrow_mut().push((reason.clone(), coll.span));
+                    let u = values::unknown(reason, coll.span);
+                    vec![(
+                        "[?]".into(),
+                        empty.with(
+                            "each",
+                            values::map(
+                                vec![("key".into(), u.clone()), ("value".into(), u)],
+                                coll.span,
+                            ),
+                        ),
+                    )]
+                }
+            };
+        }
+        vec![(String::new(), empty)]
+    }
+
+    fn child(&self, name: &str, suffix: &str, scope: &Scope) -> Option<Rc<ModuleEval<'c>>> {
+        self.child_or_busy(name, suffix, scope).ok().flatten()
+    }
+
+    /// Instance `suffix` of module call `name`: `Err` while its own
+    /// arguments are being evaluated (a reference back to it from them),
+    /// `Ok(None)` when it is not on disk.
+    fn child_or_busy(
+        &self,
+        name: &str,
+        suffix: &str,
+        scope: &Scope,
+    ) -> Result<Option<Rc<ModuleEval<'c>>>, ()> {
+        let key = format!("{name}{suffix}");
+        match self.children.borrow().get(&key) {
             Some(Slot::Done(c)) => return Ok(Some(c.clone())),
             Some(Slot::Busy) => return Err(()),
             None => {}
@@ -206,34 +307,93 @@ impl<'c> ModuleEval<'c> {
         else {
             return Ok(None);
         };
-        self.children
-            .borrow_mut()
-            .insert(name.to_string(), Slot::Busy);
-        let scope = Scope::default();
+        self.children.borrow_mut().insert(key.clone(), Slot::Busy);
         let mut given = BTreeMap::new();
         for attr in block.item.body.attributes() {
-            let key = attr.key.as_str();
+            let arg = attr.key.as_str();
             if matches!(
-                key,
+                arg,
                 "source" | "version" | "providers" | "depends_on" | "count" | "for_each"
             ) {
                 continue;
             }
-            given.insert(key.to_string(), self.eval(&attr.value, block.base, &scope));
+            given.insert(arg.to_string(), self.eval(&attr.value, block.base, scope));
         }
         let mut child = ModuleEval::new(
             self.config,
             index,
-            format!("{}module.{name}.", self.prefix),
+            format!("{}module.{key}.", self.prefix),
             given,
         );
         child.depth = self.depth.clone();
         child.env = self.env.clone();
+        child.notes = self.notes.clone();
         let child = Rc::new(child);
         self.children
             .borrow_mut()
-            .insert(name.to_string(), Slot::Done(child.clone()));
+            .insert(key, Slot::Done(child.clone()));
         Ok(Some(child))
+    }
+
+    /// The module instance a reference names: `module.m.out` or
+    /// `module.m[KEY].out`; returns it and how many operators it used.
+    fn referenced_module(
+        &self,
+        m: &str,
+        ops: &[&TraversalOperator],
+        base: usize,
+        scope: &Scope,
+        span: Span,
+    ) -> Result<(Rc<ModuleEval<'c>>, usize), Val> {
+        let instances = self.module_instances(m);
+        let (suffix, used) = match ops.get(1) {
+            Some(TraversalOperator::Index(e)) => {
+                let k = self.eval(e, base, scope);
+                if let Some(r) = unknown_reason(&k) {
+                    return Err(values::unknown(r, span));
+                }
+                let suffix = match &k.value {
+                    NodeValue::Int(_) | NodeValue::UInt(_) | NodeValue::Float(_) => {
+                        format!("[{}]", text(&k).unwrap_or_default())
+                    }
+                    _ => format!("[{:?}]", text(&k).unwrap_or_default()),
+                };
+                (suffix, 2)
+            }
+            Some(TraversalOperator::LegacyIndex(n)) => (format!("[{}]", n.value()), 2),
+            _ => match instances.as_slice() {
+                [(only, _)] if only.is_empty() || only == "[?]" => (only.clone(), 1),
+                _ => {
+                    return Err(values::unknown(
+                        format!(
+                            "module `{m}` has several instances (`count`/`for_each`): a reference names one, `module.{m}[KEY]`"
+                        ),
+                        span,
+                    ));
+                }
+            },
+        };
+        let Some((_, instance_scope)) = instances.iter().find(|(s, _)| *s == suffix) else {
+            return Err(values::unknown(
+                format!("module `{m}` has no instance `{suffix}`"),
+                span,
+            ));
+        };
+        match self.child_or_busy(m, &suffix, instance_scope) {
+            Ok(Some(child)) => Ok((child, used)),
+            Err(()) => Err(values::unknown(
+                format!(
+                    "module `{m}`'s output is used in its own arguments (through another module); Moat reads module arguments all at once"
+                ),
+                span,
+            )),
+            Ok(None) => Err(values::unknown(
+                format!(
+                    "module `{m}` is not on disk (run `terraform init` to fetch registry modules into .terraform/modules)"
+                ),
+                span,
+            )),
+        }
     }
 
     fn enter(&self) -> bool {
@@ -610,26 +770,21 @@ impl<'c> ModuleEval<'c> {
                 format!("`{name}` is used outside a block that defines it"),
                 span,
             ),
-            "module" => match (attr(0), attr(1)) {
-                (Some(m), Some(output)) => match self.child_or_busy(&m) {
-                    Ok(Some(child)) => {
-                        let v = child.output(&output, span);
-                        self.traverse(v, &ops[2..], base, scope, span)
-                    }
-                    Err(()) => values::unknown(
-                        format!(
-                            "module `{m}`'s output is used in its own arguments (through another module); Moat reads module arguments all at once"
+            "module" => match attr(0) {
+                Some(m) => match self.referenced_module(&m, ops, base, scope, span) {
+                    Ok((child, used)) => match ops.get(used) {
+                        Some(TraversalOperator::GetAttr(output)) => {
+                            let v = child.output(output.as_str(), span);
+                            self.traverse(v, &ops[used + 1..], base, scope, span)
+                        }
+                        _ => values::unknown(
+                            format!("a reference to module `{m}` without an output"),
+                            span,
                         ),
-                        span,
-                    ),
-                    Ok(None) => values::unknown(
-                        format!(
-                            "module `{m}` is not on disk (run `terraform init` to fetch registry modules into .terraform/modules)"
-                        ),
-                        span,
-                    ),
+                    },
+                    Err(v) => v,
                 },
-                _ => values::unknown("a module output reference without a name", span),
+                None => values::unknown("a module output reference without a name", span),
             },
             "data" => match (attr(0), attr(1)) {
                 (Some(t), Some(n)) => {

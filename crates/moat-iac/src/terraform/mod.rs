@@ -126,6 +126,20 @@ fn evaluate(
     }
     let instances: Vec<eval::Instance> = root.instances().into_iter().filter(|i| !i.data).collect();
 
+    let mut notes = root.take_notes();
+    notes.sort_by_key(|(_, span)| *span);
+    notes.dedup();
+    for (reason, span) in notes {
+        diagnostics.push(
+            Diagnostic::warning(
+                "terraform::unknown-count",
+                format!(
+                    "{reason}; read as one instance whose values that depend on it are unknown"
+                ),
+            )
+            .at(&config.file, span),
+        );
+    }
     for i in &instances {
         if let Some((reason, span)) = &i.unknown_count {
             diagnostics.push(
