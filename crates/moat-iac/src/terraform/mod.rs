@@ -140,16 +140,34 @@ fn evaluate(
             .at(&config.file, span),
         );
     }
+    // one warning per cause, naming the resources it leaves open
+    let mut by_reason: BTreeMap<&str, (Span, Vec<&str>)> = BTreeMap::new();
     for i in &instances {
         if let Some((reason, span)) = &i.unknown_count {
-            diagnostics.push(
-                Diagnostic::warning(
-                    "terraform::unknown-count",
-                    format!("`{}`: {reason}; read as one instance whose values that depend on it are unknown", i.address),
-                )
-                .at(&config.file, *span),
-            );
+            let entry = by_reason
+                .entry(reason.as_str())
+                .or_insert((*span, Vec::new()));
+            entry.1.push(i.address.as_str());
         }
+    }
+    for (reason, (span, addresses)) in by_reason {
+        let listed: Vec<String> = addresses.iter().take(5).map(|a| format!("`{a}`")).collect();
+        let more = addresses.len().saturating_sub(5);
+        let more = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        diagnostics.push(
+            Diagnostic::warning(
+                "terraform::unknown-count",
+                format!(
+                    "{}{more}: {reason}; each is read as one instance whose values that depend on it are unknown",
+                    listed.join(", ")
+                ),
+            )
+            .at(&config.file, span),
+        );
     }
     let unread: BTreeSet<&str> = instances
         .iter()

@@ -801,8 +801,11 @@ pub fn lower(
             "aws_s3_directory_bucket" => Props::new(i.body_span),
             _ => continue,
         };
-        if let Some(name) = get(&i.attrs, "bucket").and_then(text) {
-            by_name.insert(name, buckets.len());
+        // by name, and by stand-in when the name is not known
+        for key in ["bucket", "id"] {
+            if let Some(name) = get(&i.attrs, key).and_then(text) {
+                by_name.insert(name, buckets.len());
+            }
         }
         buckets.push((n, props));
     }
