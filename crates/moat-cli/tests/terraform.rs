@@ -308,3 +308,58 @@ output "arn" {
         ]
     );
 }
+
+#[test]
+fn registry_modules_are_read_where_terraform_init_put_them() {
+    let main = r#"module "store" {
+  source  = "example/bucket/aws"
+  version = "1.0.0"
+  name    = "example-store"
+}
+"#;
+    let dir = config("registry", &[("main.tf", main)]);
+    // before `terraform init`: the module is not on disk, and the scan says so
+    let v = json(&["scan", dir.to_str().unwrap(), "-f", "json"]);
+    assert!(v["scan"]["findings"].as_array().unwrap().is_empty(), "{v}");
+    let missing = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "terraform::module-missing")
+        .expect("the missing module is said");
+    assert!(
+        missing["message"]
+            .as_str()
+            .unwrap()
+            .contains("terraform init")
+    );
+    assert!(
+        missing["location"]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("main.tf")
+    );
+    // after: .terraform/modules/modules.json maps the module key to its directory
+    let module = dir.join(".terraform/modules/store");
+    std::fs::create_dir_all(&module).unwrap();
+    std::fs::write(
+        module.join("main.tf"),
+        "variable \"name\" {}\nresource \"aws_s3_bucket\" \"this\" {\n  bucket = var.name\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join(".terraform/modules/modules.json"),
+        r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"store","Source":"registry.terraform.io/example/bucket/aws","Version":"1.0.0","Dir":".terraform/modules/store"}]}"#,
+    )
+    .unwrap();
+    let v = json(&[
+        "scan",
+        dir.to_str().unwrap(),
+        "-f",
+        "json",
+        "--select",
+        "CHK-S3-005",
+    ]);
+    let f = &v["scan"]["findings"][0];
+    assert_eq!(f["resource"], "module.store.aws_s3_bucket.this", "{v}");
+}

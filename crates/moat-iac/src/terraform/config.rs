@@ -335,7 +335,25 @@ impl Loader {
                     );
                     None
                 }
-                _ => None,
+                _ => {
+                    // its resources are not in the inventory: say so, so a
+                    // clean report is not mistaken for a clean module
+                    let source = source.as_deref().unwrap_or("?");
+                    let message = if is_local(source) {
+                        format!(
+                            "module `{name}`: `{source}` is not a directory here; its resources are not read"
+                        )
+                    } else {
+                        format!(
+                            "module `{name}` (`{source}`) is not on disk: its resources are not read (run `terraform init` to fetch it into .terraform/modules)"
+                        )
+                    };
+                    diagnostics.push(
+                        Diagnostic::warning("terraform::module-missing", message)
+                            .at(&self.parts[f], span),
+                    );
+                    None
+                }
             };
             calls.insert(name, called);
         }

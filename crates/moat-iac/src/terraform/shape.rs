@@ -71,7 +71,6 @@ pub const READ: &[&str] = &[
     "aws_s3_access_point",
     "aws_s3control_access_point_policy",
     "aws_s3control_multi_region_access_point",
-    "aws_s3control_bucket_policy",
     "aws_s3_directory_bucket",
     "aws_iam_role",
     "aws_iam_role_policy",
