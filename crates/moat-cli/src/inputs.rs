@@ -25,6 +25,10 @@ pub fn is_iac(path: &Path) -> bool {
     if path.is_dir() {
         return true;
     }
+    // Terraform is read per directory; a .tf file names its module
+    if path.extension().is_some_and(|e| e == "tf") {
+        return true;
+    }
     let Ok(text) = read(path) else { return false };
     // a model file never names these keys: only a possible template is parsed
     // twice (here, then by the scan), never every model
