@@ -363,3 +363,48 @@ fn registry_modules_are_read_where_terraform_init_put_them() {
     let f = &v["scan"]["findings"][0];
     assert_eq!(f["resource"], "module.store.aws_s3_bucket.this", "{v}");
 }
+
+#[test]
+fn policies_from_templatefile_are_read() {
+    let dir = config(
+        "templatefile",
+        &[
+            (
+                "main.tf",
+                r#"resource "aws_s3_bucket" "data" {
+  bucket = "example-data"
+}
+
+resource "aws_s3_bucket_policy" "data" {
+  bucket = aws_s3_bucket.data.id
+  policy = templatefile("${path.module}/policy.json.tpl", { bucket_arn = aws_s3_bucket.data.arn })
+}
+"#,
+            ),
+            (
+                "policy.json.tpl",
+                r#"{
+  "Version": "2012-10-17",
+  "Statement": [{
+    "Sid": "DenyInsecureTransport",
+    "Effect": "Deny",
+    "Principal": "*",
+    "Action": "s3:*",
+    "Resource": ["${bucket_arn}", "${bucket_arn}/*"],
+    "Condition": {"Bool": {"aws:SecureTransport": "false"}}
+  }]
+}
+"#,
+            ),
+        ],
+    );
+    let v = json(&[
+        "scan",
+        dir.to_str().unwrap(),
+        "-f",
+        "json",
+        "--select",
+        "CHK-S3-007",
+    ]);
+    assert!(v["scan"]["findings"].as_array().unwrap().is_empty(), "{v}");
+}

@@ -1181,6 +1181,30 @@ impl<'c> ModuleEval<'c> {
         }
     }
 
+    /// `templatefile`: `text` rendered with `vars` (an object) as the only
+    /// names in scope, as Terraform does; the result is placed at `span`.
+    pub fn render_template(&self, text: &str, vars: &Val, span: Span) -> Val {
+        let template = match hcl_edit::parser::parse_template(text) {
+            Ok(t) => t,
+            Err(e) => {
+                return values::unknown(
+                    format!("the template is not valid: {}", e.message()),
+                    span,
+                );
+            }
+        };
+        let mut scope = Scope::default();
+        for (k, v) in entries(vars) {
+            if let Some(name) = text_of(k) {
+                scope = scope.with(&name, v.clone());
+            }
+        }
+        let elements: Vec<&Element> = template.iter().collect();
+        // the template's own places are not in the configuration: the
+        // value is placed at the call
+        values::respan(self.template(&elements, 0, &scope, span), span)
+    }
+
     pub fn module_dir(&self) -> &std::path::Path {
         &self.config.modules[self.module].dir
     }
@@ -1203,6 +1227,10 @@ fn after_apply(v: Val, address: &str, when: &str, span: Span) -> Val {
 
 fn n_span(expr: &Expression, base: usize) -> Span {
     span_of(expr, base)
+}
+
+fn text_of(v: &Val) -> Option<String> {
+    text(v)
 }
 
 pub fn label(block: &Block, i: usize) -> Option<String> {

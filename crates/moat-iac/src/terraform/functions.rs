@@ -325,6 +325,16 @@ pub fn call(eval: &ModuleEval<'_>, name: &str, args: Vec<Val>, span: Span) -> Va
             Some(p) => read_file(eval, &p, span),
             None => unknown("expects a path"),
         },
+        "templatefile" => match (s(0), args.get(1)) {
+            (Some(p), Some(vars)) => {
+                let file = read_file(eval, &p, span);
+                match text(&file) {
+                    Some(t) => eval.render_template(&t, vars, span),
+                    None => file,
+                }
+            }
+            _ => unknown("expects a path and an object of variables"),
+        },
         "abspath" | "dirname" | "basename" | "pathexpand" => match s(0) {
             Some(p) => {
                 let path = std::path::Path::new(&p);
