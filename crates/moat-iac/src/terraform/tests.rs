@@ -262,3 +262,35 @@ POLICY
     let doc = &read.inventory.identity_policies[0].document;
     assert!(doc.policy.is_some(), "{:?}", doc.node);
 }
+
+#[test]
+fn a_policy_written_out_in_a_heredoc_keeps_its_places() {
+    let tf = r#"resource "aws_s3_bucket" "b" {
+  bucket = "b"
+}
+resource "aws_s3_bucket_policy" "b" {
+  bucket = aws_s3_bucket.b.id
+  policy = <<EOF
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Principal": "*",
+      "Action": "s3:GetObject",
+      "Resource": "arn:aws:s3:::b/*"
+    }
+  ]
+}
+EOF
+}
+"#;
+    let mut diagnostics = Vec::new();
+    let read = super::read_text("main.tf", tf, &BTreeMap::new(), &mut diagnostics);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let doc = &read.inventory.bucket_policies[0].document;
+    let statement = &crate::node_util::items(get(&doc.node, "Statement").unwrap())[0];
+    let principal = get(statement, "Principal").unwrap();
+    let loc = read.inventory.files[0].location(principal.span);
+    assert_eq!((loc.line, loc.col), (12, 20));
+}
