@@ -408,3 +408,61 @@ resource "aws_s3_bucket_policy" "data" {
     ]);
     assert!(v["scan"]["findings"].as_array().unwrap().is_empty(), "{v}");
 }
+
+#[test]
+fn variables_come_from_tfvars_files_in_terraform_order() {
+    let dir = config(
+        "tfvars",
+        &[
+            (
+                "main.tf",
+                "variable \"status\" {\n  default = \"Suspended\"\n}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n}\nresource \"aws_s3_bucket_versioning\" \"b\" {\n  bucket = aws_s3_bucket.b.id\n  versioning_configuration {\n    status = var.status\n  }\n}\n",
+            ),
+            ("terraform.tfvars", "status = \"Disabled\"\n"),
+            ("terraform.tfvars.json", "{\"status\": \"Suspended\"}\n"),
+            // loaded last: wins
+            ("z.auto.tfvars.json", "{\n  \"status\": \"Enabled\"\n}\n"),
+        ],
+    );
+    let v = json(&[
+        "scan",
+        dir.to_str().unwrap(),
+        "-f",
+        "json",
+        "--select",
+        "CHK-S3-005",
+    ]);
+    assert!(v["scan"]["findings"].as_array().unwrap().is_empty(), "{v}");
+    let files = v["scan"]["files"].as_array().unwrap();
+    assert_eq!(
+        files
+            .iter()
+            .filter(|f| f["format"] == "terraform-vars")
+            .count(),
+        3,
+        "{files:?}"
+    );
+    // the value's place is the .tfvars.json line that set it
+    std::fs::write(
+        dir.join("z.auto.tfvars.json"),
+        "{\n  \"status\": \"Suspended\"\n}\n",
+    )
+    .unwrap();
+    let v = json(&[
+        "scan",
+        dir.to_str().unwrap(),
+        "-f",
+        "json",
+        "--select",
+        "CHK-S3-005",
+    ]);
+    let loc = &v["scan"]["findings"][0]["location"];
+    assert!(
+        loc["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("z.auto.tfvars.json"),
+        "{loc}"
+    );
+    assert_eq!(loc["line"], 2);
+}

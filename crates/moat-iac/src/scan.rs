@@ -344,6 +344,7 @@ fn walk(dir: &Path, c: &mut Collector, out: &mut Scan) {
             .to_ascii_lowercase();
         if matches!(ext.as_str(), "yaml" | "yml" | "json" | "template")
             && !name.ends_with(".tf.json")
+            && !name.ends_with(".tfvars.json")
         {
             c.push(&path, BTreeMap::new(), None, BTreeMap::new());
         }
@@ -471,7 +472,9 @@ fn read_terraform(dir: &Path, options: &Options) -> FileResult {
         .into_iter()
         .map(|(path, error)| FileStatus {
             path: path.display().to_string(),
-            format: if path.extension().is_some_and(|e| e == "tfvars") {
+            format: if path.to_string_lossy().ends_with(".tfvars")
+                || path.to_string_lossy().ends_with(".tfvars.json")
+            {
                 "terraform-vars"
             } else {
                 "terraform"

@@ -24,6 +24,13 @@ pub struct TfFile {
     pub body: Body,
 }
 
+/// A variable file: HCL (an index into [`Config::files`]) or JSON (its
+/// values, with places in the joined file).
+pub enum TfVars {
+    Hcl(usize),
+    Json(Vec<(String, moat_source::node::Node<'static>)>),
+}
+
 /// A module directory and what its files declare.
 pub struct Module {
     /// `""` for the root module, else `module.a.module.b`.
@@ -43,8 +50,8 @@ pub struct Config {
     pub modules: Vec<Module>,
     /// Each file read, with whether it parsed: (path, error).
     pub read: Vec<(PathBuf, Option<String>)>,
-    /// `terraform.tfvars` and `*.auto.tfvars` of the root module (indices into `files`).
-    pub tfvars: Vec<usize>,
+    /// The root module's variable files, in the order Terraform loads them.
+    pub tfvars: Vec<TfVars>,
 }
 
 /// A block with the offset of its file, so spans can be made absolute.
@@ -80,18 +87,25 @@ pub fn tf_files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// `terraform.tfvars` then `*.auto.tfvars` in name order, as Terraform
-/// loads them (later files win).
+/// `terraform.tfvars`, `terraform.tfvars.json`, then `*.auto.tfvars` and
+/// `*.auto.tfvars.json` in name order, as Terraform loads them (later
+/// files win).
 fn tfvars_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    let main = dir.join("terraform.tfvars");
-    if main.is_file() {
-        out.push(main);
+    for main in ["terraform.tfvars", "terraform.tfvars.json"] {
+        let main = dir.join(main);
+        if main.is_file() {
+            out.push(main);
+        }
     }
     if let Ok(entries) = std::fs::read_dir(dir) {
         let mut auto: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_file() && p.to_string_lossy().ends_with(".auto.tfvars"))
+            .filter(|p| {
+                let name = p.to_string_lossy();
+                p.is_file()
+                    && (name.ends_with(".auto.tfvars") || name.ends_with(".auto.tfvars.json"))
+            })
             .collect();
         auto.sort();
         out.extend(auto);
@@ -234,8 +248,12 @@ pub fn read(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Config {
     loader.module(dir, String::new(), 0, diagnostics);
     let mut tfvars = Vec::new();
     for path in tfvars_files(dir) {
-        if let Some(i) = loader.file(&path, diagnostics) {
-            tfvars.push(i);
+        if path.extension().is_some_and(|e| e == "json") {
+            if let Some(values) = loader.json_vars(&path, diagnostics) {
+                tfvars.push(TfVars::Json(values));
+            }
+        } else if let Some(i) = loader.file(&path, diagnostics) {
+            tfvars.push(TfVars::Hcl(i));
         }
     }
     let file = SourceFile::joined(dir.display().to_string(), loader.parts);
@@ -375,6 +393,64 @@ impl Loader {
         self.add(path, text, diagnostics)
     }
 
+    /// A `.tfvars.json` file: its text joins the others (so values keep
+    /// their places) and its top-level object gives the values.
+    fn json_vars(
+        &mut self,
+        path: &Path,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<Vec<(String, moat_source::node::Node<'static>)>> {
+        let text = match moat_source::input::read_text_limited(path, crate::scan::MAX_FILE_BYTES) {
+            Ok(t) => t,
+            Err(d) => {
+                self.read
+                    .push((path.to_path_buf(), Some(d.message.clone())));
+                diagnostics.push(*d);
+                return None;
+            }
+        };
+        let source = SourceFile::new(path.display().to_string(), text);
+        let root = match moat_source::node::parse(&source) {
+            Ok(root) => crate::node_util::owned(&root),
+            Err(d) => {
+                self.read
+                    .push((path.to_path_buf(), Some(d.message.clone())));
+                diagnostics.push(*d);
+                return None;
+            }
+        };
+        let base = self.place(source);
+        self.read.push((path.to_path_buf(), None));
+        let by = u32::try_from(base).unwrap_or(u32::MAX);
+        Some(
+            crate::node_util::entries(&root)
+                .iter()
+                .filter_map(|(k, v)| {
+                    Some((
+                        crate::node_util::text(k)?,
+                        super::values::shift(v.clone(), by),
+                    ))
+                })
+                .collect(),
+        )
+    }
+
+    /// Adds `source` to the joined text; returns where it starts.
+    fn place(&mut self, source: SourceFile) -> usize {
+        // as SourceFile::joined lays the parts out
+        if self.offset > 0 && !self.ends_in_newline {
+            self.offset += 1;
+            self.ends_in_newline = true;
+        }
+        let base = self.offset;
+        self.offset += source.text.len();
+        if !source.text.is_empty() {
+            self.ends_in_newline = source.text.ends_with('\n');
+        }
+        self.parts.push(source);
+        base
+    }
+
     fn add(
         &mut self,
         path: &Path,
@@ -395,17 +471,7 @@ impl Loader {
         }
         match hcl_edit::parser::parse_body(&source.text) {
             Ok(body) => {
-                // as SourceFile::joined lays the parts out
-                if self.offset > 0 && !self.ends_in_newline {
-                    self.offset += 1;
-                    self.ends_in_newline = true;
-                }
-                let base = self.offset;
-                self.offset += source.text.len();
-                if !source.text.is_empty() {
-                    self.ends_in_newline = source.text.ends_with('\n');
-                }
-                self.parts.push(source);
+                let base = self.place(source);
                 self.read.push((path.to_path_buf(), None));
                 self.files.push(TfFile {
                     path: path.to_path_buf(),

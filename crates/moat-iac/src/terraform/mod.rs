@@ -103,11 +103,20 @@ fn evaluate(
     {
         // .tfvars hold constants: evaluated in an empty module
         let constants = eval::ModuleEval::new(&config, 0, String::new(), BTreeMap::new());
-        for &f in &config.tfvars {
-            let file = &config.files[f];
-            for attr in file.body.attributes() {
-                let v = constants.eval(&attr.value, file.base, &eval::Scope::default());
-                given.insert(attr.key.as_str().to_string(), v);
+        for vars in &config.tfvars {
+            match vars {
+                config::TfVars::Hcl(f) => {
+                    let file = &config.files[*f];
+                    for attr in file.body.attributes() {
+                        let v = constants.eval(&attr.value, file.base, &eval::Scope::default());
+                        given.insert(attr.key.as_str().to_string(), v);
+                    }
+                }
+                config::TfVars::Json(values) => {
+                    for (name, v) in values {
+                        given.insert(name.clone(), v.clone());
+                    }
+                }
             }
         }
     }
