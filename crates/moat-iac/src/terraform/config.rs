@@ -205,15 +205,7 @@ fn too_deep(text: &str) -> Option<usize> {
 
 /// A root module of one file, from text (tests and fuzzing).
 pub fn read_text(name: &str, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Config {
-    let mut loader = Loader {
-        parts: Vec::new(),
-        files: Vec::new(),
-        modules: Vec::new(),
-        read: Vec::new(),
-        offset: 0,
-        ends_in_newline: false,
-        registry: BTreeMap::new(),
-    };
+    let mut loader = Loader::new(BTreeMap::new());
     let files: Vec<usize> = loader
         .add(Path::new(name), text.to_string(), diagnostics)
         .into_iter()
@@ -236,15 +228,7 @@ pub fn read_text(name: &str, text: &str, diagnostics: &mut Vec<Diagnostic>) -> C
 
 /// Reads the root module in `dir` and the modules it calls.
 pub fn read(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Config {
-    let mut loader = Loader {
-        parts: Vec::new(),
-        files: Vec::new(),
-        modules: Vec::new(),
-        read: Vec::new(),
-        offset: 0,
-        ends_in_newline: false,
-        registry: registry_modules(dir),
-    };
+    let mut loader = Loader::new(registry_modules(dir));
     loader.module(dir, String::new(), 0, diagnostics);
     let mut tfvars = Vec::new();
     for path in tfvars_files(dir) {
@@ -279,6 +263,18 @@ struct Loader {
 }
 
 impl Loader {
+    fn new(registry: BTreeMap<String, PathBuf>) -> Self {
+        Loader {
+            parts: Vec::new(),
+            files: Vec::new(),
+            modules: Vec::new(),
+            read: Vec::new(),
+            offset: 0,
+            ends_in_newline: false,
+            registry,
+        }
+    }
+
     fn module(
         &mut self,
         dir: &Path,

@@ -31,15 +31,7 @@ pub fn read(
     params: &BTreeMap<String, String>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Read {
-    with_stack(
-        || {
-            let mut found = Vec::new();
-            let config = config::read(dir, &mut found);
-            let read = evaluate(config, params, &mut found);
-            (read, found)
-        },
-        diagnostics,
-    )
+    with_stack(|found| config::read(dir, found), params, diagnostics)
 }
 
 /// Reads a root module of one file given as text (tests and fuzzing).
@@ -50,12 +42,8 @@ pub fn read_text(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Read {
     with_stack(
-        || {
-            let mut found = Vec::new();
-            let config = config::read_text(name, text, &mut found);
-            let read = evaluate(config, params, &mut found);
-            (read, found)
-        },
+        |found| config::read_text(name, text, found),
+        params,
         diagnostics,
     )
 }
@@ -64,9 +52,16 @@ pub fn read_text(
 /// chains are legitimate): it runs on a thread of its own with a stack
 /// large enough for the bound, whatever thread asks.
 fn with_stack(
-    work: impl FnOnce() -> (Read, Vec<Diagnostic>) + Send,
+    load: impl FnOnce(&mut Vec<Diagnostic>) -> config::Config + Send,
+    params: &BTreeMap<String, String>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Read {
+    let work = || {
+        let mut found = Vec::new();
+        let config = load(&mut found);
+        let read = evaluate(config, params, &mut found);
+        (read, found)
+    };
     const STACK: usize = 256 << 20;
     let outcome = std::thread::scope(|scope| {
         std::thread::Builder::new()
