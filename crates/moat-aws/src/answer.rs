@@ -146,7 +146,10 @@ impl Resource {
     }
 
     pub fn answer(&self, call: Call) -> Option<&Answer> {
-        self.answers.iter().find(|(c, _)| *c == call).map(|(_, a)| a)
+        self.answers
+            .iter()
+            .find(|(c, _)| *c == call)
+            .map(|(_, a)| a)
     }
 }
 

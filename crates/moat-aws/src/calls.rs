@@ -116,7 +116,10 @@ mod tests {
             );
             let ops = moat_policy::actions::operations(call.action);
             if LINKED_TO_A_SIBLING.contains(&call.operation) {
-                assert!(!ops.contains(&call.operation), "{call:?}: drop the exception");
+                assert!(
+                    !ops.contains(&call.operation),
+                    "{call:?}: drop the exception"
+                );
                 continue;
             }
             assert!(
@@ -143,7 +146,10 @@ mod tests {
         assert_eq!(listed, wanted);
         assert!(listed.iter().all(|a| !a.contains('*')));
         let (parsed, diagnostics) = moat_policy::document::read("policy.json", &minimal_policy());
-        assert!(parsed.is_some() && diagnostics.is_empty(), "{diagnostics:?}");
+        assert!(
+            parsed.is_some() && diagnostics.is_empty(),
+            "{diagnostics:?}"
+        );
     }
 
     #[test]

@@ -117,10 +117,7 @@ impl Evidence {
             Some(Part::Data(n)) => read(n),
             Some(Part::NotConfigured(span)) => unset(*span),
             Some(Part::Failed(reason, span)) => Value::unknown(reason.clone(), *span),
-            None => Value::unknown(
-                format!("{} was not read", call.name()),
-                self.start(),
-            ),
+            None => Value::unknown(format!("{} was not read", call.name()), self.start()),
         }
     }
 }
@@ -181,7 +178,11 @@ mod tests {
         let loc = ev.file.location(status.span);
         assert_eq!(loc.file, "s3:GetBucketVersioning arn:aws:s3:::b");
         assert_eq!((loc.line, loc.col), (2, 13));
-        let v: Value<bool> = ev.field(calls::GET_BUCKET_POLICY, |_| Value::Absent, |_| Value::Absent);
+        let v: Value<bool> = ev.field(
+            calls::GET_BUCKET_POLICY,
+            |_| Value::Absent,
+            |_| Value::Absent,
+        );
         assert_eq!(
             v.reason(),
             Some("s3:GetBucketPolicy was refused: AccessDenied: Access Denied")

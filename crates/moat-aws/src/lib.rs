@@ -104,7 +104,8 @@ fn statuses(account: &Account) -> Vec<FileStatus> {
                 },
                 reason: problems.map(|p| {
                     let total: usize = p.values().sum();
-                    let list: Vec<String> = p.iter().map(|(call, n)| format!("{call} x{n}")).collect();
+                    let list: Vec<String> =
+                        p.iter().map(|(call, n)| format!("{call} x{n}")).collect();
                     format!(
                         "{} failed, what they show is unknown: {}",
                         moat_source::diag::count(total, "call"),

@@ -358,10 +358,15 @@ pub fn check_unit(
                     end_col: 1,
                 });
             let source_line = if v.outcome.is_finding() {
-                file.and_then(|f| f.text.lines().nth(location.line.saturating_sub(1) as usize))
-                    .unwrap_or("")
-                    .trim_end()
-                    .to_string()
+                // the line of the part the span is in, for a joined file
+                file.and_then(|f| {
+                    let (part, _) = f.resolve(v.span);
+                    part.text
+                        .lines()
+                        .nth(location.line.saturating_sub(1) as usize)
+                        .map(|l| l.trim_end().to_string())
+                })
+                .unwrap_or_default()
             } else {
                 String::new()
             };
@@ -640,7 +645,8 @@ fn assemble(
             .iter()
             .filter(|f| {
                 f.status == moat_iac::scan::Status::Scanned
-                    && matches!(f.format.as_str(), "cloudformation" | "sam")
+                    // `aws`: a live account's scope (moat-aws)
+                    && matches!(f.format.as_str(), "cloudformation" | "sam" | "aws")
             })
             .count(),
         files_skipped: files

@@ -121,7 +121,8 @@ async fn access_points(
     }
     for (arn, name, entry) in listed {
         let mut r = Resource::new(arn, Kind::AccessPoint);
-        r.answers.push((calls::LIST_ACCESS_POINTS, Answer::Data(entry)));
+        r.answers
+            .push((calls::LIST_ACCESS_POINTS, Answer::Data(entry)));
         r.answers.push((
             calls::GET_ACCESS_POINT,
             answer(

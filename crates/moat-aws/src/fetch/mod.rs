@@ -226,7 +226,9 @@ async fn read(options: &Options) -> Result<Account, Error> {
     for region in &regions {
         regional::read(&clients, region, &id, &mut account).await;
     }
-    account.resources.sort_by(|a, b| a.arn.cmp(&b.arn).then(a.kind.cmp(&b.kind)));
+    account
+        .resources
+        .sort_by(|a, b| a.arn.cmp(&b.arn).then(a.kind.cmp(&b.kind)));
     Ok(account)
 }
 
@@ -238,7 +240,7 @@ pub(crate) fn answer<T, E, R>(
 ) -> Answer
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
+    R: std::fmt::Debug + 'static,
 {
     match result {
         Ok(out) => Answer::Data(json(&out)),
@@ -251,20 +253,37 @@ where
 pub(crate) fn error_answer<E, R>(call: Call, e: &SdkError<E, R>) -> Answer
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
+    R: std::fmt::Debug + 'static,
 {
     let (code, message) = match e {
-        SdkError::ServiceError(service) => (
-            service.err().code().unwrap_or("UnknownError").to_string(),
-            service.err().message().unwrap_or_default().to_string(),
-        ),
+        SdkError::ServiceError(service) => match (service.err().code(), service.err().message()) {
+            (Some(code), message) => (code.to_string(), message.unwrap_or_default().to_string()),
+            // an answer without an error code (one the SDK could not
+            // parse): say what the SDK saw
+            (None, _) => ("UnreadableAnswer".to_string(), causes(service.err())),
+        },
         SdkError::TimeoutError(_) => ("Timeout".to_string(), "the call timed out".to_string()),
-        other => (
-            "ClientError".to_string(),
-            aws_smithy_types::error::display::DisplayErrorContext(other).to_string(),
-        ),
+        SdkError::DispatchFailure(_) => ("DispatchFailure".to_string(), causes(e)),
+        other => ("ClientError".to_string(), causes(other)),
     };
     Answer::error(call, &code, &message)
+}
+
+/// An error's chain of causes, one line, at most 300 characters (an SDK
+/// error's debug form carries the whole HTTP response).
+fn causes(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    parts.dedup();
+    let text = parts.join(": ").replace('\n', " ");
+    match text.char_indices().nth(300) {
+        Some((cut, _)) => format!("{}...", &text[..cut]),
+        None => text,
+    }
 }
 
 /// A policy the API returns as a JSON string, as JSON (kept as the string

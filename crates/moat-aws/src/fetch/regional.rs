@@ -43,7 +43,12 @@ async fn kms(kms: &aws_sdk_kms::Client, region: &str, account: &mut Account) {
                 };
             }
             Err(e) => {
-                scope_failure(account, calls::LIST_KEYS, region, error_answer(calls::LIST_KEYS, &e));
+                scope_failure(
+                    account,
+                    calls::LIST_KEYS,
+                    region,
+                    error_answer(calls::LIST_KEYS, &e),
+                );
                 return;
             }
         }
@@ -76,7 +81,11 @@ async fn kms(kms: &aws_sdk_kms::Client, region: &str, account: &mut Account) {
             calls::GET_KEY_POLICY,
             answer(
                 calls::GET_KEY_POLICY,
-                kms.get_key_policy().key_id(&key_id).policy_name("default").send().await,
+                kms.get_key_policy()
+                    .key_id(&key_id)
+                    .policy_name("default")
+                    .send()
+                    .await,
                 |o| json!({"Policy": o.policy().map(policy_json)}),
             ),
         ));
@@ -96,7 +105,12 @@ async fn kms(kms: &aws_sdk_kms::Client, region: &str, account: &mut Account) {
 async fn trails(ct: &aws_sdk_cloudtrail::Client, region: &str, account: &mut Account) {
     account.calls_made += 1;
     // shadow copies of multi-Region trails are left to their home Region
-    let list = match ct.describe_trails().include_shadow_trails(false).send().await {
+    let list = match ct
+        .describe_trails()
+        .include_shadow_trails(false)
+        .send()
+        .await
+    {
         Ok(o) => o,
         Err(e) => {
             scope_failure(
@@ -125,7 +139,8 @@ async fn trails(ct: &aws_sdk_cloudtrail::Client, region: &str, account: &mut Acc
         if let Some(k) = t.kms_key_id() {
             described["KmsKeyId"] = json!(k);
         }
-        r.answers.push((calls::DESCRIBE_TRAILS, Answer::Data(described)));
+        r.answers
+            .push((calls::DESCRIBE_TRAILS, Answer::Data(described)));
         r.answers.push((
             calls::GET_TRAIL_STATUS,
             answer(
@@ -236,7 +251,8 @@ async fn endpoints(ec2: &aws_sdk_ec2::Client, region: &str, id: &str, account: &
             if let Some(p) = e.policy_document() {
                 entry["PolicyDocument"] = policy_json(p);
             }
-            r.answers.push((calls::DESCRIBE_VPC_ENDPOINTS, Answer::Data(entry)));
+            r.answers
+                .push((calls::DESCRIBE_VPC_ENDPOINTS, Answer::Data(entry)));
             account.resources.push(r);
         }
         token = page.next_token().map(str::to_string);

@@ -269,7 +269,10 @@ pub async fn bucket(clients: &Clients, name: String, listed: Json) -> Resource {
         calls::GET_BUCKET_LIFECYCLE,
         answer(
             calls::GET_BUCKET_LIFECYCLE,
-            s3.get_bucket_lifecycle_configuration().bucket(b).send().await,
+            s3.get_bucket_lifecycle_configuration()
+                .bucket(b)
+                .send()
+                .await,
             |o| json!({"Rules": o.rules().iter().map(lifecycle_rule).collect::<Vec<_>>()}),
         ),
     );

@@ -77,11 +77,23 @@ pub(super) fn lower(
         )
     };
     let bucket = Bucket {
-        name: listed
-            .and_then(|n| get(n, "Name"))
-            .map_or_else(|| Value::known(name.clone(), ev.start()), |n| known_text(Some(n))),
+        name: listed.and_then(|n| get(n, "Name")).map_or_else(
+            || Value::known(name.clone(), ev.start()),
+            |n| known_text(Some(n)),
+        ),
         standin: name,
-        encryption: ev.field(calls::GET_BUCKET_ENCRYPTION, encryption, |_| Value::Absent),
+        // no default encryption configuration: S3 still encrypts every new
+        // object with SSE-S3 (since 2023-01-05), shown at the answer that says so
+        encryption: ev.field(calls::GET_BUCKET_ENCRYPTION, encryption, |span| {
+            Value::known(
+                Encryption {
+                    algorithm: Value::known("AES256".to_string(), span),
+                    kms_key: Value::Absent,
+                    bucket_key: Value::Absent,
+                },
+                span,
+            )
+        }),
         versioning: ev.field(
             calls::GET_BUCKET_VERSIONING,
             |n| known_text(get(n, "Status")),
@@ -125,7 +137,9 @@ pub(super) fn lower(
             },
             |_| Value::Absent,
         ),
-        replication: ev.field(calls::GET_BUCKET_REPLICATION, replication, |_| Value::Absent),
+        replication: ev.field(calls::GET_BUCKET_REPLICATION, replication, |_| {
+            Value::Absent
+        }),
         lifecycle: ev.field(calls::GET_BUCKET_LIFECYCLE, lifecycle, |_| Value::Absent),
         notifications: ev.field(calls::GET_BUCKET_NOTIFICATION, notifications, |_| {
             Value::Absent
@@ -235,7 +249,10 @@ fn public_access_block(ev: &Evidence) -> Value<BlockPublicAccess> {
                 .map(|c| (c, n.span))),
             Some(Part::NotConfigured(_)) => Ok(None),
             Some(Part::Failed(reason, span)) => Err((reason.clone(), *span)),
-            None => Err((format!("{} was not read", calls::Call::name(&call)), ev.start())),
+            None => Err((
+                format!("{} was not read", calls::Call::name(&call)),
+                ev.start(),
+            )),
         }
     };
     let bucket = settings(calls::GET_BUCKET_PAB);
@@ -358,9 +375,15 @@ fn lifecycle(n: &Node<'static>) -> Value<Vec<LifecycleRule>> {
                 .and_then(text)
                 .is_some_and(|p| !p.is_empty())
                 || filter.is_some_and(|f| {
-                    ["Prefix", "Tag", "And", "ObjectSizeGreaterThan", "ObjectSizeLessThan"]
-                        .iter()
-                        .any(|k| get(f, k).is_some_and(|v| text(v).is_none_or(|t| !t.is_empty())))
+                    [
+                        "Prefix",
+                        "Tag",
+                        "And",
+                        "ObjectSizeGreaterThan",
+                        "ObjectSizeLessThan",
+                    ]
+                    .iter()
+                    .any(|k| get(f, k).is_some_and(|v| text(v).is_none_or(|t| !t.is_empty())))
                 });
             LifecycleRule {
                 id: get(r, "ID").and_then(text),
@@ -389,7 +412,11 @@ fn notifications(n: &Node<'static>) -> Value<Vec<Notification>> {
     for (list, target, kind) in [
         ("TopicConfigurations", "TopicArn", "sns"),
         ("QueueConfigurations", "QueueArn", "sqs"),
-        ("LambdaFunctionConfigurations", "LambdaFunctionArn", "lambda"),
+        (
+            "LambdaFunctionConfigurations",
+            "LambdaFunctionArn",
+            "lambda",
+        ),
     ] {
         for config in get(n, list).map(items).unwrap_or_default() {
             let events = get(config, "Events").map(items).unwrap_or_default();

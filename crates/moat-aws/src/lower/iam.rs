@@ -12,7 +12,11 @@ use moat_iac::inventory::*;
 use moat_iac::node_util::{get, items, text};
 use moat_source::Diagnostic;
 
-pub(super) fn lower(resource: &Resource, inventory: &mut Inventory, diagnostics: &mut Vec<Diagnostic>) {
+pub(super) fn lower(
+    resource: &Resource,
+    inventory: &mut Inventory,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let ev = Evidence::of(resource, &[], diagnostics);
     let origin = origin(inventory, &ev, &resource.arn, resource.kind);
     let Some(Part::Data(entry)) = ev.part(calls::GET_AUTHORIZATION_DETAILS) else {
@@ -38,11 +42,13 @@ pub(super) fn lower(resource: &Resource, inventory: &mut Inventory, diagnostics:
         Kind::Role => {
             let role = Role {
                 arn: resource.arn.clone(),
-                trust: get(entry, "AssumeRolePolicyDocument").map(|d| read_doc(&ev, d, diagnostics)),
+                trust: get(entry, "AssumeRolePolicyDocument")
+                    .map(|d| read_doc(&ev, d, diagnostics)),
                 inline: inline("RolePolicyList", diagnostics),
                 managed,
                 boundary: super::known_text(
-                    get(entry, "PermissionsBoundary").and_then(|b| get(b, "PermissionsBoundaryArn")),
+                    get(entry, "PermissionsBoundary")
+                        .and_then(|b| get(b, "PermissionsBoundaryArn")),
                 ),
                 // not in GetAccountAuthorizationDetails' role entries: absent unless given
                 max_session_duration: match get(entry, "MaxSessionDuration") {
@@ -60,7 +66,14 @@ pub(super) fn lower(resource: &Resource, inventory: &mut Inventory, diagnostics:
             let user = resource.kind == Kind::User;
             let principal = Principal {
                 arn: resource.arn.clone(),
-                inline: inline(if user { "UserPolicyList" } else { "GroupPolicyList" }, diagnostics),
+                inline: inline(
+                    if user {
+                        "UserPolicyList"
+                    } else {
+                        "GroupPolicyList"
+                    },
+                    diagnostics,
+                ),
                 managed,
                 groups: if user {
                     get(entry, "GroupList")

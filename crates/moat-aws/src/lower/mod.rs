@@ -17,9 +17,9 @@ mod regional;
 use crate::answer::{Account, Kind, Resource};
 use crate::evidence::Evidence;
 use moat_iac::Inventory;
+use moat_iac::Value;
 use moat_iac::inventory::{Origin, PolicyDoc};
 use moat_iac::node_util::{first_unknown, text, unknown_reason};
-use moat_iac::Value;
 use moat_source::node::Node;
 use moat_source::{Diagnostic, Span};
 
@@ -42,12 +42,7 @@ pub fn lower(account: &Account) -> (Inventory, Vec<Diagnostic>) {
         .copied();
     for resource in resources {
         match resource.kind {
-            Kind::Bucket => bucket::lower(
-                resource,
-                account_pab,
-                &mut inventory,
-                &mut diagnostics,
-            ),
+            Kind::Bucket => bucket::lower(resource, account_pab, &mut inventory, &mut diagnostics),
             Kind::AccessPoint => regional::access_point(resource, &mut inventory, &mut diagnostics),
             Kind::KmsKey => regional::kms_key(resource, &mut inventory, &mut diagnostics),
             Kind::Trail => regional::trail(resource, &mut inventory, &mut diagnostics),
@@ -84,9 +79,7 @@ fn known_text(node: Option<&Node<'static>>) -> Value<String> {
         Some(n) => match (text(n), unknown_reason(n)) {
             (Some(t), _) => Value::known(t, n.span),
             (None, Some(reason)) => Value::unknown(reason, n.span),
-            (None, None) if matches!(n.value, moat_source::node::NodeValue::Null) => {
-                Value::Absent
-            }
+            (None, None) if matches!(n.value, moat_source::node::NodeValue::Null) => Value::Absent,
             (None, None) => Value::unknown(
                 format!("expected a single value, found {}", n.describe()),
                 n.span,
@@ -151,3 +144,6 @@ fn unknown_doc(reason: String, span: Span) -> PolicyDoc {
         unknown: Some(reason),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -24,7 +24,10 @@ fn policy_of(
         Some(Part::Data(n)) => get(n, field).map(|doc| read_doc(ev, doc, diagnostics)),
         Some(Part::NotConfigured(_)) => None,
         Some(Part::Failed(reason, span)) => Some(unknown_doc(reason.clone(), *span)),
-        None => Some(unknown_doc(format!("{} was not read", call.name()), ev.start())),
+        None => Some(unknown_doc(
+            format!("{} was not read", call.name()),
+            ev.start(),
+        )),
     }
 }
 
@@ -71,9 +74,15 @@ pub(super) fn access_point(
     });
 }
 
-pub(super) fn kms_key(resource: &Resource, inventory: &mut Inventory, diagnostics: &mut Vec<Diagnostic>) {
+pub(super) fn kms_key(
+    resource: &Resource,
+    inventory: &mut Inventory,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let ev = Evidence::of(resource, &[], diagnostics);
-    let metadata = ev.data(calls::DESCRIBE_KEY).and_then(|n| get(n, "KeyMetadata"));
+    let metadata = ev
+        .data(calls::DESCRIBE_KEY)
+        .and_then(|n| get(n, "KeyMetadata"));
     // AWS managed keys (`aws/s3`...) are AWS's to configure: rotated yearly,
     // their policies fixed; a finding on one could not be acted on
     if metadata
@@ -107,7 +116,11 @@ pub(super) fn kms_key(resource: &Resource, inventory: &mut Inventory, diagnostic
     inventory.kms_keys.push(key);
 }
 
-pub(super) fn trail(resource: &Resource, inventory: &mut Inventory, diagnostics: &mut Vec<Diagnostic>) {
+pub(super) fn trail(
+    resource: &Resource,
+    inventory: &mut Inventory,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let ev = Evidence::of(resource, &[], diagnostics);
     let origin = origin(inventory, &ev, &resource.arn, Kind::Trail);
     let described = |key: &str| {
