@@ -153,6 +153,22 @@ mod tests {
     }
 
     #[test]
+    fn the_docs_list_every_call_with_its_action() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/live.md");
+        let doc = std::fs::read_to_string(path).unwrap();
+        for call in ALL {
+            let row = format!("| `{}` | `{}` |", call.name(), call.action);
+            assert!(doc.contains(&row), "docs/live.md lacks the row {row}");
+            assert!(
+                doc.contains(&format!("`{}`,", call.action))
+                    || doc.contains(&format!("`{}`, on", call.action)),
+                "docs/live.md's policy lacks {}",
+                call.action
+            );
+        }
+    }
+
+    #[test]
     fn each_call_once() {
         let mut names: Vec<String> = ALL.iter().map(Call::name).collect();
         names.sort();

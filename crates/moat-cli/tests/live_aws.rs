@@ -209,6 +209,43 @@ fn a_moto_account_is_reviewed_with_the_api_calls_as_evidence() {
             .starts_with("iam:GetAccountAuthorizationDetails ")
     );
 
+    // the regional resources: the VPC endpoint (read by Moat's own EC2 Query
+    // call), the key, the trail, each with its call as the evidence
+    let results = v["scan"]["results"].as_array().unwrap();
+    let on = |check: &str, prefix: &str| {
+        results
+            .iter()
+            .find(|r| r["check"] == check && r["resource"].as_str().unwrap().starts_with(prefix))
+            .unwrap_or_else(|| panic!("no {check} result on {prefix}"))
+    };
+    let endpoint = on(
+        "CHK-S3-036",
+        "arn:aws:ec2:us-east-1:123456789012:vpc-endpoint/vpce-",
+    );
+    assert_eq!(
+        endpoint["verdict"], "fail",
+        "the default full-access policy"
+    );
+    assert!(
+        endpoint["file"]
+            .as_str()
+            .unwrap()
+            .starts_with("ec2:DescribeVpcEndpoints ")
+    );
+    let rotation = on("CHK-S3-041", "arn:aws:kms:us-east-1:123456789012:key/");
+    assert_eq!(rotation["verdict"], "fail");
+    assert!(
+        rotation["file"]
+            .as_str()
+            .unwrap()
+            .starts_with("kms:GetKeyRotationStatus ")
+    );
+    let validation = on(
+        "CHK-S3-038",
+        "arn:aws:cloudtrail:us-east-1:123456789012:trail/moat-trail",
+    );
+    assert_eq!(validation["verdict"], "fail");
+
     // what could not be read is an error of the run, not a quiet green
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("could not be read completely"), "{stderr}");
@@ -258,7 +295,7 @@ fn drift_between_the_account_and_a_template() {
         &[
             "scan",
             "--compare",
-            "crates/moat-cli/tests/live/template.yaml",
+            "crates/moat-aws/tests/fixtures/drift-template.yaml",
             "-f",
             "json",
         ],

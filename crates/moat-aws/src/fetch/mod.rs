@@ -4,6 +4,7 @@
 //! refused call never stops the scan.
 
 mod control;
+mod ec2;
 mod iam;
 mod regional;
 mod s3;
@@ -271,7 +272,7 @@ where
 
 /// An error's chain of causes, one line, at most 300 characters (an SDK
 /// error's debug form carries the whole HTTP response).
-fn causes(e: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn causes(e: &(dyn std::error::Error + 'static)) -> String {
     let mut parts = vec![e.to_string()];
     let mut source = e.source();
     while let Some(s) = source {

@@ -9,7 +9,7 @@ pub async fn read(clients: &Clients, region: &str, id: &str, account: &mut Accou
     let config = clients.config_in(region);
     kms(&aws_sdk_kms::Client::new(&config), region, account).await;
     trails(&aws_sdk_cloudtrail::Client::new(&config), region, account).await;
-    endpoints(&aws_sdk_ec2::Client::new(&config), region, id, account).await;
+    endpoints(clients, region, id, account).await;
 }
 
 /// Records a call that failed for a whole Region.
@@ -212,50 +212,32 @@ async fn trails(ct: &aws_sdk_cloudtrail::Client, region: &str, account: &mut Acc
     }
 }
 
-async fn endpoints(ec2: &aws_sdk_ec2::Client, region: &str, id: &str, account: &mut Account) {
+async fn endpoints(clients: &Clients, region: &str, id: &str, account: &mut Account) {
     let mut token: Option<String> = None;
     loop {
         account.calls_made += 1;
-        let page = match ec2
-            .describe_vpc_endpoints()
-            .set_next_token(token.clone())
-            .send()
-            .await
+        let page = match super::ec2::describe_vpc_endpoints(clients, region, token.as_deref()).await
         {
             Ok(p) => p,
-            Err(e) => {
-                scope_failure(
-                    account,
-                    calls::DESCRIBE_VPC_ENDPOINTS,
-                    region,
-                    error_answer(calls::DESCRIBE_VPC_ENDPOINTS, &e),
-                );
+            Err(failed) => {
+                scope_failure(account, calls::DESCRIBE_VPC_ENDPOINTS, region, failed);
                 return;
             }
         };
-        for e in page.vpc_endpoints() {
-            let Some(endpoint_id) = e.vpc_endpoint_id() else {
+        for entry in page.endpoints {
+            let Some(endpoint_id) = entry["VpcEndpointId"].as_str().map(str::to_string) else {
                 continue;
             };
-            let owner = e.owner_id().unwrap_or(id);
+            let owner = entry["OwnerId"].as_str().unwrap_or(id).to_string();
             let mut r = Resource::new(
                 format!("arn:aws:ec2:{region}:{owner}:vpc-endpoint/{endpoint_id}"),
                 Kind::VpcEndpoint,
             );
-            let mut entry = json!({
-                "VpcEndpointId": endpoint_id,
-                "VpcEndpointType": e.vpc_endpoint_type().map(|t| t.as_str()),
-                "VpcId": e.vpc_id(),
-                "ServiceName": e.service_name(),
-            });
-            if let Some(p) = e.policy_document() {
-                entry["PolicyDocument"] = policy_json(p);
-            }
             r.answers
                 .push((calls::DESCRIBE_VPC_ENDPOINTS, Answer::Data(entry)));
             account.resources.push(r);
         }
-        token = page.next_token().map(str::to_string);
+        token = page.next;
         if token.is_none() {
             break;
         }
