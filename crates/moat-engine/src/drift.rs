@@ -370,3 +370,149 @@ fn tags(_: &Inventory, bucket: &Bucket) -> Shown {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use moat_iac::inventory::Bucket;
+    use moat_source::SourceFile;
+
+    fn bucket(name: Option<&str>, logical: &str) -> Bucket {
+        let origin = Origin {
+            file: 0,
+            logical_id: logical.to_string(),
+            resource_type: "AWS::S3::Bucket".to_string(),
+            cdk_path: None,
+            cdk_language: None,
+            span: Span::default(),
+            properties: Span::default(),
+            skips: Vec::new(),
+        };
+        Bucket {
+            origin,
+            name: name.map_or(Value::Absent, |n| {
+                Value::known(n.to_string(), Span::default())
+            }),
+            standin: name.map_or_else(|| format!("{{{logical}}}"), str::to_string),
+            encryption: Value::Absent,
+            versioning: Value::Absent,
+            object_lock: Value::Absent,
+            object_lock_retention: Value::Absent,
+            public_access_block: Value::Absent,
+            ownership: Value::Absent,
+            access_control: Value::Absent,
+            logging: Value::Absent,
+            replication: Value::Absent,
+            lifecycle: Value::Absent,
+            notifications: Value::Absent,
+            eventbridge: Value::Absent,
+            website: Value::Absent,
+            cors: Value::Absent,
+            acceleration: Value::Absent,
+            intelligent_tiering: Value::Absent,
+            inventory: Value::Absent,
+            metrics: Value::Absent,
+            tags: Value::Absent,
+        }
+    }
+
+    fn inventory(name: &str, buckets: Vec<Bucket>) -> Inventory {
+        Inventory {
+            files: vec![SourceFile::new(name, "{}\n")],
+            buckets,
+            ..Inventory::default()
+        }
+    }
+
+    fn all(on: bool) -> BlockPublicAccess {
+        let v = || Value::known(on, Span::default());
+        BlockPublicAccess {
+            block_public_acls: v(),
+            ignore_public_acls: v(),
+            block_public_policy: v(),
+            restrict_public_buckets: v(),
+        }
+    }
+
+    #[test]
+    fn defaults_are_compared_as_in_force_and_differences_named() {
+        let code = inventory(
+            "t.yaml",
+            vec![
+                bucket(Some("shared"), "Shared"),
+                bucket(Some("code-only"), "CodeOnly"),
+                bucket(None, "Generated"),
+            ],
+        );
+        let mut live_shared = bucket(Some("shared"), "arn:aws:s3:::shared");
+        // the code leaves Block Public Access out: all four on, as the account has them
+        live_shared.public_access_block = Value::known(all(true), Span::default());
+        live_shared.versioning = Value::known("Enabled".to_string(), Span::default());
+        live_shared.tags = Value::known(
+            vec![moat_iac::inventory::Tag {
+                key: "aws:cloudformation:stack-name".to_string(),
+                value: Value::known("s".to_string(), Span::default()),
+                span: Span::default(),
+            }],
+            Span::default(),
+        );
+        live_shared.acceleration = Value::unknown(
+            "s3:GetBucketAccelerateConfiguration failed",
+            Span::default(),
+        );
+        let live = inventory(
+            "arn:aws:s3:::shared",
+            vec![
+                live_shared,
+                bucket(Some("live-only"), "arn:aws:s3:::live-only"),
+            ],
+        );
+        let d = compare(&code, &live);
+        assert_eq!(d.matched, ["shared"]);
+        assert_eq!(
+            d.only_code
+                .iter()
+                .map(|s| s.bucket.as_str())
+                .collect::<Vec<_>>(),
+            ["code-only"]
+        );
+        assert_eq!(
+            d.only_live
+                .iter()
+                .map(|s| s.bucket.as_str())
+                .collect::<Vec<_>>(),
+            ["live-only"]
+        );
+        let settings: Vec<(&str, &str, &str)> = d
+            .differences
+            .iter()
+            .map(|x| (x.setting.as_str(), x.code.as_str(), x.live.as_str()))
+            .collect();
+        assert_eq!(settings, [("versioning", "off", "Enabled")]);
+        let why: Vec<(&str, Option<&str>)> = d
+            .not_compared
+            .iter()
+            .map(|n| (n.bucket.as_str(), n.setting.as_deref()))
+            .collect();
+        assert_eq!(
+            why,
+            [("shared", Some("acceleration")), ("{Generated}", None)]
+        );
+        assert!(d.drifted());
+    }
+
+    #[test]
+    fn the_same_settings_are_no_drift() {
+        let code = inventory("t.yaml", vec![bucket(Some("b"), "B")]);
+        let mut live_b = bucket(Some("b"), "arn:aws:s3:::b");
+        live_b.public_access_block = Value::known(all(true), Span::default());
+        live_b.access_control = Value::known("Private".to_string(), Span::default());
+        let d = compare(&code, &inventory("arn:aws:s3:::b", vec![live_b]));
+        assert!(!d.drifted(), "{d:?}");
+        let mut off = bucket(Some("b"), "arn:aws:s3:::b");
+        off.public_access_block = Value::known(all(false), Span::default());
+        let d = compare(&code, &inventory("arn:aws:s3:::b", vec![off]));
+        assert_eq!(d.differences[0].setting, "public_access_block");
+        assert!(d.differences[0].live.starts_with("off: "));
+    }
+}
