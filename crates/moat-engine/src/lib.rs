@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod assessment;
 pub mod compliance;
+pub mod drift;
 pub mod fast;
 pub mod features;
 pub mod finding_severity;

@@ -36,7 +36,8 @@ pub struct FileStatus {
 /// Whether files of this format hold resources: what "files scanned"
 /// counts (a CDK manifest or a `.tfvars` file does not).
 pub fn holds_resources(format: &str) -> bool {
-    matches!(format, "cloudformation" | "sam" | "terraform")
+    // `aws`: a live account's scope (moat-aws)
+    matches!(format, "cloudformation" | "sam" | "terraform" | "aws")
 }
 
 /// What to call the files a scan read: `template` (CloudFormation, SAM),

@@ -7,6 +7,7 @@ pub mod catalog_views;
 mod context;
 mod diagram;
 mod dot;
+pub mod drift;
 mod error;
 mod html_env;
 mod join;

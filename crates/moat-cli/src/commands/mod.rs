@@ -3,6 +3,7 @@ pub mod compliance;
 pub mod convert;
 pub mod diagram;
 pub mod guardrails;
+pub mod live;
 pub mod plan;
 pub mod policy;
 pub mod review;

@@ -1,5 +1,7 @@
 //! `moat scan PATH...`: CloudFormation, SAM and CDK output -> Inventory ->
-//! checks -> located findings, rendered as a review.
+//! checks -> located findings, rendered as a review. `moat scan --aws` reads
+//! a live account into the same Inventory (crates/moat-aws, docs/live.md),
+//! and `--compare PATH` reports its drift from the code at PATH.
 
 use crate::Outcome;
 use crate::commands::finish;
@@ -21,8 +23,10 @@ const FORMATS: &[OutputFormat] = &[
 #[derive(clap::Args)]
 pub struct Args {
     /// Templates, directories, or CDK cloud assemblies (`cdk.out`)
-    #[arg(required = true)]
+    #[arg(required_unless_present = "aws")]
     pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub live: crate::commands::live::LiveArgs,
     #[arg(long, short, default_value = "text", value_parser = OutputFormat::parser(FORMATS))]
     pub format: OutputFormat,
     /// Write to this file instead of stdout
@@ -51,6 +55,16 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Outcome {
+    if args.live.aws && !args.paths.is_empty() {
+        eprintln!(
+            "error: `--aws` reads a live account; give the code to compare it with as `--compare PATH`"
+        );
+        return Outcome::InputError;
+    }
+    if args.live.print_policy {
+        print!("{}", moat_aws::calls::minimal_policy());
+        return Outcome::Ok;
+    }
     let mut params = BTreeMap::new();
     for p in &args.params {
         match p.split_once('=') {
@@ -93,13 +107,43 @@ pub fn run(args: Args) -> Outcome {
         params,
         progress: progress_display(),
     };
-    let assessment = assess_paths(
-        &args.paths,
-        &iac,
-        &checks,
-        || moat_catalog::builtin().0,
-        &ScanOptions { baseline },
-    );
+    let (assessment, upload_name) = if args.live.aws {
+        let live = match crate::commands::live::read(&args.live) {
+            Ok(scan) => scan,
+            Err(outcome) => return outcome,
+        };
+        if !args.live.compare.is_empty() {
+            return crate::commands::live::drift(
+                &live,
+                &args.live.compare,
+                &iac,
+                args.format,
+                args.output.as_deref(),
+            );
+        }
+        let name = PathBuf::from(
+            live.files
+                .first()
+                .map_or("aws", |f| f.path.as_str())
+                .trim_end_matches(":global"),
+        );
+        let assessment = moat_engine::scan::assess_scan(
+            &live,
+            &checks,
+            &moat_catalog::builtin().0,
+            &ScanOptions { baseline },
+        );
+        (assessment, name)
+    } else {
+        let assessment = assess_paths(
+            &args.paths,
+            &iac,
+            &checks,
+            || moat_catalog::builtin().0,
+            &ScanOptions { baseline },
+        );
+        (assessment, args.paths[0].clone())
+    };
     if let Some(path) = &args.write_baseline {
         let ids: Vec<&str> = assessment
             .scan_results()
@@ -116,7 +160,7 @@ pub fn run(args: Args) -> Outcome {
             return Outcome::InputError;
         }
     }
-    if let Err(e) = crate::upload::upload(&args.upload, &assessment, &args.paths[0]) {
+    if let Err(e) = crate::upload::upload(&args.upload, &assessment, &upload_name) {
         eprintln!("error: {e}");
         return Outcome::InputError;
     }

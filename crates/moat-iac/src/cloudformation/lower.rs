@@ -670,36 +670,10 @@ impl Ctx<'_, '_> {
             Ok(None) => {}
             Ok(Some(list)) => {
                 for s in items(list) {
-                    let rw = get(s, "ReadWriteType")
-                        .and_then(text)
-                        .unwrap_or_else(|| "All".to_string());
-                    let resources: Vec<String> = get(s, "DataResources")
-                        .map(items)
-                        .unwrap_or_default()
-                        .iter()
-                        .filter(|d| {
-                            get(d, "Type").and_then(text).as_deref() == Some("AWS::S3::Object")
-                        })
-                        .flat_map(|d| {
-                            get(d, "Values")
-                                .map(items)
-                                .unwrap_or_default()
-                                .iter()
-                                .filter_map(text)
-                                .collect::<Vec<_>>()
-                        })
-                        .collect();
                     if let Some(e) = first_unknown(s) {
                         selectors_unknown = Some(e);
                     }
-                    selectors.push(DataEventSelector {
-                        span: s.span,
-                        resources,
-                        excludes: Vec::new(),
-                        narrowed_by: Vec::new(),
-                        read: rw != "WriteOnly",
-                        write: rw != "ReadOnly",
-                    });
+                    selectors.push(basic_selector(s));
                 }
             }
         }
@@ -730,12 +704,43 @@ impl Ctx<'_, '_> {
     }
 }
 
+/// The S3 data events a basic event selector records (`ReadWriteType`,
+/// `DataResources` of type `AWS::S3::Object`): the same shape in a template
+/// and in CloudTrail's `GetEventSelectors` answer, so the live reader uses it too.
+pub fn basic_selector(s: &Node<'static>) -> DataEventSelector {
+    let rw = get(s, "ReadWriteType")
+        .and_then(text)
+        .unwrap_or_else(|| "All".to_string());
+    let resources: Vec<String> = get(s, "DataResources")
+        .map(items)
+        .unwrap_or_default()
+        .iter()
+        .filter(|d| get(d, "Type").and_then(text).as_deref() == Some("AWS::S3::Object"))
+        .flat_map(|d| {
+            get(d, "Values")
+                .map(items)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(text)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    DataEventSelector {
+        span: s.span,
+        resources,
+        excludes: Vec::new(),
+        narrowed_by: Vec::new(),
+        read: rw != "WriteOnly",
+        write: rw != "ReadOnly",
+    }
+}
+
 /// The S3 data events an advanced event selector records, if it records any:
 /// `eventCategory = Data`, `resources.type = AWS::S3::Object`, optional
 /// `readOnly` and `resources.ARN` (`StartsWith` / `Equals` keep,
 /// `NotStartsWith` / `NotEquals` leave out) fields; any other field, or
 /// another operator, records only some of the events (`narrowed_by`).
-fn advanced_selector(selector: &Node<'static>) -> Option<DataEventSelector> {
+pub fn advanced_selector(selector: &Node<'static>) -> Option<DataEventSelector> {
     let fields = get(selector, "FieldSelectors")
         .map(items)
         .unwrap_or_default();
@@ -806,7 +811,7 @@ fn advanced_selector(selector: &Node<'static>) -> Option<DataEventSelector> {
 }
 
 /// A `PublicAccessBlockConfiguration` value; inside it an absent setting is false.
-pub(crate) fn block_public_access_at(node: Option<&Node<'static>>) -> Value<BlockPublicAccess> {
+pub fn block_public_access_at(node: Option<&Node<'static>>) -> Value<BlockPublicAccess> {
     match node_value(node) {
         Err((reason, span)) => Value::unknown(reason, span),
         Ok(None) => Value::Absent,
