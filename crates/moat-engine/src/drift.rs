@@ -379,6 +379,7 @@ mod tests {
 
     fn bucket(name: Option<&str>, logical: &str) -> Bucket {
         let origin = Origin {
+            format: Default::default(),
             file: 0,
             logical_id: logical.to_string(),
             resource_type: "AWS::S3::Bucket".to_string(),
