@@ -75,7 +75,9 @@ fn a_directory_is_refused() {
         let model_reader = !args.contains(&"--catalog") && !args.contains(&"--template");
         if model_reader {
             assert!(
-                err.contains("no CloudFormation, SAM or CDK template found"),
+                err.contains(
+                    "no CloudFormation, SAM or CDK template or Terraform configuration found"
+                ),
                 "{args:?}: {err}"
             );
         } else {

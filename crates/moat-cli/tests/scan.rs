@@ -246,7 +246,10 @@ fn no_template_is_an_error_not_a_quiet_pass() {
     let notes = temp_in("empty-dir", "notes.json", "{\"a\": 1}\n");
     let out = moat(&["scan", notes.parent().unwrap().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("no CloudFormation, SAM or CDK template found"));
+    assert!(
+        stderr(&out)
+            .contains("no CloudFormation, SAM or CDK template or Terraform configuration found")
+    );
 }
 
 #[test]
