@@ -638,7 +638,10 @@ fn assemble(
             .iter()
             .filter(|f| {
                 f.status == moat_iac::scan::Status::Scanned
-                    && matches!(f.format.as_str(), "cloudformation" | "sam")
+                    && matches!(
+                        f.format.as_str(),
+                        "cloudformation" | "sam" | "terraform" | "terraform-plan" | "cdktf"
+                    )
             })
             .count(),
         files_skipped: files

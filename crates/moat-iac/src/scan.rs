@@ -298,10 +298,10 @@ fn walk(dir: &Path, c: &mut Collector, out: &mut Scan) {
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     // a directory with .tf files is a Terraform module: read as one
-    if paths
+    let has_tf = paths
         .iter()
-        .any(|p| p.is_file() && p.extension().is_some_and(|e| e == "tf"))
-    {
+        .any(|p| p.is_file() && p.extension().is_some_and(|e| e == "tf"));
+    if has_tf {
         c.push(dir, BTreeMap::new(), None, BTreeMap::new());
     }
     for path in paths {
@@ -320,9 +320,25 @@ fn walk(dir: &Path, c: &mut Collector, out: &mut Scan) {
         if matches!(ext.as_str(), "yaml" | "yml" | "json" | "template")
             && !name.ends_with(".tf.json")
         {
+            if has_tf && ext == "json" && is_plan_file(&path) {
+                out.files.push(FileStatus {
+                    path: path.display().to_string(),
+                    format: "terraform-plan".into(),
+                    status: Status::Skipped,
+                    reason: Some(
+                        "a plan of the configuration in its directory, which is read from its `.tf` files (scan the plan on its own to read it)".into(),
+                    ),
+                });
+                continue;
+            }
             c.push(&path, BTreeMap::new(), None, BTreeMap::new());
         }
     }
+}
+
+fn is_plan_file(path: &Path) -> bool {
+    moat_source::input::read_text_limited(path, MAX_FILE_BYTES)
+        .is_ok_and(|text| crate::terraform::plan::looks_like_plan(&text))
 }
 
 fn is_assembly(manifest: &Path) -> bool {
@@ -468,6 +484,58 @@ fn read_terraform(dir: &Path, options: &Options) -> FileResult {
     }
 }
 
+/// A Terraform plan (`terraform show -json`), with the `.tf` files beside
+/// it that give its places; the text back when it is not a plan after all.
+fn read_terraform_plan(path: &Path, text: String) -> Result<FileResult, String> {
+    let mut diagnostics = Vec::new();
+    let read = match crate::terraform::read_plan(path, text.clone(), &mut diagnostics) {
+        Ok(Some(read)) => read,
+        Ok(None) => return Err(text),
+        Err(d) => {
+            return Ok(FileResult {
+                statuses: vec![error_status(path, "terraform-plan", &d)],
+                inventory: None,
+                diagnostics: vec![*d],
+                nested: Vec::new(),
+            });
+        }
+    };
+    let plan = path.display().to_string();
+    let statuses = read
+        .files
+        .into_iter()
+        .map(|(file, error)| {
+            let name = file.display().to_string();
+            let is_plan = name == plan;
+            FileStatus {
+                path: name,
+                format: if is_plan {
+                    "terraform-plan"
+                } else if file.extension().is_some_and(|e| e == "tfvars") {
+                    "terraform-vars"
+                } else {
+                    "terraform"
+                }
+                .into(),
+                status: if error.is_some() {
+                    Status::Error
+                } else {
+                    Status::Scanned
+                },
+                reason: error.or_else(|| {
+                    (!is_plan).then(|| "the configuration of the plan beside it: its places".into())
+                }),
+            }
+        })
+        .collect();
+    Ok(FileResult {
+        statuses,
+        inventory: Some(read.inventory),
+        diagnostics,
+        nested: Vec::new(),
+    })
+}
+
 struct FileResult {
     statuses: Vec<FileStatus>,
     inventory: Option<Inventory>,
@@ -495,6 +563,15 @@ fn read_one(job: &Job, options: &Options) -> FileResult {
                 nested: Vec::new(),
             };
         }
+    };
+    // a Terraform plan is JSON too: it is told apart by its content
+    let text = if format_of_ext == "json" && crate::terraform::plan::looks_like_plan(&text) {
+        match read_terraform_plan(path, text) {
+            Ok(result) => return result,
+            Err(text) => text,
+        }
+    } else {
+        text
     };
     let file = SourceFile::new(path.display().to_string(), text);
     let mut inventory = Inventory::default();

@@ -117,6 +117,15 @@ impl SourceFile {
         joined
     }
 
+    /// The files a joined file was made of, in order (none for a plain
+    /// file): joining them again with more files keeps every span valid.
+    pub fn parts(&self) -> Vec<SourceFile> {
+        self.parts
+            .as_deref()
+            .map(|parts| parts.iter().map(|(_, f)| f.clone()).collect())
+            .unwrap_or_default()
+    }
+
     /// Where the file starts in the joined text, for a part of a joined file.
     pub fn part_start(&self, name: &str) -> Option<u32> {
         self.parts

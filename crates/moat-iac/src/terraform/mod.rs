@@ -7,15 +7,20 @@ mod computed;
 pub mod config;
 mod eval;
 mod functions;
+mod lowering;
+pub mod plan;
+mod plan_file;
+mod plan_spans;
 mod policy_document;
 mod shape;
 mod values;
 
 use crate::inventory::Inventory;
 use moat_source::{Diagnostic, Span};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+pub use plan_file::{read_plan, read_plan_text};
 pub use shape::is_read;
 
 /// What reading one root module gave.
@@ -119,38 +124,12 @@ fn evaluate(
     let root = eval::ModuleEval::new(&config, 0, String::new(), given);
     let instances: Vec<eval::Instance> = root.instances().into_iter().filter(|i| !i.data).collect();
 
-    for i in &instances {
-        if let Some((reason, span)) = &i.unknown_count {
-            diagnostics.push(
-                Diagnostic::warning(
-                    "terraform::unknown-count",
-                    format!("`{}`: {reason}; read as one instance whose values that depend on it are unknown", i.address),
-                )
-                .at(&config.file, *span),
-            );
-        }
-    }
-    let unread: BTreeSet<&str> = instances
-        .iter()
-        .map(|i| i.resource_type.as_str())
-        .filter(|t| t.starts_with("aws_") && !is_read(t))
-        .collect();
-    if !unread.is_empty() {
-        let listed: Vec<String> = unread.iter().map(|t| format!("`{t}`")).collect();
-        diagnostics.push(
-            Diagnostic::note(
-                "terraform::not-read",
-                format!(
-                    "{} not read by Moat (no check looks at them): {}",
-                    moat_source::diag::count(unread.len(), "resource type"),
-                    listed.join(", ")
-                ),
-            )
-            .in_file(&dir.display().to_string()),
-        );
-    }
-    let mut inventory = Inventory::default();
-    shape::lower(&instances, &config.file, 0, &mut inventory, diagnostics);
+    let mut inventory = lowering::lower_all(
+        &instances,
+        &config.file,
+        &dir.display().to_string(),
+        diagnostics,
+    );
     let files = config.read.clone();
     inventory.files.push(config.file);
     Read { inventory, files }
@@ -171,5 +150,7 @@ pub fn called_modules(dirs: &[PathBuf]) -> BTreeMap<PathBuf, PathBuf> {
     }
     out
 }
+#[cfg(test)]
+mod plan_tests;
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,171 @@
+//! The plan reader on small hand-written plans: what the plan leaves to
+//! `apply`, what the provider computes, and how split resources find their
+//! bucket when its name is not known yet.
+
+use super::plan::{AFTER_APPLY, without_keys};
+use super::read_plan_text;
+use crate::inventory::Inventory;
+use crate::node_util::{get, items, text, unknown_reason};
+use crate::value::Value;
+
+/// A plan of one bucket with no name (the provider picks it), its
+/// versioning (status from another resource known only after apply) and
+/// its encryption, all written as Terraform 1.11 writes them.
+const PLAN: &str = r#"{
+  "format_version": "1.2",
+  "terraform_version": "1.11.4",
+  "variables": {},
+  "planned_values": {
+    "root_module": {
+      "resources": [
+        {
+          "address": "aws_s3_bucket.b",
+          "mode": "managed",
+          "type": "aws_s3_bucket",
+          "name": "b",
+          "values": { "force_destroy": false, "tags": null },
+          "sensitive_values": { "versioning": [] }
+        },
+        {
+          "address": "aws_s3_bucket_versioning.b",
+          "mode": "managed",
+          "type": "aws_s3_bucket_versioning",
+          "name": "b",
+          "values": { "versioning_configuration": [ {} ] },
+          "sensitive_values": {}
+        },
+        {
+          "address": "aws_s3_bucket_server_side_encryption_configuration.b",
+          "mode": "managed",
+          "type": "aws_s3_bucket_server_side_encryption_configuration",
+          "name": "b",
+          "values": {
+            "rule": [ { "apply_server_side_encryption_by_default": [ { "sse_algorithm": "aws:kms" } ] } ]
+          },
+          "sensitive_values": {}
+        }
+      ]
+    }
+  },
+  "resource_changes": [
+    {
+      "address": "aws_s3_bucket.b",
+      "change": { "actions": ["create"], "after_unknown": { "bucket": true, "id": true, "arn": true, "versioning": true } }
+    },
+    {
+      "address": "aws_s3_bucket_versioning.b",
+      "change": {
+        "actions": ["create"],
+        "after_unknown": { "bucket": true, "id": true, "versioning_configuration": [ { "status": true, "mfa_delete": true } ] }
+      }
+    },
+    {
+      "address": "aws_s3_bucket_server_side_encryption_configuration.b",
+      "change": { "actions": ["create"], "after_unknown": { "bucket": true, "id": true } }
+    }
+  ],
+  "configuration": {
+    "root_module": {
+      "resources": [
+        { "address": "aws_s3_bucket.b", "expressions": {} },
+        {
+          "address": "aws_s3_bucket_versioning.b",
+          "expressions": {
+            "bucket": { "references": ["aws_s3_bucket.b.id", "aws_s3_bucket.b"] },
+            "versioning_configuration": [ { "status": { "references": ["terraform_data.mode.output", "terraform_data.mode"] } } ]
+          }
+        },
+        {
+          "address": "aws_s3_bucket_server_side_encryption_configuration.b",
+          "expressions": {
+            "bucket": { "references": ["aws_s3_bucket.b.id", "aws_s3_bucket.b"] },
+            "rule": [ { "apply_server_side_encryption_by_default": [ { "sse_algorithm": { "constant_value": "aws:kms" } } ] } ]
+          }
+        }
+      ]
+    }
+  }
+}"#;
+
+fn read(text: &str) -> Inventory {
+    let mut diagnostics = Vec::new();
+    let read = read_plan_text("plan.json", text, &mut diagnostics)
+        .expect("a plan")
+        .expect("read as a plan");
+    assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
+    read.inventory
+}
+
+#[test]
+fn split_resources_find_a_bucket_whose_name_is_known_only_after_apply() {
+    let inventory = read(PLAN);
+    assert_eq!(inventory.buckets.len(), 1);
+    let bucket = &inventory.buckets[0];
+    // the provider names it: the HCL reader's stand-in
+    assert_eq!(bucket.standin, "{aws_s3_bucket.b}");
+    assert!(
+        matches!(&bucket.encryption, Value::Known { .. }),
+        "{:?}",
+        bucket.encryption
+    );
+    // the status comes from a resource not created yet: unknown, with the plan's reason
+    match &bucket.versioning {
+        Value::Unknown { reason, .. } => assert_eq!(reason, AFTER_APPLY),
+        other => panic!("versioning should be unknown, is {other:?}"),
+    }
+}
+
+#[test]
+fn attributes_the_provider_computes_are_not_arguments() {
+    // the bucket's `versioning` and the rule's `mfa_delete` are left to
+    // apply but not written: AWS reports them, they are not settings
+    let file = moat_source::SourceFile::new("plan.json", PLAN);
+    let root = crate::node_util::owned(&moat_source::node::parse(&file).expect("JSON"));
+    let planned = super::plan::instances(&root, 0);
+    let bucket = &planned[0].instance;
+    assert!(get(&bucket.attrs, "versioning").is_none());
+    assert!(bucket.computed.contains(&"id".to_string()));
+    let versioning = &planned[1].instance;
+    let config = get(&versioning.attrs, "versioning_configuration")
+        .map(items)
+        .and_then(|list| list.first())
+        .expect("one block");
+    assert!(get(config, "mfa_delete").is_none());
+    assert_eq!(
+        get(config, "status").and_then(unknown_reason),
+        Some(AFTER_APPLY)
+    );
+    assert_eq!(
+        get(&versioning.attrs, "bucket").and_then(text).as_deref(),
+        Some("{aws_s3_bucket.b}")
+    );
+}
+
+#[test]
+fn malformed_plans_are_errors_with_their_place() {
+    let mut diagnostics = Vec::new();
+    let broken = "{\n  \"format_version\": \"1.2\",\n  \"planned_values\": {,}\n}";
+    let error = match read_plan_text("plan.json", broken, &mut diagnostics) {
+        Err(e) => e,
+        Ok(_) => panic!("a malformed plan must be an error"),
+    };
+    let location = error.location.as_ref().expect("located");
+    assert_eq!((location.line, location.col), (3, 22));
+    assert_eq!(error.message, "key must be a string");
+}
+
+#[test]
+fn json_that_is_not_a_plan_is_left_to_other_readers() {
+    let mut diagnostics = Vec::new();
+    let read = read_plan_text("t.json", r#"{"Resources": {}}"#, &mut diagnostics);
+    assert!(matches!(read, Ok(None)));
+}
+
+#[test]
+fn addresses_lose_their_instance_keys() {
+    assert_eq!(
+        without_keys(r#"module.a["x.y]"].aws_s3_bucket.b[0]"#),
+        "module.a.aws_s3_bucket.b"
+    );
+    assert_eq!(without_keys("aws_s3_bucket.b"), "aws_s3_bucket.b");
+}
