@@ -317,9 +317,31 @@ fn walk(dir: &Path, c: &mut Collector, out: &mut Scan) {
             .and_then(|e| e.to_str())
             .unwrap_or("")
             .to_ascii_lowercase();
-        if matches!(ext.as_str(), "yaml" | "yml" | "json" | "template")
-            && !name.ends_with(".tf.json")
-        {
+        if name.ends_with(".tf.json") {
+            if has_tf {
+                out.files.push(FileStatus {
+                    path: path.display().to_string(),
+                    format: "cdktf".into(),
+                    status: Status::Skipped,
+                    reason: Some(
+                        "JSON configuration beside `.tf` files is not read: the module is read from its `.tf` files".into(),
+                    ),
+                });
+            } else {
+                c.push(&path, BTreeMap::new(), None, BTreeMap::new());
+            }
+            continue;
+        }
+        if name == "manifest.json" && is_cdktf_manifest(&path) {
+            out.files.push(FileStatus {
+                path: path.display().to_string(),
+                format: "cdktf-manifest".into(),
+                status: Status::Skipped,
+                reason: Some("the cdktf manifest: each stack's `cdk.tf.json` is read".into()),
+            });
+            continue;
+        }
+        if matches!(ext.as_str(), "yaml" | "yml" | "json" | "template") {
             if has_tf && ext == "json" && is_plan_file(&path) {
                 out.files.push(FileStatus {
                     path: path.display().to_string(),
@@ -334,6 +356,22 @@ fn walk(dir: &Path, c: &mut Collector, out: &mut Scan) {
             c.push(&path, BTreeMap::new(), None, BTreeMap::new());
         }
     }
+}
+
+/// cdktf's `cdktf.out/manifest.json`, which lists the stacks' `cdk.tf.json`.
+fn is_cdktf_manifest(path: &Path) -> bool {
+    moat_source::input::read_text_limited(path, MAX_FILE_BYTES).is_ok_and(|text| {
+        let file = SourceFile::new("", text);
+        moat_source::node::parse(&file).is_ok_and(|root| {
+            crate::node_util::get(&root, "stacks")
+                .map(crate::node_util::entries)
+                .is_some_and(|stacks| {
+                    stacks
+                        .iter()
+                        .any(|(_, s)| crate::node_util::get(s, "synthesizedStackPath").is_some())
+                })
+        })
+    })
 }
 
 fn is_plan_file(path: &Path) -> bool {
@@ -536,6 +574,47 @@ fn read_terraform_plan(path: &Path, text: String) -> Result<FileResult, String> 
     })
 }
 
+/// A configuration in Terraform's JSON syntax (cdktf's `cdk.tf.json`).
+fn read_json_config(path: &Path, options: &Options) -> FileResult {
+    let failed = |d: Box<Diagnostic>| FileResult {
+        statuses: vec![error_status(path, "cdktf", &d)],
+        inventory: None,
+        diagnostics: vec![*d],
+        nested: Vec::new(),
+    };
+    let text = match moat_source::input::read_text_limited(path, MAX_FILE_BYTES) {
+        Ok(t) => t,
+        Err(d) => return failed(d),
+    };
+    let mut diagnostics = Vec::new();
+    match crate::terraform::read_json_config(path, text, &options.params, &mut diagnostics) {
+        Ok(read) => {
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            FileResult {
+                statuses: vec![FileStatus {
+                    path: path.display().to_string(),
+                    format: "cdktf".into(),
+                    status: if errors > 0 {
+                        Status::Error
+                    } else {
+                        Status::Scanned
+                    },
+                    reason: (errors > 0).then(|| {
+                        format!(
+                            "read with {}: the findings for this file may be incomplete",
+                            moat_source::diag::count(errors, "error")
+                        )
+                    }),
+                }],
+                inventory: Some(read.inventory),
+                diagnostics,
+                nested: Vec::new(),
+            }
+        }
+        Err(d) => failed(d),
+    }
+}
+
 struct FileResult {
     statuses: Vec<FileStatus>,
     inventory: Option<Inventory>,
@@ -547,6 +626,9 @@ fn read_one(job: &Job, options: &Options) -> FileResult {
     let path = &job.path;
     if path.is_dir() {
         return read_terraform(path, options);
+    }
+    if path.to_string_lossy().ends_with(".tf.json") {
+        return read_json_config(path, options);
     }
     let format_of_ext = match path.extension().and_then(|e| e.to_str()) {
         Some("json") => "json",

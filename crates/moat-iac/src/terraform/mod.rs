@@ -7,6 +7,8 @@ mod computed;
 pub mod config;
 mod eval;
 mod functions;
+mod json_config;
+mod json_file;
 mod lowering;
 pub mod plan;
 mod plan_file;
@@ -20,6 +22,7 @@ use moat_source::{Diagnostic, Span};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+pub use json_file::read_json_config;
 pub use plan_file::{read_plan, read_plan_text};
 pub use shape::is_read;
 
@@ -150,6 +153,8 @@ pub fn called_modules(dirs: &[PathBuf]) -> BTreeMap<PathBuf, PathBuf> {
     }
     out
 }
+#[cfg(test)]
+mod json_tests;
 #[cfg(test)]
 mod plan_tests;
 #[cfg(test)]
