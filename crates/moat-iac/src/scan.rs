@@ -647,7 +647,7 @@ fn read_one(job: &Job, options: &Options) -> FileResult {
         }
     };
     // a Terraform plan is JSON too: it is told apart by its content
-    let text = if format_of_ext == "json" && crate::terraform::plan::looks_like_plan(&text) {
+    let text = if format_of_ext == "json" && crate::terraform::plan::may_be_plan(&text) {
         match read_terraform_plan(path, text) {
             Ok(result) => return result,
             Err(text) => text,

@@ -51,12 +51,16 @@ pub fn is_plan(root: &moat_source::node::Node<'_>) -> bool {
         && (get(root, "planned_values").is_some() || get(root, "resource_changes").is_some())
 }
 
-/// Whether `text` is a plan in Terraform's JSON output format (a cheap test
-/// for directory walks: the keys are looked for before anything is parsed).
+/// Whether `text` may be a plan: the keys every plan has are in it (a test
+/// that parses nothing, for deciding which reader tries a JSON file first).
+pub fn may_be_plan(text: &str) -> bool {
+    text.contains("\"format_version\"")
+        && (text.contains("\"planned_values\"") || text.contains("\"resource_changes\""))
+}
+
+/// Whether `text` is a plan in Terraform's JSON output format.
 pub fn looks_like_plan(text: &str) -> bool {
-    if !text.contains("\"format_version\"")
-        || !(text.contains("\"planned_values\"") || text.contains("\"resource_changes\""))
-    {
+    if !may_be_plan(text) {
         return false;
     }
     let file = SourceFile::new("", text.to_string());

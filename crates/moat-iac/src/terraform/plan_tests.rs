@@ -169,3 +169,21 @@ fn addresses_lose_their_instance_keys() {
     );
     assert_eq!(without_keys("aws_s3_bucket.b"), "aws_s3_bucket.b");
 }
+
+#[test]
+fn plans_of_odd_shapes_read_without_panic() {
+    let example = include_str!("../../../../examples/terraform-s3-review/plan.json");
+    let odd = [
+        r#"{"format_version": "1.2", "planned_values": 1}"#,
+        r#"{"format_version": "1.2", "planned_values": {"root_module": {"resources": [1, {"address": 2}], "child_modules": {}}}}"#,
+        r#"{"format_version": "1.2", "planned_values": {"root_module": {"resources": [{"address": "aws_s3_bucket.b", "type": "aws_s3_bucket", "values": [1, 2]}]}}, "resource_changes": [{"address": "aws_s3_bucket.b", "change": {"after_unknown": {"bucket": [true, {"x": true}]}}}]}"#,
+        r#"{"format_version": "1.2", "resource_changes": [], "configuration": {"root_module": {"module_calls": {"m": {"module": {"resources": [{"address": "x", "expressions": []}]}}}}}}"#,
+        r#"{"format_version": "1.2", "planned_values": {"root_module": {"resources": [{"address": "aws_s3_bucket_policy.p[\"a\"]", "type": "aws_s3_bucket_policy", "values": {"policy": "{not json"}}]}}}"#,
+    ];
+    let cuts = (0..example.len()).step_by(211).filter(|&n| example.is_char_boundary(n));
+    let prefixes = cuts.map(|n| &example[..n]);
+    for text in odd.into_iter().chain(prefixes) {
+        let mut diagnostics = Vec::new();
+        let _ = read_plan_text("plan.json", text, &mut diagnostics);
+    }
+}
