@@ -42,7 +42,10 @@ fn a_plan_reads_like_its_configuration_with_findings_at_the_tf_lines() {
     let out = moat(&["scan", PLAN]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.contains("--> examples/terraform-s3-review/main.tf:"), "{text}");
+    assert!(
+        text.contains("--> examples/terraform-s3-review/main.tf:"),
+        "{text}"
+    );
     assert!(!text.contains("plan.json:"), "{text}");
     insta::assert_snapshot!("plan_example_text", text);
 }
@@ -127,7 +130,11 @@ fn a_plan_alone_leaves_what_apply_decides_unknown_and_says_so() {
         "{tls}"
     );
     // split resources still find the bucket: its versioning is read
-    assert!(results.iter().any(|r| r["check"] == "CHK-S3-010" && r["verdict"] == "fail"));
+    assert!(
+        results
+            .iter()
+            .any(|r| r["check"] == "CHK-S3-010" && r["verdict"] == "fail")
+    );
     let notes: Vec<&str> = v["diagnostics"]
         .as_array()
         .unwrap()
@@ -142,7 +149,10 @@ fn a_plan_alone_leaves_what_apply_decides_unknown_and_says_so() {
 fn a_malformed_plan_is_an_input_error_with_its_place() {
     let dir = temp_dir(
         "plan-broken",
-        &[("plan.json", "{\n  \"format_version\": \"1.2\",\n  \"planned_values\": {\n    \"root_module\": [,]\n  }\n}\n")],
+        &[(
+            "plan.json",
+            "{\n  \"format_version\": \"1.2\",\n  \"planned_values\": {\n    \"root_module\": [,]\n  }\n}\n",
+        )],
     );
     let path = dir.join("plan.json");
     let out = moat(&["scan", path.to_str().unwrap()]);

@@ -299,7 +299,17 @@ fn build(
                     ),
                     // not written: what the provider computes is not an argument
                     None if is_true(child_unknown) => None,
-                    None => get(given, &key).map(owned),
+                    // a provider default, or blocks the configuration makes
+                    // without writing them (`dynamic`): whatever inside is
+                    // left to apply stays unknown
+                    None => build(
+                        get(given, &key),
+                        child_unknown,
+                        sensitive.and_then(|s| get(s, &key)),
+                        Cfg::Unread,
+                        given.span,
+                        derived,
+                    ),
                 };
                 if let Some(child) = child {
                     let key_node = key_node

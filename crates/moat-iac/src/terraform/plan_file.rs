@@ -83,8 +83,19 @@ fn read_parsed(
     let mut unplaced = 0;
     let mut derived = Vec::new();
     for p in &mut planned {
-        match hcl.as_ref().and_then(|(h, _)| h.get(&p.instance.address)) {
-            Some(h) => plan_spans::place(&mut p.instance, h),
+        let same = hcl.as_ref().and_then(|(h, _)| h.get(&p.instance.address));
+        // a block the HCL reader could not expand (`count` it cannot
+        // know): its one instance gives the places, not the values
+        let block = || {
+            let key = plan::without_keys(&p.instance.address);
+            hcl.as_ref()
+                .and_then(|(h, _)| h.values().find(|i| plan::without_keys(&i.address) == key))
+        };
+        match same
+            .map(|h| (h, true))
+            .or_else(|| block().map(|h| (h, false)))
+        {
+            Some((h, fill)) => plan_spans::place(&mut p.instance, h, fill),
             None if !p.instance.data => {
                 unplaced += 1;
                 derived.append(&mut p.derived);

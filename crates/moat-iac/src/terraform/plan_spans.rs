@@ -42,19 +42,22 @@ pub fn hcl_instances(config: &Config, variables: Option<&Val>) -> BTreeMap<Strin
 }
 
 /// `planned` placed where `hcl` was written: the instance's spans, and
-/// every value's span from the value of the same argument or block.
-pub fn place(planned: &mut Instance, hcl: &Instance) {
+/// every value's span from the value of the same argument or block. With
+/// `fill`, what the plan leaves to apply and the HCL evaluation knows is
+/// taken from it (only when `hcl` is the same instance, not merely the same
+/// block: another instance's values are not this one's).
+pub fn place(planned: &mut Instance, hcl: &Instance, fill: bool) {
     planned.span = hcl.span;
     planned.body_span = hcl.body_span;
     let attrs = std::mem::replace(&mut planned.attrs, values::null(hcl.span));
-    planned.attrs = merge(attrs, &hcl.attrs);
+    planned.attrs = merge(attrs, &hcl.attrs, fill);
 }
 
-/// The plan's value with the HCL value's places; an unknown of the plan
-/// that the HCL evaluation knows is the HCL value.
-fn merge(plan: Val, hcl: &Val) -> Val {
+/// The plan's value with the HCL value's places; with `fill`, an unknown
+/// of the plan that the HCL evaluation knows is the HCL value.
+fn merge(plan: Val, hcl: &Val, fill: bool) -> Val {
     if values::is_unknown(&plan) {
-        return if values::is_unknown(hcl) {
+        return if !fill || values::is_unknown(hcl) {
             values::unknown(
                 crate::node_util::unknown_reason(&plan).unwrap_or(super::plan::AFTER_APPLY),
                 hcl.span,
@@ -73,7 +76,7 @@ fn merge(plan: Val, hcl: &Val) -> Val {
                         .iter()
                         .find(|(hk, _)| text(hk).as_deref() == Some(&key))
                     {
-                        Some((hk, hv)) => (values::str(key, hk.span), merge(v, hv)),
+                        Some((hk, hv)) => (values::str(key, hk.span), merge(v, hv, fill)),
                         // set by the provider, not written: the block is its place
                         None => (values::respan(k, hcl.span), values::respan(v, hcl.span)),
                     }
@@ -86,7 +89,7 @@ fn merge(plan: Val, hcl: &Val) -> Val {
                 .into_iter()
                 .enumerate()
                 .map(|(i, v)| match hcl_items.get(i) {
-                    Some(h) => merge(v, h),
+                    Some(h) => merge(v, h, fill),
                     None => values::respan(v, hcl.span),
                 })
                 .collect();

@@ -180,10 +180,90 @@ fn plans_of_odd_shapes_read_without_panic() {
         r#"{"format_version": "1.2", "resource_changes": [], "configuration": {"root_module": {"module_calls": {"m": {"module": {"resources": [{"address": "x", "expressions": []}]}}}}}}"#,
         r#"{"format_version": "1.2", "planned_values": {"root_module": {"resources": [{"address": "aws_s3_bucket_policy.p[\"a\"]", "type": "aws_s3_bucket_policy", "values": {"policy": "{not json"}}]}}}"#,
     ];
-    let cuts = (0..example.len()).step_by(211).filter(|&n| example.is_char_boundary(n));
+    let cuts = (0..example.len())
+        .step_by(211)
+        .filter(|&n| example.is_char_boundary(n));
     let prefixes = cuts.map(|n| &example[..n]);
     for text in odd.into_iter().chain(prefixes) {
         let mut diagnostics = Vec::new();
         let _ = read_plan_text("plan.json", text, &mut diagnostics);
+    }
+}
+
+#[test]
+fn what_apply_decides_inside_blocks_the_configuration_makes_stays_unknown() {
+    // a `dynamic` block: the plan's configuration has no expression for it
+    let plan = r#"{
+  "format_version": "1.2",
+  "planned_values": {"root_module": {"resources": [
+    {"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b",
+     "values": {"bucket": "b"}},
+    {"address": "aws_s3_bucket_server_side_encryption_configuration.b", "mode": "managed",
+     "type": "aws_s3_bucket_server_side_encryption_configuration", "name": "b",
+     "values": {"bucket": "b", "rule": [{"apply_server_side_encryption_by_default": [{}]}]}}
+  ]}},
+  "resource_changes": [
+    {"address": "aws_s3_bucket_server_side_encryption_configuration.b", "change": {
+      "after_unknown": {"rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": true}]}]}}}
+  ],
+  "configuration": {"root_module": {"resources": [
+    {"address": "aws_s3_bucket.b", "expressions": {"bucket": {"constant_value": "b"}}},
+    {"address": "aws_s3_bucket_server_side_encryption_configuration.b",
+     "expressions": {"bucket": {"constant_value": "b"}}}
+  ]}}
+}"#;
+    let inventory = read(plan);
+    let encryption = inventory.buckets[0].encryption.get().expect("configured");
+    match &encryption.algorithm {
+        Value::Unknown { reason, .. } => assert_eq!(reason, AFTER_APPLY),
+        other => panic!("the algorithm is decided at apply: {other:?}"),
+    }
+}
+
+#[test]
+fn a_block_the_hcl_reader_cannot_expand_still_gives_its_place() {
+    let dir = std::env::temp_dir().join(format!("moat-plan-count-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(
+        dir.join("main.tf"),
+        "variable \"n\" {}\n\nresource \"aws_s3_bucket\" \"b\" {\n  count  = var.n\n  bucket = \"b-${count.index}\"\n}\n",
+    )
+    .expect("main.tf");
+    // the plan carries no variable values: the HCL reader cannot count
+    let plan = r#"{
+  "format_version": "1.2",
+  "planned_values": {"root_module": {"resources": [
+    {"address": "aws_s3_bucket.b[0]", "mode": "managed", "type": "aws_s3_bucket", "name": "b", "index": 0,
+     "values": {"bucket": "b-0"}},
+    {"address": "aws_s3_bucket.b[1]", "mode": "managed", "type": "aws_s3_bucket", "name": "b", "index": 1,
+     "values": {"bucket": "b-1"}}
+  ]}},
+  "configuration": {"root_module": {"resources": [
+    {"address": "aws_s3_bucket.b", "expressions": {"bucket": {"references": ["count.index"]}}}
+  ]}}
+}"#;
+    let mut diagnostics = Vec::new();
+    let read = super::read_plan(&dir.join("plan.json"), plan.to_string(), &mut diagnostics)
+        .expect("JSON")
+        .expect("a plan");
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(
+        !diagnostics
+            .iter()
+            .any(|d| d.message.contains("into the plan")),
+        "{diagnostics:?}"
+    );
+    let inventory = read.inventory;
+    let names: Vec<String> = inventory
+        .buckets
+        .iter()
+        .map(|b| b.name.get().cloned().unwrap_or_default())
+        .collect();
+    assert_eq!(names, ["b-0", "b-1"]);
+    let file = &inventory.files[0];
+    for bucket in &inventory.buckets {
+        let location = file.location(bucket.origin.span);
+        assert!(location.file.ends_with("main.tf"), "{location:?}");
+        assert_eq!(location.line, 3);
     }
 }
