@@ -44,18 +44,48 @@ const NAMES_A_RESOURCE: &[&str] = &[
     "s3_bucket_name",
 ];
 
-/// Whether a parsed JSON document is a plan (or state) in Terraform's JSON
-/// output format.
+/// Whether a parsed JSON document is a plan (or a state) in Terraform's
+/// JSON output format.
 pub fn is_plan(root: &moat_source::node::Node<'_>) -> bool {
     get(root, "format_version").is_some()
-        && (get(root, "planned_values").is_some() || get(root, "resource_changes").is_some())
+        && (get(root, "planned_values").is_some()
+            || get(root, "resource_changes").is_some()
+            || (get(root, "terraform_version").is_some()
+                && get(root, "values")
+                    .and_then(|v| get(v, "root_module"))
+                    .is_some()))
+}
+
+/// What the plan says about itself that makes it an incomplete picture:
+/// Terraform stopped with an error, or left changes for later (`-target`,
+/// deferred actions).
+pub fn incomplete(root: &Val) -> Option<&'static str> {
+    if matches!(
+        get(root, "errored").map(|v| &v.value),
+        Some(NodeValue::Bool(true))
+    ) {
+        return Some(
+            "Terraform stopped with an error while planning: the plan's resources are incomplete",
+        );
+    }
+    if matches!(
+        get(root, "complete").map(|v| &v.value),
+        Some(NodeValue::Bool(false))
+    ) {
+        return Some(
+            "the plan is not complete (targeted, or with deferred changes): resources it leaves for later are not in it",
+        );
+    }
+    None
 }
 
 /// Whether `text` may be a plan: the keys every plan has are in it (a test
 /// that parses nothing, for deciding which reader tries a JSON file first).
 pub fn may_be_plan(text: &str) -> bool {
     text.contains("\"format_version\"")
-        && (text.contains("\"planned_values\"") || text.contains("\"resource_changes\""))
+        && (text.contains("\"planned_values\"")
+            || text.contains("\"resource_changes\"")
+            || text.contains("\"terraform_version\""))
 }
 
 /// Whether `text` is a plan in Terraform's JSON output format.
@@ -82,8 +112,8 @@ pub struct Planned {
     pub derived: Vec<Span>,
 }
 
-/// The plan's resources as instances, spanned in `file` (the plan, whose
-/// text starts at `base` in it). `root` is the parsed plan.
+/// The plan's resources as instances; `root` is the parsed plan, whose
+/// text starts at `base` in the file its spans are read in.
 pub fn instances(root: &Val, base: u32) -> Vec<Planned> {
     let root = &values::shift(root.clone(), base);
     let mut changes: BTreeMap<String, &Val> = BTreeMap::new();
@@ -99,7 +129,9 @@ pub fn instances(root: &Val, base: u32) -> Vec<Planned> {
         configured(module, "", &mut expressions);
     }
     let mut out = Vec::new();
-    if let Some(module) = get(root, "planned_values").and_then(|p| get(p, "root_module")) {
+    // a state (`terraform show -json` without a plan) has `values`
+    let values = get(root, "planned_values").or_else(|| get(root, "values"));
+    if let Some(module) = values.and_then(|p| get(p, "root_module")) {
         planned(module, &changes, &expressions, 0, &mut out);
     }
     add_computed(&mut out);

@@ -63,7 +63,16 @@ fn read_parsed(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Read {
     let plan_name = plan_file.name.to_string();
-    let mut files = vec![(Path::new(&plan_name).to_path_buf(), None)];
+    // an incomplete plan is never a clean one: the file is read with an error
+    let incomplete = plan::incomplete(root);
+    if let Some(why) = incomplete {
+        diagnostics
+            .push(Diagnostic::error("terraform::plan-incomplete", why).at(&plan_file, root.span));
+    }
+    let mut files = vec![(
+        Path::new(&plan_name).to_path_buf(),
+        incomplete.map(str::to_string),
+    )];
     let (file, hcl) = match dir {
         Some(dir) => {
             let config = config::read(dir, diagnostics);

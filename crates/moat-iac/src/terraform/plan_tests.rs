@@ -267,3 +267,39 @@ fn a_block_the_hcl_reader_cannot_expand_still_gives_its_place() {
         assert_eq!(location.line, 3);
     }
 }
+
+#[test]
+fn a_plan_terraform_could_not_finish_is_read_with_an_error() {
+    let errored = PLAN.replacen(
+        "\"variables\": {},",
+        "\"variables\": {}, \"errored\": true,",
+        1,
+    );
+    let mut diagnostics = Vec::new();
+    let read = read_plan_text("plan.json", &errored, &mut diagnostics)
+        .expect("JSON")
+        .expect("a plan");
+    assert!(
+        read.files[0]
+            .1
+            .as_deref()
+            .is_some_and(|e| e.contains("incomplete"))
+    );
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d.is_error() && d.code == "terraform::plan-incomplete")
+    );
+}
+
+#[test]
+fn a_state_reads_like_a_plan_with_nothing_left_to_apply() {
+    let state = r#"{"format_version": "1.0", "terraform_version": "1.11.4", "values": {"root_module": {"resources": [
+      {"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b",
+       "values": {"bucket": "b", "id": "b", "arn": "arn:aws:s3:::b"}}]}}}"#;
+    let inventory = read(state);
+    assert_eq!(
+        inventory.buckets[0].name.get().map(String::as_str),
+        Some("b")
+    );
+}
