@@ -561,7 +561,7 @@ fn read_terraform_plan(path: &Path, text: String) -> Result<FileResult, String> 
                     Status::Scanned
                 },
                 reason: error.or_else(|| {
-                    (!is_plan).then(|| "the configuration of the plan beside it: its places".into())
+                    (!is_plan).then(|| "read for the places of the plan beside it".into())
                 }),
             }
         })
