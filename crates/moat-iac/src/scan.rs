@@ -37,7 +37,10 @@ pub struct FileStatus {
 /// counts (a CDK manifest or a `.tfvars` file does not).
 pub fn holds_resources(format: &str) -> bool {
     // `aws`: a live account's scope (moat-aws)
-    matches!(format, "cloudformation" | "sam" | "terraform" | "aws")
+    matches!(
+        format,
+        "cloudformation" | "sam" | "terraform" | "terraform-plan" | "cdktf" | "aws"
+    )
 }
 
 /// What to call the files a scan read: `template` (CloudFormation, SAM),
@@ -324,10 +327,10 @@ fn walk(dir: &Path, c: &mut Collector, out: &mut Scan) {
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     // a directory with .tf files is a Terraform module: read as one
-    if paths
+    let has_tf = paths
         .iter()
-        .any(|p| p.is_file() && p.extension().is_some_and(|e| e == "tf"))
-    {
+        .any(|p| p.is_file() && p.extension().is_some_and(|e| e == "tf"));
+    if has_tf {
         c.push(dir, BTreeMap::new(), None, BTreeMap::new());
     }
     for path in paths {
@@ -343,13 +346,70 @@ fn walk(dir: &Path, c: &mut Collector, out: &mut Scan) {
             .and_then(|e| e.to_str())
             .unwrap_or("")
             .to_ascii_lowercase();
-        if matches!(ext.as_str(), "yaml" | "yml" | "json" | "template")
-            && !name.ends_with(".tf.json")
-            && !name.ends_with(".tfvars.json")
-        {
+        // variable values, read with their module
+        if name.ends_with(".tfvars.json") {
+            continue;
+        }
+        if name.ends_with(".tf.json") {
+            if has_tf {
+                out.files.push(FileStatus {
+                    path: path.display().to_string(),
+                    format: "cdktf".into(),
+                    status: Status::Skipped,
+                    reason: Some(
+                        "JSON configuration beside `.tf` files is not read: the module is read from its `.tf` files".into(),
+                    ),
+                });
+            } else {
+                c.push(&path, BTreeMap::new(), None, BTreeMap::new());
+            }
+            continue;
+        }
+        if name == "manifest.json" && is_cdktf_manifest(&path) {
+            out.files.push(FileStatus {
+                path: path.display().to_string(),
+                format: "cdktf-manifest".into(),
+                status: Status::Skipped,
+                reason: Some("the cdktf manifest: each stack's `cdk.tf.json` is read".into()),
+            });
+            continue;
+        }
+        if matches!(ext.as_str(), "yaml" | "yml" | "json" | "template") {
+            if has_tf && ext == "json" && is_plan_file(&path) {
+                out.files.push(FileStatus {
+                    path: path.display().to_string(),
+                    format: "terraform-plan".into(),
+                    status: Status::Skipped,
+                    reason: Some(
+                        "a plan of the configuration in its directory, which is read from its `.tf` files (scan the plan on its own to read it)".into(),
+                    ),
+                });
+                continue;
+            }
             c.push(&path, BTreeMap::new(), None, BTreeMap::new());
         }
     }
+}
+
+/// cdktf's `cdktf.out/manifest.json`, which lists the stacks' `cdk.tf.json`.
+fn is_cdktf_manifest(path: &Path) -> bool {
+    moat_source::input::read_text_limited(path, MAX_FILE_BYTES).is_ok_and(|text| {
+        let file = SourceFile::new("", text);
+        moat_source::node::parse(&file).is_ok_and(|root| {
+            crate::node_util::get(&root, "stacks")
+                .map(crate::node_util::entries)
+                .is_some_and(|stacks| {
+                    stacks
+                        .iter()
+                        .any(|(_, s)| crate::node_util::get(s, "synthesizedStackPath").is_some())
+                })
+        })
+    })
+}
+
+fn is_plan_file(path: &Path) -> bool {
+    moat_source::input::read_text_limited(path, MAX_FILE_BYTES)
+        .is_ok_and(|text| crate::terraform::plan::looks_like_plan(&text))
 }
 
 fn is_assembly(manifest: &Path) -> bool {
@@ -497,6 +557,99 @@ fn read_terraform(dir: &Path, options: &Options) -> FileResult {
     }
 }
 
+/// A Terraform plan (`terraform show -json`), with the `.tf` files beside
+/// it that give its places; the text back when it is not a plan after all.
+fn read_terraform_plan(path: &Path, text: String) -> Result<FileResult, String> {
+    let mut diagnostics = Vec::new();
+    let read = match crate::terraform::read_plan(path, text.clone(), &mut diagnostics) {
+        Ok(Some(read)) => read,
+        Ok(None) => return Err(text),
+        Err(d) => {
+            return Ok(FileResult {
+                statuses: vec![error_status(path, "terraform-plan", &d)],
+                inventory: None,
+                diagnostics: vec![*d],
+                nested: Vec::new(),
+            });
+        }
+    };
+    let plan = path.display().to_string();
+    let statuses = read
+        .files
+        .into_iter()
+        .map(|(file, error)| {
+            let name = file.display().to_string();
+            let is_plan = name == plan;
+            FileStatus {
+                path: name,
+                format: if is_plan {
+                    "terraform-plan"
+                } else if file.extension().is_some_and(|e| e == "tfvars") {
+                    "terraform-vars"
+                } else {
+                    "terraform"
+                }
+                .into(),
+                status: if error.is_some() {
+                    Status::Error
+                } else {
+                    Status::Scanned
+                },
+                reason: error.or_else(|| {
+                    (!is_plan).then(|| "read for the places of the plan beside it".into())
+                }),
+            }
+        })
+        .collect();
+    Ok(FileResult {
+        statuses,
+        inventory: Some(read.inventory),
+        diagnostics,
+        nested: Vec::new(),
+    })
+}
+
+/// A configuration in Terraform's JSON syntax (cdktf's `cdk.tf.json`).
+fn read_json_config(path: &Path, options: &Options) -> FileResult {
+    let failed = |d: Box<Diagnostic>| FileResult {
+        statuses: vec![error_status(path, "cdktf", &d)],
+        inventory: None,
+        diagnostics: vec![*d],
+        nested: Vec::new(),
+    };
+    let text = match moat_source::input::read_text_limited(path, MAX_FILE_BYTES) {
+        Ok(t) => t,
+        Err(d) => return failed(d),
+    };
+    let mut diagnostics = Vec::new();
+    match crate::terraform::read_json_config(path, text, &options.params, &mut diagnostics) {
+        Ok(read) => {
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            FileResult {
+                statuses: vec![FileStatus {
+                    path: path.display().to_string(),
+                    format: "cdktf".into(),
+                    status: if errors > 0 {
+                        Status::Error
+                    } else {
+                        Status::Scanned
+                    },
+                    reason: (errors > 0).then(|| {
+                        format!(
+                            "read with {}: the findings for this file may be incomplete",
+                            moat_source::diag::count(errors, "error")
+                        )
+                    }),
+                }],
+                inventory: Some(read.inventory),
+                diagnostics,
+                nested: Vec::new(),
+            }
+        }
+        Err(d) => failed(d),
+    }
+}
+
 struct FileResult {
     statuses: Vec<FileStatus>,
     inventory: Option<Inventory>,
@@ -508,6 +661,9 @@ fn read_one(job: &Job, options: &Options) -> FileResult {
     let path = &job.path;
     if path.is_dir() {
         return read_terraform(path, options);
+    }
+    if path.to_string_lossy().ends_with(".tf.json") {
+        return read_json_config(path, options);
     }
     let format_of_ext = match path.extension().and_then(|e| e.to_str()) {
         Some("json") => "json",
@@ -524,6 +680,15 @@ fn read_one(job: &Job, options: &Options) -> FileResult {
                 nested: Vec::new(),
             };
         }
+    };
+    // a Terraform plan is JSON too: it is told apart by its content
+    let text = if format_of_ext == "json" && crate::terraform::plan::may_be_plan(&text) {
+        match read_terraform_plan(path, text) {
+            Ok(result) => return result,
+            Err(text) => text,
+        }
+    } else {
+        text
     };
     let file = SourceFile::new(path.display().to_string(), text);
     let mut inventory = Inventory::default();

@@ -64,19 +64,4 @@ fn json_syntax(file: &SourceFile) -> Option<Diagnostic> {
     json_syntax_error(file)
 }
 
-/// The first JSON syntax error in `file`, located at serde_json's line and
-/// column (for readers of JSON formats, which hold files to strict JSON).
-pub fn json_syntax_error(file: &SourceFile) -> Option<Diagnostic> {
-    let error = serde_json::from_str::<serde::de::IgnoredAny>(&file.text).err()?;
-    let offset = file.offset(error.line().max(1), error.column().max(1));
-    let message = error.to_string();
-    // serde_json appends the place; the diagnostic carries it
-    let message = match message.rfind(" at line ") {
-        Some(cut) => message[..cut].to_string(),
-        None => message,
-    };
-    Some(Diagnostic::error("json::syntax", message).at(
-        file,
-        Span::new(offset, offset.saturating_add(1).min(file.text.len())),
-    ))
-}
+pub use moat_source::node::json_syntax_error;

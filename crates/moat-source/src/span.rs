@@ -117,6 +117,15 @@ impl SourceFile {
         joined
     }
 
+    /// The files a joined file was made of, in order (none for a plain
+    /// file): joining them again with more files keeps every span valid.
+    pub fn parts(&self) -> Vec<SourceFile> {
+        self.parts
+            .as_deref()
+            .map(|parts| parts.iter().map(|(_, f)| f.clone()).collect())
+            .unwrap_or_default()
+    }
+
     /// Where the file starts in the joined text, for a part of a joined file.
     pub fn part_start(&self, name: &str) -> Option<u32> {
         self.parts
@@ -157,14 +166,18 @@ impl SourceFile {
         self.index.offset(&self.text, line, col)
     }
 
-    /// The text of the line `span` starts on, without its line break.
+    /// The text of the line `span` starts on, without its line break
+    /// (found through the line index: a report quotes a line per finding,
+    /// and a plan is one large file).
     pub fn line_of(&self, span: Span) -> String {
         let (file, span) = self.resolve(span);
         let line = file.line_col(span.start).line as usize;
-        file.text
-            .lines()
-            .nth(line.saturating_sub(1))
-            .unwrap_or("")
+        let start = file.offset(line, 1);
+        let rest = file.text.get(start..).unwrap_or("");
+        let end = rest.find('\n').unwrap_or(rest.len());
+        rest[..end]
+            .strip_suffix('\r')
+            .unwrap_or(&rest[..end])
             .to_string()
     }
 
@@ -240,5 +253,20 @@ mod tests {
             ("b.tf", "z = 3")
         );
         assert_eq!(joined.part_start("b.tf"), Some(6));
+        assert_eq!(joined.parts().len(), 2);
+    }
+
+    #[test]
+    fn line_of_quotes_the_line_a_span_starts_on() {
+        let file = SourceFile::new("t", "one\r\ntwo\n\nlast");
+        let at = |s: usize| file.line_of(Span::new(s, s + 1));
+        assert_eq!(at(1), "one");
+        assert_eq!(at(6), "two");
+        assert_eq!(at(9), "");
+        assert_eq!(at(11), "last");
+        assert_eq!(at(99), "last");
+        let joined = SourceFile::joined("m", vec![SourceFile::new("a", "a1\na2"), file]);
+        assert_eq!(joined.line_of(Span::new(3, 4)), "a2");
+        assert_eq!(joined.line_of(Span::new(12, 13)), "two");
     }
 }

@@ -7,15 +7,23 @@ mod computed;
 pub mod config;
 mod eval;
 mod functions;
+mod json_config;
+mod json_file;
+mod lowering;
+pub mod plan;
+mod plan_file;
+mod plan_spans;
 mod policy_document;
 mod shape;
 mod values;
 
 use crate::inventory::Inventory;
 use moat_source::{Diagnostic, Span};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+pub use json_file::read_json_config;
+pub use plan_file::{read_plan, read_plan_text};
 pub use shape::is_read;
 
 /// What reading one root module gave.
@@ -31,7 +39,7 @@ pub fn read(
     params: &BTreeMap<String, String>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Read {
-    with_stack(|found| config::read(dir, found), params, diagnostics)
+    load_and_evaluate(|found| config::read(dir, found), params, diagnostics)
 }
 
 /// Reads a root module of one file given as text (tests and fuzzing).
@@ -41,7 +49,7 @@ pub fn read_text(
     params: &BTreeMap<String, String>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Read {
-    with_stack(
+    load_and_evaluate(
         |found| config::read_text(name, text, found),
         params,
         diagnostics,
@@ -51,17 +59,26 @@ pub fn read_text(
 /// The evaluator recurses through chains of references (bounded, but long
 /// chains are legitimate): it runs on a thread of its own with a stack
 /// large enough for the bound, whatever thread asks.
-fn with_stack(
+fn load_and_evaluate(
     load: impl FnOnce(&mut Vec<Diagnostic>) -> config::Config + Send,
     params: &BTreeMap<String, String>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Read {
-    let work = || {
-        let mut found = Vec::new();
-        let config = load(&mut found);
-        let read = evaluate(config, params, &mut found);
-        (read, found)
-    };
+    with_stack(
+        || {
+            let mut found = Vec::new();
+            let config = load(&mut found);
+            let read = evaluate(config, params, &mut found);
+            (read, found)
+        },
+        diagnostics,
+    )
+}
+
+fn with_stack(
+    work: impl FnOnce() -> (Read, Vec<Diagnostic>) + Send,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Read {
     const STACK: usize = 256 << 20;
     let outcome = std::thread::scope(|scope| {
         std::thread::Builder::new()
@@ -88,33 +105,38 @@ fn with_stack(
     }
 }
 
+/// The values the root module's variable files set, in the order Terraform
+/// loads them (later files win); they hold constants, evaluated in an
+/// empty module.
+pub(super) fn variable_files(config: &config::Config) -> BTreeMap<String, values::Val> {
+    let mut given = BTreeMap::new();
+    let constants = eval::ModuleEval::new(config, 0, String::new(), BTreeMap::new());
+    for vars in &config.tfvars {
+        match vars {
+            config::TfVars::Hcl(f) => {
+                let file = &config.files[*f];
+                for attr in file.body.attributes() {
+                    let v = constants.eval(&attr.value, file.base, &eval::Scope::default());
+                    given.insert(attr.key.as_str().to_string(), v);
+                }
+            }
+            config::TfVars::Json(values) => {
+                for (name, v) in values {
+                    given.insert(name.clone(), v.clone());
+                }
+            }
+        }
+    }
+    given
+}
+
 fn evaluate(
     config: config::Config,
     params: &BTreeMap<String, String>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Read {
     let dir = config.root.clone();
-    let mut given: BTreeMap<String, values::Val> = BTreeMap::new();
-    {
-        // .tfvars hold constants: evaluated in an empty module
-        let constants = eval::ModuleEval::new(&config, 0, String::new(), BTreeMap::new());
-        for vars in &config.tfvars {
-            match vars {
-                config::TfVars::Hcl(f) => {
-                    let file = &config.files[*f];
-                    for attr in file.body.attributes() {
-                        let v = constants.eval(&attr.value, file.base, &eval::Scope::default());
-                        given.insert(attr.key.as_str().to_string(), v);
-                    }
-                }
-                config::TfVars::Json(values) => {
-                    for (name, v) in values {
-                        given.insert(name.clone(), v.clone());
-                    }
-                }
-            }
-        }
-    }
+    let mut given = variable_files(&config);
     for (name, value) in params {
         if !name.contains("::") {
             given.insert(name.clone(), values::str(value.clone(), Span::default()));
@@ -144,60 +166,14 @@ fn evaluate(
             .at(&config.file, span),
         );
     }
-    // one warning per cause, naming the resources it leaves open
-    let mut by_reason: BTreeMap<&str, (Span, Vec<&str>)> = BTreeMap::new();
-    for i in &instances {
-        if let Some((reason, span)) = &i.unknown_count {
-            let entry = by_reason
-                .entry(reason.as_str())
-                .or_insert((*span, Vec::new()));
-            entry.1.push(i.address.as_str());
-        }
-    }
-    for (reason, (span, addresses)) in by_reason {
-        let listed: Vec<String> = addresses.iter().take(5).map(|a| format!("`{a}`")).collect();
-        let more = addresses.len().saturating_sub(5);
-        let more = if more > 0 {
-            format!(" and {more} more")
-        } else {
-            String::new()
-        };
-        diagnostics.push(
-            Diagnostic::warning(
-                "terraform::unknown-count",
-                format!(
-                    "{}{more}: {reason}; each is read as one instance whose values that depend on it are unknown",
-                    listed.join(", ")
-                ),
-            )
-            .at(&config.file, span),
-        );
-    }
-    let unread: BTreeSet<&str> = instances
-        .iter()
-        .map(|i| i.resource_type.as_str())
-        .filter(|t| t.starts_with("aws_") && !is_read(t))
-        .collect();
-    if !unread.is_empty() {
-        let listed: Vec<String> = unread.iter().map(|t| format!("`{t}`")).collect();
-        diagnostics.push(
-            Diagnostic::note(
-                "terraform::not-read",
-                format!(
-                    "{} not read by Moat (no check looks at them): {}",
-                    moat_source::diag::count(unread.len(), "resource type"),
-                    listed.join(", ")
-                ),
-            )
-            .in_file(&dir.display().to_string()),
-        );
-    }
-    let mut inventory = Inventory {
-        account,
-        region,
-        ..Inventory::default()
-    };
-    shape::lower(&instances, &config.file, 0, &mut inventory, diagnostics);
+    let mut inventory = lowering::lower_all(
+        &instances,
+        &config.file,
+        &dir.display().to_string(),
+        diagnostics,
+    );
+    inventory.account = account;
+    inventory.region = region;
     let files = config.read.clone();
     inventory.files.push(config.file);
     Read { inventory, files }
@@ -248,5 +224,9 @@ pub fn called_modules(dirs: &[PathBuf]) -> BTreeMap<PathBuf, PathBuf> {
     }
     out
 }
+#[cfg(test)]
+mod json_tests;
+#[cfg(test)]
+mod plan_tests;
 #[cfg(test)]
 mod tests;

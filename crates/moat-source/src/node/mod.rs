@@ -16,6 +16,7 @@
 
 pub mod errors;
 mod events;
+mod json_syntax;
 mod lines;
 mod saphyr;
 pub mod tagged;
@@ -23,6 +24,7 @@ pub mod tagged;
 mod tests;
 mod tree;
 
+pub use json_syntax::json_syntax_error;
 pub use tagged::{TagError, parse_tagged};
 
 use crate::diag::Diagnostic;
