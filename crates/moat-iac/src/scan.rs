@@ -44,21 +44,22 @@ pub fn holds_resources(format: &str) -> bool {
 }
 
 /// What to call the files a scan read: `template` (CloudFormation, SAM),
-/// `Terraform file`, or `file` when both kinds were read.
+/// `Terraform file` (HCL, plans, cdktf), `account scope` (a live account),
+/// or `file` when kinds are mixed.
 pub fn noun_for<'a>(formats: impl IntoIterator<Item = &'a str>) -> &'static str {
-    let mut template = false;
-    let mut terraform = false;
-    for f in formats.into_iter().filter(|f| holds_resources(f)) {
-        if f == "terraform" {
-            terraform = true;
-        } else {
-            template = true;
-        }
-    }
-    match (template, terraform) {
-        (false, true) => "Terraform file",
-        (true, true) => "file",
-        _ => "template",
+    let kinds: BTreeSet<&'static str> = formats
+        .into_iter()
+        .filter(|f| holds_resources(f))
+        .map(|f| match f {
+            "terraform" | "terraform-plan" | "cdktf" => "Terraform file",
+            "aws" => "account scope",
+            _ => "template",
+        })
+        .collect();
+    match kinds.len() {
+        0 => "template",
+        1 => kinds.into_iter().next().unwrap_or("template"),
+        _ => "file",
     }
 }
 
