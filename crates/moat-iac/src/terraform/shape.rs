@@ -793,7 +793,9 @@ pub fn lower(
 
     // buckets first, with everything that configures them
     let mut buckets: Vec<(usize, Props)> = Vec::new();
-    let mut by_name: BTreeMap<String, usize> = BTreeMap::new();
+    // name -> the buckets with that name, each with where its name is
+    // written and where its computed attributes (`id`, `arn`) are
+    let mut by_name: BTreeMap<String, Vec<(usize, Span, Span)>> = BTreeMap::new();
     for (n, i) in instances.iter().enumerate() {
         let props = match i.resource_type.as_str() {
             "aws_s3_bucket" => bucket_props(i),
@@ -801,8 +803,13 @@ pub fn lower(
             "aws_s3_directory_bucket" => Props::new(i.body_span),
             _ => continue,
         };
-        if let Some(name) = get(&i.attrs, "bucket").and_then(text) {
-            by_name.insert(name, buckets.len());
+        if let Some(v) = get(&i.attrs, "bucket")
+            && let Some(name) = text(v)
+        {
+            by_name
+                .entry(name)
+                .or_default()
+                .push((buckets.len(), v.defined, i.span));
         }
         buckets.push((n, props));
     }
@@ -814,9 +821,18 @@ pub fn lower(
                     .strip_prefix("arn:aws:s3:::")
                     .unwrap_or(&name)
                     .to_string();
-                by_name
-                    .get(&name)
-                    .copied()
+                let same = by_name.get(&name).map(Vec::as_slice).unwrap_or_default();
+                // several buckets with one name (only one of them can be
+                // created): a reference (`aws_s3_bucket.x.bucket`, `.id`)
+                // carries the place its value is written, which picks the
+                // bucket
+                let defined = v.map(|v| v.defined);
+                same.iter()
+                    .find(|(_, name_at, computed_at)| {
+                        defined == Some(*name_at) || defined == Some(*computed_at)
+                    })
+                    .or_else(|| same.last())
+                    .map(|(b, _, _)| *b)
                     .ok_or_else(|| format!("`{}` configures bucket `{name}`, which this configuration does not create; its settings are not checked", i.address))
             }
             None => Err(format!(
