@@ -271,6 +271,13 @@ fn tags(v: Option<&Val>) -> Option<Val> {
 /// `BucketEncryption` from `rule` blocks (split resource, or the v3
 /// `server_side_encryption_configuration` block).
 fn encryption(config: &Val) -> Val {
+    // a `dynamic "rule"` whose `for_each` is not known: so is the encryption
+    if let Some(unknown) = blocks(config, "rule")
+        .iter()
+        .find(|r| unknown_reason(r).is_some())
+    {
+        return unknown.clone();
+    }
     let rules: Vec<Val> = blocks(config, "rule")
         .iter()
         .map(|r| {
