@@ -18,8 +18,9 @@ such a checkov result is moved to the resource its block references
 (`bucket = aws_s3_bucket.x.id`), read from the lines checkov reports.
 
 Labels (tf_fixtures.py: framework, check_id, dir, resource, expected) and
-truth (same columns: the verdicts decided by reading a configuration) score
-each tool against the expected verdict. Stdlib only.
+truth (same columns, `#` comment lines allowed: the verdicts decided by reading
+a configuration; NONE for a resource that is never created, where the right
+answer is no result) score each tool against the expected verdict. Stdlib only.
 """
 import argparse
 import csv
@@ -115,9 +116,11 @@ def owner_of(address, path, lines, cache):
     return f"{prefix}{want}.{m.group(1)}" if m else None
 
 
-def read_checkov(doc, cache):
-    """{(address, check): {"verdict", "line", "file", "moved_from"}} of one checkov report."""
+def read_checkov(doc, cache, raw=None):
+    """{(address, check): {"verdict", "line", "file", "moved_from"}} of one checkov report;
+    `raw` (a dict) also gets every verdict under checkov's own address."""
     out = {}
+    raw = {} if raw is None else raw
     parts = doc if isinstance(doc, list) else [doc]
     for d in parts:
         if not isinstance(d, dict) or d.get("check_type", "terraform") != "terraform":
@@ -131,6 +134,7 @@ def read_checkov(doc, cache):
                 addr = r.get("resource") or ""
                 rec = {"verdict": verdict, "file": r.get("file_abs_path") or "", "line": (r.get("file_line_range") or [None])[0],
                        "moved_from": ""}
+                raw[(norm_addr(addr), cid)] = verdict
                 own = owner_of(addr, rec["file"], r.get("file_line_range"), cache)
                 if own:
                     rec["moved_from"] = addr
@@ -159,8 +163,8 @@ def moat_verdict_for(ckv, m):
     return v
 
 
-def pairs_of(run, moat_doc, ck_doc, cache):
-    ck = read_checkov(ck_doc, cache)
+def pairs_of(run, moat_doc, ck_doc, cache, raw=None):
+    ck = read_checkov(ck_doc, cache, raw)
     moat = read_moat(moat_doc)
     pairs, seen = [], set()
     for (addr, cid), c in sorted(ck.items()):
@@ -231,14 +235,18 @@ def read_expected(path):
     """{(dir, address, check): 'pass'|'fail'} from a labels or truth TSV."""
     out = {}
     with open(path, newline="", encoding="utf-8") as f:
-        for r in csv.DictReader(f, delimiter="\t"):
-            out[(os.path.normpath(r["dir"]), norm_addr(r["resource"]), r["check_id"])] = \
-                {"PASSED": "pass", "FAILED": "fail"}[r["expected"]]
+        lines = [line for line in f if not line.startswith("#")]
+    for r in csv.DictReader(lines, delimiter="\t"):
+        out[(os.path.normpath(r["dir"]), norm_addr(r["resource"]), r["check_id"])] = \
+            {"PASSED": "pass", "FAILED": "fail", "NONE": "missing"}[r["expected"]]
     return out
 
 
-def score(pairs, run_dirs, expected):
-    """One row per expected verdict: what each tool says."""
+def score(pairs, run_dirs, expected, raw=None):
+    """One row per expected verdict: what each tool says. `raw`: {(dir, address,
+    check): verdict} of checkov under its own addresses (several split
+    resources moved onto one bucket keep their own verdicts there)."""
+    raw = raw or {}
     by = {(run_dirs[p["run"]], p["checkov_resource"], p["checkov_check"]): p for p in pairs}
     by.update({(run_dirs[p["run"]], p["resource"], p["checkov_check"]): p for p in pairs
                if (run_dirs[p["run"]], p["resource"], p["checkov_check"]) not in by})
@@ -247,7 +255,7 @@ def score(pairs, run_dirs, expected):
         if cid not in TF_CHECK_MAP:
             continue
         p = by.get((d, addr, cid))
-        ckv = p["checkov_verdict"] if p else "missing"
+        ckv = raw.get((d, addr, cid)) or (p["checkov_verdict"] if p else "missing")
         mv = p["moat_verdict"] if p else "missing"
         rows.append({"dir": d, "resource": addr, "checkov_check": cid, "moat_check": TF_CHECK_MAP[cid][0],
                      "expected": exp, "checkov_verdict": ckv, "checkov_agrees": ckv == exp,
@@ -290,11 +298,13 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--run", nargs=4, action="append", required=True, metavar=("NAME", "DIR", "MOAT", "CHECKOV"))
     ap.add_argument("--labels", action="append", default=[])
+    ap.add_argument("--only-labelled", action="store_true",
+                    help="keep only the pairs of the checks a directory's labels are about (a fixture's own check)")
     ap.add_argument("--name", default="terraform")
     ap.add_argument("--out")
     a = ap.parse_args(argv)
     cache = {}
-    pairs, run_dirs = [], {}
+    pairs, run_dirs, raw = [], {}, {}
     try:
         for name, d, mj, cj in a.run:
             run_dirs[name] = os.path.normpath(d)
@@ -302,19 +312,24 @@ def main(argv=None):
                 moat_doc = json.load(f)
             with open(cj, encoding="utf-8") as f:
                 ck_doc = json.load(f)
-            pairs += pairs_of(name, moat_doc, ck_doc, cache)
+            run_raw = {}
+            pairs += pairs_of(name, moat_doc, ck_doc, cache, run_raw)
+            raw.update({(run_dirs[name], a, c): v for (a, c), v in run_raw.items() if v != "skipped"})
         expected = {}
         for p in a.labels:
             expected.update(read_expected(p))
     except (OSError, ValueError, KeyError) as e:
         print(f"compare_tf.py: cannot read the inputs: {e}", file=sys.stderr)
         return 2
+    if a.only_labelled:
+        about = {(d, c) for (d, _r, c) in expected}
+        pairs = [p for p in pairs if (run_dirs[p["run"]], p["checkov_check"]) in about]
     dis = [p for p in pairs if p["kind"] not in ("both fail", "both pass")]
     parts = [f"## {a.name}: moat vs checkov (Terraform)", "", f"{len(a.run)} directories, {len(pairs)} pairs", "",
              "### Confusion per overlapping check", "", render_confusion(pairs), ""]
     scored = None
     if expected:
-        scored = score(pairs, run_dirs, expected)
+        scored = score(pairs, run_dirs, expected, raw)
         parts += ["### Against the expected verdicts", "", render_scores(scored), ""]
         wrong = [r for r in scored if not r["moat_agrees"] or not r["checkov_agrees"]]
         parts += [f"#### Expected verdicts either tool misses: {len(wrong)}", ""]

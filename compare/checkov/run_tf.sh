@@ -33,7 +33,7 @@ PY=$HERE/.venv/bin/python
 CHECKOV=$HERE/.venv/bin/checkov
 
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+if [ "${KEEP_TMP:-0}" = 1 ]; then echo "run_tf.sh: sources kept in $TMP"; else trap 'rm -rf "$TMP"' EXIT; fi
 gitdir() { if [ -d "$1/.git" ]; then echo "$1/.git"; else echo "$1"; fi; }
 mkdir -p "$TMP/checkov" "$TMP/module" "$OUT/report"
 git --git-dir="$(gitdir "$CHECKOV_GIT")" archive HEAD tests/terraform/graph/checks/resources tests/terraform/checks/resource/aws \
@@ -56,7 +56,7 @@ scan() {
 for dir in $(tail -n +2 "$OUT/fixture-labels.tsv" | cut -f3 | sort -u); do
   scan "fixtures/$(basename "$dir")" "$dir"
 done
-"$PY" "$HERE/compare_tf.py" --name fixtures --out "$OUT/report" --labels "$OUT/fixture-labels.tsv" "${RUNS[@]}"
+"$PY" "$HERE/compare_tf.py" --name fixtures --only-labelled --out "$OUT/report" --labels "$OUT/fixture-labels.tsv" "${RUNS[@]}"
 
 RUNS=()
 for dir in "$TMP"/module/examples/*/; do
