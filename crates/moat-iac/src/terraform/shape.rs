@@ -271,7 +271,11 @@ fn tags(v: Option<&Val>) -> Option<Val> {
 /// `BucketEncryption` from `rule` blocks (split resource, or the v3
 /// `server_side_encryption_configuration` block).
 fn encryption(config: &Val) -> Val {
-    // a `dynamic "rule"` whose `for_each` is not known: so is the encryption
+    // a `dynamic` configuration block (v3) or `dynamic "rule"` whose
+    // `for_each` is not known: so is the encryption, for that reason
+    if unknown_reason(config).is_some() {
+        return config.clone();
+    }
     if let Some(unknown) = blocks(config, "rule")
         .iter()
         .find(|r| unknown_reason(r).is_some())
