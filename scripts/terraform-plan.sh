@@ -56,6 +56,10 @@ provider "aws" {
   skip_region_validation      = true
   access_key                  = "testing"
   secret_key                  = "testing"
+  # the fake credentials name no account: a configuration that pins its
+  # account (allowed_account_ids) would refuse them
+  allowed_account_ids = null
+  forbidden_account_ids = null
 }
 TF
 

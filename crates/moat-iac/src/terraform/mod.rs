@@ -19,8 +19,10 @@ mod values;
 
 use crate::inventory::Inventory;
 use moat_source::{Diagnostic, Span};
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 pub use json_file::read_json_config;
 pub use plan_file::{read_plan, read_plan_text};
@@ -39,7 +41,16 @@ pub fn read(
     params: &BTreeMap<String, String>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Read {
-    load_and_evaluate(|found| config::read(dir, found), params, diagnostics)
+    let (dir, params) = (dir.to_path_buf(), params.clone());
+    with_stack(
+        move || {
+            let mut found = Vec::new();
+            let config = config::read(&dir, &mut found);
+            let read = evaluate(config, &params, &mut found);
+            (read, found)
+        },
+        diagnostics,
+    )
 }
 
 /// Reads a root module of one file given as text (tests and fuzzing).
@@ -49,50 +60,45 @@ pub fn read_text(
     params: &BTreeMap<String, String>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Read {
-    load_and_evaluate(
-        |found| config::read_text(name, text, found),
-        params,
-        diagnostics,
-    )
-}
-
-/// The evaluator recurses through chains of references (bounded, but long
-/// chains are legitimate): it runs on a thread of its own with a stack
-/// large enough for the bound, whatever thread asks.
-fn load_and_evaluate(
-    load: impl FnOnce(&mut Vec<Diagnostic>) -> config::Config + Send,
-    params: &BTreeMap<String, String>,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Read {
+    let (name, text, params) = (name.to_string(), text.to_string(), params.clone());
     with_stack(
-        || {
+        move || {
             let mut found = Vec::new();
-            let config = load(&mut found);
-            let read = evaluate(config, params, &mut found);
+            let config = config::read_text(&name, &text, &mut found);
+            let read = evaluate(config, &params, &mut found);
             (read, found)
         },
         diagnostics,
     )
 }
 
+/// The evaluator recurses through chains of references (bounded, but long
+/// chains are legitimate): it runs on a thread with a stack large enough for
+/// the bound, whatever thread asks. Each asking thread keeps its worker for
+/// the next root module: a new thread per module started every module on
+/// fresh allocator pages, which the kernel zeroes (a quarter of a scan's
+/// time on a thousand small modules).
 fn with_stack(
-    work: impl FnOnce() -> (Read, Vec<Diagnostic>) + Send,
+    work: impl FnOnce() -> (Read, Vec<Diagnostic>) + Send + 'static,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Read {
-    const STACK: usize = 256 << 20;
-    let outcome = std::thread::scope(|scope| {
-        std::thread::Builder::new()
-            .name("moat-terraform".into())
-            .stack_size(STACK)
-            .spawn_scoped(scope, work)
-            .map(|handle| handle.join())
+    let (tx, rx) = mpsc::channel();
+    let job: Job = Box::new(move || {
+        let _ = tx.send(work());
+    });
+    // a worker that stopped (a panic in an evaluation) drops its end of the
+    // channel: the job is not done, and the next call starts a new worker
+    let outcome = worker().and_then(|w| {
+        w.send(job).ok()?;
+        rx.recv().ok()
     });
     match outcome {
-        Ok(Ok((read, found))) => {
+        Some((read, found)) => {
             diagnostics.extend(found);
             read
         }
-        _ => {
+        None => {
+            WORKER.with(|w| *w.borrow_mut() = None);
             diagnostics.push(Diagnostic::error(
                 "terraform::internal",
                 "the Terraform configuration could not be evaluated (the evaluator stopped unexpectedly)",
@@ -128,6 +134,35 @@ pub(super) fn variable_files(config: &config::Config) -> BTreeMap<String, values
         }
     }
     given
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+thread_local! {
+    /// This thread's evaluation worker, started on first use.
+    static WORKER: RefCell<Option<mpsc::Sender<Job>>> = const { RefCell::new(None) };
+}
+
+fn worker() -> Option<mpsc::Sender<Job>> {
+    const STACK: usize = 256 << 20;
+    WORKER.with(|w| {
+        let mut w = w.borrow_mut();
+        if w.is_none() {
+            let (tx, rx) = mpsc::channel::<Job>();
+            let spawned = std::thread::Builder::new()
+                .name("moat-terraform".into())
+                .stack_size(STACK)
+                .spawn(move || {
+                    for job in rx {
+                        job();
+                    }
+                });
+            if spawned.is_ok() {
+                *w = Some(tx);
+            }
+        }
+        w.clone()
+    })
 }
 
 fn evaluate(

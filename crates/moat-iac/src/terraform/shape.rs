@@ -270,6 +270,17 @@ fn tags(v: Option<&Val>) -> Option<Val> {
 /// `BucketEncryption` from `rule` blocks (split resource, or the v3
 /// `server_side_encryption_configuration` block).
 fn encryption(config: &Val) -> Val {
+    // a `dynamic` configuration block (v3) or `dynamic "rule"` whose
+    // `for_each` is not known: so is the encryption, for that reason
+    if unknown_reason(config).is_some() {
+        return config.clone();
+    }
+    if let Some(unknown) = blocks(config, "rule")
+        .iter()
+        .find(|r| unknown_reason(r).is_some())
+    {
+        return unknown.clone();
+    }
     let rules: Vec<Val> = blocks(config, "rule")
         .iter()
         .map(|r| {
@@ -792,7 +803,9 @@ pub fn lower(
 
     // buckets first, with everything that configures them
     let mut buckets: Vec<(usize, Props)> = Vec::new();
-    let mut by_name: BTreeMap<String, usize> = BTreeMap::new();
+    // name -> the buckets with that name, each with where its name is
+    // written and where its computed attributes (`id`, `arn`) are
+    let mut by_name: BTreeMap<String, Vec<(usize, Span, Span)>> = BTreeMap::new();
     for (n, i) in instances.iter().enumerate() {
         let props = match i.resource_type.as_str() {
             "aws_s3_bucket" => bucket_props(i),
@@ -802,8 +815,13 @@ pub fn lower(
         };
         // by name, and by stand-in when the name is not known
         for key in ["bucket", "id"] {
-            if let Some(name) = get(&i.attrs, key).and_then(text) {
-                by_name.insert(name, buckets.len());
+            if let Some(v) = get(&i.attrs, key)
+                && let Some(name) = text(v)
+            {
+                let same = by_name.entry(name).or_default();
+                if !same.iter().any(|(b, _, _)| *b == buckets.len()) {
+                    same.push((buckets.len(), v.defined, i.span));
+                }
             }
         }
         buckets.push((n, props));
@@ -816,9 +834,18 @@ pub fn lower(
                     .strip_prefix("arn:aws:s3:::")
                     .unwrap_or(&name)
                     .to_string();
-                by_name
-                    .get(&name)
-                    .copied()
+                let same = by_name.get(&name).map(Vec::as_slice).unwrap_or_default();
+                // several buckets with one name (only one of them can be
+                // created): a reference (`aws_s3_bucket.x.bucket`, `.id`)
+                // carries the place its value is written, which picks the
+                // bucket
+                let defined = v.map(|v| v.defined);
+                same.iter()
+                    .find(|(_, name_at, computed_at)| {
+                        defined == Some(*name_at) || defined == Some(*computed_at)
+                    })
+                    .or_else(|| same.last())
+                    .map(|(b, _, _)| *b)
                     .ok_or_else(|| format!("`{}` configures bucket `{name}`, which this configuration does not create; its settings are not checked", i.address))
             }
             None => Err(format!(
