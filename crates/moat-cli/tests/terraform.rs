@@ -17,6 +17,11 @@ fn json(args: &[&str]) -> Value {
         .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", stderr(&out)))
 }
 
+/// `moat scan DIR -f json --select CHECK`.
+fn check(dir: &std::path::Path, id: &str) -> Value {
+    json(&["scan", dir.to_str().unwrap(), "-f", "json", "--select", id])
+}
+
 fn verdicts(v: &Value) -> BTreeSet<(String, String)> {
     v["scan"]["findings"]
         .as_array()
@@ -224,14 +229,7 @@ fn local_modules_are_read_with_their_caller() {
         "variable \"name\" {}\nresource \"aws_s3_bucket\" \"this\" {\n  bucket = var.name\n}\nresource \"aws_s3_bucket_versioning\" \"this\" {\n  bucket = aws_s3_bucket.this.id\n  versioning_configuration {\n    status = \"Enabled\"\n  }\n}\n",
     )
     .unwrap();
-    let v = json(&[
-        "scan",
-        dir.to_str().unwrap(),
-        "-f",
-        "json",
-        "--select",
-        "CHK-S3-005",
-    ]);
+    let v = check(&dir, "CHK-S3-005");
     assert!(v["scan"]["findings"].as_array().unwrap().is_empty(), "{v}");
     let files = v["scan"]["files"].as_array().unwrap();
     // the module directory is not read a second time on its own
@@ -285,14 +283,7 @@ output "arn" {
         "variable \"name\" {}\nresource \"aws_s3_bucket\" \"this\" {\n  bucket = var.name\n}\noutput \"arn\" {\n  value = aws_s3_bucket.this.arn\n}\n",
     )
     .unwrap();
-    let v = json(&[
-        "scan",
-        dir.to_str().unwrap(),
-        "-f",
-        "json",
-        "--select",
-        "CHK-S3-005",
-    ]);
+    let v = check(&dir, "CHK-S3-005");
     let resources: BTreeSet<String> = v["scan"]["findings"]
         .as_array()
         .unwrap()
@@ -352,14 +343,7 @@ fn registry_modules_are_read_where_terraform_init_put_them() {
         r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"store","Source":"registry.terraform.io/example/bucket/aws","Version":"1.0.0","Dir":".terraform/modules/store"}]}"#,
     )
     .unwrap();
-    let v = json(&[
-        "scan",
-        dir.to_str().unwrap(),
-        "-f",
-        "json",
-        "--select",
-        "CHK-S3-005",
-    ]);
+    let v = check(&dir, "CHK-S3-005");
     let f = &v["scan"]["findings"][0];
     assert_eq!(f["resource"], "module.store.aws_s3_bucket.this", "{v}");
 }
@@ -398,14 +382,7 @@ resource "aws_s3_bucket_policy" "data" {
             ),
         ],
     );
-    let v = json(&[
-        "scan",
-        dir.to_str().unwrap(),
-        "-f",
-        "json",
-        "--select",
-        "CHK-S3-007",
-    ]);
+    let v = check(&dir, "CHK-S3-007");
     assert!(v["scan"]["findings"].as_array().unwrap().is_empty(), "{v}");
 }
 
@@ -424,14 +401,7 @@ fn variables_come_from_tfvars_files_in_terraform_order() {
             ("z.auto.tfvars.json", "{\n  \"status\": \"Enabled\"\n}\n"),
         ],
     );
-    let v = json(&[
-        "scan",
-        dir.to_str().unwrap(),
-        "-f",
-        "json",
-        "--select",
-        "CHK-S3-005",
-    ]);
+    let v = check(&dir, "CHK-S3-005");
     assert!(v["scan"]["findings"].as_array().unwrap().is_empty(), "{v}");
     let files = v["scan"]["files"].as_array().unwrap();
     assert_eq!(
@@ -448,14 +418,7 @@ fn variables_come_from_tfvars_files_in_terraform_order() {
         "{\n  \"status\": \"Suspended\"\n}\n",
     )
     .unwrap();
-    let v = json(&[
-        "scan",
-        dir.to_str().unwrap(),
-        "-f",
-        "json",
-        "--select",
-        "CHK-S3-005",
-    ]);
+    let v = check(&dir, "CHK-S3-005");
     let loc = &v["scan"]["findings"][0]["location"];
     assert!(
         loc["file"]

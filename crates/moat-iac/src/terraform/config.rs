@@ -22,6 +22,8 @@ pub struct TfFile {
     /// Where its text starts in the joined file.
     pub base: usize,
     pub body: Body,
+    /// Its own text, for diagnostics placed in it while loading.
+    pub source: SourceFile,
 }
 
 /// A variable file: HCL (an index into [`Config::files`]) or JSON (its
@@ -345,7 +347,7 @@ impl Loader {
                             "terraform::module-depth",
                             format!("module `{name}` is nested more than {MAX_MODULE_DEPTH} deep; not read"),
                         )
-                        .at(&self.parts[f], span),
+                        .at(&self.files[f].source, span),
                     );
                     None
                 }
@@ -364,7 +366,7 @@ impl Loader {
                     };
                     diagnostics.push(
                         Diagnostic::warning("terraform::module-missing", message)
-                            .at(&self.parts[f], span),
+                            .at(&self.files[f].source, span),
                     );
                     None
                 }
@@ -467,12 +469,13 @@ impl Loader {
         }
         match hcl_edit::parser::parse_body(&source.text) {
             Ok(body) => {
-                let base = self.place(source);
+                let base = self.place(source.clone());
                 self.read.push((path.to_path_buf(), None));
                 self.files.push(TfFile {
                     path: path.to_path_buf(),
                     base,
                     body,
+                    source,
                 });
                 Some(self.files.len() - 1)
             }

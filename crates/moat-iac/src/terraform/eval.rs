@@ -86,6 +86,8 @@ pub struct ModuleEval<'c> {
     depth: Rc<std::cell::Cell<usize>>,
     /// The account and Region computed attributes are built with.
     pub env: super::computed::Env,
+    /// See [`Self::block_index`].
+    blocks_by_key: std::cell::OnceCell<BTreeMap<String, (&'c Block, usize)>>,
     /// Shared by every module of the configuration: see [`Self::take_notes`].
     notes: Rc<RefCell<Vec<(String, Span)>>>,
 }
@@ -125,6 +127,7 @@ impl<'c> ModuleEval<'c> {
             depth: Rc::new(std::cell::Cell::new(0)),
             env: super::computed::Env::default(),
             notes: Rc::new(RefCell::new(Vec::new())),
+            blocks_by_key: std::cell::OnceCell::new(),
         };
         let mut inputs = BTreeMap::new();
         for block in config.blocks(module, "variable") {
@@ -958,15 +961,12 @@ impl<'c> ModuleEval<'c> {
             }
             None => {}
         }
-        let (data, rest) = match key.strip_prefix("data.") {
-            Some(r) => (true, r),
-            None => (false, key),
-        };
-        let (rtype, name) = rest.split_once('.')?;
-        let kind = if data { "data" } else { "resource" };
-        let block = self.config.blocks(self.module, kind).find(|b| {
-            label(b.item, 0).as_deref() == Some(rtype) && label(b.item, 1).as_deref() == Some(name)
-        })?;
+        let rest = key.strip_prefix("data.").unwrap_or(key);
+        let (rtype, _) = rest.split_once('.')?;
+        let block = self
+            .block_index()
+            .get(key)
+            .map(|&(item, base)| At { item, base })?;
         self.resources
             .borrow_mut()
             .insert(key.to_string(), Slot::Busy);
@@ -975,6 +975,29 @@ impl<'c> ModuleEval<'c> {
             .borrow_mut()
             .insert(key.to_string(), Slot::Done(expanded.clone()));
         Some(Ok(expanded))
+    }
+
+    /// The module's resource and data blocks by key (`T.N`, `data.T.N`), built
+    /// once: looking each reference up by scanning every block made reading
+    /// a module quadratic in its resources.
+    fn block_index(&self) -> &BTreeMap<String, (&'c Block, usize)> {
+        self.blocks_by_key.get_or_init(|| {
+            let mut index = BTreeMap::new();
+            for kind in ["resource", "data"] {
+                for b in self.config.blocks(self.module, kind) {
+                    if let (Some(t), Some(n)) = (label(b.item, 0), label(b.item, 1)) {
+                        // the first block of an address wins, as the scan did
+                        let key = if kind == "data" {
+                            format!("data.{t}.{n}")
+                        } else {
+                            format!("{t}.{n}")
+                        };
+                        index.entry(key).or_insert((b.item, b.base));
+                    }
+                }
+            }
+            index
+        })
     }
 
     fn expand(&self, block: At<'_, Block>, key: &str, rtype: &str) -> Expanded {
